@@ -1,0 +1,74 @@
+package dev.cachai.consensus;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The in-memory view of accepted slots. Unlike a Raft log it may have holes: an acceptor accepts
+ * each slot on its own, so reordered Accepts leave gaps until the missing ones arrive.
+ */
+final class AcceptorLog {
+
+    private final TreeMap<Long, Entry> entries = new TreeMap<>();
+    private long snapshotIndex;
+
+    Entry get(long index) {
+        return entries.get(index);
+    }
+
+    void put(Entry entry) {
+        Invariants.check(entry.index() > snapshotIndex, "writing slot " + entry.index() + " below snapshot");
+        entries.put(entry.index(), entry);
+    }
+
+    long snapshotIndex() {
+        return snapshotIndex;
+    }
+
+    long lastIndex() {
+        return entries.isEmpty() ? snapshotIndex : Math.max(entries.lastKey(), snapshotIndex);
+    }
+
+    /** Every accepted slot from {@code fromIndex} on, holes skipped: what a Promise reports. */
+    List<Entry> acceptedFrom(long fromIndex) {
+        return new ArrayList<>(entries.tailMap(fromIndex, true).values());
+    }
+
+    /** A run of consecutive slots from {@code fromIndex}, bounded by count and bytes (at least one entry). */
+    List<Entry> run(long fromIndex, int countMax, int bytesMax) {
+        List<Entry> run = new ArrayList<>();
+        int bytes = 0;
+        for (long index = fromIndex; run.size() < countMax; index++) {
+            Entry entry = entries.get(index);
+            if (entry == null || (!run.isEmpty() && bytes + entry.sizeBytes() > bytesMax)) {
+                break;
+            }
+            run.add(entry);
+            bytes += entry.sizeBytes();
+        }
+        return run;
+    }
+
+    /** Drops every slot at or below {@code index}: a snapshot now holds their effect. */
+    void compactThrough(long index) {
+        if (index <= snapshotIndex) {
+            return;
+        }
+        entries.headMap(index, true).clear();
+        snapshotIndex = index;
+    }
+
+    void loadFrom(List<Entry> persisted) {
+        for (Entry entry : persisted) {
+            if (entry.index() > snapshotIndex) {
+                entries.put(entry.index(), entry);
+            }
+        }
+    }
+
+    Map<Long, Entry> view() {
+        return java.util.Collections.unmodifiableMap(entries);
+    }
+}

@@ -1,0 +1,440 @@
+package dev.cachai.consensus;
+
+import dev.cachai.consensus.message.Message.Accept;
+import dev.cachai.consensus.message.Message.Accepted;
+import dev.cachai.consensus.message.Message.Heartbeat;
+import dev.cachai.consensus.message.Message.HeartbeatAck;
+import dev.cachai.consensus.message.Message.InstallSnapshot;
+import dev.cachai.consensus.message.Message.InstallSnapshotAck;
+import dev.cachai.consensus.message.Message.ReadIndexResponse;
+import dev.cachai.consensus.message.Message.TimeoutNow;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a node does while it leads one ballot: phase 2 for every slot from its first unchosen
+ * one, heartbeats, read-index confirmation, leader transfer and membership changes.
+ */
+final class Leadership {
+
+    private final NodeCore node;
+    private final Ballot ballot;
+    /** The no-op that opens this leadership; reads wait until it is chosen. */
+    private final long firstOwnIndex;
+    private final Map<Integer, Progress> progress = new HashMap<>();
+    private final Deque<PendingRead> readsAwaitingStart = new ArrayDeque<>();
+    private final Deque<PendingRead> readsAwaitingQuorum = new ArrayDeque<>();
+    private long readSeq;
+    private boolean readHeartbeatDue;
+    private int heartbeatElapsedTicks;
+    private int quorumCheckElapsedTicks;
+    private int transferTargetId = NodeCore.NO_LEADER;
+    private int transferElapsedTicks;
+    private long pendingMembershipIndex;
+
+    Leadership(NodeCore node, Election won) {
+        this.node = node;
+        this.ballot = won.ballot;
+        this.firstOwnIndex = reproposeOpenSlots(won);
+        for (int member : node.membership.members()) {
+            if (member != node.id) {
+                long known = won.promisedCommitIndexes.getOrDefault(member, node.commitIndex);
+                progress.put(member, new Progress(0, Math.min(known, node.commitIndex) + 1));
+            }
+        }
+        heartbeatElapsedTicks = node.config.heartbeatTicks();
+        maybeCommit();
+    }
+
+    /** Phase 2 for every open slot: the highest-ballot value promised, else a no-op; then our own no-op. */
+    private long reproposeOpenSlots(Election won) {
+        Map<Long, Entry> values = won.valuesToPropose();
+        long lastOpen = values.keySet().stream().mapToLong(Long::longValue).max().orElse(won.fromIndex - 1);
+        for (long index = won.fromIndex; index <= lastOpen; index++) {
+            Entry value = values.get(index);
+            Entry proposal = value == null ? Entry.noop(index, ballot) : value.withBallot(ballot);
+            node.persist(proposal);
+            if (proposal.kind() == EntryKind.MEMBERSHIP) {
+                pendingMembershipIndex = index;
+            }
+        }
+        long start = Math.max(lastOpen, node.log.lastIndex()) + 1;
+        node.persist(Entry.noop(start, ballot));
+        return start;
+    }
+
+    // ---------------------------------------------------------------- client requests
+
+    SubmitResult propose(EntryKind kind, byte[] data) {
+        if (transferTargetId != NodeCore.NO_LEADER) {
+            return new SubmitResult.Rejected("leader transfer in progress");
+        }
+        if (data.length > node.config.entryBytesMax()) {
+            return new SubmitResult.Rejected("command larger than entryBytesMax");
+        }
+        if (node.log.lastIndex() - node.commitIndex >= node.config.proposalsUncommittedMax()) {
+            return new SubmitResult.Rejected("proposalsUncommittedMax reached");
+        }
+        long index = node.log.lastIndex() + 1;
+        node.persist(new Entry(index, ballot, kind, data));
+        maybeCommit();
+        return new SubmitResult.Accepted(index, ballot);
+    }
+
+    SubmitResult read(byte[] context, int origin) {
+        if (readsAwaitingStart.size() + readsAwaitingQuorum.size() >= node.config.readsPendingMax()) {
+            return new SubmitResult.Rejected("readsPendingMax reached");
+        }
+        PendingRead read = new PendingRead(context, origin, 0, 0);
+        if (node.commitIndex < firstOwnIndex) {
+            readsAwaitingStart.add(read);
+        } else {
+            startConfirming(read);
+        }
+        return new SubmitResult.Pending();
+    }
+
+    private void startConfirming(PendingRead read) {
+        readSeq++;
+        readsAwaitingQuorum.add(new PendingRead(read.context(), read.origin(), node.commitIndex, readSeq));
+        readHeartbeatDue = true;
+        confirmReads();
+    }
+
+    SubmitResult transferTo(int targetId) {
+        if (targetId == node.id) {
+            return new SubmitResult.Rejected("already leader");
+        }
+        if (!node.membership.isVoter(targetId)) {
+            return new SubmitResult.Rejected("transfer target " + targetId + " is not a voter");
+        }
+        transferTargetId = targetId;
+        transferElapsedTicks = 0;
+        maybeSendTimeoutNow();
+        return new SubmitResult.Pending();
+    }
+
+    SubmitResult changeMembership(MembershipChange change) {
+        if (pendingMembershipIndex > 0 || !previousChangeKnownToQuorum()) {
+            return new SubmitResult.Rejected("a membership change is still in progress");
+        }
+        String refusal = refusal(change);
+        if (refusal != null) {
+            return new SubmitResult.Rejected(refusal);
+        }
+        SubmitResult result = propose(EntryKind.MEMBERSHIP, node.membership.apply(change).encode());
+        if (result instanceof SubmitResult.Accepted accepted) {
+            pendingMembershipIndex = accepted.index();
+        }
+        return result;
+    }
+
+    private String refusal(MembershipChange change) {
+        Membership current = node.membership;
+        int target = change.nodeId();
+        if (change instanceof MembershipChange.AddLearner) {
+            return current.isMember(target) ? "already a member" : null;
+        }
+        if (change instanceof MembershipChange.PromoteLearner) {
+            Progress learner = progress.get(target);
+            if (!current.learners().contains(target) || learner == null) {
+                return "not a learner";
+            }
+            boolean lagging = node.log.lastIndex() - learner.matchIndex > node.config.learnerLagEntriesMax();
+            return lagging ? "learner has not caught up" : null;
+        }
+        if (!current.isMember(target)) {
+            return "not a member";
+        }
+        return current.voters().equals(java.util.Set.of(target)) ? "cannot remove the last voter" : null;
+    }
+
+    /**
+     * A stale candidate that missed the last change would count quorums of an older membership;
+     * waiting until a quorum knows the change is chosen makes it lose against their commit index.
+     */
+    private boolean previousChangeKnownToQuorum() {
+        long lastChange = lastMembershipIndex();
+        int knowing = node.membership.isVoter(node.id) ? 1 : 0;
+        for (int voter : node.membership.voters()) {
+            Progress peer = progress.get(voter);
+            if (peer != null && peer.commitIndex >= lastChange) {
+                knowing++;
+            }
+        }
+        return knowing >= node.membership.quorumSize();
+    }
+
+    private long lastMembershipIndex() {
+        long last = 0;
+        for (long index = node.commitIndex; index > node.log.snapshotIndex(); index--) {
+            Entry entry = node.log.get(index);
+            if (entry != null && entry.kind() == EntryKind.MEMBERSHIP) {
+                last = index;
+                break;
+            }
+        }
+        return last;
+    }
+
+    void onMembershipChosen(long index) {
+        if (index >= pendingMembershipIndex) {
+            pendingMembershipIndex = 0;
+        }
+        Membership membership = node.membership;
+        progress.keySet().removeIf(member -> !membership.isMember(member));
+        for (int member : membership.members()) {
+            if (member != node.id && !progress.containsKey(member)) {
+                progress.put(member, new Progress(0, node.commitIndex + 1));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- replication
+
+    /** Sends what the windows allow; called once per Ready so proposals made meanwhile batch. */
+    void flush() {
+        for (Map.Entry<Integer, Progress> peer : progress.entrySet()) {
+            sendAccepts(peer.getKey(), peer.getValue());
+        }
+        if (readHeartbeatDue) {
+            readHeartbeatDue = false;
+            broadcastHeartbeat();
+        }
+    }
+
+    private void sendAccepts(int peerId, Progress peer) {
+        while (peer.snapshot == null && peer.acceptsInflight < node.config.acceptsInflightMax()
+                && peer.nextIndex <= node.log.lastIndex()) {
+            if (peer.nextIndex <= node.log.snapshotIndex()) {
+                startSnapshot(peerId, peer);
+                return;
+            }
+            List<Entry> run = node.log.run(peer.nextIndex, node.config.entriesPerAcceptMax(),
+                    node.config.acceptBytesMax());
+            Invariants.check(!run.isEmpty(), "hole in the leader's log at slot " + peer.nextIndex);
+            List<Entry> stamped = new ArrayList<>(run.size());
+            for (Entry entry : run) {
+                // Slots below our first open one hold chosen values; re-stamping them with our
+                // ballot proposes the chosen value again, which Paxos allows.
+                stamped.add(entry.ballot().equals(ballot) ? entry : entry.withBallot(ballot));
+            }
+            node.send(new Accept(node.id, peerId, ballot, node.commitIndex, stamped));
+            peer.nextIndex += stamped.size();
+            peer.acceptsInflight++;
+        }
+    }
+
+    void onAccepted(Accepted accepted) {
+        Progress peer = progress.get(accepted.from());
+        if (peer == null) {
+            return;
+        }
+        peer.recentlyActive = true;
+        peer.acceptsInflight = Math.max(0, peer.acceptsInflight - 1);
+        peer.commitIndex = Math.max(peer.commitIndex, accepted.commitIndex());
+        peer.advanceMatch(accepted.matchIndex());
+        if (peer.acceptsInflight == 0 && peer.nextIndex > peer.matchIndex + 1) {
+            // Everything sent was answered yet the follower still misses slots: they were lost.
+            peer.rewind();
+        }
+        maybeCommit();
+        maybeSendTimeoutNow();
+    }
+
+    void onHeartbeatAck(HeartbeatAck ack) {
+        Progress peer = progress.get(ack.from());
+        if (peer == null) {
+            return;
+        }
+        peer.recentlyActive = true;
+        peer.commitIndex = Math.max(peer.commitIndex, ack.commitIndex());
+        peer.advanceMatch(ack.matchIndex());
+        peer.readSeqAcked = Math.max(peer.readSeqAcked, ack.readSeq());
+        if (peer.acceptsInflight == 0 && peer.nextIndex > peer.matchIndex + 1) {
+            peer.rewind();
+        }
+        maybeCommit();
+        confirmReads();
+    }
+
+    private void maybeCommit() {
+        List<Long> matches = new ArrayList<>();
+        for (int voter : node.membership.voters()) {
+            if (voter == node.id) {
+                matches.add(node.log.lastIndex());
+            } else {
+                Progress peer = progress.get(voter);
+                matches.add(peer == null ? 0 : peer.matchIndex);
+            }
+        }
+        matches.sort(null);
+        long quorumMatch = matches.get(matches.size() - node.membership.quorumSize());
+        if (quorumMatch > node.commitIndex) {
+            node.advanceCommit(quorumMatch);
+            if (node.leadership != this) {
+                return;
+            }
+            onCommitAdvanced();
+        }
+    }
+
+    private void onCommitAdvanced() {
+        if (node.commitIndex >= firstOwnIndex) {
+            while (!readsAwaitingStart.isEmpty()) {
+                startConfirming(readsAwaitingStart.poll());
+            }
+        }
+        if (!node.membership.isVoter(node.id)) {
+            // We were removed: leading a cluster we do not belong to would count a wrong quorum.
+            node.becomeFollower(NodeCore.NO_LEADER);
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    private void confirmReads() {
+        while (!readsAwaitingQuorum.isEmpty() && confirmedByQuorum(readsAwaitingQuorum.peek().readSeq())) {
+            PendingRead read = readsAwaitingQuorum.poll();
+            if (read.origin() == node.id) {
+                node.readsAwaitingApply.add(new ReadState(read.index(), read.context()));
+            } else {
+                node.send(new ReadIndexResponse(node.id, read.origin(), read.context(), read.index(), true));
+            }
+        }
+    }
+
+    private boolean confirmedByQuorum(long seq) {
+        int confirmations = node.membership.isVoter(node.id) ? 1 : 0;
+        for (int voter : node.membership.voters()) {
+            Progress peer = progress.get(voter);
+            if (peer != null && peer.readSeqAcked >= seq) {
+                confirmations++;
+            }
+        }
+        return confirmations >= node.membership.quorumSize();
+    }
+
+    // ---------------------------------------------------------------- time
+
+    void tick() {
+        heartbeatElapsedTicks++;
+        quorumCheckElapsedTicks++;
+        if (quorumCheckElapsedTicks >= node.config.electionTicks()) {
+            quorumCheckElapsedTicks = 0;
+            if (node.config.checkQuorum() && !quorumRecentlyActive()) {
+                node.becomeFollower(NodeCore.NO_LEADER);
+                return;
+            }
+            progress.values().forEach(peer -> peer.recentlyActive = false);
+        }
+        tickTransfer();
+        for (Map.Entry<Integer, Progress> peer : progress.entrySet()) {
+            tickPeer(peer.getKey(), peer.getValue());
+        }
+        if (heartbeatElapsedTicks >= node.config.heartbeatTicks()) {
+            heartbeatElapsedTicks = 0;
+            broadcastHeartbeat();
+        }
+    }
+
+    private void tickPeer(int peerId, Progress peer) {
+        peer.ticksSinceProgress++;
+        int retransmitTicks = Math.max(2, node.config.electionTicks() / 2);
+        if (peer.snapshot != null) {
+            if (++peer.snapshot.ticksSinceAck >= retransmitTicks) {
+                sendSnapshotChunk(peerId, peer);
+            }
+            return;
+        }
+        if (peer.acceptsInflight > 0 && peer.ticksSinceProgress >= retransmitTicks) {
+            peer.rewind();
+        }
+    }
+
+    private void tickTransfer() {
+        if (transferTargetId == NodeCore.NO_LEADER) {
+            return;
+        }
+        if (++transferElapsedTicks >= node.config.electionTicks()) {
+            transferTargetId = NodeCore.NO_LEADER;
+        }
+    }
+
+    private boolean quorumRecentlyActive() {
+        int active = node.membership.isVoter(node.id) ? 1 : 0;
+        for (int voter : node.membership.voters()) {
+            Progress peer = progress.get(voter);
+            if (peer != null && peer.recentlyActive) {
+                active++;
+            }
+        }
+        return active >= node.membership.quorumSize();
+    }
+
+    private void broadcastHeartbeat() {
+        for (int member : progress.keySet()) {
+            node.send(new Heartbeat(node.id, member, ballot, node.commitIndex, readSeq));
+        }
+    }
+
+    private void maybeSendTimeoutNow() {
+        Progress target = progress.get(transferTargetId);
+        if (target != null && target.matchIndex >= node.log.lastIndex()) {
+            node.send(new TimeoutNow(node.id, transferTargetId, ballot));
+        }
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    private void startSnapshot(int peerId, Progress peer) {
+        SnapshotSource.SnapshotData data = node.latestSnapshot().orElseThrow(
+                () -> new ConsensusInvariantError("log compacted but the driver has no snapshot"));
+        Invariants.check(data.index() >= node.log.snapshotIndex(), "driver snapshot older than the compacted log");
+        Invariants.check(data.index() <= node.commitIndex, "driver snapshot beyond the commit index");
+        peer.snapshot = new SnapshotTransfer(data.index(), data.data(), node.membershipAt(data.index()));
+        sendSnapshotChunk(peerId, peer);
+    }
+
+    private void sendSnapshotChunk(int peerId, Progress peer) {
+        SnapshotTransfer transfer = peer.snapshot;
+        transfer.ticksSinceAck = 0;
+        byte[] chunk = transfer.chunkAt(transfer.offset, node.config.snapshotChunkBytesMax());
+        boolean last = transfer.offset + chunk.length >= transfer.data.length;
+        node.send(new InstallSnapshot(node.id, peerId, ballot, transfer.index, transfer.membership, transfer.offset,
+                chunk, SnapshotTransfer.crc32c(chunk, 0, chunk.length), last, transfer.data.length,
+                transfer.dataCrc32c));
+    }
+
+    void onSnapshotAck(InstallSnapshotAck ack) {
+        Progress peer = progress.get(ack.from());
+        if (peer == null || peer.snapshot == null || peer.snapshot.index != ack.snapshotIndex()) {
+            return;
+        }
+        peer.recentlyActive = true;
+        if (ack.installed()) {
+            peer.snapshot = null;
+            peer.advanceMatch(ack.snapshotIndex());
+            peer.rewind();
+            maybeCommit();
+            return;
+        }
+        peer.snapshot.offset = Math.min(ack.nextOffset(), peer.snapshot.data.length);
+        sendSnapshotChunk(ack.from(), peer);
+    }
+
+    /** Leadership ends: tell followers their reads will not be answered so they can retry. */
+    void abandon() {
+        List<PendingRead> dropped = new ArrayList<>(readsAwaitingStart);
+        dropped.addAll(readsAwaitingQuorum);
+        for (PendingRead read : dropped) {
+            if (read.origin() != node.id) {
+                node.send(new ReadIndexResponse(node.id, read.origin(), read.context(), 0, false));
+            }
+        }
+    }
+}

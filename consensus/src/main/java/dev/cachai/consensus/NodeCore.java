@@ -1,0 +1,560 @@
+package dev.cachai.consensus;
+
+import dev.cachai.consensus.message.Message;
+import dev.cachai.consensus.message.Message.Accept;
+import dev.cachai.consensus.message.Message.Accepted;
+import dev.cachai.consensus.message.Message.Heartbeat;
+import dev.cachai.consensus.message.Message.HeartbeatAck;
+import dev.cachai.consensus.message.Message.InstallSnapshot;
+import dev.cachai.consensus.message.Message.InstallSnapshotAck;
+import dev.cachai.consensus.message.Message.PreVoteRequest;
+import dev.cachai.consensus.message.Message.PreVoteResponse;
+import dev.cachai.consensus.message.Message.Prepare;
+import dev.cachai.consensus.message.Message.Promise;
+import dev.cachai.consensus.message.Message.ReadIndexRequest;
+import dev.cachai.consensus.message.Message.ReadIndexResponse;
+import dev.cachai.consensus.message.Message.Reject;
+import dev.cachai.consensus.message.Message.TimeoutNow;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.random.RandomGenerator;
+
+/**
+ * State shared by every role, the acceptor side of the protocol and elections. Leader-only work
+ * lives in {@link Leadership}; {@link PaxosNode} is the public face.
+ */
+final class NodeCore {
+
+    static final int NO_LEADER = SubmitResult.NO_LEADER;
+
+    final PaxosConfig config;
+    final int id;
+    final AcceptorLog log = new AcceptorLog();
+    private final RandomGenerator random;
+    private final SnapshotSource snapshots;
+
+    Ballot promised;
+    long commitIndex;
+    long appliedIndex;
+    Membership membership;
+    private final TreeMap<Long, Membership> membershipByIndex = new TreeMap<>();
+    Role role = Role.FOLLOWER;
+    int leaderId = NO_LEADER;
+    private long maxRoundSeen;
+    private int electionElapsedTicks;
+    private int electionTimeoutTicks;
+    private Election election;
+    Leadership leadership;
+    private SnapshotReceiver snapshotReceiver;
+    private long matchCacheIndex;
+    private Ballot matchCacheBallot;
+    final List<ReadState> readsAwaitingApply = new ArrayList<>();
+
+    private boolean hardStateDirty;
+    private final List<Entry> entriesToPersist = new ArrayList<>();
+    private SnapshotMarker snapshotMarkerToPersist;
+    private Snapshot snapshotToInstall;
+    private final List<Message> outbox = new ArrayList<>();
+
+    NodeCore(PaxosConfig config, PersistentState restored, RandomGenerator random, SnapshotSource snapshots) {
+        this.config = config;
+        this.id = config.nodeId();
+        this.random = random;
+        this.snapshots = snapshots;
+        this.promised = restored.hardState().promised();
+        this.maxRoundSeen = promised.round();
+        this.membership = restored.snapshot().map(SnapshotMarker::membership)
+                .orElse(Membership.ofVoters(config.initialVoters()));
+        long snapshotIndex = restored.snapshot().map(SnapshotMarker::index).orElse(0L);
+        membershipByIndex.put(snapshotIndex, membership);
+        log.compactThrough(snapshotIndex);
+        log.loadFrom(restored.entries());
+        this.commitIndex = Math.max(snapshotIndex, restored.hardState().commitIndex());
+        this.appliedIndex = restored.appliedIndex();
+        Invariants.check(log.lastIndex() >= commitIndex, "restored commit index beyond the restored log");
+        applyMembershipEntries(snapshotIndex, commitIndex);
+        resetElectionTimer();
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    void tick() {
+        if (role == Role.LEADER) {
+            leadership.tick();
+            return;
+        }
+        electionElapsedTicks++;
+        if (electionElapsedTicks >= electionTimeoutTicks && membership.isVoter(id)) {
+            campaign(config.preVote(), false);
+        }
+    }
+
+    void step(Message message) {
+        if (message instanceof PreVoteRequest m) {
+            onPreVoteRequest(m);
+        } else if (message instanceof PreVoteResponse m) {
+            onPreVoteResponse(m);
+        } else if (message instanceof Prepare m) {
+            onPrepare(m);
+        } else if (message instanceof Promise m) {
+            onPromise(m);
+        } else if (message instanceof Reject m) {
+            onReject(m);
+        } else if (message instanceof Accept m) {
+            onAccept(m);
+        } else if (message instanceof Heartbeat m) {
+            onHeartbeat(m);
+        } else if (message instanceof ReadIndexRequest m) {
+            onReadIndexRequest(m);
+        } else if (message instanceof ReadIndexResponse m) {
+            onReadIndexResponse(m);
+        } else if (message instanceof TimeoutNow m) {
+            onTimeoutNow(m);
+        } else if (message instanceof InstallSnapshot m) {
+            onInstallSnapshot(m);
+        } else {
+            stepLeaderOnly(message);
+        }
+    }
+
+    /** Answers to a leader: stale ones (another ballot, or we no longer lead) are dropped. */
+    private void stepLeaderOnly(Message message) {
+        if (role != Role.LEADER) {
+            return;
+        }
+        if (message instanceof Accepted m && m.ballot().equals(promised)) {
+            leadership.onAccepted(m);
+        } else if (message instanceof HeartbeatAck m && m.ballot().equals(promised)) {
+            leadership.onHeartbeatAck(m);
+        } else if (message instanceof InstallSnapshotAck m && m.ballot().equals(promised)) {
+            leadership.onSnapshotAck(m);
+        }
+    }
+
+    SubmitResult propose(byte[] command) {
+        if (role != Role.LEADER) {
+            return new SubmitResult.NotLeader(leaderId);
+        }
+        return leadership.propose(EntryKind.COMMAND, command);
+    }
+
+    SubmitResult readIndex(byte[] context) {
+        if (role == Role.LEADER) {
+            return leadership.read(context, id);
+        }
+        if (leaderId == NO_LEADER) {
+            return new SubmitResult.NotLeader(NO_LEADER);
+        }
+        send(new ReadIndexRequest(id, leaderId, context));
+        return new SubmitResult.Pending();
+    }
+
+    SubmitResult transferLeadership(int targetId) {
+        if (role != Role.LEADER) {
+            return new SubmitResult.NotLeader(leaderId);
+        }
+        return leadership.transferTo(targetId);
+    }
+
+    SubmitResult changeMembership(MembershipChange change) {
+        if (role != Role.LEADER) {
+            return new SubmitResult.NotLeader(leaderId);
+        }
+        return leadership.changeMembership(change);
+    }
+
+    void compact(long index) {
+        Invariants.check(index <= appliedIndex, "compacting slot " + index + " beyond applied " + appliedIndex);
+        if (index <= log.snapshotIndex()) {
+            return;
+        }
+        log.compactThrough(index);
+        snapshotMarkerToPersist = new SnapshotMarker(index, membershipAt(index));
+    }
+
+    Ready ready() {
+        if (role == Role.LEADER) {
+            leadership.flush();
+        }
+        List<Entry> committed = takeCommitted();
+        List<ReadState> reads = takeReadsCoveredByApplied();
+        Ready ready = new Ready(
+                hardStateDirty ? Optional.of(new HardState(promised, commitIndex)) : Optional.empty(),
+                entriesToPersist, Optional.ofNullable(snapshotMarkerToPersist), outbox,
+                Optional.ofNullable(snapshotToInstall), committed, reads);
+        hardStateDirty = false;
+        entriesToPersist.clear();
+        snapshotMarkerToPersist = null;
+        snapshotToInstall = null;
+        outbox.clear();
+        return ready;
+    }
+
+    // ---------------------------------------------------------------- elections
+
+    void campaign(boolean preVote, boolean transfer) {
+        if (!membership.isVoter(id) || role == Role.LEADER && !transfer) {
+            return;
+        }
+        resetElectionTimer();
+        leaderId = NO_LEADER;
+        long round = Math.max(promised.round(), maxRoundSeen) + 1;
+        if (preVote) {
+            role = Role.PRE_CANDIDATE;
+            election = Election.preVote(round);
+            election.preVotes.add(id);
+            broadcastToVoters(to -> new PreVoteRequest(id, to, round, commitIndex));
+            if (election.preVotes.size() >= membership.quorumSize()) {
+                campaign(false, false);
+            }
+            return;
+        }
+        becomeCandidate(new Ballot(round, id), transfer);
+    }
+
+    private void becomeCandidate(Ballot ballot, boolean transfer) {
+        dropLeadership();
+        role = Role.CANDIDATE;
+        promise(ballot);
+        long fromIndex = commitIndex + 1;
+        election = Election.phaseOne(ballot, fromIndex);
+        election.recordPromise(id, commitIndex, log.acceptedFrom(fromIndex));
+        broadcastToVoters(to -> new Prepare(id, to, ballot, fromIndex, commitIndex, transfer));
+        if (election.promiseCount() >= membership.quorumSize()) {
+            becomeLeader();
+        }
+    }
+
+    private void onPreVoteRequest(PreVoteRequest request) {
+        boolean leaderAlive = role == Role.LEADER
+                || config.checkQuorum() && leaderId != NO_LEADER && electionElapsedTicks < config.electionTicks();
+        boolean granted = !leaderAlive && request.round() > promised.round() && request.commitIndex() >= commitIndex;
+        send(new PreVoteResponse(id, request.from(), request.round(), granted, promised.round()));
+    }
+
+    private void onPreVoteResponse(PreVoteResponse response) {
+        maxRoundSeen = Math.max(maxRoundSeen, response.promisedRound());
+        if (role != Role.PRE_CANDIDATE || election.round != response.round()) {
+            return;
+        }
+        if (response.granted() && membership.isVoter(response.from())) {
+            election.preVotes.add(response.from());
+            if (election.preVotes.size() >= membership.quorumSize()) {
+                campaign(false, false);
+            }
+        }
+    }
+
+    private void onPrepare(Prepare prepare) {
+        Ballot ballot = prepare.ballot();
+        maxRoundSeen = Math.max(maxRoundSeen, ballot.round());
+        boolean repeat = ballot.equals(promised) && role == Role.FOLLOWER;
+        if (!ballot.isAbove(promised) && !repeat || prepare.commitIndex() < commitIndex) {
+            // A candidate behind our commit index would have to fetch chosen slots we may have
+            // compacted, and, across membership changes, could count a stale quorum: refuse it.
+            send(new Reject(id, prepare.from(), ballot, promised, commitIndex));
+            return;
+        }
+        if (!repeat) {
+            becomeFollower(NO_LEADER);
+            promise(ballot);
+        }
+        electionElapsedTicks = 0;
+        send(new Promise(id, prepare.from(), ballot, commitIndex, log.acceptedFrom(prepare.fromIndex())));
+    }
+
+    private void onPromise(Promise promise) {
+        if (role != Role.CANDIDATE || !promise.ballot().equals(election.ballot)) {
+            return;
+        }
+        if (membership.isVoter(promise.from())) {
+            election.recordPromise(promise.from(), promise.commitIndex(), promise.accepted());
+            if (election.promiseCount() >= membership.quorumSize()) {
+                becomeLeader();
+            }
+        }
+    }
+
+    private void onReject(Reject reject) {
+        maxRoundSeen = Math.max(maxRoundSeen, reject.promised().round());
+        boolean ours = reject.rejected().equals(promised) && (role == Role.CANDIDATE || role == Role.LEADER);
+        if (!ours) {
+            return;
+        }
+        if (reject.promised().isAbove(promised) || reject.commitIndex() > commitIndex) {
+            // Someone holds a higher ballot or knows more chosen slots: let them lead.
+            becomeFollower(NO_LEADER);
+        }
+    }
+
+    private void becomeLeader() {
+        Election won = election;
+        election = null;
+        role = Role.LEADER;
+        leaderId = id;
+        leadership = new Leadership(this, won);
+    }
+
+    void becomeFollower(int newLeaderId) {
+        dropLeadership();
+        if (role != Role.FOLLOWER) {
+            role = Role.FOLLOWER;
+            resetElectionTimer();
+        }
+        election = null;
+        leaderId = newLeaderId;
+    }
+
+    private void dropLeadership() {
+        if (leadership != null) {
+            leadership.abandon();
+            leadership = null;
+        }
+    }
+
+    private void onTimeoutNow(TimeoutNow timeoutNow) {
+        if (!timeoutNow.ballot().isBelow(promised) && role == Role.FOLLOWER) {
+            campaign(false, true);
+        }
+    }
+
+    // ---------------------------------------------------------------- acceptor
+
+    /**
+     * Common gate for messages from a leader: refuse an old ballot, otherwise follow its sender.
+     * Returns false when the message must be ignored.
+     */
+    private boolean followLeaderOf(Ballot ballot, int from) {
+        maxRoundSeen = Math.max(maxRoundSeen, ballot.round());
+        if (ballot.isBelow(promised)) {
+            send(new Reject(id, from, ballot, promised, commitIndex));
+            return false;
+        }
+        if (role == Role.LEADER && ballot.equals(promised)) {
+            return false;
+        }
+        promise(ballot);
+        if (role != Role.FOLLOWER || leaderId != from) {
+            becomeFollower(from);
+        }
+        electionElapsedTicks = 0;
+        return true;
+    }
+
+    private void onAccept(Accept accept) {
+        if (!followLeaderOf(accept.ballot(), accept.from())) {
+            return;
+        }
+        long lastIndex = 0;
+        for (Entry entry : accept.entries()) {
+            Invariants.check(entry.ballot().equals(accept.ballot()), "Accept carries an entry of another ballot");
+            lastIndex = Math.max(lastIndex, entry.index());
+            acceptEntry(entry);
+        }
+        followCommit(accept.commitIndex());
+        send(new Accepted(id, accept.from(), accept.ballot(), matchIndex(), lastIndex, commitIndex));
+    }
+
+    private void acceptEntry(Entry entry) {
+        if (entry.index() <= commitIndex || entry.index() <= log.snapshotIndex()) {
+            return;
+        }
+        Entry existing = log.get(entry.index());
+        if (existing != null && existing.ballot().equals(entry.ballot())) {
+            Invariants.check(existing.sameValue(entry), "two values for slot " + entry.index() + " in ballot "
+                    + entry.ballot());
+            return;
+        }
+        log.put(entry);
+        entriesToPersist.add(entry);
+    }
+
+    private void onHeartbeat(Heartbeat heartbeat) {
+        if (!followLeaderOf(heartbeat.ballot(), heartbeat.from())) {
+            return;
+        }
+        followCommit(heartbeat.commitIndex());
+        send(new HeartbeatAck(id, heartbeat.from(), heartbeat.ballot(), matchIndex(), commitIndex,
+                heartbeat.readSeq()));
+    }
+
+    /**
+     * The end of the prefix this acceptor holds with the current leader's values: slots known
+     * chosen, then slots accepted in the promised ballot. Only these can be committed here.
+     */
+    long matchIndex() {
+        if (!promised.equals(matchCacheBallot)) {
+            matchCacheBallot = promised;
+            matchCacheIndex = commitIndex;
+        }
+        matchCacheIndex = Math.max(matchCacheIndex, commitIndex);
+        while (true) {
+            Entry next = log.get(matchCacheIndex + 1);
+            if (next == null || !next.ballot().equals(promised)) {
+                return matchCacheIndex;
+            }
+            matchCacheIndex++;
+        }
+    }
+
+    private void followCommit(long leaderCommitIndex) {
+        long safeCommit = Math.min(leaderCommitIndex, matchIndex());
+        if (safeCommit > commitIndex) {
+            advanceCommit(safeCommit);
+        }
+    }
+
+    void advanceCommit(long newCommitIndex) {
+        Invariants.check(newCommitIndex > commitIndex, "commit index moving backwards");
+        Invariants.check(log.lastIndex() >= newCommitIndex, "committing slots not in the log");
+        long previous = commitIndex;
+        commitIndex = newCommitIndex;
+        hardStateDirty = true;
+        applyMembershipEntries(previous, newCommitIndex);
+    }
+
+    private void applyMembershipEntries(long afterIndex, long throughIndex) {
+        for (long index = Math.max(afterIndex, log.snapshotIndex()) + 1; index <= throughIndex; index++) {
+            Entry entry = log.get(index);
+            Invariants.check(entry != null, "hole in the chosen prefix at slot " + index);
+            if (entry.kind() == EntryKind.MEMBERSHIP) {
+                membership = Membership.decode(entry.data());
+                membershipByIndex.put(index, membership);
+                if (leadership != null) {
+                    leadership.onMembershipChosen(index);
+                }
+            }
+        }
+    }
+
+    Membership membershipAt(long index) {
+        Map.Entry<Long, Membership> floor = membershipByIndex.floorEntry(index);
+        Invariants.check(floor != null, "no membership known at slot " + index);
+        return floor.getValue();
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    private void onReadIndexRequest(ReadIndexRequest request) {
+        if (role != Role.LEADER) {
+            send(new ReadIndexResponse(id, request.from(), request.context(), 0, false));
+            return;
+        }
+        SubmitResult result = leadership.read(request.context(), request.from());
+        if (result instanceof SubmitResult.Rejected) {
+            send(new ReadIndexResponse(id, request.from(), request.context(), 0, false));
+        }
+    }
+
+    private void onReadIndexResponse(ReadIndexResponse response) {
+        if (response.granted()) {
+            readsAwaitingApply.add(new ReadState(response.index(), response.context()));
+        }
+    }
+
+    private List<ReadState> takeReadsCoveredByApplied() {
+        List<ReadState> released = new ArrayList<>();
+        for (Iterator<ReadState> it = readsAwaitingApply.iterator(); it.hasNext();) {
+            ReadState read = it.next();
+            if (read.index() <= appliedIndex) {
+                released.add(read);
+                it.remove();
+            }
+        }
+        return released;
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    private void onInstallSnapshot(InstallSnapshot chunk) {
+        if (!followLeaderOf(chunk.ballot(), chunk.from())) {
+            return;
+        }
+        if (chunk.snapshotIndex() <= commitIndex) {
+            send(new InstallSnapshotAck(id, chunk.from(), chunk.ballot(), chunk.snapshotIndex(), 0, true));
+            return;
+        }
+        if (chunk.offset() == 0 && (snapshotReceiver == null || !snapshotReceiver.sameTransfer(chunk))) {
+            Invariants.check(chunk.snapshotBytes() <= config.snapshotBytesMax(), "snapshot above snapshotBytesMax");
+            snapshotReceiver = new SnapshotReceiver(chunk);
+        }
+        if (snapshotReceiver == null || !snapshotReceiver.sameTransfer(chunk)) {
+            send(new InstallSnapshotAck(id, chunk.from(), chunk.ballot(), chunk.snapshotIndex(), 0, false));
+            return;
+        }
+        snapshotReceiver.offer(chunk);
+        if (snapshotReceiver.isComplete()) {
+            byte[] data = snapshotReceiver.verifiedData();
+            snapshotReceiver = null;
+            if (data != null) {
+                installSnapshot(new SnapshotMarker(chunk.snapshotIndex(), chunk.membership()), data);
+            }
+            send(new InstallSnapshotAck(id, chunk.from(), chunk.ballot(), chunk.snapshotIndex(), 0, data != null));
+            return;
+        }
+        send(new InstallSnapshotAck(id, chunk.from(), chunk.ballot(), chunk.snapshotIndex(),
+                snapshotReceiver.receivedBytes(), false));
+    }
+
+    private void installSnapshot(SnapshotMarker marker, byte[] data) {
+        log.compactThrough(marker.index());
+        commitIndex = marker.index();
+        appliedIndex = marker.index();
+        hardStateDirty = true;
+        membership = marker.membership();
+        membershipByIndex.put(marker.index(), membership);
+        snapshotMarkerToPersist = marker;
+        snapshotToInstall = new Snapshot(marker, data);
+    }
+
+    Optional<SnapshotSource.SnapshotData> latestSnapshot() {
+        return snapshots.latest();
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    void promise(Ballot ballot) {
+        if (!ballot.equals(promised)) {
+            Invariants.check(ballot.isAbove(promised), "promise moving backwards");
+            promised = ballot;
+            hardStateDirty = true;
+        }
+    }
+
+    void persist(Entry entry) {
+        log.put(entry);
+        entriesToPersist.add(entry);
+    }
+
+    void send(Message message) {
+        outbox.add(message);
+    }
+
+    void broadcastToVoters(java.util.function.IntFunction<Message> messageFor) {
+        for (int voter : membership.voters()) {
+            if (voter != id) {
+                send(messageFor.apply(voter));
+            }
+        }
+    }
+
+    private void resetElectionTimer() {
+        electionElapsedTicks = 0;
+        electionTimeoutTicks = config.electionTicks() + random.nextInt(config.electionTicks());
+    }
+
+    private List<Entry> takeCommitted() {
+        List<Entry> committed = new ArrayList<>();
+        for (long index = appliedIndex + 1; index <= commitIndex; index++) {
+            Entry entry = log.get(index);
+            Invariants.check(entry != null, "committed slot " + index + " missing from the log");
+            committed.add(entry);
+        }
+        appliedIndex = Math.max(appliedIndex, commitIndex);
+        return committed;
+    }
+}

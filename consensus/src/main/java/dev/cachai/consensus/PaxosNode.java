@@ -1,0 +1,108 @@
+package dev.cachai.consensus;
+
+import dev.cachai.consensus.message.Message;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * One Multi-Paxos replica as a pure state machine: feed it {@link #step}, {@link #tick},
+ * {@link #propose} and {@link #readIndex}, then take a {@link Ready} and carry it out. It does
+ * no I/O and reads no clock: time is ticks, randomness comes from the seeded generator.
+ *
+ * <p>Every node is an acceptor. A leader runs phase 1 once for all slots from its first
+ * unchosen one, re-proposes the highest-ballot value found per slot (no-ops in gaps), and then
+ * streams phase 2 for new commands until a higher ballot appears.
+ */
+public final class PaxosNode {
+
+    private final PaxosConfig config;
+    private final int id;
+    private final NodeCore core;
+
+    public PaxosNode(PaxosConfig config, PersistentState restored, RandomGenerator random, SnapshotSource snapshots) {
+        this.config = config;
+        this.id = config.nodeId();
+        this.core = new NodeCore(config, restored, random, snapshots);
+    }
+
+    /** A brand-new node with nothing on disk. */
+    public static PaxosNode fresh(PaxosConfig config, RandomGenerator random, SnapshotSource snapshots) {
+        return new PaxosNode(config, PersistentState.EMPTY, random, snapshots);
+    }
+
+    public void tick() {
+        core.tick();
+    }
+
+    public void step(Message message) {
+        Invariants.check(message.to() == id, "message for node " + message.to() + " delivered to " + id);
+        core.step(message);
+    }
+
+    public SubmitResult propose(byte[] command) {
+        return core.propose(command);
+    }
+
+    public SubmitResult readIndex(byte[] context) {
+        return core.readIndex(context);
+    }
+
+    public SubmitResult transferLeadership(int targetId) {
+        return core.transferLeadership(targetId);
+    }
+
+    public SubmitResult changeMembership(MembershipChange change) {
+        return core.changeMembership(change);
+    }
+
+    /** The state machine holds everything up to {@code index} in a snapshot: drop those slots. */
+    public void compact(long index) {
+        core.compact(index);
+    }
+
+    /** Starts an election now (used by tests and operators); pre-vote still applies. */
+    public void campaign() {
+        core.campaign(config.preVote(), false);
+    }
+
+    public Ready ready() {
+        return core.ready();
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public Role role() {
+        return core.role;
+    }
+
+    public int leaderId() {
+        return core.leaderId;
+    }
+
+    public Ballot promised() {
+        return core.promised;
+    }
+
+    public long commitIndex() {
+        return core.commitIndex;
+    }
+
+    public long lastIndex() {
+        return core.log.lastIndex();
+    }
+
+    public long snapshotIndex() {
+        return core.log.snapshotIndex();
+    }
+
+    public Membership membership() {
+        return core.membership;
+    }
+
+    /** The accepted value of a slot, or empty when the slot is empty or compacted. */
+    public Optional<Entry> entry(long index) {
+        return Optional.ofNullable(core.log.get(index));
+    }
+}

@@ -1,0 +1,254 @@
+package dev.cachai.engine;
+
+import dev.cachai.engine.auth.AuthStore;
+import dev.cachai.engine.command.AuthCommand;
+import dev.cachai.engine.command.Command;
+import dev.cachai.engine.command.Compact;
+import dev.cachai.engine.command.DeleteRange;
+import dev.cachai.engine.command.LeaseCommand;
+import dev.cachai.engine.command.Put;
+import dev.cachai.engine.command.Txn;
+import dev.cachai.engine.command.ZkReap;
+import dev.cachai.engine.command.ZkTxn;
+import dev.cachai.engine.kv.Change;
+import dev.cachai.engine.kv.RangeRequest;
+import dev.cachai.engine.lease.Lease;
+import dev.cachai.engine.result.AuthResult;
+import dev.cachai.engine.result.CompactResult;
+import dev.cachai.engine.result.Failed;
+import dev.cachai.engine.result.LeaseGrantResult;
+import dev.cachai.engine.result.LeaseRevokeResult;
+import dev.cachai.engine.result.RangeResult;
+import dev.cachai.engine.result.Result;
+import dev.cachai.engine.result.SessionResult;
+import dev.cachai.engine.zk.ZkNode;
+import dev.cachai.engine.zk.ZkPaths;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The replicated state machine. {@link #apply} is called by one thread, in log order, and is a
+ * pure function of the state and the command; reads may come from any thread and see the last
+ * fully applied revision.
+ */
+public final class Engine {
+    private final EngineState s = new EngineState();
+    private final EngineLimits limits;
+    private final KvApplier kv;
+    private final ZkApplier zk;
+    private final AuthStore auth = new AuthStore();
+    private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+
+    public Engine() {
+        this(EngineLimits.DEFAULTS);
+    }
+
+    public Engine(EngineLimits limits) {
+        this.limits = limits;
+        this.kv = new KvApplier(s, limits);
+        this.zk = new ZkApplier(s);
+    }
+
+    public EngineLimits limits() { return limits; }
+
+    /** The last applied revision (etcd's header revision, ZooKeeper's last zxid). */
+    public long revision() { return s.revision; }
+
+    public long compactRevision() { return s.compactRevision; }
+
+    public void addListener(ChangeListener l) { listeners.add(l); }
+
+    public void removeListener(ChangeListener l) { listeners.remove(l); }
+
+    /** Applies one command stamped with the leader's proposal time. */
+    public Result apply(long timeMs, Command command) {
+        WriteTxn w = new WriteTxn(s, timeMs);
+        Result r = dispatch(w, command);
+        if (w.wrote()) {
+            commit(w);
+        }
+        return r;
+    }
+
+    private Result dispatch(WriteTxn w, Command command) {
+        if (command instanceof Put p) {
+            return kv.put(w, p);
+        } else if (command instanceof DeleteRange d) {
+            return kv.delete(w, d, s.revision);
+        } else if (command instanceof Txn t) {
+            return kv.txn(w, t);
+        } else if (command instanceof Compact c) {
+            return compact(c);
+        } else if (command instanceof LeaseCommand.Grant g) {
+            return leaseGrant(g);
+        } else if (command instanceof LeaseCommand.Revoke rv) {
+            return leaseRevoke(w, rv);
+        } else if (command instanceof LeaseCommand.SessionCreate sc) {
+            return sessionCreate(w, sc);
+        } else if (command instanceof LeaseCommand.SessionClose sc) {
+            return sessionClose(w, sc);
+        } else if (command instanceof ZkTxn t) {
+            return zk.txn(w, t);
+        } else if (command instanceof ZkReap rp) {
+            return zk.reap(w, rp);
+        } else if (command instanceof AuthCommand a) {
+            return authChange(a);
+        }
+        throw new IllegalStateException("unknown command " + command.getClass());
+    }
+
+    private void commit(WriteTxn w) {
+        s.revision = w.revision;
+        if (!w.events().isEmpty()) {
+            Change change = new Change(w.revision, w.timeMs, w.events());
+            for (ChangeListener l : listeners) {
+                l.onChange(change);
+            }
+        }
+    }
+
+    private Result compact(Compact c) {
+        if (c.revision() <= s.compactRevision) {
+            return new Failed(s.revision, EtcdError.COMPACTED);
+        }
+        if (c.revision() > s.revision) {
+            return new Failed(s.revision, EtcdError.FUTURE_REV);
+        }
+        s.compactRevision = c.revision();
+        s.kv.prune(Math.min(c.revision(), s.pinnedRevision));
+        return new CompactResult(s.revision);
+    }
+
+    private Result leaseGrant(LeaseCommand.Grant g) {
+        if (g.id() == 0 || s.leases.exists(g.id())) {
+            return new Failed(s.revision, EtcdError.LEASE_EXIST);
+        }
+        if (g.ttlSeconds() > limits.leaseTtlSecondsMax()) {
+            return new Failed(s.revision, EtcdError.LEASE_TTL_TOO_LARGE);
+        }
+        s.leases.add(new Lease(g.id(), Lease.Kind.ETCD, g.ttlSeconds() * 1000, null));
+        return new LeaseGrantResult(s.revision, g.id(), g.ttlSeconds());
+    }
+
+    private Result leaseRevoke(WriteTxn w, LeaseCommand.Revoke r) {
+        Lease lease = s.leases.get(r.id());
+        if (lease == null) {
+            return new Failed(s.revision, EtcdError.LEASE_NOT_FOUND);
+        }
+        deleteLeaseKeys(w, lease);
+        s.leases.remove(r.id());
+        return new LeaseRevokeResult(w.wrote() ? w.revision : s.revision);
+    }
+
+    private void deleteLeaseKeys(WriteTxn w, Lease lease) {
+        for (byte[] key : lease.keys()) {
+            w.delete(key);
+        }
+    }
+
+    private Result sessionCreate(WriteTxn w, LeaseCommand.SessionCreate c) {
+        if (s.leases.exists(c.sessionId())) {
+            return new SessionResult(s.revision, ZkCode.SESSIONEXPIRED);
+        }
+        w.forceRevision = true;
+        s.leases.add(new Lease(c.sessionId(), Lease.Kind.SESSION, c.timeoutMs(), c.password()));
+        return new SessionResult(w.revision, ZkCode.OK);
+    }
+
+    private Result sessionClose(WriteTxn w, LeaseCommand.SessionClose c) {
+        Lease lease = s.leases.get(c.sessionId());
+        if (lease == null) {
+            return new SessionResult(s.revision, ZkCode.SESSIONEXPIRED);
+        }
+        w.forceRevision = true;
+        deleteLeaseKeys(w, lease);
+        s.leases.remove(c.sessionId());
+        return new SessionResult(w.revision, ZkCode.OK);
+    }
+
+    private Result authChange(AuthCommand a) {
+        EtcdError e = auth.apply(a);
+        return e == null ? new AuthResult(s.revision, auth.authRevision()) : new Failed(s.revision, e);
+    }
+
+    // ---- reads (any thread) ----
+
+    /** etcd Range at the last applied revision, or at {@code r.revision()} when set. */
+    public RangeResult range(RangeRequest r) throws EngineException {
+        Object out = KvReads.range(s, r, s.revision);
+        if (out instanceof EtcdError e) {
+            throw new EngineException(e);
+        }
+        return (RangeResult) out;
+    }
+
+    /** A ZooKeeper node (data, Stat, ACL), or null when there is none. */
+    public ZkNode zkNode(String path) {
+        return ZkView.node(s, path, s.revision);
+    }
+
+    /** Child names of a node in key order, or null when the node does not exist. */
+    public List<String> zkChildren(String path) {
+        long rev = s.revision;
+        if (ZkView.node(s, path, rev) == null) {
+            return null;
+        }
+        return ZkView.children(s, path, rev);
+    }
+
+    /** ZooKeeper getAllChildrenNumber: every node below {@code path}. */
+    public int zkDescendants(String path) {
+        return ZkView.descendants(s, path, s.revision);
+    }
+
+    /** The ephemeral nodes of a session whose path starts with {@code prefix} ("/" = all). */
+    public List<String> zkEphemerals(long sessionId, String prefix) {
+        Lease lease = s.leases.get(sessionId);
+        List<String> out = new ArrayList<>();
+        if (lease == null) {
+            return out;
+        }
+        for (byte[] key : lease.keys()) {
+            String path = Bytes.string(key);
+            if (prefix.equals("/") || path.startsWith(prefix)) {
+                out.add(path);
+            }
+        }
+        return out;
+    }
+
+    public Lease lease(long id) { return s.leases.get(id); }
+
+    public List<Long> leaseIds() { return s.leases.ids(); }
+
+    public AuthStore auth() { return auth; }
+
+    /** Number of live keys (etcd's key count, also ZooKeeper's node count less the system nodes). */
+    public long keyCount() { return s.kv.liveKeys(); }
+
+    /**
+     * Paths of container nodes that are empty after having had children, and TTL nodes past
+     * their TTL at {@code nowMs}: what the leader proposes to reap. At most {@code max} paths.
+     */
+    public List<String> zkReapable(long nowMs, int max) {
+        List<String> out = new ArrayList<>();
+        s.kv.forEachEntry(e -> {
+            if (out.size() >= max || e.head().isTombstone() || e.meta() == null) {
+                return;
+            }
+            var m = e.meta();
+            boolean empty = m.numChildren() == 0;
+            boolean container = m.kind() == dev.cachai.engine.zk.NodeKind.CONTAINER && m.cversion() > 0;
+            boolean ttl = m.kind() == dev.cachai.engine.zk.NodeKind.PERSISTENT_WITH_TTL
+                    && nowMs - e.head().mtimeMs() > m.ttlMs();
+            if (empty && (container || ttl) && ZkPaths.isNodeKey(e.head().key())) {
+                out.add(Bytes.string(e.head().key()));
+            }
+        });
+        return out;
+    }
+
+    EngineState state() { return s; }
+}

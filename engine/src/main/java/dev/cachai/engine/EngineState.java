@@ -1,0 +1,25 @@
+package dev.cachai.engine;
+
+import dev.cachai.engine.kv.KvStore;
+import dev.cachai.engine.lease.LeaseTable;
+import dev.cachai.engine.zk.Acl;
+import dev.cachai.engine.zk.NodeKind;
+import dev.cachai.engine.zk.NodeMeta;
+
+/**
+ * The replicated state the appliers share. Scalar fields are volatile so readers on other
+ * threads see a revision only once everything it wrote is in place.
+ */
+final class EngineState {
+    final KvStore kv = new KvStore();
+    final LeaseTable leases = new LeaseTable();
+    volatile long revision = 1;
+    volatile long compactRevision = 0;
+    volatile NodeMeta rootMeta = NodeMeta.forNewNode(NodeKind.PERSISTENT, 0, 0, Acl.OPEN_ACL_UNSAFE, 0);
+    /** The lowest revision a running snapshot still reads; history at or above it is kept. */
+    long pinnedRevision = Long.MAX_VALUE;
+
+    boolean snapshotPinned() {
+        return pinnedRevision != Long.MAX_VALUE;
+    }
+}

@@ -1,0 +1,173 @@
+package dev.cachai.engine;
+
+import dev.cachai.engine.command.Compare;
+import dev.cachai.engine.command.DeleteRange;
+import dev.cachai.engine.command.Put;
+import dev.cachai.engine.command.Txn;
+import dev.cachai.engine.command.TxnOp;
+import dev.cachai.engine.kv.KeyValue;
+import dev.cachai.engine.result.DeleteResult;
+import dev.cachai.engine.result.Failed;
+import dev.cachai.engine.result.PutResult;
+import dev.cachai.engine.result.RangeResult;
+import dev.cachai.engine.result.Result;
+import dev.cachai.engine.result.TxnResult;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Applies etcd's KV mutations (Put, DeleteRange, Txn) within one revision. */
+final class KvApplier {
+    private final EngineState s;
+    private final EngineLimits limits;
+
+    KvApplier(EngineState s, EngineLimits limits) {
+        this.s = s;
+        this.limits = limits;
+    }
+
+    /** etcd's per-request checks that need the current state (lease exists, ignore_* on a live key). */
+    EtcdError checkPut(Put p, long readRev) {
+        if (p.key().length == 0) {
+            return EtcdError.EMPTY_KEY;
+        }
+        if (p.ignoreValue() && p.value().length != 0) {
+            return EtcdError.VALUE_PROVIDED;
+        }
+        if (p.ignoreLease() && p.lease() != 0) {
+            return EtcdError.LEASE_PROVIDED;
+        }
+        if ((p.ignoreValue() || p.ignoreLease()) && s.kv.get(p.key(), readRev) == null) {
+            return EtcdError.KEY_NOT_FOUND;
+        }
+        if (p.lease() != 0 && !s.leases.exists(p.lease())) {
+            return EtcdError.LEASE_NOT_FOUND;
+        }
+        return null;
+    }
+
+    Result put(WriteTxn w, Put p) {
+        EtcdError err = checkPut(p, s.revision);
+        if (err != null) {
+            return new Failed(s.revision, err);
+        }
+        KeyValue prev = doPut(w, p);
+        return new PutResult(w.revision, p.prevKv() ? prev : null);
+    }
+
+    private KeyValue doPut(WriteTxn w, Put p) {
+        KeyValue current = s.kv.get(p.key(), w.revision);
+        byte[] value = p.ignoreValue() ? current.value() : p.value();
+        long lease = p.ignoreLease() ? current.lease() : p.lease();
+        return w.put(p.key(), value, false, lease);
+    }
+
+    Result delete(WriteTxn w, DeleteRange d, long readRev) {
+        if (d.key().length == 0) {
+            return new Failed(s.revision, EtcdError.EMPTY_KEY);
+        }
+        List<KeyValue> victims = new ArrayList<>();
+        KvReads.visit(s, d.key(), d.rangeEnd(), readRev, victims::add);
+        for (KeyValue kv : victims) {
+            w.delete(kv.key());
+        }
+        return new DeleteResult(w.wrote() ? w.revision : s.revision, victims.size(),
+                d.prevKv() ? victims : List.of());
+    }
+
+    Result txn(WriteTxn w, Txn t) {
+        EtcdError err = TxnChecks.validate(t, limits.txnOpsMax());
+        if (err != null) {
+            return new Failed(s.revision, err);
+        }
+        boolean ok = compares(t.compares(), s.revision);
+        err = checkBranch(ok ? t.success() : t.failure(), s.revision);
+        if (err != null) {
+            return new Failed(s.revision, err);
+        }
+        TxnResult r = runBranch(w, t, ok);
+        return new TxnResult(w.wrote() ? w.revision : s.revision, r.succeeded(), r.responses());
+    }
+
+    private EtcdError checkBranch(List<TxnOp> ops, long rev) {
+        for (TxnOp op : ops) {
+            EtcdError e = null;
+            if (op instanceof TxnOp.PutOp p) {
+                e = checkPut(p.put(), rev);
+            } else if (op instanceof TxnOp.TxnOpNested n) {
+                e = checkBranch(compares(n.txn().compares(), rev) ? n.txn().success() : n.txn().failure(), rev);
+            } else if (op instanceof TxnOp.RangeOp r && KvReads.range(s, r.range(), rev) instanceof EtcdError re) {
+                e = re;
+            }
+            if (e != null) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private TxnResult runBranch(WriteTxn w, Txn t, boolean ok) {
+        List<Result> responses = new ArrayList<>();
+        for (TxnOp op : ok ? t.success() : t.failure()) {
+            long readRev = w.wrote() ? w.revision : s.revision;
+            responses.add(runOp(w, op, readRev));
+        }
+        return new TxnResult(w.revision, ok, responses);
+    }
+
+    private Result runOp(WriteTxn w, TxnOp op, long readRev) {
+        if (op instanceof TxnOp.RangeOp r) {
+            return (RangeResult) KvReads.range(s, r.range(), readRev);
+        } else if (op instanceof TxnOp.PutOp p) {
+            return new PutResult(w.revision, p.put().prevKv() ? doPut(w, p.put()) : withoutPrev(w, p.put()));
+        } else if (op instanceof TxnOp.DeleteOp d) {
+            return delete(w, d.delete(), readRev);
+        }
+        TxnOp.TxnOpNested n = (TxnOp.TxnOpNested) op;
+        return runBranch(w, n.txn(), compares(n.txn().compares(), readRev));
+    }
+
+    private KeyValue withoutPrev(WriteTxn w, Put p) {
+        doPut(w, p);
+        return null;
+    }
+
+    private boolean compares(List<Compare> compares, long rev) {
+        for (Compare c : compares) {
+            if (!compare(c, rev)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean compare(Compare c, long rev) {
+        List<KeyValue> kvs = new ArrayList<>();
+        KvReads.visit(s, c.key(), c.rangeEnd(), rev, kvs::add);
+        if (kvs.isEmpty()) {
+            return c.target() != Compare.Target.VALUE && holds(c, KeyValue.of(c.key(), Bytes.EMPTY, 0, 0, 0, 0));
+        }
+        for (KeyValue kv : kvs) {
+            if (!holds(c, kv)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean holds(Compare c, KeyValue kv) {
+        int r = switch (c.target()) {
+            case VALUE -> Bytes.compare(kv.value(), c.value() == null ? Bytes.EMPTY : c.value());
+            case VERSION -> Long.compare(kv.version(), c.version());
+            case CREATE -> Long.compare(kv.createRevision(), c.createRevision());
+            case MOD -> Long.compare(kv.modRevision(), c.modRevision());
+            case LEASE -> Long.compare(kv.lease(), c.lease());
+        };
+        return switch (c.result()) {
+            case EQUAL -> r == 0;
+            case NOT_EQUAL -> r != 0;
+            case GREATER -> r > 0;
+            case LESS -> r < 0;
+        };
+    }
+}

@@ -1,0 +1,120 @@
+package dev.cachai.engine;
+
+import dev.cachai.engine.command.DeleteRange;
+import dev.cachai.engine.command.Txn;
+import dev.cachai.engine.command.TxnOp;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * etcd's static Txn checks: op counts per branch and that no key is written twice in what one
+ * execution can run (etcd's checkIntervals). Deletes may overlap each other.
+ */
+public final class TxnChecks {
+    private TxnChecks() {}
+
+    /** The error etcd answers for this txn before running it, or null. */
+    public static EtcdError validate(Txn txn, int opsMax) {
+        EtcdError e = checkCounts(txn, opsMax);
+        if (e != null) {
+            return e;
+        }
+        try {
+            intervals(txn.success());
+            intervals(txn.failure());
+            return null;
+        } catch (DuplicateKey d) {
+            return EtcdError.DUPLICATE_KEY;
+        }
+    }
+
+    private static EtcdError checkCounts(Txn txn, int opsMax) {
+        if (txn.compares().size() > opsMax || txn.success().size() > opsMax || txn.failure().size() > opsMax) {
+            return EtcdError.TOO_MANY_OPS;
+        }
+        for (TxnOp op : concat(txn.success(), txn.failure())) {
+            if (op instanceof TxnOp.TxnOpNested n) {
+                EtcdError e = checkCounts(n.txn(), opsMax);
+                if (e != null) {
+                    return e;
+                }
+            }
+            if (op instanceof TxnOp.PutOp p && p.put().key().length == 0
+                    || op instanceof TxnOp.DeleteOp d && d.delete().key().length == 0
+                    || op instanceof TxnOp.RangeOp r && r.range().key().length == 0) {
+                return EtcdError.EMPTY_KEY;
+            }
+        }
+        return null;
+    }
+
+    private static final class DuplicateKey extends Exception {
+        DuplicateKey() {
+            super(null, null, false, false);
+        }
+    }
+
+    private record Writes(Set<Key> puts, List<DeleteRange> dels) {}
+
+    private record Key(byte[] b) {
+        @Override public boolean equals(Object o) { return o instanceof Key k && java.util.Arrays.equals(b, k.b); }
+        @Override public int hashCode() { return java.util.Arrays.hashCode(b); }
+    }
+
+    private static Writes intervals(List<TxnOp> ops) throws DuplicateKey {
+        List<DeleteRange> dels = new ArrayList<>();
+        for (TxnOp op : ops) {
+            if (op instanceof TxnOp.DeleteOp d) {
+                dels.add(d.delete());
+            }
+        }
+        Set<Key> puts = new HashSet<>();
+        for (TxnOp op : ops) {
+            if (!(op instanceof TxnOp.TxnOpNested n)) {
+                continue;
+            }
+            Writes then = intervals(n.txn().success());
+            Writes otherwise = intervals(n.txn().failure());
+            for (Key k : then.puts()) {
+                if (puts.contains(k) || covered(dels, k.b())) throw new DuplicateKey();
+                puts.add(k);
+            }
+            for (Key k : otherwise.puts()) {
+                if (puts.contains(k) && !then.puts().contains(k) || covered(dels, k.b())) throw new DuplicateKey();
+                puts.add(k);
+            }
+            dels.addAll(then.dels());
+            dels.addAll(otherwise.dels());
+        }
+        for (TxnOp op : ops) {
+            if (op instanceof TxnOp.PutOp p) {
+                Key k = new Key(p.put().key());
+                if (puts.contains(k) || covered(dels, k.b())) throw new DuplicateKey();
+                puts.add(k);
+            }
+        }
+        return new Writes(puts, dels);
+    }
+
+    private static boolean covered(List<DeleteRange> dels, byte[] key) {
+        for (DeleteRange d : dels) {
+            byte[] end = d.rangeEnd();
+            if (end.length == 0) {
+                if (java.util.Arrays.equals(d.key(), key)) return true;
+            } else if (Bytes.compare(key, d.key()) >= 0
+                    && (end.length == 1 && end[0] == 0 || Bytes.compare(key, end) < 0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<TxnOp> concat(List<TxnOp> a, List<TxnOp> b) {
+        List<TxnOp> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.cachai.engine;
+
+import dev.cachai.engine.kv.Entry;
+import dev.cachai.engine.kv.Event;
+import dev.cachai.engine.kv.KeyValue;
+import dev.cachai.engine.zk.Acl;
+import dev.cachai.engine.zk.NodeKind;
+import dev.cachai.engine.zk.NodeMeta;
+import dev.cachai.engine.zk.ZkPaths;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The writes of one revision in progress: applies them to the store at once, keeps the events
+ * they produce and an undo log, so a failed ZooKeeper multi can be rolled back. Every key
+ * creation or deletion that is a ZooKeeper node also updates its parent's meta.
+ */
+final class WriteTxn {
+    private static final byte[] ROOT_MARKER = new byte[0];
+
+    private record Undo(byte[] key, KeyValue head, NodeMeta meta, long leaseBefore, long leaseAfter) {}
+
+    final long revision;
+    final long timeMs;
+    private final EngineState state;
+    private final List<Event> events = new ArrayList<>();
+    private final List<Undo> undo = new ArrayList<>();
+    /** Set when the revision must be taken even without key changes (ZooKeeper txns, sessions). */
+    boolean forceRevision;
+
+    WriteTxn(EngineState state, long timeMs) {
+        this.state = state;
+        this.revision = state.revision + 1;
+        this.timeMs = timeMs;
+    }
+
+    boolean wrote() {
+        return !events.isEmpty() || forceRevision;
+    }
+
+    List<Event> events() {
+        return events;
+    }
+
+    /** Writes a version of {@code key}; returns the previous live version or null. */
+    KeyValue put(byte[] key, byte[] value, boolean nullValue, long lease) {
+        Entry e = state.kv.entry(key);
+        KeyValue prevHead = e == null ? null : e.head();
+        NodeMeta prevMeta = e == null ? null : e.meta();
+        KeyValue prev = prevHead == null || prevHead.isTombstone() ? null : prevHead;
+        long prevLease = prev == null ? 0 : prev.lease();
+        KeyValue next = state.kv.put(key, value, nullValue, lease, revision, timeMs);
+        undo.add(new Undo(key, prevHead, prevMeta, prevLease, lease));
+        state.leases.reattach(next.key(), prevLease, lease);
+        events.add(new Event(Event.Type.PUT, next, prev));
+        if (prev == null) {
+            onNodeCreated(next, prevMeta);
+        }
+        return prev;
+    }
+
+    /** Deletes {@code key}; returns the version it had, or null if it was not live. */
+    KeyValue delete(byte[] key) {
+        Entry e = state.kv.entry(key);
+        if (e == null || e.head().isTombstone()) {
+            return null;
+        }
+        KeyValue prevHead = e.head();
+        NodeMeta prevMeta = e.meta();
+        state.kv.delete(key, revision);
+        if (state.snapshotPinned() && prevMeta != null) {
+            state.kv.setMeta(key, prevMeta);
+        }
+        undo.add(new Undo(key, prevHead, prevMeta, prevHead.lease(), 0));
+        state.leases.reattach(prevHead.key(), prevHead.lease(), 0);
+        events.add(new Event(Event.Type.DELETE, state.kv.entry(key).head(), prevHead));
+        onNodeDeleted(prevHead.key());
+        return prevHead;
+    }
+
+    /** Installs a ZooKeeper node's meta (create, setACL). */
+    void setMeta(byte[] key, NodeMeta meta) {
+        Entry e = state.kv.entry(key);
+        undo.add(new Undo(key, e.head(), e.meta(), e.head().lease(), e.head().lease()));
+        state.kv.setMeta(key, meta);
+    }
+
+    /** The meta of a live node, or the defaults of a key written through etcd. */
+    NodeMeta metaOf(KeyValue kv, NodeMeta stored) {
+        if (stored != null && stored.revision() >= kv.createRevision()) {
+            return stored;
+        }
+        return defaultMeta(kv);
+    }
+
+    static NodeMeta defaultMeta(KeyValue kv) {
+        return new NodeMeta(NodeKind.PERSISTENT, 0, kv.lease(), 0, kv.createRevision(), 0,
+                Acl.OPEN_ACL_UNSAFE, 0, false, kv.createRevision(), null);
+    }
+
+    private void onNodeCreated(KeyValue created, NodeMeta prevMeta) {
+        if (!ZkPaths.isNodeKey(created.key())) {
+            return;
+        }
+        String path = new String(created.key(), StandardCharsets.UTF_8);
+        NodeMeta own = defaultMeta(created);
+        int existing = ZkView.countChildren(state, path, revision);
+        if (existing > 0) {
+            own = new NodeMeta(own.kind(), own.ttlMs(), own.ephemeralOwner(), 0, own.pzxid(), 0, own.acl(),
+                    existing, true, revision, null);
+        }
+        state.kv.setMeta(created.key(), keepHistory(own, prevMeta));
+        updateParent(ZkPaths.parent(path), true);
+    }
+
+    private void onNodeDeleted(byte[] key) {
+        if (ZkPaths.isNodeKey(key)) {
+            updateParent(ZkPaths.parent(new String(key, StandardCharsets.UTF_8)), false);
+        }
+    }
+
+    private void updateParent(String parent, boolean added) {
+        if (parent.equals("/")) {
+            NodeMeta m = state.rootMeta;
+            undo.add(new Undo(ROOT_MARKER, null, m, 0, 0));
+            NodeMeta keep = state.snapshotPinned() ? m : null;
+            state.rootMeta = added ? m.childAdded(revision, keep) : m.childRemoved(revision, keep);
+            return;
+        }
+        byte[] pkey = parent.getBytes(StandardCharsets.UTF_8);
+        Entry e = state.kv.entry(pkey);
+        if (e == null || e.head().isTombstone()) {
+            return;
+        }
+        NodeMeta m = metaOf(e.head(), e.meta());
+        undo.add(new Undo(pkey, e.head(), e.meta(), e.head().lease(), e.head().lease()));
+        NodeMeta keep = state.snapshotPinned() ? e.meta() : null;
+        state.kv.setMeta(pkey, added ? m.childAdded(revision, keep) : m.childRemoved(revision, keep));
+    }
+
+    NodeMeta keepHistory(NodeMeta next, NodeMeta previous) {
+        if (!state.snapshotPinned() || previous == null) {
+            return next;
+        }
+        return new NodeMeta(next.kind(), next.ttlMs(), next.ephemeralOwner(), next.cversion(), next.pzxid(),
+                next.aversion(), next.acl(), next.numChildren(), next.hadChildren(), next.revision(), previous);
+    }
+
+    /** Undoes every write of this revision, newest first. */
+    void rollback() {
+        for (int i = undo.size() - 1; i >= 0; i--) {
+            Undo u = undo.get(i);
+            if (u.key() == ROOT_MARKER) {
+                state.rootMeta = u.meta();
+                continue;
+            }
+            KeyValue current = state.kv.entry(u.key()) == null ? null : state.kv.entry(u.key()).head();
+            byte[] stored = current == null ? u.key() : current.key();
+            state.leases.reattach(stored, u.leaseAfter(), u.leaseBefore());
+            state.kv.reset(u.key(), u.head(), u.meta());
+        }
+        undo.clear();
+        events.clear();
+    }
+}

@@ -1,0 +1,260 @@
+package dev.cachai.engine;
+
+import dev.cachai.engine.command.ZkOp;
+import dev.cachai.engine.command.ZkReap;
+import dev.cachai.engine.command.ZkTxn;
+import dev.cachai.engine.kv.Entry;
+import dev.cachai.engine.kv.KeyValue;
+import dev.cachai.engine.lease.Lease;
+import dev.cachai.engine.result.Result;
+import dev.cachai.engine.result.ZkOpResult;
+import dev.cachai.engine.result.ZkTxnResult;
+import dev.cachai.engine.zk.Acl;
+import dev.cachai.engine.zk.NodeKind;
+import dev.cachai.engine.zk.NodeMeta;
+import dev.cachai.engine.zk.ZkAcls;
+import dev.cachai.engine.zk.ZkIdentity;
+import dev.cachai.engine.zk.ZkNode;
+import dev.cachai.engine.zk.ZkPaths;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Applies ZooKeeper writes with ZooKeeper's checks in ZooKeeper's order (PrepRequestProcessor).
+ * Every ZooKeeper write takes a zxid, also when it fails, as in ZooKeeper.
+ */
+final class ZkApplier {
+    /** ZooKeeper's TTL limit: the TTL must fit the 40 low bits of an ephemeralOwner. */
+    static final long TTL_MS_MAX = 0x000000FFFFFFFFFFL;
+    private static final long TTL_OWNER_MARK = 0xFF00000000000000L;
+
+    private final EngineState s;
+
+    ZkApplier(EngineState s) {
+        this.s = s;
+    }
+
+    private static final class ZkFailure extends Exception {
+        final int code;
+
+        ZkFailure(int code) {
+            super(null, null, false, false);
+            this.code = code;
+        }
+    }
+
+    Result txn(WriteTxn w, ZkTxn t) {
+        w.forceRevision = true;
+        List<ZkOpResult> results = new ArrayList<>();
+        for (int i = 0; i < t.ops().size(); i++) {
+            try {
+                results.add(apply(w, t, t.ops().get(i)));
+            } catch (ZkFailure f) {
+                w.rollback();
+                w.forceRevision = true;
+                return new ZkTxnResult(w.revision, f.code, failedResults(t.ops().size(), i, f.code));
+            }
+        }
+        return new ZkTxnResult(w.revision, ZkCode.OK, results);
+    }
+
+    private static List<ZkOpResult> failedResults(int size, int failedAt, int code) {
+        List<ZkOpResult> out = new ArrayList<>(size);
+        for (int j = 0; j < size; j++) {
+            int err = j < failedAt ? ZkCode.OK : j == failedAt ? code : ZkCode.RUNTIMEINCONSISTENCY;
+            out.add(new ZkOpResult(err, null, null));
+        }
+        return out;
+    }
+
+    private ZkOpResult apply(WriteTxn w, ZkTxn t, ZkOp op) throws ZkFailure {
+        if (op instanceof ZkOp.Create c) {
+            return create(w, t, c);
+        } else if (op instanceof ZkOp.Delete d) {
+            return delete(w, t.identity(), d);
+        } else if (op instanceof ZkOp.SetData sd) {
+            return setData(w, t.identity(), sd);
+        } else if (op instanceof ZkOp.SetAcl sa) {
+            return setAcl(w, t.identity(), sa);
+        }
+        return check(w, t.identity(), (ZkOp.Check) op);
+    }
+
+    private ZkOpResult create(WriteTxn w, ZkTxn t, ZkOp.Create c) throws ZkFailure {
+        NodeKind kind = c.kind();
+        validateTtl(kind, c.ttlMs());
+        String parentPath = parentOfValid(c.path(), kind.isSequential());
+        List<Acl> acl = ZkAcls.fixup(c.acl(), t.identity());
+        if (acl == null) {
+            throw new ZkFailure(ZkCode.INVALIDACL);
+        }
+        ZkNode parent = node(w, parentPath);
+        if (parent == null) {
+            throw new ZkFailure(ZkCode.NONODE);
+        }
+        requirePerm(parent.acl(), Acl.CREATE, t.identity());
+        String path = kind.isSequential()
+                ? c.path() + String.format(Locale.ENGLISH, "%010d", parent.stat().cversion())
+                : c.path();
+        if (!ZkPaths.isValid(path)) {
+            throw new ZkFailure(ZkCode.BADARGUMENTS);
+        }
+        if (node(w, path) != null) {
+            throw new ZkFailure(ZkCode.NODEEXISTS);
+        }
+        long parentOwner = parent.stat().ephemeralOwner();
+        if (parentOwner != 0 && parentOwner != Long.MIN_VALUE && (parentOwner & TTL_OWNER_MARK) != TTL_OWNER_MARK) {
+            throw new ZkFailure(ZkCode.NOCHILDRENFOREPHEMERALS);
+        }
+        long lease = 0;
+        if (kind.isEphemeral()) {
+            Lease session = s.leases.get(t.sessionId());
+            if (session == null || session.kind() != Lease.Kind.SESSION) {
+                throw new ZkFailure(ZkCode.SESSIONEXPIRED);
+            }
+            lease = t.sessionId();
+        }
+        byte[] key = path.getBytes(StandardCharsets.UTF_8);
+        w.put(key, c.data() == null ? Bytes.EMPTY : c.data(), c.data() == null, lease);
+        Entry e = s.kv.entry(key);
+        NodeKind stored = kind.stored();
+        NodeMeta derived = e.meta();
+        NodeMeta meta = new NodeMeta(stored, stored.isTtl() ? c.ttlMs() : 0, ephemeralOwner(stored, lease, c.ttlMs()),
+                0, derived.pzxid(), 0, acl, derived.numChildren(), derived.hadChildren(), w.revision, null);
+        w.setMeta(key, w.keepHistory(meta, derived.older()));
+        return new ZkOpResult(ZkCode.OK, path, ZkView.stat(e.head(), meta));
+    }
+
+    private static long ephemeralOwner(NodeKind kind, long session, long ttlMs) {
+        return switch (kind) {
+            case EPHEMERAL -> session;
+            case CONTAINER -> Long.MIN_VALUE;
+            case PERSISTENT_WITH_TTL -> TTL_OWNER_MARK | ttlMs;
+            default -> 0;
+        };
+    }
+
+    private static void validateTtl(NodeKind kind, long ttlMs) throws ZkFailure {
+        boolean ok = kind.isTtl() ? ttlMs > 0 && ttlMs <= TTL_MS_MAX : ttlMs < 0 || ttlMs == 0;
+        if (!ok) {
+            throw new ZkFailure(ZkCode.BADARGUMENTS);
+        }
+    }
+
+    private ZkOpResult delete(WriteTxn w, ZkIdentity id, ZkOp.Delete d) throws ZkFailure {
+        String parentPath = parentOfValid(d.path(), false);
+        ZkNode parent = node(w, parentPath);
+        ZkNode target = parent == null ? null : node(w, d.path());
+        if (parent == null || target == null || isVirtual(target)) {
+            throw new ZkFailure(ZkCode.NONODE);
+        }
+        requirePerm(parent.acl(), Acl.DELETE, id);
+        checkVersion(target.stat().version(), d.version());
+        if (target.stat().numChildren() > 0 || ZkView.countChildren(s, d.path(), w.revision) > 0) {
+            throw new ZkFailure(ZkCode.NOTEMPTY);
+        }
+        w.delete(d.path().getBytes(StandardCharsets.UTF_8));
+        return new ZkOpResult(ZkCode.OK, d.path(), null);
+    }
+
+    private ZkOpResult setData(WriteTxn w, ZkIdentity id, ZkOp.SetData sd) throws ZkFailure {
+        ZkNode target = existing(w, sd.path());
+        requirePerm(target.acl(), Acl.WRITE, id);
+        checkVersion(target.stat().version(), sd.version());
+        byte[] key = sd.path().getBytes(StandardCharsets.UTF_8);
+        KeyValue current = s.kv.get(key, w.revision);
+        w.put(key, sd.data() == null ? Bytes.EMPTY : sd.data(), sd.data() == null, current.lease());
+        return new ZkOpResult(ZkCode.OK, sd.path(), node(w, sd.path()).stat());
+    }
+
+    private ZkOpResult setAcl(WriteTxn w, ZkIdentity id, ZkOp.SetAcl sa) throws ZkFailure {
+        validPath(sa.path());
+        List<Acl> acl = ZkAcls.fixup(sa.acl(), id);
+        if (acl == null) {
+            throw new ZkFailure(ZkCode.INVALIDACL);
+        }
+        ZkNode target = existing(w, sa.path());
+        requirePerm(target.acl(), Acl.ADMIN, id);
+        checkVersion(target.stat().aversion(), sa.aclVersion());
+        byte[] key = sa.path().getBytes(StandardCharsets.UTF_8);
+        Entry e = s.kv.entry(key);
+        NodeMeta current = ZkView.metaAt(e, e.head(), w.revision);
+        w.setMeta(key, current.aclSet(acl, w.revision, s.snapshotPinned() ? e.meta() : null));
+        return new ZkOpResult(ZkCode.OK, sa.path(), node(w, sa.path()).stat());
+    }
+
+    private ZkOpResult check(WriteTxn w, ZkIdentity id, ZkOp.Check c) throws ZkFailure {
+        ZkNode target = existing(w, c.path());
+        requirePerm(target.acl(), Acl.READ, id);
+        checkVersion(target.stat().version(), c.version());
+        return new ZkOpResult(ZkCode.OK, c.path(), target.stat());
+    }
+
+    /** Removes an empty container (that had children) or an expired, childless TTL node. */
+    Result reap(WriteTxn w, ZkReap r) {
+        if (!ZkPaths.isValid(r.path()) || r.path().equals("/")) {
+            return new ZkTxnResult(s.revision, ZkCode.BADARGUMENTS, List.of());
+        }
+        byte[] key = r.path().getBytes(StandardCharsets.UTF_8);
+        Entry e = s.kv.entry(key);
+        if (e == null || e.head().isTombstone()) {
+            return new ZkTxnResult(s.revision, ZkCode.NONODE, List.of());
+        }
+        NodeMeta m = ZkView.metaAt(e, e.head(), s.revision);
+        boolean empty = m.numChildren() == 0 && ZkView.countChildren(s, r.path(), s.revision) == 0;
+        boolean containerDone = m.kind() == NodeKind.CONTAINER && m.cversion() > 0;
+        boolean ttlDone = m.kind() == NodeKind.PERSISTENT_WITH_TTL && w.timeMs - e.head().mtimeMs() > m.ttlMs();
+        if (!empty || !(containerDone || ttlDone)) {
+            return new ZkTxnResult(s.revision, empty ? ZkCode.BADARGUMENTS : ZkCode.NOTEMPTY, List.of());
+        }
+        w.delete(key);
+        return new ZkTxnResult(w.revision, ZkCode.OK, List.of(new ZkOpResult(ZkCode.OK, r.path(), null)));
+    }
+
+    private ZkNode node(WriteTxn w, String path) {
+        return ZkView.node(s, path, w.revision);
+    }
+
+    private static boolean isVirtual(ZkNode n) {
+        return n.stat().czxid() == 0 && !n.path().equals("/");
+    }
+
+    private ZkNode existing(WriteTxn w, String path) throws ZkFailure {
+        validPath(path);
+        ZkNode n = node(w, path);
+        if (n == null || isVirtual(n)) {
+            throw new ZkFailure(ZkCode.NONODE);
+        }
+        return n;
+    }
+
+    private static void validPath(String path) throws ZkFailure {
+        if (!ZkPaths.isValid(path)) {
+            throw new ZkFailure(ZkCode.BADARGUMENTS);
+        }
+    }
+
+    /** ZooKeeper validates "path + 1" for sequential creates, so "/a/" is a valid sequential prefix. */
+    private static String parentOfValid(String path, boolean sequential) throws ZkFailure {
+        if (path == null || !ZkPaths.isValid(sequential ? path + "1" : path) || path.equals("/")) {
+            throw new ZkFailure(ZkCode.BADARGUMENTS);
+        }
+        int slash = path.lastIndexOf('/');
+        return slash == 0 ? "/" : path.substring(0, slash);
+    }
+
+    private static void requirePerm(List<Acl> acl, int perm, ZkIdentity id) throws ZkFailure {
+        if (!ZkAcls.allows(acl, perm, id)) {
+            throw new ZkFailure(ZkCode.NOAUTH);
+        }
+    }
+
+    private static void checkVersion(int current, int expected) throws ZkFailure {
+        if (expected != -1 && expected != current) {
+            throw new ZkFailure(ZkCode.BADVERSION);
+        }
+    }
+}

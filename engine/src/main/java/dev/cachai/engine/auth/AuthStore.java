@@ -1,0 +1,246 @@
+package dev.cachai.engine.auth;
+
+import dev.cachai.engine.EtcdError;
+import dev.cachai.engine.command.AuthCommand;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * etcd's replicated auth store: users, roles, range permissions and the enabled flag. Token
+ * handling and request checks live in the etcd adapter; this holds what every replica must agree on.
+ */
+public final class AuthStore {
+    public static final String ROOT = "root";
+
+    /** A user; {@code passwordHash} is null for a user created with no_password. */
+    public record User(String name, String passwordHash, List<String> roles) {}
+
+    public record Role(String name, List<Permission> permissions) {}
+
+    private final ConcurrentSkipListMap<String, User> users = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<String, Role> roles = new ConcurrentSkipListMap<>();
+    private volatile boolean enabled;
+    private volatile long authRevision = 1;
+
+    public boolean enabled() { return enabled; }
+    public long authRevision() { return authRevision; }
+    public User user(String name) { return users.get(name); }
+    public Role role(String name) { return roles.get(name); }
+    public List<User> users() { return new ArrayList<>(users.values()); }
+    public List<Role> roles() { return new ArrayList<>(roles.values()); }
+
+    /** Applies one change; returns the error etcd gives, or null on success. */
+    public EtcdError apply(AuthCommand c) {
+        EtcdError e = dispatch(c);
+        if (e == null) {
+            authRevision++;
+        }
+        return e;
+    }
+
+    private EtcdError dispatch(AuthCommand c) {
+        if (c instanceof AuthCommand.Enable) {
+            return enable();
+        } else if (c instanceof AuthCommand.Disable) {
+            enabled = false;
+            return null;
+        } else if (c instanceof AuthCommand.UserAdd u) {
+            return userAdd(u);
+        } else if (c instanceof AuthCommand.UserDelete u) {
+            return userDelete(u.name());
+        } else if (c instanceof AuthCommand.UserChangePassword u) {
+            return changePassword(u);
+        } else if (c instanceof AuthCommand.UserGrantRole g) {
+            return grantRole(g.user(), g.role());
+        } else if (c instanceof AuthCommand.UserRevokeRole r) {
+            return revokeRole(r.name(), r.role());
+        } else if (c instanceof AuthCommand.RoleAdd r) {
+            return roleAdd(r.name());
+        } else if (c instanceof AuthCommand.RoleDelete r) {
+            return roleDelete(r.role());
+        } else if (c instanceof AuthCommand.RoleGrantPermission g) {
+            return grantPermission(g);
+        }
+        return revokePermission((AuthCommand.RoleRevokePermission) c);
+    }
+
+    private EtcdError enable() {
+        if (enabled) {
+            return null;
+        }
+        User root = users.get(ROOT);
+        if (root == null) {
+            return EtcdError.ROOT_USER_NOT_EXIST;
+        }
+        if (!root.roles().contains(ROOT)) {
+            return EtcdError.ROOT_ROLE_NOT_EXIST;
+        }
+        enabled = true;
+        return null;
+    }
+
+    private EtcdError userAdd(AuthCommand.UserAdd u) {
+        if (u.name().isEmpty()) {
+            return EtcdError.USER_EMPTY;
+        }
+        if (users.containsKey(u.name())) {
+            return EtcdError.USER_ALREADY_EXIST;
+        }
+        users.put(u.name(), new User(u.name(), u.noPassword() ? null : u.passwordHash(), List.of()));
+        return null;
+    }
+
+    private EtcdError userDelete(String name) {
+        if (enabled && name.equals(ROOT)) {
+            return EtcdError.INVALID_AUTH_MGMT;
+        }
+        return users.remove(name) == null ? EtcdError.USER_NOT_FOUND : null;
+    }
+
+    private EtcdError changePassword(AuthCommand.UserChangePassword u) {
+        User user = users.get(u.name());
+        if (user == null) {
+            return EtcdError.USER_NOT_FOUND;
+        }
+        users.put(u.name(), new User(user.name(), u.passwordHash(), user.roles()));
+        return null;
+    }
+
+    private EtcdError grantRole(String userName, String role) {
+        User user = users.get(userName);
+        if (user == null) {
+            return EtcdError.USER_NOT_FOUND;
+        }
+        if (!role.equals(ROOT) && !roles.containsKey(role)) {
+            return EtcdError.ROLE_NOT_FOUND;
+        }
+        if (user.roles().contains(role)) {
+            return null;
+        }
+        List<String> next = new ArrayList<>(user.roles());
+        next.add(role);
+        next.sort(null);
+        users.put(userName, new User(user.name(), user.passwordHash(), List.copyOf(next)));
+        return null;
+    }
+
+    private EtcdError revokeRole(String userName, String role) {
+        if (enabled && userName.equals(ROOT) && role.equals(ROOT)) {
+            return EtcdError.INVALID_AUTH_MGMT;
+        }
+        User user = users.get(userName);
+        if (user == null) {
+            return EtcdError.USER_NOT_FOUND;
+        }
+        if (!user.roles().contains(role)) {
+            return EtcdError.ROLE_NOT_GRANTED;
+        }
+        List<String> next = new ArrayList<>(user.roles());
+        next.remove(role);
+        users.put(userName, new User(user.name(), user.passwordHash(), List.copyOf(next)));
+        return null;
+    }
+
+    private EtcdError roleAdd(String name) {
+        if (name.isEmpty()) {
+            return EtcdError.ROLE_EMPTY;
+        }
+        if (roles.containsKey(name)) {
+            return EtcdError.ROLE_ALREADY_EXIST;
+        }
+        roles.put(name, new Role(name, List.of()));
+        return null;
+    }
+
+    private EtcdError roleDelete(String name) {
+        if (enabled && name.equals(ROOT)) {
+            return EtcdError.INVALID_AUTH_MGMT;
+        }
+        if (roles.remove(name) == null) {
+            return EtcdError.ROLE_NOT_FOUND;
+        }
+        for (Map.Entry<String, User> u : new TreeMap<>(users).entrySet()) {
+            if (u.getValue().roles().contains(name)) {
+                List<String> next = new ArrayList<>(u.getValue().roles());
+                next.remove(name);
+                users.put(u.getKey(), new User(u.getKey(), u.getValue().passwordHash(), List.copyOf(next)));
+            }
+        }
+        return null;
+    }
+
+    private EtcdError grantPermission(AuthCommand.RoleGrantPermission g) {
+        Role role = roles.get(g.name());
+        if (role == null) {
+            return EtcdError.ROLE_NOT_FOUND;
+        }
+        List<Permission> next = new ArrayList<>();
+        for (Permission p : role.permissions()) {
+            if (!p.sameRange(g.key(), g.rangeEnd())) {
+                next.add(p);
+            }
+        }
+        next.add(new Permission(Permission.Type.values()[g.permType()], g.key(), g.rangeEnd()));
+        next.sort((a, b) -> dev.cachai.engine.Bytes.compare(a.key(), b.key()));
+        roles.put(role.name(), new Role(role.name(), List.copyOf(next)));
+        return null;
+    }
+
+    private EtcdError revokePermission(AuthCommand.RoleRevokePermission r) {
+        Role role = roles.get(r.role());
+        if (role == null) {
+            return EtcdError.ROLE_NOT_FOUND;
+        }
+        List<Permission> next = new ArrayList<>(role.permissions());
+        if (!next.removeIf(p -> p.sameRange(r.key(), r.rangeEnd()))) {
+            return EtcdError.PERMISSION_NOT_GRANTED;
+        }
+        roles.put(role.name(), new Role(role.name(), List.copyOf(next)));
+        return null;
+    }
+
+    /** Whether {@code user} may read (or write) all of [key, end). Root role may do everything. */
+    public boolean permitted(String userName, byte[] key, byte[] end, boolean write) {
+        if (!enabled) {
+            return true;
+        }
+        User user = users.get(userName);
+        if (user == null) {
+            return false;
+        }
+        if (user.roles().contains(ROOT)) {
+            return true;
+        }
+        for (String r : user.roles()) {
+            Role role = roles.get(r);
+            if (role == null) {
+                continue;
+            }
+            for (Permission p : role.permissions()) {
+                if ((write ? p.allowsWrite() : p.allowsRead()) && p.covers(key, end)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    public boolean isRoot(String userName) {
+        User user = users.get(userName);
+        return user != null && user.roles().contains(ROOT);
+    }
+
+    /** Replaces the whole store (snapshot restore). */
+    public void restore(boolean isEnabled, long revision, List<User> allUsers, List<Role> allRoles) {
+        users.clear();
+        roles.clear();
+        allUsers.forEach(u -> users.put(u.name(), u));
+        allRoles.forEach(r -> roles.put(r.name(), r));
+        enabled = isEnabled;
+        authRevision = revision;
+    }
+}

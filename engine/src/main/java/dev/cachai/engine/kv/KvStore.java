@@ -1,0 +1,206 @@
+package dev.cachai.engine.kv;
+
+import dev.cachai.engine.Bytes;
+import dev.cachai.engine.zk.NodeMeta;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Consumer;
+
+/**
+ * The multi-version keyspace, ordered by unsigned bytes. One writer (the apply thread) and any
+ * number of readers: versions are immutable and a reader at revision R ignores versions above R.
+ */
+public final class KvStore {
+    static final byte[] NO_BYTES = new byte[0];
+
+    private final ConcurrentSkipListMap<byte[], Entry> map = new ConcurrentSkipListMap<>(Bytes.UNSIGNED);
+    private long liveKeys;
+
+    /** The live version of {@code key} at {@code rev}, or null. */
+    public KeyValue get(byte[] key, long rev) {
+        Entry e = map.get(key);
+        if (e == null) {
+            return null;
+        }
+        KeyValue v = e.head.at(rev);
+        return v == null || v.isTombstone() ? null : v;
+    }
+
+    public Entry entry(byte[] key) {
+        return map.get(key);
+    }
+
+    public long liveKeys() {
+        return liveKeys;
+    }
+
+    /**
+     * Writes a new version of {@code key} at {@code rev}. A missing or deleted key starts a new
+     * incarnation (create revision = rev, version 1). Returns the new version.
+     */
+    public KeyValue put(byte[] key, byte[] value, boolean nullValue, long lease, long rev, long timeMs) {
+        Entry e = map.get(key);
+        KeyValue prev = e == null ? null : e.head;
+        boolean live = prev != null && !prev.isTombstone();
+        byte[] storedKey = e == null ? key : prev.key();
+        KeyValue next = live
+                ? new KeyValue(storedKey, value, nullValue, prev.createRevision(), rev, prev.version() + 1,
+                        lease, prev.ctimeMs(), timeMs, prev)
+                : new KeyValue(storedKey, value, nullValue, rev, rev, 1, lease, timeMs, timeMs, prev);
+        if (e == null) {
+            map.put(storedKey, new Entry(next));
+        } else {
+            e.head = next;
+        }
+        if (!live) {
+            liveKeys++;
+        }
+        return next;
+    }
+
+    /** Marks {@code key} deleted at {@code rev}; returns the version it had, or null if it was not live. */
+    public KeyValue delete(byte[] key, long rev) {
+        Entry e = map.get(key);
+        if (e == null || e.head.isTombstone()) {
+            return null;
+        }
+        KeyValue prev = e.head;
+        e.head = KeyValue.tombstone(prev.key(), rev, prev);
+        e.meta = null;
+        liveKeys--;
+        return prev;
+    }
+
+    public void setMeta(byte[] key, NodeMeta meta) {
+        Entry e = map.get(key);
+        if (e == null) {
+            throw new IllegalStateException("meta for a key with no entry");
+        }
+        e.meta = meta;
+    }
+
+    /**
+     * Visits the live versions at {@code rev} of keys in [from, to) in key order, until the
+     * visitor returns false. {@code to} null means no upper bound.
+     */
+    public void scan(byte[] from, byte[] to, long rev, Visitor visitor) {
+        NavigableMap<byte[], Entry> sub = to == null ? map.tailMap(from, true) : map.subMap(from, true, to, false);
+        for (Entry e : sub.values()) {
+            KeyValue v = e.head.at(rev);
+            if (v != null && !v.isTombstone() && !visitor.visit(v, e)) {
+                return;
+            }
+        }
+    }
+
+    /** Visits every live-or-historic entry in key order (for snapshots and hashing). */
+    public void forEachEntry(Consumer<Entry> action) {
+        map.values().forEach(action);
+    }
+
+    /** The first key >= {@code from}, or null. */
+    public byte[] ceilingKey(byte[] from) {
+        return map.ceilingKey(from);
+    }
+
+    /** The entries in [from, to) as a live view (for ZooKeeper child listing). */
+    public NavigableMap<byte[], Entry> view(byte[] from, byte[] to) {
+        return map.subMap(from, true, to, false);
+    }
+
+    /**
+     * Drops history that no read at or above {@code rev} can see: versions superseded at or
+     * before {@code rev}, and keys whose newest version is a tombstone at or before it.
+     */
+    public void prune(long rev) {
+        Iterator<Map.Entry<byte[], Entry>> it = map.entrySet().iterator();
+        while (it.hasNext()) {
+            Entry e = it.next().getValue();
+            KeyValue head = e.head;
+            if (head.modRevision() <= rev && head.isTombstone()) {
+                it.remove();
+                continue;
+            }
+            cutBelow(head, rev);
+        }
+    }
+
+    private static void cutBelow(KeyValue head, long rev) {
+        KeyValue newer = head;
+        KeyValue v = head;
+        while (v != null && v.modRevision() > rev) {
+            newer = v;
+            v = v.older;
+        }
+        if (v == null) {
+            return;
+        }
+        if (v.isTombstone()) {
+            newer.older = null;
+        } else {
+            v.older = null;
+        }
+    }
+
+    /** Restores a key's chain and meta as a snapshot recorded them. */
+    public void restore(KeyValue head, NodeMeta meta) {
+        Entry e = new Entry(head);
+        e.meta = meta;
+        map.put(head.key(), e);
+        if (!head.isTombstone()) {
+            liveKeys++;
+        }
+    }
+
+    /** Replaces an entry's state wholesale (multi rollback). A null head removes the entry. */
+    public void reset(byte[] key, KeyValue head, NodeMeta meta) {
+        Entry e = map.get(key);
+        boolean wasLive = e != null && !e.head.isTombstone();
+        boolean nowLive = head != null && !head.isTombstone();
+        if (head == null) {
+            map.remove(key);
+        } else if (e == null) {
+            e = new Entry(head);
+            e.meta = meta;
+            map.put(head.key(), e);
+        } else {
+            e.head = head;
+            e.meta = meta;
+        }
+        liveKeys += (nowLive ? 1 : 0) - (wasLive ? 1 : 0);
+    }
+
+    public List<KeyValue> chain(Entry e) {
+        List<KeyValue> out = new ArrayList<>();
+        for (KeyValue v = e.head; v != null; v = v.older) {
+            out.add(v);
+        }
+        return out;
+    }
+
+    public static KeyValue rebuildChain(List<KeyValue> newestFirst) {
+        KeyValue older = null;
+        for (int i = newestFirst.size() - 1; i >= 0; i--) {
+            KeyValue v = newestFirst.get(i);
+            older = new KeyValue(v.key(), v.value(), v.isNullValue(), v.createRevision(), v.modRevision(),
+                    v.version(), v.lease(), v.ctimeMs(), v.mtimeMs(), older);
+        }
+        return older;
+    }
+
+    public static KeyValue newVersion(byte[] key, byte[] value, boolean nullValue, long createRevision,
+                                      long modRevision, long version, long lease, long ctimeMs, long mtimeMs) {
+        return new KeyValue(key, value, nullValue, createRevision, modRevision, version, lease, ctimeMs, mtimeMs, null);
+    }
+
+    /** Reads one key version's chain-free copy (tombstone flag lost). */
+    @FunctionalInterface
+    public interface Visitor {
+        boolean visit(KeyValue kv, Entry entry);
+    }
+}

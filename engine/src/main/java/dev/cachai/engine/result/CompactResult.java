@@ -1,0 +1,3 @@
+package dev.cachai.engine.result;
+
+public record CompactResult(long revision) implements Result {}

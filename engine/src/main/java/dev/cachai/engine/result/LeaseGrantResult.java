@@ -1,0 +1,3 @@
+package dev.cachai.engine.result;
+
+public record LeaseGrantResult(long revision, long id, long ttlSeconds) implements Result {}

@@ -1,0 +1,3 @@
+package dev.cachai.engine.result;
+
+public record LeaseRevokeResult(long revision) implements Result {}

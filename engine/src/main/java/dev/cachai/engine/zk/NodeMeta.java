@@ -1,0 +1,47 @@
+package dev.cachai.engine.zk;
+
+import java.util.List;
+
+/**
+ * The ZooKeeper fields of a node that have no etcd twin and change without a new key version
+ * (a child create bumps the parent's cversion; setACL bumps aversion). Immutable: each change
+ * installs a new instance. {@code older} links the previous instance only while a snapshot pins
+ * an earlier revision, so a snapshot reads the meta as of its revision.
+ */
+public record NodeMeta(NodeKind kind, long ttlMs, long ephemeralOwner, int cversion, long pzxid,
+                       int aversion, List<Acl> acl, int numChildren, boolean hadChildren,
+                       long revision, NodeMeta older) {
+
+    public static NodeMeta forNewNode(NodeKind kind, long ttlMs, long ephemeralOwner, List<Acl> acl, long revision) {
+        return new NodeMeta(kind, ttlMs, ephemeralOwner, 0, revision, 0, acl, 0, false, revision, null);
+    }
+
+    public NodeMeta childAdded(long rev, NodeMeta keep) {
+        return new NodeMeta(kind, ttlMs, ephemeralOwner, cversion + 1, rev, aversion, acl,
+                numChildren + 1, true, rev, keep);
+    }
+
+    public NodeMeta childRemoved(long rev, NodeMeta keep) {
+        return new NodeMeta(kind, ttlMs, ephemeralOwner, cversion + 1, rev, aversion, acl,
+                Math.max(0, numChildren - 1), hadChildren, rev, keep);
+    }
+
+    public NodeMeta aclSet(List<Acl> newAcl, long rev, NodeMeta keep) {
+        return new NodeMeta(kind, ttlMs, ephemeralOwner, cversion, pzxid, aversion + 1, newAcl,
+                numChildren, hadChildren, rev, keep);
+    }
+
+    /** The instance in force at {@code rev}, or null when the node had no meta yet. */
+    public NodeMeta at(long rev) {
+        NodeMeta m = this;
+        while (m != null && m.revision > rev) {
+            m = m.older;
+        }
+        return m;
+    }
+
+    public NodeMeta withoutHistory() {
+        return older == null ? this : new NodeMeta(kind, ttlMs, ephemeralOwner, cversion, pzxid,
+                aversion, acl, numChildren, hadChildren, revision, null);
+    }
+}
