@@ -250,5 +250,11 @@ public final class Engine {
         return out;
     }
 
+    /** etcd HashKV at {@code rev}: all history from the compaction point up to rev. */
+    public long hashKv(long rev) { return StateHash.hashKv(s, rev); }
+
+    /** A hash of the whole replicated state; equal on replicas that applied the same log. */
+    public long stateHash() { return StateHash.full(s, auth.authRevision()); }
+
     EngineState state() { return s; }
 }

@@ -175,6 +175,11 @@ public final class KvStore {
         liveKeys += (nowLive ? 1 : 0) - (wasLive ? 1 : 0);
     }
 
+    /** The version before {@code v} in its key's chain (history walks outside this package). */
+    public KeyValue chainNext(KeyValue v) {
+        return v.older;
+    }
+
     public List<KeyValue> chain(Entry e) {
         List<KeyValue> out = new ArrayList<>();
         for (KeyValue v = e.head; v != null; v = v.older) {

@@ -1,0 +1,243 @@
+package dev.cachai.engine;
+
+import dev.cachai.engine.command.LeaseCommand;
+import dev.cachai.engine.command.Put;
+import dev.cachai.engine.command.ZkOp;
+import dev.cachai.engine.command.ZkReap;
+import dev.cachai.engine.command.ZkTxn;
+import dev.cachai.engine.result.SessionResult;
+import dev.cachai.engine.result.ZkTxnResult;
+import dev.cachai.engine.zk.Acl;
+import dev.cachai.engine.zk.NodeKind;
+import dev.cachai.engine.zk.ZkId;
+import dev.cachai.engine.zk.ZkIdentity;
+import dev.cachai.engine.zk.ZkNode;
+import dev.cachai.engine.zk.ZkStat;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.cachai.engine.Bytes.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ZkApplyTest {
+    private static final long SESSION = 0x100000001L;
+    private final Engine engine = new Engine();
+    private long now = 1_000;
+
+    private ZkTxnResult write(ZkOp op) {
+        return write(ZkIdentity.ANONYMOUS, op);
+    }
+
+    private ZkTxnResult write(ZkIdentity id, ZkOp op) {
+        return (ZkTxnResult) engine.apply(now, ZkTxn.single(SESSION, id, op));
+    }
+
+    private ZkTxnResult create(String path, String data, NodeKind kind) {
+        return write(new ZkOp.Create(path, data == null ? null : utf8(data), Acl.OPEN_ACL_UNSAFE, kind, kind.isTtl() ? 100 : -1));
+    }
+
+    private ZkTxnResult multi(ZkOp... ops) {
+        return (ZkTxnResult) engine.apply(now, new ZkTxn(SESSION, ZkIdentity.ANONYMOUS, List.of(ops), true));
+    }
+
+    @Test
+    void createGivesZooKeeperStatFields() {
+        now = 5_000;
+        ZkTxnResult r = create("/a", "hello", NodeKind.PERSISTENT);
+        assertThat(r.err()).isZero();
+        ZkStat s = r.results().get(0).stat();
+        assertThat(s.czxid()).isEqualTo(2);
+        assertThat(s.mzxid()).isEqualTo(2);
+        assertThat(s.pzxid()).isEqualTo(2);
+        assertThat(s.ctime()).isEqualTo(5_000);
+        assertThat(s.version()).isZero();
+        assertThat(s.dataLength()).isEqualTo(5);
+        assertThat(engine.zkNode("/a").stat()).isEqualTo(s);
+        now = 6_000;
+        write(new ZkOp.SetData("/a", utf8("hi"), 0));
+        ZkStat after = engine.zkNode("/a").stat();
+        assertThat(after.version()).isEqualTo(1);
+        assertThat(after.mzxid()).isEqualTo(3);
+        assertThat(after.mtime()).isEqualTo(6_000);
+        assertThat(after.ctime()).isEqualTo(5_000);
+    }
+
+    @Test
+    void nullDataDiffersFromEmptyData() {
+        create("/n", null, NodeKind.PERSISTENT);
+        create("/e", "", NodeKind.PERSISTENT);
+        assertThat(engine.zkNode("/n").data()).isNull();
+        assertThat(engine.zkNode("/e").data()).isEmpty();
+    }
+
+    @Test
+    void parentCversionAndPzxidMoveOnChildCreateAndDelete() {
+        create("/p", "", NodeKind.PERSISTENT);
+        create("/p/c", "", NodeKind.PERSISTENT);
+        ZkStat p = engine.zkNode("/p").stat();
+        assertThat(p.cversion()).isEqualTo(1);
+        assertThat(p.numChildren()).isEqualTo(1);
+        assertThat(p.pzxid()).isEqualTo(3);
+        assertThat(p.mzxid()).isEqualTo(2);
+        write(new ZkOp.SetData("/p/c", utf8("x"), -1));
+        assertThat(engine.zkNode("/p").stat().cversion()).isEqualTo(1);
+        write(new ZkOp.Delete("/p/c", -1));
+        ZkStat after = engine.zkNode("/p").stat();
+        assertThat(after.cversion()).isEqualTo(2);
+        assertThat(after.numChildren()).isZero();
+        assertThat(after.pzxid()).isEqualTo(5);
+        assertThat(engine.zkNode("/").stat().numChildren()).isEqualTo(1);
+    }
+
+    @Test
+    void sequentialSuffixIsParentCversion() {
+        create("/q", "", NodeKind.PERSISTENT);
+        assertThat(create("/q/n-", "", NodeKind.PERSISTENT_SEQUENTIAL).results().get(0).path()).isEqualTo("/q/n-0000000000");
+        create("/q/other", "", NodeKind.PERSISTENT);
+        assertThat(create("/q/n-", "", NodeKind.PERSISTENT_SEQUENTIAL).results().get(0).path()).isEqualTo("/q/n-0000000002");
+        assertThat(create("/q/", "", NodeKind.PERSISTENT_SEQUENTIAL).results().get(0).path()).isEqualTo("/q/0000000003");
+        assertThat(engine.zkChildren("/q")).containsExactly("0000000003", "n-0000000000", "n-0000000002", "other");
+    }
+
+    @Test
+    void errorsInZooKeeperOrder() {
+        assertThat(create("/x/y", "", NodeKind.PERSISTENT).err()).isEqualTo(ZkCode.NONODE);
+        create("/x", "", NodeKind.PERSISTENT);
+        assertThat(create("/x", "", NodeKind.PERSISTENT).err()).isEqualTo(ZkCode.NODEEXISTS);
+        assertThat(create("bad", "", NodeKind.PERSISTENT).err()).isEqualTo(ZkCode.BADARGUMENTS);
+        assertThat(create("/x/", "", NodeKind.PERSISTENT).err()).isEqualTo(ZkCode.BADARGUMENTS);
+        assertThat(write(new ZkOp.SetData("/x", utf8("d"), 7)).err()).isEqualTo(ZkCode.BADVERSION);
+        assertThat(write(new ZkOp.SetData("/nope", utf8("d"), -1)).err()).isEqualTo(ZkCode.NONODE);
+        create("/x/child", "", NodeKind.PERSISTENT);
+        assertThat(write(new ZkOp.Delete("/x", -1)).err()).isEqualTo(ZkCode.NOTEMPTY);
+        assertThat(write(new ZkOp.Delete("/x/child", 3)).err()).isEqualTo(ZkCode.BADVERSION);
+        assertThat(write(new ZkOp.Create("/x/e", null, List.of(), NodeKind.PERSISTENT, -1)).err())
+                .isEqualTo(ZkCode.INVALIDACL);
+        assertThat(create("/t", "", NodeKind.PERSISTENT_WITH_TTL).err()).isZero();
+        assertThat(write(new ZkOp.Create("/t2", null, Acl.OPEN_ACL_UNSAFE, NodeKind.PERSISTENT_WITH_TTL, 0)).err())
+                .isEqualTo(ZkCode.BADARGUMENTS);
+    }
+
+    @Test
+    void failedWritesStillTakeAZxid() {
+        long before = engine.revision();
+        ZkTxnResult r = create("/missing/child", "", NodeKind.PERSISTENT);
+        assertThat(r.err()).isEqualTo(ZkCode.NONODE);
+        assertThat(r.revision()).isEqualTo(before + 1);
+        assertThat(engine.revision()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void ephemeralsBelongToTheSessionAndGoWithIt() {
+        assertThat(create("/eph", "", NodeKind.EPHEMERAL).err()).isEqualTo(ZkCode.SESSIONEXPIRED);
+        SessionResult s = (SessionResult) engine.apply(now, new LeaseCommand.SessionCreate(SESSION, 30_000, new byte[16], false));
+        assertThat(s.err()).isZero();
+        create("/eph", "", NodeKind.EPHEMERAL);
+        assertThat(engine.zkNode("/eph").stat().ephemeralOwner()).isEqualTo(SESSION);
+        assertThat(create("/eph/child", "", NodeKind.PERSISTENT).err()).isEqualTo(ZkCode.NOCHILDRENFOREPHEMERALS);
+        assertThat(engine.zkEphemerals(SESSION, "/")).containsExactly("/eph");
+        long before = engine.revision();
+        engine.apply(now, new LeaseCommand.SessionClose(SESSION, false));
+        assertThat(engine.revision()).isEqualTo(before + 1);
+        assertThat(engine.zkNode("/eph")).isNull();
+    }
+
+    @Test
+    void multiIsAtomicAndReportsPerOpResults() {
+        create("/m", "", NodeKind.PERSISTENT);
+        long before = engine.revision();
+        ZkTxnResult failed = multi(new ZkOp.Create("/m/a", null, Acl.OPEN_ACL_UNSAFE, NodeKind.PERSISTENT, -1),
+                new ZkOp.Check("/m", 5),
+                new ZkOp.SetData("/m", utf8("x"), -1));
+        assertThat(failed.err()).isEqualTo(ZkCode.BADVERSION);
+        assertThat(failed.results()).extracting(r -> r.err())
+                .containsExactly(ZkCode.OK, ZkCode.BADVERSION, ZkCode.RUNTIMEINCONSISTENCY);
+        assertThat(engine.zkNode("/m/a")).isNull();
+        assertThat(engine.zkNode("/m").stat().cversion()).isZero();
+        assertThat(engine.zkNode("/").stat().numChildren()).isEqualTo(1);
+        assertThat(failed.revision()).isEqualTo(before + 1);
+        ZkTxnResult ok = multi(new ZkOp.Create("/m/a", null, Acl.OPEN_ACL_UNSAFE, NodeKind.PERSISTENT, -1),
+                new ZkOp.Check("/m", 0), new ZkOp.SetData("/m/a", utf8("x"), 0));
+        assertThat(ok.err()).isZero();
+        assertThat(ok.results()).hasSize(3);
+        assertThat(engine.zkNode("/m/a").stat().version()).isEqualTo(1);
+        assertThat(engine.zkNode("/m/a").stat().czxid()).isEqualTo(ok.revision());
+    }
+
+    @Test
+    void aclsGuardCreateDeleteWriteAndAdmin() {
+        ZkIdentity alice = new ZkIdentity(List.of(new ZkId("digest", "alice:hash")), false);
+        write(alice, new ZkOp.Create("/secure", null, List.of(new Acl(Acl.ALL, "auth", "")), NodeKind.PERSISTENT, -1));
+        assertThat(engine.zkNode("/secure").acl()).containsExactly(new Acl(Acl.ALL, "digest", "alice:hash"));
+        assertThat(write(new ZkOp.SetData("/secure", utf8("x"), -1)).err()).isEqualTo(ZkCode.NOAUTH);
+        assertThat(create("/secure/c", "", NodeKind.PERSISTENT).err()).isEqualTo(ZkCode.NOAUTH);
+        assertThat(write(alice, new ZkOp.SetData("/secure", utf8("x"), -1)).err()).isZero();
+        assertThat(write(ZkIdentity.SUPER, new ZkOp.SetData("/secure", utf8("y"), -1)).err()).isZero();
+        assertThat(write(new ZkOp.Create("/anon", null, List.of(new Acl(Acl.ALL, "auth", "")), NodeKind.PERSISTENT, -1)).err())
+                .isEqualTo(ZkCode.INVALIDACL);
+        assertThat(write(alice, new ZkOp.SetAcl("/secure", Acl.OPEN_ACL_UNSAFE, 0)).err()).isZero();
+        assertThat(engine.zkNode("/secure").stat().aversion()).isEqualTo(1);
+        assertThat(write(alice, new ZkOp.SetAcl("/secure", Acl.OPEN_ACL_UNSAFE, 0)).err()).isEqualTo(ZkCode.BADVERSION);
+        ZkIdentity local = new ZkIdentity(List.of(new ZkId("ip", "10.1.2.3")), false);
+        write(new ZkOp.Create("/net", null, List.of(new Acl(Acl.ALL, "ip", "10.1.0.0/16")), NodeKind.PERSISTENT, -1));
+        assertThat(write(local, new ZkOp.SetData("/net", utf8("x"), -1)).err()).isZero();
+        assertThat(write(new ZkOp.SetData("/net", utf8("x"), -1)).err()).isEqualTo(ZkCode.NOAUTH);
+    }
+
+    @Test
+    void containerIsReapedOnlyAfterItHadChildren() {
+        create("/c", "", NodeKind.CONTAINER);
+        assertThat(engine.zkNode("/c").stat().ephemeralOwner()).isEqualTo(Long.MIN_VALUE);
+        assertThat(engine.zkReapable(now, 10)).isEmpty();
+        create("/c/x", "", NodeKind.PERSISTENT);
+        write(new ZkOp.Delete("/c/x", -1));
+        assertThat(engine.zkReapable(now, 10)).containsExactly("/c");
+        ZkTxnResult r = (ZkTxnResult) engine.apply(now, new ZkReap("/c"));
+        assertThat(r.err()).isZero();
+        assertThat(engine.zkNode("/c")).isNull();
+    }
+
+    @Test
+    void ttlNodeExpiresAfterItsTtlWhenChildless() {
+        now = 10_000;
+        create("/ttl", "", NodeKind.PERSISTENT_WITH_TTL);
+        assertThat(engine.zkReapable(10_050, 10)).isEmpty();
+        assertThat(((ZkTxnResult) engine.apply(10_050, new ZkReap("/ttl"))).err()).isNotZero();
+        assertThat(engine.zkReapable(10_101, 10)).containsExactly("/ttl");
+        assertThat(((ZkTxnResult) engine.apply(10_101, new ZkReap("/ttl"))).err()).isZero();
+        assertThat(engine.zkNode("/ttl")).isNull();
+    }
+
+    @Test
+    void etcdKeysAppearInTheZooKeeperView() {
+        engine.apply(now, Put.of(utf8("/registry/pods/default/web"), utf8("{}")));
+        engine.apply(now, Put.of(utf8("plain-key"), utf8("x")));
+        assertThat(engine.zkChildren("/")).containsExactly("registry");
+        ZkNode virtual = engine.zkNode("/registry/pods");
+        assertThat(virtual).isNotNull();
+        assertThat(virtual.stat().numChildren()).isEqualTo(1);
+        assertThat(engine.zkChildren("/registry/pods")).containsExactly("default");
+        assertThat(engine.zkNode("/registry/pods/default/web").data()).isEqualTo(utf8("{}"));
+        assertThat(engine.zkDescendants("/registry")).isEqualTo(1);
+    }
+
+    @Test
+    void zooKeeperDataIsVisibleToEtcdReads() throws Exception {
+        create("/shared", "v", NodeKind.PERSISTENT);
+        var kv = engine.range(dev.cachai.engine.kv.RangeRequest.key(utf8("/shared"))).kvs().get(0);
+        assertThat(kv.value()).isEqualTo(utf8("v"));
+        assertThat(kv.version()).isEqualTo(1);
+    }
+
+    @Test
+    void childrenListingSkipsSubtreesAndHandlesSiblingPrefixes() {
+        create("/s", "", NodeKind.PERSISTENT);
+        create("/s/b", "", NodeKind.PERSISTENT);
+        create("/s/b.x", "", NodeKind.PERSISTENT);
+        create("/s/b/deep", "", NodeKind.PERSISTENT);
+        create("/s/b0", "", NodeKind.PERSISTENT);
+        assertThat(engine.zkChildren("/s")).containsExactly("b", "b.x", "b0");
+        assertThat(engine.zkChildren("/nope")).isNull();
+    }
+}

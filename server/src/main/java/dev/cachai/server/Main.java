@@ -1,0 +1,60 @@
+package dev.cachai.server;
+
+import dev.cachai.server.config.ConfigLoader;
+import dev.cachai.server.config.ServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CountDownLatch;
+
+/** {@code java -jar cachai-server.jar [--data-dir DIR] [--zk-listen HOST:PORT] ...} */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println(usage());
+            return;
+        }
+        ServerConfig config;
+        try {
+            config = ConfigLoader.load(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("cachai: " + e.getMessage());
+            System.err.println(usage());
+            System.exit(2);
+            return;
+        }
+        CachaiServer server;
+        try {
+            server = CachaiServer.start(config);
+        } catch (RuntimeException e) {
+            LOG.error("cannot start: {}", e.getMessage(), e);
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping");
+            server.close();
+            stopped.countDown();
+        }, "cachai-shutdown"));
+        stopped.await();
+    }
+
+    static String usage() {
+        return """
+                usage: java -jar cachai-server.jar [options]
+                  --data-dir DIR            where the log and snapshots live (default ./data)
+                  --zk-listen HOST:PORT     ZooKeeper clients (default 127.0.0.1:2181)
+                  --etcd-listen HOST:PORT   etcd clients, gRPC and HTTP/JSON (default 127.0.0.1:2379)
+                  --peer-listen HOST:PORT   cluster peers (default 127.0.0.1:2380)
+                  --name NAME               this member's name (default "default")
+                  --config-file FILE        YAML file with the same keys (data-dir: ..., zk-listen: ...)
+                  --zk-tick-time-ms N, --zk-extended-types true|false, --zk-super-digest user:hash,
+                  --zk-4lw-whitelist LIST, --etcd-version X.Y.Z
+                Every option can also be set as an environment variable: CACHAI_DATA_DIR, CACHAI_ZK_LISTEN, ...""";
+    }
+}

@@ -1,0 +1,123 @@
+package dev.cachai.server.config;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads settings from a YAML file ({@code --config-file} or CACHAI_CONFIG_FILE), environment
+ * variables (CACHAI_DATA_DIR, ...) and command-line options ({@code --data-dir DIR} or
+ * {@code --data-dir=DIR}); later sources win. Unknown settings are errors, not silently ignored.
+ */
+public final class ConfigLoader {
+    static final List<String> KEYS = List.of("name", "data-dir", "zk-listen", "etcd-listen", "peer-listen",
+            "zk-tick-time-ms", "etcd-version", "zk-extended-types", "zk-super-digest", "zk-4lw-whitelist");
+    private static final String CONFIG_FILE = "config-file";
+
+    private ConfigLoader() {}
+
+    public static ServerConfig load(String[] args, Map<String, String> env) {
+        Map<String, String> cli = parseArgs(args);
+        Map<String, String> settings = new LinkedHashMap<>();
+        String file = cli.getOrDefault(CONFIG_FILE, env.get(envName(CONFIG_FILE)));
+        if (file != null) {
+            settings.putAll(readYaml(Path.of(file)));
+        }
+        for (String key : KEYS) {
+            String v = env.get(envName(key));
+            if (v != null) {
+                settings.put(key, v);
+            }
+        }
+        cli.remove(CONFIG_FILE);
+        settings.putAll(cli);
+        return build(settings);
+    }
+
+    static String envName(String key) {
+        return "CACHAI_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    static Map<String, String> parseArgs(String[] args) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "'");
+            }
+            String key = a.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException("option --" + key + " needs a value");
+            }
+            requireKnown(key, true);
+            out.put(key, value);
+        }
+        return out;
+    }
+
+    private static void requireKnown(String key, boolean allowConfigFile) {
+        if (!KEYS.contains(key) && !(allowConfigFile && key.equals(CONFIG_FILE))) {
+            throw new IllegalArgumentException("unknown setting '" + key + "'; known: " + KEYS + " and " + CONFIG_FILE);
+        }
+    }
+
+    private static Map<String, String> readYaml(Path file) {
+        try (Reader r = Files.newBufferedReader(file)) {
+            Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+            Map<String, String> out = new LinkedHashMap<>();
+            if (doc == null) {
+                return out;
+            }
+            if (!(doc instanceof Map<?, ?> map)) {
+                throw new IllegalArgumentException("config file " + file + " must be a YAML mapping");
+            }
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                requireKnown(key, false);
+                out.put(key, String.valueOf(e.getValue()));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ServerConfig build(Map<String, String> s) {
+        ServerConfig d = ServerConfig.defaults();
+        return new ServerConfig(
+                s.getOrDefault("name", d.name()),
+                s.containsKey("data-dir") ? Path.of(s.get("data-dir")) : d.dataDir(),
+                s.containsKey("zk-listen") ? HostPort.parse(s.get("zk-listen")) : d.zkListen(),
+                s.containsKey("etcd-listen") ? HostPort.parse(s.get("etcd-listen")) : d.etcdListen(),
+                s.containsKey("peer-listen") ? HostPort.parse(s.get("peer-listen")) : d.peerListen(),
+                s.containsKey("zk-tick-time-ms") ? parseInt(s, "zk-tick-time-ms") : d.zkTickTimeMs(),
+                s.getOrDefault("etcd-version", d.etcdVersion()),
+                s.containsKey("zk-extended-types") ? Boolean.parseBoolean(s.get("zk-extended-types")) : d.zkExtendedTypes(),
+                s.getOrDefault("zk-super-digest", d.zkSuperDigest()),
+                s.getOrDefault("zk-4lw-whitelist", d.zk4lwWhitelist()));
+    }
+
+    private static int parseInt(Map<String, String> s, String key) {
+        try {
+            return Integer.parseInt(s.get(key).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, got '" + s.get(key) + "'");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.cachai.server.config;
+
+import java.nio.file.Path;
+
+/**
+ * Everything a node needs to start. Built by {@link ConfigLoader} from, in rising precedence,
+ * defaults, a YAML file, environment variables and command-line options.
+ */
+public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
+                           int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
+                           String zk4lwWhitelist) {
+    public static final String DEFAULT_ETCD_VERSION = "3.5.17";
+
+    public static ServerConfig defaults() {
+        return new ServerConfig("default", Path.of("data"), new HostPort("127.0.0.1", 2181),
+                new HostPort("127.0.0.1", 2379), new HostPort("127.0.0.1", 2380), 2000, DEFAULT_ETCD_VERSION,
+                false, null, "srvr,stat,mntr,ruok,conf,cons,envi,wchs,wchc,wchp,dump,isro");
+    }
+
+    /** A single node on free loopback ports with its data in {@code dir}: what tests start. */
+    public static ServerConfig ephemeral(Path dir) {
+        ServerConfig d = defaults();
+        return new ServerConfig("test", dir, new HostPort("127.0.0.1", 0), new HostPort("127.0.0.1", 0),
+                new HostPort("127.0.0.1", 0), d.zkTickTimeMs(), d.etcdVersion(), true, null, "*");
+    }
+
+    public ServerConfig {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name must not be empty");
+        }
+        if (zkTickTimeMs < 1) {
+            throw new IllegalArgumentException("zk tick time must be positive");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.cachai.server.driver;
+
+import dev.cachai.engine.CommandGateway;
+import dev.cachai.engine.Engine;
+import dev.cachai.engine.EtcdError;
+import dev.cachai.engine.GatewayException;
+import dev.cachai.engine.LeaseKeeper;
+import dev.cachai.engine.command.Command;
+import dev.cachai.engine.command.CommandCodec;
+import dev.cachai.engine.command.LeaseCommand;
+import dev.cachai.engine.command.ZkReap;
+import dev.cachai.engine.lease.Lease;
+import dev.cachai.engine.result.LeaseGrantResult;
+import dev.cachai.engine.result.Result;
+import dev.cachai.engine.result.SessionResult;
+import dev.cachai.server.log.CommandLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The single-node path from proposal to apply: one thread drains the proposal queue in batches,
+ * appends the batch to the command log, fsyncs once (group commit), applies in order and
+ * completes the callers' futures. It also proposes lease expiries and container/TTL reaps.
+ */
+public final class LocalDriver implements CommandGateway, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalDriver.class);
+
+    /** A proposal or, with a null command, a read barrier. */
+    private record Pending(Command command, CompletableFuture<Result> result, CompletableFuture<Long> barrier) {}
+
+    private final Engine engine;
+    private final CommandLog log;
+    private final DriverLimits limits;
+    private final ArrayBlockingQueue<Pending> queue;
+    private final LeaseTimers timers;
+    private final Thread applier;
+    private final ScheduledExecutorService housekeeping;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    public LocalDriver(Engine engine, CommandLog log, DriverLimits limits) {
+        this.engine = engine;
+        this.log = log;
+        this.limits = limits;
+        this.queue = new ArrayBlockingQueue<>(limits.proposalsQueuedMax());
+        this.timers = new LeaseTimers(engine, System::currentTimeMillis);
+        this.timers.restartAll();
+        this.applier = new Thread(this::applyLoop, "cachai-apply");
+        this.applier.setDaemon(true);
+        this.applier.start();
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cachai-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(this::expireLeases, limits.leaseCheckIntervalMs(),
+                limits.leaseCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(this::reapNodes, limits.reapIntervalMs(),
+                limits.reapIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public CompletableFuture<Result> propose(Command command) {
+        CompletableFuture<Result> f = new CompletableFuture<>();
+        enqueue(new Pending(command, f, null), f);
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Long> readBarrier() {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        enqueue(new Pending(null, null, f), f);
+        return f;
+    }
+
+    private void enqueue(Pending p, CompletableFuture<?> f) {
+        if (!running) {
+            f.completeExceptionally(new GatewayException(failure == null ? EtcdError.STOPPED : EtcdError.CORRUPT));
+        } else if (!queue.offer(p)) {
+            f.completeExceptionally(new GatewayException(EtcdError.TOO_MANY_REQUESTS));
+        }
+    }
+
+    @Override
+    public Engine engine() {
+        return engine;
+    }
+
+    @Override
+    public LeaseKeeper leases() {
+        return timers;
+    }
+
+    private void applyLoop() {
+        List<Pending> batch = new ArrayList<>(limits.batchProposalsMax());
+        try {
+            while (running) {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, limits.batchProposalsMax() - 1);
+                commitBatch(batch);
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            running = false;
+            LOG.error("apply loop stopped: the node can no longer accept writes", e);
+            failAll(batch, EtcdError.CORRUPT);
+        }
+        List<Pending> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        failAll(rest, EtcdError.STOPPED);
+    }
+
+    private void commitBatch(List<Pending> batch) {
+        long timeMs = System.currentTimeMillis();
+        List<byte[]> records = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            if (p.command() != null) {
+                records.add(CommandCodec.encode(timeMs, p.command()));
+            }
+        }
+        if (!records.isEmpty()) {
+            for (byte[] r : records) {
+                log.append(r);
+            }
+            log.sync();
+        }
+        for (Pending p : batch) {
+            if (p.command() == null) {
+                p.barrier().complete(engine.revision());
+                continue;
+            }
+            Result r = engine.apply(timeMs, p.command());
+            trackLeases(p.command(), r);
+            p.result().complete(r);
+        }
+    }
+
+    /** Applies a recovered log record (before the driver starts serving). */
+    public static void replay(Engine engine, byte[] record) {
+        CommandCodec.Stamped s = CommandCodec.decode(record);
+        engine.apply(s.timeMs(), s.command());
+    }
+
+    private void trackLeases(Command c, Result r) {
+        if (c instanceof LeaseCommand.Grant g && r instanceof LeaseGrantResult) {
+            timers.start(g.id(), g.ttlSeconds() * 1000);
+        } else if (c instanceof LeaseCommand.SessionCreate s && r instanceof SessionResult sr && sr.err() == 0) {
+            timers.start(s.sessionId(), s.timeoutMs());
+        } else if (c instanceof LeaseCommand.Revoke rv) {
+            timers.stop(rv.id());
+        } else if (c instanceof LeaseCommand.SessionClose sc) {
+            timers.stop(sc.sessionId());
+        }
+    }
+
+    private void expireLeases() {
+        try {
+            for (Lease l : timers.takeExpired()) {
+                Command revoke = l.kind() == Lease.Kind.SESSION
+                        ? new LeaseCommand.SessionClose(l.id(), true)
+                        : new LeaseCommand.Revoke(l.id());
+                propose(revoke);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("lease expiry check failed", e);
+        }
+    }
+
+    private void reapNodes() {
+        try {
+            for (String path : engine.zkReapable(System.currentTimeMillis(), limits.reapBatchMax())) {
+                propose(new ZkReap(path));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("container/TTL reap failed", e);
+        }
+    }
+
+    private static void failAll(List<Pending> batch, EtcdError error) {
+        for (Pending p : batch) {
+            CompletableFuture<?> f = p.command() == null ? p.barrier() : p.result();
+            f.completeExceptionally(new GatewayException(error));
+        }
+    }
+
+    public boolean healthy() {
+        return running && failure == null;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        housekeeping.shutdownNow();
+        try {
+            applier.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.close();
+    }
+}
