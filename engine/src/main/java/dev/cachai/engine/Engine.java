@@ -117,7 +117,7 @@ public final class Engine {
             return new Failed(s.revision, EtcdError.FUTURE_REV);
         }
         s.compactRevision = c.revision();
-        s.kv.prune(Math.min(c.revision(), s.pinnedRevision));
+        s.kv.prune(Math.min(c.revision(), s.pinnedCompactRevision));
         return new CompactResult(s.revision);
     }
 
@@ -248,6 +248,14 @@ public final class Engine {
             }
         });
         return out;
+    }
+
+    /**
+     * Pins the current revision for a snapshot; call on the apply thread, write the snapshot from
+     * any thread, then close it. {@code appliedIndex} is the log position the snapshot covers.
+     */
+    public EngineSnapshot beginSnapshot(long appliedIndex) {
+        return new EngineSnapshot(s, auth, appliedIndex);
     }
 
     /** etcd HashKV at {@code rev}: all history from the compaction point up to rev. */

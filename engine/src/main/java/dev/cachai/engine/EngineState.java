@@ -17,7 +17,9 @@ final class EngineState {
     volatile long compactRevision = 0;
     volatile NodeMeta rootMeta = NodeMeta.forNewNode(NodeKind.PERSISTENT, 0, 0, Acl.OPEN_ACL_UNSAFE, 0);
     /** The lowest revision a running snapshot still reads; history at or above it is kept. */
-    long pinnedRevision = Long.MAX_VALUE;
+    volatile long pinnedRevision = Long.MAX_VALUE;
+    /** The compaction point when the snapshot was pinned: physical pruning stays at or below it. */
+    volatile long pinnedCompactRevision = Long.MAX_VALUE;
 
     boolean snapshotPinned() {
         return pinnedRevision != Long.MAX_VALUE;

@@ -26,14 +26,24 @@ final class StateHash {
         return crc.getValue();
     }
 
-    /** Everything replicated at the current revision: history, ZooKeeper meta, leases, auth revision. */
+    /**
+     * Everything replicated at the current revision: the history reads can still see (what lies
+     * below the compaction point may or may not be pruned yet), ZooKeeper meta, leases, auth revision.
+     */
     static long full(EngineState s, long authRevision) {
         CRC32C crc = new CRC32C();
         ByteBuffer b = ByteBuffer.allocate(16);
         b.putLong(s.revision).putLong(s.compactRevision);
         crc.update(b.array());
+        long compact = s.compactRevision;
         s.kv.forEachEntry(e -> {
             for (KeyValue v = e.head(); v != null; v = olderOf(s, v)) {
+                if (v.modRevision() <= compact) {
+                    if (!v.isTombstone()) {
+                        update(crc, v);
+                    }
+                    break;
+                }
                 update(crc, v);
             }
             if (e.head() != null && !e.head().isTombstone() && e.meta() != null) {

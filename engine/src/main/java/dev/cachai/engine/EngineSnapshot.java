@@ -1,0 +1,329 @@
+package dev.cachai.engine;
+
+import dev.cachai.engine.auth.AuthStore;
+import dev.cachai.engine.auth.Permission;
+import dev.cachai.engine.kv.Entry;
+import dev.cachai.engine.kv.KeyValue;
+import dev.cachai.engine.kv.KvStore;
+import dev.cachai.engine.lease.Lease;
+import dev.cachai.engine.zk.Acl;
+import dev.cachai.engine.zk.NodeKind;
+import dev.cachai.engine.zk.NodeMeta;
+import org.mapdb.Serializer;
+import org.mapdb.SortedTableMap;
+import org.mapdb.volume.MappedFileVol;
+import org.mapdb.volume.Volume;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A point-in-time image of the engine at one revision, written as a write-once MapDB
+ * SortedTableMap: record 0 holds the header (revisions, root meta, leases, auth), records 1..n one
+ * key each (its history at or below the revision, and its ZooKeeper meta then).
+ *
+ * <p>{@link Engine#beginSnapshot} pins the revision on the apply thread (a few microseconds);
+ * {@link #writeTo} then runs on any thread while apply continues, because versions are immutable
+ * and history at or above the pinned revision is kept until {@link #close}.
+ */
+public final class EngineSnapshot implements AutoCloseable {
+    private static final int FORMAT_VERSION = 1;
+
+    private final EngineState state;
+    private final long revision;
+    private final long compactRevision;
+    private final NodeMeta rootMeta;
+    private final List<Lease> leases;
+    private final boolean authEnabled;
+    private final long authRevision;
+    private final List<AuthStore.User> users;
+    private final List<AuthStore.Role> roles;
+    private final long appliedIndex;
+
+    EngineSnapshot(EngineState state, AuthStore auth, long appliedIndex) {
+        this.state = state;
+        this.revision = state.revision;
+        this.compactRevision = state.compactRevision;
+        this.rootMeta = state.rootMeta;
+        this.leases = new ArrayList<>(state.leases.all());
+        this.authEnabled = auth.enabled();
+        this.authRevision = auth.authRevision();
+        this.users = auth.users();
+        this.roles = auth.roles();
+        this.appliedIndex = appliedIndex;
+        state.pinnedRevision = revision;
+        state.pinnedCompactRevision = compactRevision;
+    }
+
+    public long revision() { return revision; }
+
+    /** The log index of the last command this snapshot includes (the driver's bookkeeping). */
+    public long appliedIndex() { return appliedIndex; }
+
+    /** Writes the image to {@code file} through a temporary file, fsyncs it and renames it into place. */
+    public void writeTo(Path file) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.deleteIfExists(tmp);
+            Volume vol = MappedFileVol.FACTORY.makeVolume(tmp.toString(), false);
+            SortedTableMap.Sink<Long, byte[]> sink =
+                    SortedTableMap.create(vol, Serializer.LONG, Serializer.BYTE_ARRAY).createFromSink();
+            sink.put(0L, header());
+            long[] n = {1};
+            state.kv.forEachEntry(e -> {
+                byte[] rec = entryRecord(e);
+                if (rec != null) {
+                    sink.put(n[0]++, rec);
+                }
+            });
+            sink.create();
+            vol.sync();
+            vol.close();
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                dir.force(true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write snapshot " + file, e);
+        }
+    }
+
+    private byte[] header() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(FORMAT_VERSION);
+        out.writeLong(revision);
+        out.writeLong(compactRevision);
+        out.writeLong(appliedIndex);
+        writeMeta(out, rootMeta);
+        out.writeInt(leases.size());
+        for (Lease l : leases) {
+            out.writeLong(l.id());
+            out.writeByte(l.kind().ordinal());
+            out.writeLong(l.ttlMs());
+            writeBytes(out, l.password());
+        }
+        out.writeBoolean(authEnabled);
+        out.writeLong(authRevision);
+        out.writeInt(users.size());
+        for (AuthStore.User u : users) {
+            out.writeUTF(u.name());
+            out.writeBoolean(u.passwordHash() != null);
+            if (u.passwordHash() != null) {
+                out.writeUTF(u.passwordHash());
+            }
+            out.writeInt(u.roles().size());
+            for (String r : u.roles()) {
+                out.writeUTF(r);
+            }
+        }
+        out.writeInt(roles.size());
+        for (AuthStore.Role r : roles) {
+            out.writeUTF(r.name());
+            out.writeInt(r.permissions().size());
+            for (Permission p : r.permissions()) {
+                out.writeByte(p.type().ordinal());
+                writeBytes(out, p.key());
+                writeBytes(out, p.rangeEnd());
+            }
+        }
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    /** The key's versions at or below the snapshot revision, newest first; null when it had none. */
+    private byte[] entryRecord(Entry e) {
+        List<KeyValue> versions = new ArrayList<>();
+        for (KeyValue v = e.head(); v != null; v = state.kv.chainNext(v)) {
+            if (v.modRevision() <= revision) {
+                versions.add(v);
+            }
+        }
+        if (versions.isEmpty()) {
+            return null;
+        }
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + versions.get(0).value().length);
+            DataOutputStream out = new DataOutputStream(bytes);
+            writeBytes(out, versions.get(0).key());
+            out.writeInt(versions.size());
+            for (KeyValue v : versions) {
+                writeBytes(out, v.value());
+                out.writeBoolean(v.isNullValue());
+                out.writeLong(v.createRevision());
+                out.writeLong(v.modRevision());
+                out.writeLong(v.version());
+                out.writeLong(v.lease());
+                out.writeLong(v.ctimeMs());
+                out.writeLong(v.mtimeMs());
+            }
+            NodeMeta meta = e.meta() == null ? null : e.meta().at(revision);
+            boolean live = !versions.get(0).isTombstone();
+            out.writeBoolean(live && meta != null);
+            if (live && meta != null) {
+                writeMeta(out, meta);
+            }
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Unpins the revision so compaction and meta history can drop what only this snapshot needed. */
+    @Override
+    public void close() {
+        state.pinnedRevision = Long.MAX_VALUE;
+        state.pinnedCompactRevision = Long.MAX_VALUE;
+    }
+
+    // ---- restore ----
+
+    /** The state recorded in a snapshot file, loaded into a fresh engine. */
+    public record Restored(Engine engine, long revision, long appliedIndex) {}
+
+    public static Restored restore(Path file, EngineLimits limits) {
+        Volume vol = MappedFileVol.FACTORY.makeVolume(file.toString(), true);
+        try {
+            SortedTableMap<Long, byte[]> map = SortedTableMap.open(vol, Serializer.LONG, Serializer.BYTE_ARRAY);
+            Engine engine = new Engine(limits);
+            EngineState s = engine.state();
+            long[] header = readHeader(map.get(0L), s, engine.auth());
+            for (Map.Entry<Long, byte[]> e : map.tailMap(1L, true).entrySet()) {
+                readEntry(e.getValue(), s);
+            }
+            return new Restored(engine, header[0], header[1]);
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt snapshot " + file, e);
+        } finally {
+            vol.close();
+        }
+    }
+
+    private static long[] readHeader(byte[] data, EngineState s, AuthStore auth) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+        int version = in.readInt();
+        if (version != FORMAT_VERSION) {
+            throw new IOException("unknown snapshot format " + version);
+        }
+        s.revision = in.readLong();
+        s.compactRevision = in.readLong();
+        long appliedIndex = in.readLong();
+        s.rootMeta = readMeta(in);
+        int leases = in.readInt();
+        for (int i = 0; i < leases; i++) {
+            long id = in.readLong();
+            Lease.Kind kind = Lease.Kind.values()[in.readUnsignedByte()];
+            s.leases.add(new Lease(id, kind, in.readLong(), readBytes(in)));
+        }
+        boolean enabled = in.readBoolean();
+        long authRevision = in.readLong();
+        List<AuthStore.User> users = new ArrayList<>();
+        int userCount = in.readInt();
+        for (int i = 0; i < userCount; i++) {
+            String name = in.readUTF();
+            String hash = in.readBoolean() ? in.readUTF() : null;
+            List<String> roles = new ArrayList<>();
+            int n = in.readInt();
+            for (int j = 0; j < n; j++) {
+                roles.add(in.readUTF());
+            }
+            users.add(new AuthStore.User(name, hash, List.copyOf(roles)));
+        }
+        List<AuthStore.Role> roles = new ArrayList<>();
+        int roleCount = in.readInt();
+        for (int i = 0; i < roleCount; i++) {
+            String name = in.readUTF();
+            List<Permission> perms = new ArrayList<>();
+            int n = in.readInt();
+            for (int j = 0; j < n; j++) {
+                perms.add(new Permission(Permission.Type.values()[in.readUnsignedByte()], readBytes(in), readBytes(in)));
+            }
+            roles.add(new AuthStore.Role(name, List.copyOf(perms)));
+        }
+        auth.restore(enabled, authRevision, users, roles);
+        return new long[] {s.revision, appliedIndex};
+    }
+
+    private static void readEntry(byte[] data, EngineState s) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+        byte[] key = readBytes(in);
+        int n = in.readInt();
+        List<KeyValue> versions = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byte[] value = readBytes(in);
+            boolean nullValue = in.readBoolean();
+            versions.add(KvStore.newVersion(key, value, nullValue, in.readLong(), in.readLong(), in.readLong(),
+                    in.readLong(), in.readLong(), in.readLong()));
+        }
+        NodeMeta meta = in.readBoolean() ? readMeta(in) : null;
+        KeyValue head = KvStore.rebuildChain(versions);
+        s.kv.restore(head, meta);
+        if (!head.isTombstone() && head.lease() != 0) {
+            s.leases.reattach(key, 0, head.lease());
+        }
+    }
+
+    private static void writeMeta(DataOutputStream out, NodeMeta m) throws IOException {
+        out.writeByte(m.kind().ordinal());
+        out.writeLong(m.ttlMs());
+        out.writeLong(m.ephemeralOwner());
+        out.writeInt(m.cversion());
+        out.writeLong(m.pzxid());
+        out.writeInt(m.aversion());
+        out.writeInt(m.numChildren());
+        out.writeBoolean(m.hadChildren());
+        out.writeLong(m.revision());
+        out.writeInt(m.acl().size());
+        for (Acl a : m.acl()) {
+            out.writeInt(a.perms());
+            out.writeUTF(a.scheme());
+            out.writeUTF(a.id());
+        }
+    }
+
+    private static NodeMeta readMeta(DataInputStream in) throws IOException {
+        NodeKind kind = NodeKind.values()[in.readUnsignedByte()];
+        long ttl = in.readLong();
+        long owner = in.readLong();
+        int cversion = in.readInt();
+        long pzxid = in.readLong();
+        int aversion = in.readInt();
+        int children = in.readInt();
+        boolean had = in.readBoolean();
+        long rev = in.readLong();
+        int n = in.readInt();
+        List<Acl> acl = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            acl.add(new Acl(in.readInt(), in.readUTF(), in.readUTF()));
+        }
+        return new NodeMeta(kind, ttl, owner, cversion, pzxid, aversion, List.copyOf(acl), children, had, rev, null);
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > (64 << 20)) {
+            throw new IOException("bad length " + n);
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.cachai.engine;
+
+import dev.cachai.engine.command.Command;
+import dev.cachai.engine.command.CommandCodec;
+import dev.cachai.engine.command.Compact;
+import dev.cachai.engine.command.Compare;
+import dev.cachai.engine.command.DeleteRange;
+import dev.cachai.engine.command.LeaseCommand;
+import dev.cachai.engine.command.Put;
+import dev.cachai.engine.command.Txn;
+import dev.cachai.engine.command.TxnOp;
+import dev.cachai.engine.command.ZkOp;
+import dev.cachai.engine.command.ZkTxn;
+import dev.cachai.engine.kv.Change;
+import dev.cachai.engine.kv.RangeRequest;
+import dev.cachai.engine.zk.Acl;
+import dev.cachai.engine.zk.NodeKind;
+import dev.cachai.engine.zk.ZkIdentity;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterTry;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Random command sequences: apply is deterministic, the codec is lossless, and snapshots restore exactly. */
+class DeterminismPropertiesTest {
+    private final List<Path> tempDirs = new ArrayList<>();
+
+    @AfterTry
+    void cleanUp() throws IOException {
+        for (Path d : tempDirs) {
+            try (Stream<Path> files = Files.walk(d)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        tempDirs.clear();
+    }
+
+    @Property(tries = 60)
+    void twoEnginesGiveTheSameStateAndEvents(@ForAll("commands") List<Command> commands) {
+        Engine a = new Engine();
+        Engine b = new Engine();
+        List<String> eventsA = new ArrayList<>();
+        List<String> eventsB = new ArrayList<>();
+        a.addListener(c -> eventsA.add(describe(c)));
+        b.addListener(c -> eventsB.add(describe(c)));
+        long t = 1_000;
+        for (Command c : commands) {
+            String ra = String.valueOf(a.apply(t, c));
+            String rb = String.valueOf(b.apply(t, c));
+            assertThat(ra.replaceAll("@[0-9a-f]+", "")).isEqualTo(rb.replaceAll("@[0-9a-f]+", ""));
+            t += 7;
+        }
+        assertThat(a.stateHash()).isEqualTo(b.stateHash());
+        assertThat(eventsA).isEqualTo(eventsB);
+    }
+
+    @Property(tries = 60)
+    void codecRoundTripsEveryCommand(@ForAll("commands") List<Command> commands) {
+        Engine direct = new Engine();
+        Engine decoded = new Engine();
+        long t = 5;
+        for (Command c : commands) {
+            direct.apply(t, c);
+            CommandCodec.Stamped s = CommandCodec.decode(CommandCodec.encode(t, c));
+            assertThat(s.timeMs()).isEqualTo(t);
+            decoded.apply(s.timeMs(), s.command());
+            t++;
+        }
+        assertThat(decoded.stateHash()).isEqualTo(direct.stateHash());
+    }
+
+    @Property(tries = 25)
+    void snapshotRestoreThenContinueEqualsContinue(@ForAll("commands") List<Command> first,
+                                                   @ForAll("commands") List<Command> second) throws IOException {
+        Engine original = new Engine();
+        first.forEach(c -> original.apply(10, c));
+        Path dir = Files.createTempDirectory("snap");
+        tempDirs.add(dir);
+        Path file = dir.resolve("s.snap");
+        try (EngineSnapshot snap = original.beginSnapshot(first.size())) {
+            second.forEach(c -> original.apply(20, c));
+            snap.writeTo(file);
+        }
+        EngineSnapshot.Restored restored = EngineSnapshot.restore(file, EngineLimits.DEFAULTS);
+        assertThat(restored.appliedIndex()).isEqualTo(first.size());
+        Engine copy = restored.engine();
+        second.forEach(c -> copy.apply(20, c));
+        assertThat(copy.stateHash()).isEqualTo(original.stateHash());
+        assertThat(copy.revision()).isEqualTo(original.revision());
+    }
+
+    private static String describe(Change c) {
+        StringBuilder sb = new StringBuilder().append(c.revision());
+        c.events().forEach(e -> sb.append(' ').append(e.type()).append(' ').append(e.kv()).append(' ').append(e.prevKv()));
+        return sb.toString();
+    }
+
+    @Provide
+    Arbitrary<List<Command>> commands() {
+        return command().list().ofMinSize(1).ofMaxSize(40);
+    }
+
+    private static final String[] KEYS = {"/a", "/a/b", "/a/c", "/z", "k1", "k2", "/a/b/d"};
+
+    private Arbitrary<byte[]> key() {
+        return Arbitraries.of(KEYS).map(Bytes::utf8);
+    }
+
+    private Arbitrary<String> path() {
+        return Arbitraries.of("/a", "/a/b", "/a/c", "/z", "/a/b/d", "/a/s-");
+    }
+
+    private Arbitrary<Command> command() {
+        Arbitrary<byte[]> value = Arbitraries.strings().alpha().ofMaxLength(6).map(Bytes::utf8);
+        Arbitrary<Command> put = Combinators.combine(key(), value, Arbitraries.of(0L, 0L, 11L))
+                .as((k, v, l) -> new Put(k, v, l, true, false, false));
+        Arbitrary<Command> del = key().map(k -> new DeleteRange(k, Bytes.EMPTY, true));
+        Arbitrary<Command> delPrefix = Arbitraries.just(new DeleteRange(Bytes.utf8("/a/"), Bytes.prefixEnd(Bytes.utf8("/a/")), false));
+        Arbitrary<Command> txn = Combinators.combine(key(), value, Arbitraries.longs().between(0, 3))
+                .as((k, v, ver) -> new Txn(List.of(Compare.version(k, Compare.Result.EQUAL, ver)),
+                        List.of(new TxnOp.PutOp(Put.of(k, v))), List.of(new TxnOp.RangeOp(RangeRequest.key(k)))));
+        Arbitrary<Command> compact = Arbitraries.longs().between(1, 30).map(Compact::new);
+        Arbitrary<Command> lease = Arbitraries.of(new LeaseCommand.Grant(11, 30), new LeaseCommand.Revoke(11),
+                new LeaseCommand.SessionCreate(77, 4000, new byte[16], false), new LeaseCommand.SessionClose(77, true));
+        Arbitrary<Command> zkCreate = Combinators.combine(path(), value,
+                        Arbitraries.of(NodeKind.PERSISTENT, NodeKind.EPHEMERAL, NodeKind.PERSISTENT_SEQUENTIAL, NodeKind.CONTAINER))
+                .as((p, v, k) -> ZkTxn.single(77, ZkIdentity.ANONYMOUS, new ZkOp.Create(p, v, Acl.OPEN_ACL_UNSAFE, k, -1)));
+        Arbitrary<Command> zkDelete = path().map(p -> ZkTxn.single(77, ZkIdentity.ANONYMOUS, new ZkOp.Delete(p, -1)));
+        Arbitrary<Command> zkSet = Combinators.combine(path(), value)
+                .as((p, v) -> ZkTxn.single(77, ZkIdentity.ANONYMOUS, new ZkOp.SetData(p, v, -1)));
+        Arbitrary<Command> zkMulti = Combinators.combine(path(), path())
+                .as((p1, p2) -> new ZkTxn(77, ZkIdentity.ANONYMOUS, List.of(
+                        new ZkOp.Create(p1, null, Acl.OPEN_ACL_UNSAFE, NodeKind.PERSISTENT, -1),
+                        new ZkOp.Delete(p2, -1)), true));
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(5, put), net.jqwik.api.Tuple.of(2, del), net.jqwik.api.Tuple.of(1, delPrefix),
+                net.jqwik.api.Tuple.of(2, txn), net.jqwik.api.Tuple.of(1, compact), net.jqwik.api.Tuple.of(2, lease),
+                net.jqwik.api.Tuple.of(4, zkCreate), net.jqwik.api.Tuple.of(2, zkDelete), net.jqwik.api.Tuple.of(2, zkSet),
+                net.jqwik.api.Tuple.of(2, zkMulti));
+    }
+}
