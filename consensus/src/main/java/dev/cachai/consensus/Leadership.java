@@ -158,7 +158,7 @@ final class Leadership {
      * waiting until a quorum knows the change is chosen makes it lose against their commit index.
      */
     private boolean previousChangeKnownToQuorum() {
-        long lastChange = lastMembershipIndex();
+        long lastChange = node.membershipIndex();
         int knowing = node.membership.isVoter(node.id) ? 1 : 0;
         for (int voter : node.membership.voters()) {
             Progress peer = progress.get(voter);
@@ -167,18 +167,6 @@ final class Leadership {
             }
         }
         return knowing >= node.membership.quorumSize();
-    }
-
-    private long lastMembershipIndex() {
-        long last = 0;
-        for (long index = node.commitIndex; index > node.log.snapshotIndex(); index--) {
-            Entry entry = node.log.get(index);
-            if (entry != null && entry.kind() == EntryKind.MEMBERSHIP) {
-                last = index;
-                break;
-            }
-        }
-        return last;
     }
 
     void onMembershipChosen(long index) {
@@ -238,8 +226,10 @@ final class Leadership {
         peer.acceptsInflight = Math.max(0, peer.acceptsInflight - 1);
         peer.commitIndex = Math.max(peer.commitIndex, accepted.commitIndex());
         peer.advanceMatch(accepted.matchIndex());
-        if (peer.acceptsInflight == 0 && peer.nextIndex > peer.matchIndex + 1) {
-            // Everything sent was answered yet the follower still misses slots: they were lost.
+        boolean holeBeforeThisBatch = accepted.lastIndex() > peer.matchIndex;
+        if (holeBeforeThisBatch || peer.acceptsInflight == 0 && peer.nextIndex > peer.matchIndex + 1) {
+            // The follower holds a later batch but misses slots before it: an earlier Accept was
+            // lost (or is late; resending it then costs a duplicate, never safety).
             peer.rewind();
         }
         maybeCommit();
@@ -385,7 +375,7 @@ final class Leadership {
     private void maybeSendTimeoutNow() {
         Progress target = progress.get(transferTargetId);
         if (target != null && target.matchIndex >= node.log.lastIndex()) {
-            node.send(new TimeoutNow(node.id, transferTargetId, ballot));
+            node.send(new TimeoutNow(node.id, transferTargetId, ballot, node.commitIndex));
         }
     }
 

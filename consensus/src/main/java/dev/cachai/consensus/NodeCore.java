@@ -317,7 +317,8 @@ final class NodeCore {
     }
 
     private void onTimeoutNow(TimeoutNow timeoutNow) {
-        if (!timeoutNow.ballot().isBelow(promised) && role == Role.FOLLOWER) {
+        if (timeoutNow.ballot().equals(promised) && role == Role.FOLLOWER && leaderId == timeoutNow.from()) {
+            followCommit(timeoutNow.commitIndex());
             campaign(false, true);
         }
     }
@@ -429,6 +430,11 @@ final class NodeCore {
                 }
             }
         }
+    }
+
+    /** The slot of the membership in force (the snapshot index when it came with a snapshot). */
+    long membershipIndex() {
+        return membershipByIndex.lastKey();
     }
 
     Membership membershipAt(long index) {

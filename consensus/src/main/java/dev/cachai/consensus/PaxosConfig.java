@@ -77,4 +77,10 @@ public record PaxosConfig(
                 acceptBytesMax, acceptsInflightMax, proposalsUncommittedMax, entryBytesMax, readsPendingMax,
                 newChunkBytesMax, snapshotBytesMax, learnerLagEntriesMax, preVote, checkQuorum);
     }
+
+    public PaxosConfig withGuards(boolean newPreVote, boolean newCheckQuorum) {
+        return new PaxosConfig(nodeId, initialVoters, electionTicks, heartbeatTicks, entriesPerAcceptMax,
+                acceptBytesMax, acceptsInflightMax, proposalsUncommittedMax, entryBytesMax, readsPendingMax,
+                snapshotChunkBytesMax, snapshotBytesMax, learnerLagEntriesMax, newPreVote, newCheckQuorum);
+    }
 }

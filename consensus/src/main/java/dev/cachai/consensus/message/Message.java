@@ -65,8 +65,11 @@ public sealed interface Message {
     record ReadIndexResponse(int from, int to, byte[] context, long index, boolean granted) implements Message {
     }
 
-    /** The leader hands over: the recipient campaigns at once, skipping pre-vote. */
-    record TimeoutNow(int from, int to, Ballot ballot) implements Message {
+    /**
+     * The leader hands over: the recipient, which holds the whole log, adopts the leader's commit
+     * index (so voters do not refuse it as behind) and campaigns at once, skipping pre-vote.
+     */
+    record TimeoutNow(int from, int to, Ballot ballot, long commitIndex) implements Message {
     }
 
     /** One chunk of a snapshot; {@code chunkCrc32c} guards the chunk, {@code snapshotCrc32c} the whole. */

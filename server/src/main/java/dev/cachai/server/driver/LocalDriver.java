@@ -13,7 +13,9 @@ import dev.cachai.engine.lease.Lease;
 import dev.cachai.engine.result.LeaseGrantResult;
 import dev.cachai.engine.result.Result;
 import dev.cachai.engine.result.SessionResult;
+import dev.cachai.engine.EngineSnapshot;
 import dev.cachai.server.log.CommandLog;
+import dev.cachai.server.storage.DataDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +45,23 @@ public final class LocalDriver implements CommandGateway, AutoCloseable {
     private final LeaseTimers timers;
     private final Thread applier;
     private final ScheduledExecutorService housekeeping;
+    private final DataDir dataDir;
     private volatile boolean running = true;
     private volatile Throwable failure;
+    /** Log index of the last applied record (apply thread only). */
+    private long appliedIndex;
+    private long lastSnapshotIndex;
+    private volatile boolean snapshotInProgress;
 
-    public LocalDriver(Engine engine, CommandLog log, DriverLimits limits) {
+    /**
+     * @param appliedIndex the log index the engine already reflects (from the snapshot and replay)
+     */
+    public LocalDriver(Engine engine, CommandLog log, DataDir dataDir, long appliedIndex, DriverLimits limits) {
         this.engine = engine;
         this.log = log;
+        this.dataDir = dataDir;
+        this.appliedIndex = appliedIndex;
+        this.lastSnapshotIndex = appliedIndex;
         this.limits = limits;
         this.queue = new ArrayBlockingQueue<>(limits.proposalsQueuedMax());
         this.timers = new LeaseTimers(engine, System::currentTimeMillis);
@@ -86,6 +99,9 @@ public final class LocalDriver implements CommandGateway, AutoCloseable {
             f.completeExceptionally(new GatewayException(failure == null ? EtcdError.STOPPED : EtcdError.CORRUPT));
         } else if (!queue.offer(p)) {
             f.completeExceptionally(new GatewayException(EtcdError.TOO_MANY_REQUESTS));
+        } else if (!running && queue.remove(p)) {
+            // Stopped between the check and the offer: the apply loop may already have drained.
+            f.completeExceptionally(new GatewayException(EtcdError.STOPPED));
         }
     }
 
@@ -111,6 +127,7 @@ public final class LocalDriver implements CommandGateway, AutoCloseable {
                 queue.drainTo(batch, limits.batchProposalsMax() - 1);
                 commitBatch(batch);
                 batch.clear();
+                maybeSnapshot();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -145,8 +162,36 @@ public final class LocalDriver implements CommandGateway, AutoCloseable {
                 continue;
             }
             Result r = engine.apply(timeMs, p.command());
+            appliedIndex++;
             trackLeases(p.command(), r);
             p.result().complete(r);
+        }
+    }
+
+    /**
+     * Every {@code snapshotEveryRecords} records, pins a snapshot here on the apply thread and
+     * writes it on the housekeeping thread; the log below it is then deleted.
+     */
+    private void maybeSnapshot() {
+        if (snapshotInProgress || appliedIndex - lastSnapshotIndex < limits.snapshotEveryRecords()) {
+            return;
+        }
+        snapshotInProgress = true;
+        lastSnapshotIndex = appliedIndex;
+        EngineSnapshot snap = engine.beginSnapshot(appliedIndex);
+        housekeeping.execute(() -> writeSnapshot(snap));
+    }
+
+    private void writeSnapshot(EngineSnapshot snap) {
+        try (snap) {
+            snap.writeTo(dataDir.snapshotFile(snap.appliedIndex()));
+            log.truncateBefore(snap.appliedIndex() + 1);
+            dataDir.purgeSnapshots();
+            LOG.info("snapshot at revision {} (log index {}) written", snap.revision(), snap.appliedIndex());
+        } catch (RuntimeException e) {
+            LOG.error("snapshot failed; the log is kept", e);
+        } finally {
+            snapshotInProgress = false;
         }
     }
 

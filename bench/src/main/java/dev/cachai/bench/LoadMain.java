@@ -1,0 +1,75 @@
+package dev.cachai.bench;
+
+import dev.cachai.bench.load.Endpoints;
+import dev.cachai.bench.load.ResultJson;
+import dev.cachai.bench.load.ResultTables;
+import dev.cachai.bench.load.RunResult;
+import dev.cachai.bench.load.WorkloadCatalog;
+import dev.cachai.bench.probe.FsyncProbe;
+import dev.cachai.bench.probe.HeapPerKey;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Entry point of cachai-bench.jar; see bench/README.md. */
+public final class LoadMain {
+    private static final String USAGE = String.join("\n",
+            "usage: java -jar cachai-bench.jar <command> [--option value ...]",
+            "  compare  start Cachai, etcd and ZooKeeper in turn and compare (--duration 8s --warmup 2s",
+            "           --clients 1,16,128 --workloads etcd-put,zk-get --targets cachai,etcd,zookeeper",
+            "           --cachai-jar server/target/cachai-server.jar --etcd-bin /usr/bin/etcd --server-heap 2g)",
+            "  run      load an already running server: --etcd 127.0.0.1:2379 --zk 127.0.0.1:2181 --name x",
+            "           (plus the load options above, --ops N, --conns 8, --value-bytes 256, --keys 1000)",
+            "  list     print the workload names",
+            "  fsync    FsyncProbe: append+fsync loop (--dir DIR --duration 5s --record-bytes 512)",
+            "  heap     HeapPerKey: engine heap overhead per key (--keys 1000000 --value-bytes 100)",
+            "  jmh      the JMH microbenchmarks (arguments go to org.openjdk.jmh.Main)");
+
+    private LoadMain() {}
+
+    public static void main(String[] argv) throws Exception {
+        String command = argv.length == 0 ? "help" : argv[0];
+        String[] rest = Arrays.copyOfRange(argv, Math.min(1, argv.length), argv.length);
+        int status;
+        if (command.equals("compare")) {
+            status = new CompareCommand(new Args(argv, 1)).run();
+        } else if (command.equals("run")) {
+            status = runAgainst(new Args(argv, 1));
+        } else if (command.equals("list")) {
+            WorkloadCatalog.names().forEach(System.out::println);
+            status = 0;
+        } else if (command.equals("fsync")) {
+            status = FsyncProbe.run(rest);
+        } else if (command.equals("heap")) {
+            status = HeapPerKey.run(rest);
+        } else if (command.equals("jmh")) {
+            org.openjdk.jmh.Main.main(rest);
+            status = 0;
+        } else {
+            System.err.println(USAGE);
+            status = command.equals("help") ? 0 : 2;
+        }
+        System.exit(status);
+    }
+
+    private static int runAgainst(Args args) throws Exception {
+        List<String> etcd = args.list("etcd", List.of());
+        List<String> zk = args.list("zk", List.of());
+        if (etcd.isEmpty() && zk.isEmpty()) {
+            System.err.println("run needs --etcd host:port and/or --zk host:port");
+            return 2;
+        }
+        String name = args.string("name", "target");
+        Endpoints target = new Endpoints(name, etcd, zk);
+        BenchSession session = new BenchSession(args.loadSettings(), WorkloadCatalog.select(args.list("workloads", List.of())));
+        List<RunResult> results = session.runAll(target);
+        System.out.println(ResultTables.single(results));
+        if (args.has("results-dir")) {
+            Path json = ResultJson.write(Path.of(args.string("results-dir", "")), name, Map.of("target", target.toString()), results);
+            System.out.println("JSON: " + json.toAbsolutePath());
+        }
+        return 0;
+    }
+}

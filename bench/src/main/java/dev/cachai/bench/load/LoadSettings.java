@@ -1,0 +1,36 @@
+package dev.cachai.bench.load;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What every run shares. {@code opsMax} of 0 means "run for {@code measure}"; otherwise the run
+ * stops after that many measured operations or after {@code measure}, whichever comes first.
+ */
+public record LoadSettings(
+        Duration warmup,
+        Duration measure,
+        long opsMax,
+        List<Integer> clientsLevels,
+        int connectionsMax,
+        int valueBytes,
+        int keyspaceKeys,
+        Duration opTimeout) {
+
+    public LoadSettings {
+        clientsLevels = List.copyOf(clientsLevels);
+        if (connectionsMax < 1 || valueBytes < 8 || keyspaceKeys < 1) {
+            throw new IllegalArgumentException("connectionsMax, valueBytes >= 8, keyspaceKeys must be positive");
+        }
+    }
+
+    public static LoadSettings defaults() {
+        return new LoadSettings(Duration.ofSeconds(2), Duration.ofSeconds(8), 0, List.of(1, 16, 128),
+                8, 256, 1000, Duration.ofSeconds(10));
+    }
+
+    /** Connections for a run: each logical client shares one of at most connectionsMax connections. */
+    public int connectionsFor(int clients) {
+        return Math.min(clients, connectionsMax);
+    }
+}

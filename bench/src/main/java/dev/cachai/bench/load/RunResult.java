@@ -1,0 +1,25 @@
+package dev.cachai.bench.load;
+
+/** The outcome of one (target, workload, clients) run. Latencies in microseconds. */
+public record RunResult(
+        String target,
+        String workload,
+        int clients,
+        long ops,
+        long errors,
+        double seconds,
+        double opsPerSecond,
+        double p50Micros,
+        double p99Micros,
+        double p999Micros,
+        double maxMicros,
+        String note) {
+
+    public static RunResult skipped(String target, String workload, int clients, String why) {
+        return new RunResult(target, workload, clients, 0, 0, 0, 0, 0, 0, 0, 0, why);
+    }
+
+    public boolean ran() {
+        return seconds > 0;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.cachai.bench.server;
+
+import dev.cachai.bench.load.Endpoints;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** A single-node Cachai server from its shaded jar, serving both protocols on loopback. */
+public final class CachaiLauncher implements ServerLauncher {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path jar;
+    private final String heap;
+    private ManagedProcess process;
+
+    public CachaiLauncher(Path jar, String heap) {
+        this.jar = jar;
+        this.heap = heap;
+    }
+
+    @Override
+    public String name() {
+        return "cachai";
+    }
+
+    @Override
+    public Optional<String> unavailableReason() {
+        return Files.isRegularFile(jar) ? Optional.empty()
+                : Optional.of("cachai jar not found at " + jar.toAbsolutePath()
+                        + " (build it: ./mvnw -pl server -am package, or pass --cachai-jar)");
+    }
+
+    @Override
+    public Endpoints start(Path workDir) throws Exception {
+        String zk = "127.0.0.1:" + ManagedProcess.freePort();
+        String etcd = "127.0.0.1:" + ManagedProcess.freePort();
+        String peer = "127.0.0.1:" + ManagedProcess.freePort();
+        Path dataDir = Files.createDirectories(workDir.resolve("cachai-data"));
+        process = ManagedProcess.start(name(), List.of(ManagedProcess.javaBinary(),
+                "-Xmx" + heap, "-Xms" + heap,
+                "-jar", jar.toAbsolutePath().toString(),
+                "--data-dir", dataDir.toString(),
+                "--zk-listen", zk,
+                "--etcd-listen", etcd,
+                "--peer-listen", peer,
+                "--name", "bench"), workDir);
+        process.awaitPort(zk, START_TIMEOUT);
+        process.awaitPort(etcd, START_TIMEOUT);
+        return new Endpoints(name(), List.of(etcd), List.of(zk));
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.close();
+            process = null;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.cachai.compat.etcd;
+
+import dev.cachai.compat.FreePorts;
+import dev.cachai.etcd.EtcdServer;
+import dev.cachai.etcd.EtcdServerConfig;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+
+import static org.awaitility.Awaitility.await;
+
+/** The two servers the differential tests run against: Cachai's adapter and a real etcd. */
+final class Targets {
+    private Targets() {}
+
+    interface Target extends AutoCloseable {
+        String endpoint();
+
+        String name();
+
+        @Override
+        void close();
+    }
+
+    /** Cachai's etcd adapter over an engine applying synchronously (until CachaiServer wires it). */
+    static Target cachai() {
+        EtcdServer server = new EtcdServer(EtcdServerConfig.defaults("127.0.0.1", 0).withGatewayPort(0), new SyncGateway());
+        server.start();
+        return new Target() {
+            public String endpoint() { return "http://127.0.0.1:" + server.port(); }
+            public String name() { return "cachai"; }
+            public void close() { server.close(); }
+        };
+    }
+
+    /** A real etcd on free loopback ports, or null when the binary is not installed. */
+    static Target realEtcd() throws IOException {
+        if (!Files.isExecutable(Path.of("/usr/bin/etcd"))) {
+            return null;
+        }
+        int client = FreePorts.next();
+        int peer = FreePorts.next();
+        Path dir = Files.createTempDirectory("etcd-oracle");
+        Process p = new ProcessBuilder("/usr/bin/etcd", "--name", "a", "--data-dir", dir.toString(),
+                "--listen-client-urls", "http://127.0.0.1:" + client, "--advertise-client-urls", "http://127.0.0.1:" + client,
+                "--listen-peer-urls", "http://127.0.0.1:" + peer, "--initial-advertise-peer-urls", "http://127.0.0.1:" + peer,
+                "--initial-cluster", "a=http://127.0.0.1:" + peer)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("etcd.log").toFile()).start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> canConnect(client));
+        return new Target() {
+            public String endpoint() { return "http://127.0.0.1:" + client; }
+            public String name() { return "etcd"; }
+            public void close() {
+                p.destroy();
+                try {
+                    p.waitFor();
+                    try (var files = Files.walk(dir)) {
+                        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (IOException ignored) {
+                    // a temp dir left behind is harmless
+                }
+            }
+        };
+    }
+
+    private static boolean canConnect(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

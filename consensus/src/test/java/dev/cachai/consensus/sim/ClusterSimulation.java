@@ -1,0 +1,345 @@
+package dev.cachai.consensus.sim;
+
+import dev.cachai.consensus.Entry;
+import dev.cachai.consensus.EntryKind;
+import dev.cachai.consensus.Membership;
+import dev.cachai.consensus.MembershipChange;
+import dev.cachai.consensus.PaxosConfig;
+import dev.cachai.consensus.ReadState;
+import dev.cachai.consensus.Ready;
+import dev.cachai.consensus.Role;
+import dev.cachai.consensus.SubmitResult;
+import dev.cachai.consensus.message.Message;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * A whole cluster driven by one seed: simulated ticks, network, disks, crashes and clients.
+ * Safety invariants are checked after every event; at the end the client histories must be
+ * linearizable and, once faults stop, the cluster must make progress again.
+ */
+public final class ClusterSimulation {
+
+    private final long seed;
+    private final SimOptions options;
+    private final SplittableRandom random;
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final List<Integer> nodeIds = new ArrayList<>();
+    private final SimNetwork network;
+    private final SafetyOracle oracle;
+    private final List<SimClient> clients = new ArrayList<>();
+    private final Map<Long, SimClient.Outcome> outcomes = new HashMap<>();
+    private long nowTick;
+    private long nextOpId = 1;
+    private boolean faultsEnabled = true;
+    private long partitionEndTick = -1;
+    private final Map<Integer, Long> restartAtTick = new HashMap<>();
+    private final Set<dev.cachai.consensus.Ballot> ballotsLed = new HashSet<>();
+    private int crashes;
+    private int membershipChanges;
+    private int snapshotsInstalled;
+    private int readsServed;
+
+    public ClusterSimulation(long seed, SimOptions options) {
+        this.seed = seed;
+        this.options = options;
+        this.random = new SplittableRandom(seed);
+        this.network = new SimNetwork(random.split(), options);
+        // With changing membership no fixed quorum defines "chosen"; agreement between replicas,
+        // one leader per ballot and linearizability still hold and are still checked.
+        this.oracle = new SafetyOracle(options.changesMembership() ? Integer.MAX_VALUE : options.initialVoterCount() / 2 + 1);
+        Set<Integer> voters = new HashSet<>();
+        for (int id = 1; id <= options.nodeCount(); id++) {
+            nodeIds.add(id);
+            if (id <= options.initialVoterCount()) {
+                voters.add(id);
+            }
+        }
+        // Vary the guards per seed: without checkQuorum a deposed leader lingers, which is
+        // exactly when read index must not trust its own commit index.
+        boolean preVote = random.nextInt(4) != 0;
+        boolean checkQuorum = random.nextBoolean();
+        for (int id : nodeIds) {
+            PaxosConfig config = PaxosConfig.defaults(id, voters).withElection(10, 2).withPipeline(8, 4, 256)
+                    .withSnapshotChunkBytesMax(64).withGuards(preVote, checkQuorum);
+            SimNode node = new SimNode(id, config);
+            node.start(random.nextLong());
+            nodes.add(node);
+        }
+        for (int c = 0; c < options.clientCount(); c++) {
+            clients.add(new SimClient(c, random.split()));
+        }
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** Runs the whole scenario; throws AssertionError naming the seed on any violation. */
+    public SimReport run() {
+        try {
+            for (; nowTick < options.faultTicks(); nowTick++) {
+                injectFaults();
+                maybeChangeMembership();
+                advanceOneTick();
+            }
+            faultsEnabled = false;
+            network.heal();
+            for (SimNode node : nodes) {
+                if (!node.alive) {
+                    restart(node);
+                }
+            }
+            for (long end = nowTick + options.quietTicks(); nowTick < end; nowTick++) {
+                advanceOneTick();
+            }
+            checkProgressAfterFaults();
+            return checkHistories();
+        } catch (RuntimeException | Error e) {
+            throw new AssertionError("seed " + seed + " failed at tick " + nowTick + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void advanceOneTick() {
+        for (SimClient client : clients) {
+            client.act(this);
+        }
+        for (SimNode node : nodes) {
+            if (node.alive) {
+                node.paxos.tick();
+                process(node);
+            }
+        }
+        for (Message message : network.takeDue(nowTick)) {
+            SimNode target = node(message.to());
+            if (target.alive) {
+                target.paxos.step(message);
+                process(target);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the driver
+
+    /** What the real driver does with a Ready: persist, sync, send, install, apply, serve reads. */
+    void process(SimNode node) {
+        Ready ready = node.paxos.ready();
+        if (ready.isEmpty()) {
+            return;
+        }
+        node.disk.write(ready);
+        if (faultsEnabled && ready.needsSync() && random.nextDouble() < options.crashBeforeSyncRate()) {
+            crash(node);
+            return;
+        }
+        oracle.onDurablyAccepted(node.id, node.disk.sync());
+        for (Message message : ready.messages()) {
+            network.send(message, nowTick, faultsEnabled);
+        }
+        ready.snapshotToInstall().ifPresent(snapshot -> {
+            snapshotsInstalled++;
+            node.kv.restore(snapshot.data());
+            node.appliedIndex = snapshot.index();
+            oracle.onRestartedFrom(node.id, snapshot.index());
+        });
+        for (Entry entry : ready.committedEntries()) {
+            apply(node, entry);
+        }
+        for (ReadState read : ready.readStates()) {
+            completeRead(node, read);
+        }
+        if (node.paxos.role() == Role.LEADER) {
+            oracle.onLeader(node.id, node.incarnation, node.paxos.promised());
+            ballotsLed.add(node.paxos.promised());
+        }
+        maybeSnapshot(node);
+    }
+
+    private void apply(SimNode node, Entry entry) {
+        SafetyOracle.require(entry.index() == node.appliedIndex + 1,
+                "node " + node.id + " applied slot " + entry.index() + " after " + node.appliedIndex);
+        oracle.onApplied(node.id, entry, !options.changesMembership());
+        node.appliedIndex = entry.index();
+        node.appliedSinceSnapshot++;
+        if (entry.kind() != EntryKind.COMMAND) {
+            return;
+        }
+        String result = node.kv.apply(entry.data());
+        long opId = KvStateMachine.opId(entry.data());
+        outcomes.putIfAbsent(opId, new SimClient.Outcome(entry.index(), result));
+        for (SimClient client : clients) {
+            client.onApplied(node.id, entry, result, nowTick);
+        }
+    }
+
+    private void completeRead(SimNode node, ReadState read) {
+        SafetyOracle.require(read.index() <= node.appliedIndex, "read released before its index was applied");
+        readsServed++;
+        for (SimClient client : clients) {
+            client.onReadReady(node, read, nowTick);
+        }
+    }
+
+    private void maybeSnapshot(SimNode node) {
+        if (node.alive && node.appliedSinceSnapshot >= options.snapshotEveryEntries()) {
+            node.disk.saveSnapshot(node.appliedIndex, node.kv.snapshot());
+            node.appliedSinceSnapshot = 0;
+            // Keep a few slots so followers slightly behind still get entries, not a snapshot.
+            long keep = Math.max(0, node.appliedIndex - 10);
+            if (keep > node.paxos.snapshotIndex() && keep <= node.disk.snapshotIndex()) {
+                node.paxos.compact(Math.min(keep, node.disk.snapshotIndex()));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    private void injectFaults() {
+        for (SimNode node : nodes) {
+            Long restartTick = restartAtTick.get(node.id);
+            if (!node.alive && restartTick != null && restartTick <= nowTick) {
+                restart(node);
+            } else if (node.alive && random.nextDouble() < options.crashRatePerTick() && aliveCount() > 1) {
+                crash(node);
+            }
+        }
+        if (network.isPartitioned() && nowTick >= partitionEndTick) {
+            network.heal();
+        } else if (!network.isPartitioned() && random.nextDouble() < options.partitionRatePerTick()) {
+            Set<Integer> side = new HashSet<>();
+            for (int id : nodeIds) {
+                if (random.nextBoolean()) {
+                    side.add(id);
+                }
+            }
+            network.partition(side, nodeIds);
+            partitionEndTick = nowTick + 1 + random.nextInt(options.partitionTicksMax());
+        }
+    }
+
+    private void maybeChangeMembership() {
+        if (!options.changesMembership() || random.nextDouble() >= options.membershipChangeRatePerTick()) {
+            return;
+        }
+        SimNode leader = currentLeader();
+        if (leader == null) {
+            return;
+        }
+        Membership members = leader.paxos.membership();
+        List<MembershipChange> possible = new ArrayList<>();
+        for (int id : nodeIds) {
+            if (!members.isMember(id)) {
+                possible.add(new MembershipChange.AddLearner(id));
+            } else if (members.learners().contains(id)) {
+                possible.add(new MembershipChange.PromoteLearner(id));
+                possible.add(new MembershipChange.Remove(id));
+            } else if (members.voters().size() > 3) {
+                possible.add(new MembershipChange.Remove(id));
+            }
+        }
+        if (!possible.isEmpty()) {
+            MembershipChange change = possible.get(random.nextInt(possible.size()));
+            if (leader.paxos.changeMembership(change) instanceof SubmitResult.Accepted) {
+                membershipChanges++;
+            }
+            process(leader);
+        }
+    }
+
+    private SimNode currentLeader() {
+        return nodes.stream().filter(n -> n.alive && n.paxos.role() == Role.LEADER).findFirst().orElse(null);
+    }
+
+    private void crash(SimNode node) {
+        crashes++;
+        node.crash();
+        restartAtTick.put(node.id, nowTick + 1 + random.nextInt(options.downTicksMax()));
+    }
+
+    private void restart(SimNode node) {
+        node.start(random.nextLong());
+        oracle.onRestartedFrom(node.id, node.appliedIndex);
+        restartAtTick.remove(node.id);
+    }
+
+    private int aliveCount() {
+        return (int) nodes.stream().filter(n -> n.alive).count();
+    }
+
+    // ---------------------------------------------------------------- end checks
+
+    private void checkProgressAfterFaults() {
+        SimNode leader = currentLeader();
+        SafetyOracle.require(leader != null, "no leader " + options.quietTicks() + " ticks after faults");
+        long opId = nextOpId++;
+        SubmitResult result = leader.paxos.propose(KvStateMachine.put("final", "v" + opId, opId));
+        SafetyOracle.require(result instanceof SubmitResult.Accepted, "leader refused the final proposal: " + result);
+        long index = ((SubmitResult.Accepted) result).index();
+        process(leader);
+        for (int i = 0; i < options.quietTicks(); i++, nowTick++) {
+            advanceOneTick();
+        }
+        Membership members = leader.paxos.membership();
+        for (SimNode node : nodes) {
+            if (!members.isMember(node.id)) {
+                continue;
+            }
+            SafetyOracle.require(node.appliedIndex >= index, "node " + node.id + " stuck at " + node.appliedIndex
+                    + " below " + index + " after faults ended");
+        }
+    }
+
+    private SimReport checkHistories() {
+        Map<String, List<LinearizabilityChecker.Op>> byKey = new HashMap<>();
+        int completed = 0;
+        for (SimClient client : clients) {
+            for (SimClient.Recorded op : client.history()) {
+                LinearizabilityChecker.Op checked = op.resolve(outcomes);
+                if (checked != null) {
+                    byKey.computeIfAbsent(op.key(), k -> new ArrayList<>()).add(checked);
+                    completed += checked.outcomeKnown() ? 1 : 0;
+                }
+            }
+        }
+        for (Map.Entry<String, List<LinearizabilityChecker.Op>> key : byKey.entrySet()) {
+            SafetyOracle.require(LinearizabilityChecker.isLinearizable(key.getValue()),
+                    "history of key " + key.getKey() + " is not linearizable ("
+                            + key.getValue().size() + " ops; replay the seed to see them)");
+        }
+        long chosen = oracle.appliedLog().size();
+        return new SimReport(seed, chosen, completed, network.messagesSent, network.messagesDropped, ballotsLed.size(),
+                crashes, snapshotsInstalled, readsServed, membershipChanges);
+    }
+
+    // ---------------------------------------------------------------- for clients
+
+    SimNode node(int id) {
+        return nodes.get(id - 1);
+    }
+
+    List<Integer> nodeIds() {
+        return nodeIds;
+    }
+
+    long nowTick() {
+        return nowTick;
+    }
+
+    long newOpId() {
+        return nextOpId++;
+    }
+
+    SimOptions options() {
+        return options;
+    }
+
+    static byte[] context(long opId) {
+        return Long.toString(opId).getBytes(StandardCharsets.UTF_8);
+    }
+}

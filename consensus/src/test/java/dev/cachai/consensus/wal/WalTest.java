@@ -1,0 +1,180 @@
+package dev.cachai.consensus.wal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cachai.consensus.Ballot;
+import dev.cachai.consensus.Entry;
+import dev.cachai.consensus.EntryKind;
+import dev.cachai.consensus.HardState;
+import dev.cachai.consensus.Membership;
+import dev.cachai.consensus.SnapshotMarker;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WalTest {
+
+    private static final Ballot BALLOT = new Ballot(3, 1);
+    private static final WalOptions SMALL_SEGMENTS = new WalOptions(4096, 1024);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void entriesAndHardStateSurviveReopen() throws IOException {
+        try (Wal wal = Wal.open(dir)) {
+            wal.append(entries(1, 5, BALLOT));
+            wal.appendHardState(new HardState(BALLOT, 4));
+            wal.sync();
+        }
+        try (Wal wal = Wal.open(dir)) {
+            WalState state = wal.recovered();
+            assertThat(state.hardState()).isEqualTo(new HardState(BALLOT, 4));
+            assertThat(state.entries()).containsExactlyElementsOf(entries(1, 5, BALLOT));
+            assertThat(wal.replay()).isEqualTo(state);
+        }
+    }
+
+    @Test
+    void laterAcceptOfASlotReplacesTheEarlierOne() throws IOException {
+        Ballot higher = new Ballot(4, 2);
+        try (Wal wal = Wal.open(dir)) {
+            wal.append(entries(1, 3, BALLOT));
+            wal.append(List.of(entry(2, higher, "other")));
+            wal.sync();
+        }
+        try (Wal wal = Wal.open(dir)) {
+            assertThat(wal.recovered().entries()).extracting(Entry::ballot).containsExactly(BALLOT, higher, BALLOT);
+        }
+    }
+
+    @Test
+    void tornTailIsCutAndAppendingContinues() throws IOException {
+        try (Wal wal = Wal.open(dir)) {
+            wal.append(entries(1, 3, BALLOT));
+            wal.sync();
+        }
+        Path segment = onlySegment();
+        long goodSize = Files.size(segment);
+        // Half a record: a length promising more bytes than were written before the crash.
+        Files.write(segment, new byte[] {0, 0, 0, 40, 1, 2, 3}, StandardOpenOption.APPEND);
+        try (Wal wal = Wal.open(dir)) {
+            assertThat(wal.recovered().entries()).hasSize(3);
+            assertThat(Files.size(segment)).isEqualTo(goodSize);
+            wal.append(entries(4, 4, BALLOT));
+            wal.sync();
+        }
+        try (Wal wal = Wal.open(dir)) {
+            assertThat(wal.recovered().entries()).extracting(Entry::index).containsExactly(1L, 2L, 3L, 4L);
+        }
+    }
+
+    @Test
+    void checksumMismatchInTheTailDropsThatRecordAndWhatFollows() throws IOException {
+        try (Wal wal = Wal.open(dir)) {
+            wal.append(entries(1, 3, BALLOT));
+            wal.sync();
+        }
+        Path segment = onlySegment();
+        flipLastByte(segment);
+        try (Wal wal = Wal.open(dir)) {
+            assertThat(wal.recovered().entries()).extracting(Entry::index).containsExactly(1L, 2L);
+        }
+    }
+
+    @Test
+    void checksumMismatchBeforeTheTailIsCorruption() throws IOException {
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            for (int i = 1; i <= 60; i++) {
+                wal.append(List.of(entry(i, BALLOT, "x".repeat(100))));
+            }
+            wal.sync();
+            assertThat(wal.segmentCount()).isGreaterThan(1);
+        }
+        flipLastByte(segments().get(0));
+        assertThatThrownBy(() -> Wal.open(dir, SMALL_SEGMENTS)).isInstanceOf(WalCorruptionException.class);
+    }
+
+    @Test
+    void snapshotMarkerLetsOldSegmentsGoWithoutLosingState() throws IOException {
+        Membership membership = Membership.ofVoters(Set.of(1, 2, 3));
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            wal.appendHardState(new HardState(BALLOT, 50));
+            for (int i = 1; i <= 60; i++) {
+                wal.append(List.of(entry(i, BALLOT, "x".repeat(100))));
+            }
+            wal.appendSnapshotMarker(new SnapshotMarker(50, membership));
+            wal.sync();
+            int before = wal.segmentCount();
+            wal.truncateBefore(51);
+            assertThat(wal.segmentCount()).isLessThan(before);
+        }
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            WalState state = wal.recovered();
+            assertThat(state.hardState()).isEqualTo(new HardState(BALLOT, 50));
+            assertThat(state.snapshot()).contains(new SnapshotMarker(50, membership));
+            assertThat(state.entries()).extracting(Entry::index).containsExactlyElementsOf(range(51, 60));
+            assertThat(state.toPersistentState(50).snapshot()).isPresent();
+        }
+    }
+
+    @Test
+    void failedWriteStopsTheLog() throws IOException {
+        Wal wal = Wal.open(dir);
+        wal.activeSegment().channel().close();
+        assertThatThrownBy(() -> wal.append(entries(1, 1, BALLOT))).isInstanceOf(WalFatalError.class);
+        assertThatThrownBy(wal::sync).isInstanceOf(WalFatalError.class);
+        wal.close();
+    }
+
+    private Path onlySegment() throws IOException {
+        List<Path> all = segments();
+        assertThat(all).hasSize(1);
+        return all.get(0);
+    }
+
+    private List<Path> segments() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".wal")).sorted().toList();
+        }
+    }
+
+    private static void flipLastByte(Path file) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(raf.length() - 1);
+            int last = raf.read();
+            raf.seek(raf.length() - 1);
+            raf.write(last ^ 0xFF);
+        }
+    }
+
+    private static List<Entry> entries(long from, long to, Ballot ballot) {
+        List<Entry> entries = new ArrayList<>();
+        for (long i = from; i <= to; i++) {
+            entries.add(entry(i, ballot, "cmd" + i));
+        }
+        return entries;
+    }
+
+    private static Entry entry(long index, Ballot ballot, String data) {
+        return new Entry(index, ballot, EntryKind.COMMAND, data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<Long> range(long from, long to) {
+        List<Long> all = new ArrayList<>();
+        for (long i = from; i <= to; i++) {
+            all.add(i);
+        }
+        return all;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.cachai.etcd;
+
+import dev.cachai.engine.CommandGateway;
+import dev.cachai.etcd.auth.AuthGuard;
+import dev.cachai.etcd.auth.AuthInterceptor;
+import dev.cachai.etcd.auth.AuthService;
+import dev.cachai.etcd.auth.Tokens;
+import dev.cachai.etcd.concurrency.ElectionService;
+import dev.cachai.etcd.concurrency.LockService;
+import dev.cachai.etcd.gateway.HttpGateway;
+import dev.cachai.etcd.kv.KvService;
+import dev.cachai.etcd.lease.LeaseService;
+import dev.cachai.etcd.maintenance.Alarms;
+import dev.cachai.etcd.maintenance.ClusterService;
+import dev.cachai.etcd.maintenance.MaintenanceService;
+import dev.cachai.etcd.support.Headers;
+import dev.cachai.etcd.support.RequestSizeInterceptor;
+import dev.cachai.etcd.watch.WatchHub;
+import dev.cachai.etcd.watch.WatchService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.NettyServerBuilder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The etcd v3 adapter: gRPC services (KV, Watch, Lease, Cluster, Maintenance, Auth, Election,
+ * Lock) and the HTTP/JSON gateway over one {@link CommandGateway}.
+ */
+public final class EtcdServer implements AutoCloseable {
+    /** etcd's gRPC keepalive enforcement: clients may ping this often, even without streams. */
+    static final long KEEPALIVE_PINGS_MIN_INTERVAL_MS = 5_000;
+
+    private final EtcdServerConfig config;
+    private final EtcdContext ctx;
+    private final List<ServerServiceDefinition> services;
+    private Server grpc;
+    private HttpGateway http;
+
+    public EtcdServer(EtcdServerConfig config, CommandGateway gateway) {
+        this.config = config;
+        Alarms alarms = new Alarms(config.memberId(), config.quotaBackendBytes());
+        Headers headers = new Headers(config, gateway.engine());
+        AuthGuard auth = new AuthGuard(gateway.engine(), new Tokens(config.authTokenTtlSeconds(), System::currentTimeMillis));
+        WatchHub watches = new WatchHub(gateway.engine(), alarms, config.watchHistoryEventsMax(),
+                config.watchProgressNotifyIntervalMs());
+        this.ctx = new EtcdContext(config, gateway, headers, auth, alarms, watches);
+        AuthInterceptor authInterceptor = new AuthInterceptor(auth);
+        RequestSizeInterceptor size = new RequestSizeInterceptor(config.requestBytesMax());
+        this.services = List.of(
+                        new KvService(ctx).bindService(), new WatchService(ctx).bindService(),
+                        new LeaseService(ctx).bindService(),
+                        new ClusterService(ctx, this::clientUrls).bindService(),
+                        new MaintenanceService(ctx).bindService(), new AuthService(ctx).bindService(),
+                        new LockService(ctx).bindService(), new ElectionService(ctx).bindService())
+                .stream().map(s -> ServerInterceptors.intercept(s, size, authInterceptor)).toList();
+    }
+
+    /** The services with their interceptors, for in-process servers (tests, the HTTP gateway). */
+    public List<ServerServiceDefinition> services() {
+        return services;
+    }
+
+    public synchronized void start() {
+        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+                .maxInboundMessageSize(config.requestBytesMax() + EtcdServerConfig.GRPC_OVERHEAD_BYTES)
+                .maxConcurrentCallsPerConnection(config.concurrentStreamsMax())
+                .permitKeepAliveTime(KEEPALIVE_PINGS_MIN_INTERVAL_MS, TimeUnit.MILLISECONDS)
+                .permitKeepAliveWithoutCalls(true);
+        services.forEach(b::addService);
+        if (config.gatewayPort() == -1) {
+            HttpGateway.unify(b, this);
+        }
+        try {
+            grpc = b.build().start();
+            if (config.gatewayPort() >= 0) {
+                http = HttpGateway.standalone(this, config.host(), config.gatewayPort());
+            }
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The bound gRPC port (and the unified gateway's). */
+    public int port() {
+        return ((InetSocketAddress) grpc.getListenSockets().get(0)).getPort();
+    }
+
+    /** The HTTP gateway's port: {@link #port()} when unified. */
+    public int gatewayPort() {
+        return http != null ? http.port() : port();
+    }
+
+    public EtcdContext context() {
+        return ctx;
+    }
+
+    List<String> clientUrls() {
+        if (!config.clientUrls().isEmpty() || grpc == null) {
+            return config.clientUrls();
+        }
+        return List.of("http://" + config.host() + ":" + port());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (http != null) {
+            http.close();
+        }
+        if (grpc != null) {
+            grpc.shutdownNow();
+            try {
+                grpc.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        ctx.watches().close();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.cachai.etcd.auth;
+
+import dev.cachai.engine.EtcdError;
+import dev.cachai.etcd.support.Errors;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+
+/**
+ * Resolves the {@code token} metadata to a user for the whole call. An unknown or expired token
+ * fails the call with etcd's "invalid auth token", which makes clients re-authenticate.
+ */
+public final class AuthInterceptor implements ServerInterceptor {
+    public static final Metadata.Key<String> TOKEN = Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER);
+    /** The HTTP gateway forwards the Authorization header under this name. */
+    public static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final AuthGuard guard;
+
+    public AuthInterceptor(AuthGuard guard) {
+        this.guard = guard;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                      ServerCallHandler<Q, R> next) {
+        String token = headers.get(TOKEN);
+        if (token == null) {
+            token = headers.get(AUTHORIZATION);
+        }
+        if (token == null || !guard.enabled()) {
+            return next.startCall(call, headers);
+        }
+        String user = guard.tokens().user(token);
+        if (user == null) {
+            var status = Errors.of(EtcdError.INVALID_AUTH_TOKEN).getStatus();
+            call.close(status, new Metadata());
+            return new ServerCall.Listener<>() {};
+        }
+        return Contexts.interceptCall(Context.current().withValue(AuthGuard.USER, user), call, headers, next);
+    }
+}

@@ -1,0 +1,210 @@
+package dev.cachai.etcd.gateway;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import dev.cachai.etcd.EtcdContext;
+import dev.cachai.etcd.auth.AuthInterceptor;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Serves one gateway request: probes directly, /v3 calls through the in-process channel. */
+final class GatewayRequests {
+    private static final JsonFormat.Printer PRINTER =
+            JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
+    private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
+
+    private final Map<String, String> routes;
+    private final Map<String, MethodDescriptor<?, ?>> methods;
+    private final ManagedChannel channel;
+    private final EtcdContext ctx;
+
+    GatewayRequests(Map<String, String> routes, Map<String, MethodDescriptor<?, ?>> methods, ManagedChannel channel,
+                    EtcdContext ctx) {
+        this.routes = routes;
+        this.methods = methods;
+        this.channel = channel;
+        this.ctx = ctx;
+    }
+
+    void handle(ChannelHandlerContext chc, FullHttpRequest request) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        switch (path) {
+            case "/health" -> reply(chc, keepAlive, HttpResponseStatus.OK, "{\"health\":\"true\",\"reason\":\"\"}");
+            case "/livez", "/readyz" -> reply(chc, keepAlive, HttpResponseStatus.OK, "ok");
+            case "/version" -> reply(chc, keepAlive, HttpResponseStatus.OK, "{\"etcdserver\":\""
+                    + ctx.config().version() + "\",\"etcdcluster\":\"" + ctx.config().clusterVersion() + "\"}");
+            case "/metrics" -> reply(chc, keepAlive, HttpResponseStatus.OK, Metrics.render(ctx));
+            default -> call(chc, keepAlive, path, request);
+        }
+    }
+
+    private void call(ChannelHandlerContext chc, boolean keepAlive, String path, FullHttpRequest request) {
+        String method = routes.get(path);
+        MethodDescriptor<?, ?> md = method == null ? null : methods.get(method);
+        if (md == null) {
+            reply(chc, keepAlive, HttpResponseStatus.NOT_FOUND, "Not Found");
+            return;
+        }
+        List<Message> messages;
+        try {
+            messages = parse(md, request.content().toString(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            Status bad = Status.INVALID_ARGUMENT.withDescription(String.valueOf(e.getMessage()));
+            reply(chc, keepAlive, HttpResponseStatus.BAD_REQUEST, GatewayErrors.unary(bad));
+            return;
+        }
+        Metadata headers = new Metadata();
+        String token = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (token != null) {
+            headers.put(AuthInterceptor.TOKEN, token);
+        }
+        @SuppressWarnings("unchecked")
+        ClientCall<Message, Message> call =
+                (ClientCall<Message, Message>) channel.newCall(md, CallOptions.DEFAULT);
+        if (md.getType() == MethodDescriptor.MethodType.UNARY) {
+            call.start(new UnaryListener(chc, keepAlive), headers);
+        } else {
+            startStream(chc, call);
+            call.start(new StreamListener(chc, call), headers);
+        }
+        call.request(1);
+        for (Message m : messages) {
+            call.sendMessage(m);
+        }
+        // A watch stays open after its requests; other streams end when the client is done.
+        if (!md.getFullMethodName().equals("etcdserverpb.Watch/Watch")) {
+            call.halfClose();
+        }
+    }
+
+    /** The body holds one JSON request, or several back to back for client streams. */
+    private static List<Message> parse(MethodDescriptor<?, ?> md, String body) throws IOException {
+        Message prototype = (Message) ((MethodDescriptor.PrototypeMarshaller<?>) md.getRequestMarshaller())
+                .getMessagePrototype();
+        List<Message> out = new ArrayList<>();
+        for (String json : JsonObjects.split(body)) {
+            Message.Builder b = prototype.newBuilderForType();
+            Reader reader = new StringReader(json);
+            PARSER.merge(reader, b);
+            out.add(b.build());
+        }
+        if (out.isEmpty()) {
+            out.add(prototype);
+        }
+        return out;
+    }
+
+    private static String print(Message m) {
+        try {
+            return PRINTER.print(m);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void reply(ChannelHandlerContext chc, boolean keepAlive, HttpResponseStatus status, String body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE,
+                body.startsWith("{") ? HttpHeaderValues.APPLICATION_JSON : HttpHeaderValues.TEXT_PLAIN);
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        HttpUtil.setKeepAlive(response, keepAlive);
+        var f = chc.writeAndFlush(response);
+        if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static void startStream(ChannelHandlerContext chc, ClientCall<Message, Message> call) {
+        DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        HttpUtil.setTransferEncodingChunked(head, true);
+        chc.writeAndFlush(head);
+        chc.channel().closeFuture().addListener(f -> call.cancel("HTTP client went away", null));
+    }
+
+    private static final class UnaryListener extends ClientCall.Listener<Message> {
+        private final ChannelHandlerContext chc;
+        private final boolean keepAlive;
+        private Message response;
+
+        UnaryListener(ChannelHandlerContext chc, boolean keepAlive) {
+            this.chc = chc;
+            this.keepAlive = keepAlive;
+        }
+
+        @Override
+        public void onMessage(Message message) {
+            response = message;
+        }
+
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+            if (status.isOk() && response != null) {
+                reply(chc, keepAlive, HttpResponseStatus.OK, print(response));
+            } else {
+                reply(chc, keepAlive, GatewayErrors.httpStatus(status.getCode()), GatewayErrors.unary(status));
+            }
+        }
+    }
+
+    /** Writes each message as a {"result":...} chunk, asking for the next once it is flushed. */
+    private static final class StreamListener extends ClientCall.Listener<Message> {
+        private final ChannelHandlerContext chc;
+        private final ClientCall<Message, Message> call;
+
+        StreamListener(ChannelHandlerContext chc, ClientCall<Message, Message> call) {
+            this.chc = chc;
+            this.call = call;
+        }
+
+        @Override
+        public void onMessage(Message message) {
+            String chunk = "{\"result\":" + print(message) + "}\n";
+            chc.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(chunk, StandardCharsets.UTF_8)))
+                    .addListener(f -> {
+                        if (f.isSuccess()) {
+                            call.request(1);
+                        }
+                    });
+        }
+
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+            if (!status.isOk() && status.getCode() != Status.Code.CANCELLED) {
+                String chunk = GatewayErrors.stream(status) + "\n";
+                chc.write(new DefaultHttpContent(Unpooled.copiedBuffer(chunk, StandardCharsets.UTF_8)));
+            }
+            chc.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+    }
+}

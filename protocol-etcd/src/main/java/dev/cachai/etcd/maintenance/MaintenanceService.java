@@ -1,0 +1,207 @@
+package dev.cachai.etcd.maintenance;
+
+import com.google.protobuf.ByteString;
+import dev.cachai.engine.EngineException;
+import dev.cachai.engine.EtcdError;
+import dev.cachai.engine.kv.KeyValue;
+import dev.cachai.engine.kv.RangeRequest;
+import dev.cachai.engine.result.RangeResult;
+import dev.cachai.etcd.EtcdContext;
+import dev.cachai.etcd.kv.KvProtos;
+import dev.cachai.etcd.proto.etcdserverpb.AlarmMember;
+import dev.cachai.etcd.proto.etcdserverpb.AlarmRequest;
+import dev.cachai.etcd.proto.etcdserverpb.AlarmResponse;
+import dev.cachai.etcd.proto.etcdserverpb.AlarmType;
+import dev.cachai.etcd.proto.etcdserverpb.DefragmentRequest;
+import dev.cachai.etcd.proto.etcdserverpb.DefragmentResponse;
+import dev.cachai.etcd.proto.etcdserverpb.DowngradeRequest;
+import dev.cachai.etcd.proto.etcdserverpb.DowngradeResponse;
+import dev.cachai.etcd.proto.etcdserverpb.HashKVRequest;
+import dev.cachai.etcd.proto.etcdserverpb.HashKVResponse;
+import dev.cachai.etcd.proto.etcdserverpb.HashRequest;
+import dev.cachai.etcd.proto.etcdserverpb.HashResponse;
+import dev.cachai.etcd.proto.etcdserverpb.MaintenanceGrpc;
+import dev.cachai.etcd.proto.etcdserverpb.MoveLeaderRequest;
+import dev.cachai.etcd.proto.etcdserverpb.MoveLeaderResponse;
+import dev.cachai.etcd.proto.etcdserverpb.SnapshotRequest;
+import dev.cachai.etcd.proto.etcdserverpb.SnapshotResponse;
+import dev.cachai.etcd.proto.etcdserverpb.StatusRequest;
+import dev.cachai.etcd.proto.etcdserverpb.StatusResponse;
+import dev.cachai.etcd.support.Calls;
+import dev.cachai.etcd.support.EtcdException;
+import dev.cachai.etcd.support.Headers;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/** etcd's Maintenance service for one member. */
+public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
+    /** Bytes per Snapshot message, as etcd's snapshot stream sends them. */
+    static final int SNAPSHOT_CHUNK_BYTES = 32 * 1024;
+
+    private final EtcdContext ctx;
+
+    public MaintenanceService(EtcdContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void status(StatusRequest request, StreamObserver<StatusResponse> out) {
+        Calls.now(out, () -> {
+            long rev = ctx.engine().revision();
+            var b = StatusResponse.newBuilder().setHeader(ctx.headers().at(rev)).setVersion(ctx.config().version())
+                    .setDbSize(ctx.alarms().dbBytes()).setDbSizeInUse(ctx.alarms().dbBytes())
+                    .setLeader(ctx.config().memberId()).setRaftIndex(rev).setRaftAppliedIndex(rev)
+                    .setRaftTerm(Headers.RAFT_TERM).setDbSizeQuota(ctx.config().quotaBackendBytes());
+            for (Map.Entry<Long, Alarms.Type> a : ctx.alarms().active().entrySet()) {
+                b.addErrors("memberID:" + a.getKey() + " alarm:" + a.getValue() + " ");
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> out) {
+        Calls.now(out, () -> {
+            if (request.getAction() != AlarmRequest.AlarmAction.GET) {
+                ctx.auth().checkAdmin();
+            }
+            Alarms.Type type = Alarms.Type.values()[Math.max(0, request.getAlarmValue())];
+            var b = AlarmResponse.newBuilder().setHeader(ctx.headers().now());
+            switch (request.getAction()) {
+                case ACTIVATE -> {
+                    ctx.alarms().activate(request.getMemberID(), type);
+                    b.addAlarms(member(request.getMemberID(), type));
+                }
+                case DEACTIVATE -> {
+                    if (ctx.alarms().deactivate(request.getMemberID(), type)) {
+                        b.addAlarms(member(request.getMemberID(), type));
+                    }
+                }
+                default -> ctx.alarms().active().forEach((m, t) -> {
+                    if (request.getAlarm() == AlarmType.NONE || t == type) {
+                        b.addAlarms(member(m, t));
+                    }
+                });
+            }
+            return b.build();
+        });
+    }
+
+    private static AlarmMember member(long memberId, Alarms.Type type) {
+        return AlarmMember.newBuilder().setMemberID(memberId).setAlarmValue(type.ordinal()).build();
+    }
+
+    @Override
+    public void defragment(DefragmentRequest request, StreamObserver<DefragmentResponse> out) {
+        // The store lives in memory: there is nothing to defragment.
+        Calls.now(out, () -> DefragmentResponse.newBuilder().setHeader(ctx.headers().now()).build());
+    }
+
+    @Override
+    public void hash(HashRequest request, StreamObserver<HashResponse> out) {
+        Calls.now(out, () -> {
+            long rev = ctx.engine().revision();
+            return HashResponse.newBuilder().setHeader(ctx.headers().at(rev)).setHash(hashAt(rev)).build();
+        });
+    }
+
+    @Override
+    public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> out) {
+        Calls.now(out, () -> {
+            long rev = request.getRevision() > 0 ? request.getRevision() : ctx.engine().revision();
+            int hash = hashAt(rev);
+            return HashKVResponse.newBuilder().setHeader(ctx.headers().now()).setHash(hash)
+                    .setCompactRevision(ctx.engine().compactRevision()).setHashRevision(rev).build();
+        });
+    }
+
+    /** CRC-32C over every live key version at {@code rev}: equal stores give equal hashes. */
+    private int hashAt(long rev) {
+        CRC32C crc = new CRC32C();
+        ByteBuffer longs = ByteBuffer.allocate(Long.BYTES * 4);
+        for (KeyValue kv : allAt(rev).kvs()) {
+            crc.update(kv.key());
+            crc.update(kv.value());
+            longs.clear();
+            longs.putLong(kv.createRevision()).putLong(kv.modRevision()).putLong(kv.version()).putLong(kv.lease());
+            crc.update(longs.array());
+        }
+        return (int) crc.getValue();
+    }
+
+    private RangeResult allAt(long rev) {
+        try {
+            return ctx.engine().range(RangeRequest.range(new byte[] {0}, new byte[] {0}).atRevision(rev));
+        } catch (EngineException e) {
+            throw new EtcdException(e.error());
+        }
+    }
+
+    /**
+     * A dump of every key at the current revision: length-delimited mvccpb.KeyValue records
+     * followed by their SHA-256, the integrity trailer etcd snapshots also end with.
+     */
+    @Override
+    public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> out) {
+        byte[] blob;
+        long rev;
+        try {
+            ctx.auth().checkAdmin();
+            rev = ctx.engine().revision();
+            blob = dump(allAt(rev));
+        } catch (RuntimeException e) {
+            out.onError(dev.cachai.etcd.support.Errors.from(e));
+            return;
+        }
+        for (int off = 0; off < blob.length; off += SNAPSHOT_CHUNK_BYTES) {
+            int len = Math.min(SNAPSHOT_CHUNK_BYTES, blob.length - off);
+            out.onNext(SnapshotResponse.newBuilder().setHeader(ctx.headers().at(rev))
+                    .setRemainingBytes(blob.length - off - len).setBlob(ByteString.copyFrom(blob, off, len))
+                    .setVersion(ctx.config().clusterVersion()).build());
+        }
+        out.onCompleted();
+    }
+
+    private static byte[] dump(RangeResult all) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            for (KeyValue kv : all.kvs()) {
+                KvProtos.kv(kv).writeDelimitedTo(bytes);
+            }
+            byte[] body = bytes.toByteArray();
+            bytes.write(MessageDigest.getInstance("SHA-256").digest(body));
+            return bytes.toByteArray();
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException();
+        }
+    }
+
+    @Override
+    public void moveLeader(MoveLeaderRequest request, StreamObserver<MoveLeaderResponse> out) {
+        Calls.now(out, () -> {
+            ctx.auth().checkAdmin();
+            // A single member is already the leader; any other target is not a member.
+            if (request.getTargetID() != ctx.config().memberId()) {
+                throw new EtcdException(EtcdError.BAD_LEADER_TRANSFEREE);
+            }
+            return MoveLeaderResponse.newBuilder().setHeader(ctx.headers().now()).build();
+        });
+    }
+
+    @Override
+    public void downgrade(DowngradeRequest request, StreamObserver<DowngradeResponse> out) {
+        out.onError(Status.FAILED_PRECONDITION
+                .withDescription(request.getAction() == DowngradeRequest.DowngradeAction.CANCEL
+                        ? "etcdserver: no inflight downgrade job"
+                        : "etcdserver: invalid downgrade target version")
+                .asRuntimeException());
+    }
+}

@@ -1,0 +1,63 @@
+package dev.cachai.etcd.support;
+
+import dev.cachai.engine.CommandGateway;
+import dev.cachai.engine.command.Command;
+import dev.cachai.engine.result.Failed;
+import dev.cachai.engine.result.Result;
+import io.grpc.stub.StreamObserver;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/** Completing unary calls from futures, and turning engine Failed results into etcd errors. */
+public final class Calls {
+    private Calls() {}
+
+    /** Proposes {@code command}; a {@link Failed} result completes the future exceptionally. */
+    public static CompletableFuture<Result> propose(CommandGateway gateway, Command command) {
+        CompletableFuture<Result> f;
+        try {
+            f = gateway.propose(command);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return f.thenApply(r -> {
+            if (r instanceof Failed failed) {
+                throw new EtcdException(failed.error());
+            }
+            return r;
+        });
+    }
+
+    /** Sends the mapped value of {@code future} as the single response, or its failure as a status. */
+    public static <T, R> void reply(StreamObserver<R> out, CompletableFuture<T> future, Function<T, R> mapper) {
+        future.whenComplete((value, error) -> {
+            if (error != null) {
+                out.onError(Errors.from(error));
+                return;
+            }
+            R response;
+            try {
+                response = mapper.apply(value);
+            } catch (RuntimeException e) {
+                out.onError(Errors.from(e));
+                return;
+            }
+            out.onNext(response);
+            out.onCompleted();
+        });
+    }
+
+    /** Runs a synchronous handler body, mapping thrown etcd errors to statuses. */
+    public static <R> void now(StreamObserver<R> out, java.util.function.Supplier<R> body) {
+        R response;
+        try {
+            response = body.get();
+        } catch (RuntimeException e) {
+            out.onError(Errors.from(e));
+            return;
+        }
+        out.onNext(response);
+        out.onCompleted();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.cachai.etcd.watch;
+
+import dev.cachai.engine.ChangeListener;
+import dev.cachai.engine.Engine;
+import dev.cachai.engine.kv.Change;
+import dev.cachai.etcd.maintenance.Alarms;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Fans committed changes out to watch streams. The engine's apply thread only appends to the
+ * history and pokes streams; each stream pulls and sends on its own serial executor, so a slow
+ * client never holds up apply or other clients.
+ */
+public final class WatchHub implements ChangeListener, AutoCloseable {
+    /** Threads that encode and send watch responses for all streams. */
+    static final int SEND_THREADS = 2;
+
+    private final Engine engine;
+    private final EventHistory history;
+    private final Alarms alarms;
+    private final Set<WatchStream> streams = ConcurrentHashMap.newKeySet();
+    private final CopyOnWriteArrayList<Consumer<Change>> observers = new CopyOnWriteArrayList<>();
+    private final ExecutorService sendPool;
+    private final ScheduledExecutorService ticker;
+
+    public WatchHub(Engine engine, Alarms alarms, int historyEventsMax, long progressIntervalMs) {
+        this.engine = engine;
+        this.alarms = alarms;
+        this.history = new EventHistory(historyEventsMax, engine.revision());
+        this.sendPool = Executors.newFixedThreadPool(SEND_THREADS, daemon("cachai-etcd-watch"));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("cachai-etcd-progress"));
+        ticker.scheduleAtFixedRate(this::progressTick, progressIntervalMs, progressIntervalMs, TimeUnit.MILLISECONDS);
+        engine.addListener(this);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void onChange(Change change) {
+        history.append(change);
+        alarms.account(change);
+        for (WatchStream s : streams) {
+            s.signal();
+        }
+        for (Consumer<Change> o : observers) {
+            sendPool.execute(() -> o.accept(change));
+        }
+    }
+
+    /** Internal subscribers (lock and election waits); called off the apply thread. */
+    public void addObserver(Consumer<Change> observer) {
+        observers.add(observer);
+    }
+
+    public void removeObserver(Consumer<Change> observer) {
+        observers.remove(observer);
+    }
+
+    void register(WatchStream s) {
+        streams.add(s);
+    }
+
+    void unregister(WatchStream s) {
+        streams.remove(s);
+    }
+
+    private void progressTick() {
+        for (WatchStream s : streams) {
+            s.progressTick();
+        }
+    }
+
+    EventHistory history() {
+        return history;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    ExecutorService sendPool() {
+        return sendPool;
+    }
+
+    /**
+     * The revision a progress notification may announce: every event at or below it has been
+     * handed to the history, so no later event can carry a smaller revision.
+     */
+    long progressRevision() {
+        return history.lastRevision();
+    }
+
+    @Override
+    public void close() {
+        engine.removeListener(this);
+        ticker.shutdownNow();
+        sendPool.shutdownNow();
+    }
+}

@@ -1,0 +1,310 @@
+package dev.cachai.etcd.watch;
+
+import dev.cachai.engine.kv.Change;
+import dev.cachai.engine.kv.Event;
+import dev.cachai.etcd.auth.AuthGuard;
+import dev.cachai.etcd.kv.KvProtos;
+import dev.cachai.etcd.proto.etcdserverpb.WatchCreateRequest;
+import dev.cachai.etcd.proto.etcdserverpb.WatchRequest;
+import dev.cachai.etcd.proto.etcdserverpb.WatchResponse;
+import dev.cachai.etcd.proto.mvccpb.KeyValue;
+import dev.cachai.etcd.support.EtcdException;
+import dev.cachai.etcd.support.Headers;
+import dev.cachai.etcd.support.SerialExecutor;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One client Watch stream with many watchers. Everything runs on the stream's serial executor;
+ * responses go out only while the transport is ready (gRPC flow control), so a slow client
+ * leaves its watchers' cursors behind in the shared history instead of buffering here.
+ */
+final class WatchStream implements StreamObserver<WatchRequest> {
+    /** Pending created/canceled/progress responses; more means the client floods requests. */
+    static final int CONTROL_RESPONSES_QUEUED_MAX = 1024;
+    /** Watchers per stream (etcd has no limit; this bounds memory per connection). */
+    static final int WATCHERS_MAX = 10_000;
+    /** Revisions packed into one event response, so one watcher cannot hog a send turn. */
+    static final int CHANGES_PER_RESPONSE_MAX = 100;
+    /** Responses sent per executor turn before yielding to other streams. */
+    static final int RESPONSES_PER_TURN_MAX = 64;
+    static final String PERMISSION_DENIED_REASON = "rpc error: code = PermissionDenied desc = etcdserver: permission denied";
+    static final String DUPLICATE_ID_REASON = "mvcc: duplicate watch ID provided on the WatchStream";
+
+    private final WatchHub hub;
+    private final Headers headers;
+    private final AuthGuard auth;
+    private final int fragmentBytesMax;
+    private final ServerCallStreamObserver<WatchResponse> out;
+    private final SerialExecutor serial;
+    private final Context context;
+    private final Map<Long, Watcher> watchers = new LinkedHashMap<>();
+    private final ArrayDeque<WatchResponse> control = new ArrayDeque<>();
+    private long nextWatchId;
+    private boolean progressRequested;
+    private boolean closed;
+
+    WatchStream(WatchHub hub, Headers headers, AuthGuard auth, int fragmentBytesMax,
+                ServerCallStreamObserver<WatchResponse> out) {
+        this.hub = hub;
+        this.headers = headers;
+        this.auth = auth;
+        this.fragmentBytesMax = fragmentBytesMax;
+        this.out = out;
+        this.serial = new SerialExecutor(hub.sendPool());
+        this.context = Context.current();
+        out.setOnReadyHandler(this::signal);
+        out.setOnCancelHandler(() -> serial.execute(this::close));
+        hub.register(this);
+    }
+
+    /** New changes or transport readiness: drain on the stream's executor. */
+    void signal() {
+        serial.execute(this::drain);
+    }
+
+    void progressTick() {
+        serial.execute(this::periodicProgress);
+    }
+
+    @Override
+    public void onNext(WatchRequest request) {
+        serial.execute(() -> context.run(() -> handle(request)));
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        serial.execute(this::close);
+    }
+
+    @Override
+    public void onCompleted() {
+        serial.execute(() -> {
+            if (!closed) {
+                close();
+                out.onCompleted();
+            }
+        });
+    }
+
+    private void close() {
+        closed = true;
+        watchers.clear();
+        control.clear();
+        hub.unregister(this);
+    }
+
+    private void handle(WatchRequest request) {
+        if (closed) {
+            return;
+        }
+        if (request.hasCreateRequest()) {
+            create(request.getCreateRequest());
+        } else if (request.hasCancelRequest()) {
+            cancel(request.getCancelRequest().getWatchId());
+        } else if (request.hasProgressRequest()) {
+            progressRequested = true;
+        }
+        drain();
+    }
+
+    private void create(WatchCreateRequest c) {
+        byte[] key = c.getKey().isEmpty() ? new byte[] {0} : c.getKey().toByteArray();
+        byte[] end = rangeEnd(c.getRangeEnd().toByteArray());
+        long current = hub.engine().revision();
+        try {
+            auth.checkRead(key, end == null ? new byte[] {0} : end);
+        } catch (EtcdException e) {
+            enqueue(response(-1, current).setCreated(true).setCanceled(true)
+                    .setCancelReason(PERMISSION_DENIED_REASON).build());
+            return;
+        }
+        long id = c.getWatchId() != 0 ? c.getWatchId() : nextFreeId();
+        if (watchers.containsKey(id) || watchers.size() >= WATCHERS_MAX) {
+            enqueue(response(id, current).setCreated(true).setCanceled(true)
+                    .setCancelReason(DUPLICATE_ID_REASON).build());
+            return;
+        }
+        boolean noPut = c.getFiltersList().contains(WatchCreateRequest.FilterType.NOPUT);
+        boolean noDelete = c.getFiltersList().contains(WatchCreateRequest.FilterType.NODELETE);
+        long start = c.getStartRevision() > 0 ? c.getStartRevision() : current + 1;
+        watchers.put(id, new Watcher(id, key, end, start, c.getPrevKv(), noPut, noDelete, c.getProgressNotify(),
+                c.getFragment()));
+        enqueue(response(id, current).setCreated(true).build());
+    }
+
+    /** etcd: no range_end watches one key; "\0" watches every key >= key. */
+    private static byte[] rangeEnd(byte[] end) {
+        if (end.length == 1 && end[0] == 0) {
+            return null;
+        }
+        return end;
+    }
+
+    private long nextFreeId() {
+        while (watchers.containsKey(nextWatchId)) {
+            nextWatchId++;
+        }
+        return nextWatchId++;
+    }
+
+    private void cancel(long id) {
+        if (watchers.remove(id) != null) {
+            enqueue(response(id, hub.engine().revision()).setCanceled(true).build());
+        }
+    }
+
+    private void enqueue(WatchResponse r) {
+        if (control.size() >= CONTROL_RESPONSES_QUEUED_MAX) {
+            close();
+            out.onError(Status.RESOURCE_EXHAUSTED.withDescription("etcdserver: too many requests").asRuntimeException());
+            return;
+        }
+        control.add(r);
+    }
+
+    private WatchResponse.Builder response(long watchId, long revision) {
+        return WatchResponse.newBuilder().setHeader(headers.at(revision)).setWatchId(watchId);
+    }
+
+    private void drain() {
+        int sent = 0;
+        while (!closed && out.isReady() && sent < RESPONSES_PER_TURN_MAX) {
+            List<WatchResponse> next = nextResponses();
+            if (next.isEmpty()) {
+                return;
+            }
+            for (WatchResponse r : next) {
+                out.onNext(r);
+                sent++;
+            }
+        }
+        if (!closed && out.isReady() && sent >= RESPONSES_PER_TURN_MAX) {
+            signal();
+        }
+    }
+
+    private List<WatchResponse> nextResponses() {
+        if (!control.isEmpty()) {
+            return List.of(control.poll());
+        }
+        EventHistory history = hub.history();
+        for (Watcher w : new ArrayList<>(watchers.values())) {
+            if (w.nextRevision > history.lastRevision()) {
+                continue;
+            }
+            List<WatchResponse> batch = eventsFor(w, history);
+            if (!batch.isEmpty()) {
+                return batch;
+            }
+        }
+        if (progressRequested && allSynced()) {
+            progressRequested = false;
+            return List.of(response(-1, hub.progressRevision()).build());
+        }
+        return List.of();
+    }
+
+    private List<WatchResponse> eventsFor(Watcher w, EventHistory history) {
+        long compacted = hub.engine().compactRevision();
+        // Revision 1 is the empty store's: a base of 1 means nothing is missing below it.
+        boolean replayMissing = w.nextRevision <= history.baseRevision() && history.baseRevision() > 1;
+        if (replayMissing || w.nextRevision < compacted) {
+            return List.of(compactedCancel(w, Math.max(compacted, history.baseRevision() + 1)));
+        }
+        List<Change> changes = history.from(w.nextRevision, CHANGES_PER_RESPONSE_MAX);
+        List<dev.cachai.etcd.proto.mvccpb.Event> events = new ArrayList<>();
+        long lastRevision = w.nextRevision - 1;
+        for (Change change : changes) {
+            for (Event e : change.events()) {
+                if (w.matches(e)) {
+                    events.add(event(w, e));
+                }
+            }
+            lastRevision = change.revision();
+        }
+        w.nextRevision = Math.max(w.nextRevision, lastRevision + 1);
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        w.sentSinceProgress = true;
+        return fragments(w, events, lastRevision);
+    }
+
+    private WatchResponse compactedCancel(Watcher w, long compactRevision) {
+        watchers.remove(w.id);
+        return response(w.id, hub.engine().revision()).setCanceled(true).setCompactRevision(compactRevision)
+                .setCancelReason("mvcc: required revision has been compacted").build();
+    }
+
+    private static dev.cachai.etcd.proto.mvccpb.Event event(Watcher w, Event e) {
+        var b = dev.cachai.etcd.proto.mvccpb.Event.newBuilder()
+                .setType(e.type() == Event.Type.PUT ? dev.cachai.etcd.proto.mvccpb.Event.EventType.PUT
+                        : dev.cachai.etcd.proto.mvccpb.Event.EventType.DELETE);
+        b.setKv(e.type() == Event.Type.PUT ? KvProtos.kv(e.kv())
+                : KeyValue.newBuilder().setKey(com.google.protobuf.ByteString.copyFrom(e.kv().key()))
+                        .setModRevision(e.kv().modRevision()).build());
+        if (w.prevKv && e.prevKv() != null) {
+            b.setPrevKv(KvProtos.kv(e.prevKv()));
+        }
+        return b.build();
+    }
+
+    /** One response, or several marked fragment when the watcher asked and it exceeds the request limit. */
+    private List<WatchResponse> fragments(Watcher w, List<dev.cachai.etcd.proto.mvccpb.Event> events, long revision) {
+        WatchResponse whole = response(w.id, revision).addAllEvents(events).build();
+        if (!w.fragment || whole.getSerializedSize() <= fragmentBytesMax) {
+            return List.of(whole);
+        }
+        List<WatchResponse> parts = new ArrayList<>();
+        WatchResponse.Builder part = response(w.id, revision);
+        int bytes = 0;
+        for (var e : events) {
+            int size = e.getSerializedSize();
+            if (part.getEventsCount() > 0 && bytes + size > fragmentBytesMax) {
+                parts.add(part.setFragment(true).build());
+                part = response(w.id, revision);
+                bytes = 0;
+            }
+            part.addEvents(e);
+            bytes += size;
+        }
+        parts.add(part.build());
+        return parts;
+    }
+
+    private boolean allSynced() {
+        long last = hub.history().lastRevision();
+        for (Watcher w : watchers.values()) {
+            if (w.nextRevision <= last) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** etcd's periodic progress notification: to synced watchers that asked and were idle. */
+    private void periodicProgress() {
+        if (closed) {
+            return;
+        }
+        long last = hub.history().lastRevision();
+        for (Iterator<Watcher> it = watchers.values().iterator(); it.hasNext(); ) {
+            Watcher w = it.next();
+            if (w.progressNotify && w.nextRevision > last && !w.sentSinceProgress) {
+                enqueue(response(w.id, hub.progressRevision()).build());
+            }
+            w.sentSinceProgress = false;
+        }
+        drain();
+    }
+}

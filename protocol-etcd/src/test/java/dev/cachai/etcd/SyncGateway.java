@@ -1,0 +1,63 @@
+package dev.cachai.etcd;
+
+import dev.cachai.engine.CommandGateway;
+import dev.cachai.engine.Engine;
+import dev.cachai.engine.LeaseKeeper;
+import dev.cachai.engine.command.Command;
+import dev.cachai.engine.lease.Lease;
+import dev.cachai.engine.result.LeaseGrantResult;
+import dev.cachai.engine.result.Result;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A single-node gateway for tests: applies each command at once, in call order. */
+public final class SyncGateway implements CommandGateway, LeaseKeeper {
+    private final Engine engine = new Engine();
+    private final Map<Long, Long> deadlinesMs = new ConcurrentHashMap<>();
+
+    @Override
+    public synchronized CompletableFuture<Result> propose(Command command) {
+        Result r = engine.apply(System.currentTimeMillis(), command);
+        if (r instanceof LeaseGrantResult g) {
+            deadlinesMs.put(g.id(), System.currentTimeMillis() + g.ttlSeconds() * 1000);
+        }
+        return CompletableFuture.completedFuture(r);
+    }
+
+    @Override
+    public CompletableFuture<Long> readBarrier() {
+        return CompletableFuture.completedFuture(engine.revision());
+    }
+
+    @Override
+    public Engine engine() {
+        return engine;
+    }
+
+    @Override
+    public LeaseKeeper leases() {
+        return this;
+    }
+
+    @Override
+    public boolean keepAlive(long leaseId) {
+        Lease lease = engine.lease(leaseId);
+        if (lease == null) {
+            return false;
+        }
+        deadlinesMs.put(leaseId, System.currentTimeMillis() + lease.ttlMs());
+        return true;
+    }
+
+    @Override
+    public long remainingMs(long leaseId) {
+        Lease lease = engine.lease(leaseId);
+        if (lease == null) {
+            return -1;
+        }
+        long deadline = deadlinesMs.computeIfAbsent(leaseId, id -> System.currentTimeMillis() + lease.ttlMs());
+        return Math.max(0, deadline - System.currentTimeMillis());
+    }
+}

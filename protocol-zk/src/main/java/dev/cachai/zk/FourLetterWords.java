@@ -1,0 +1,181 @@
+package dev.cachai.zk;
+
+import dev.cachai.engine.Engine;
+import dev.cachai.engine.lease.Lease;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** The four-letter admin words, answered in ZooKeeper's text formats. */
+final class FourLetterWords {
+    static final String VERSION = "3.9.5-cachai, built on 01/01/2026 00:00 GMT";
+
+    private final ZkServer server;
+    private final Engine engine;
+
+    FourLetterWords(ZkServer server) {
+        this.server = server;
+        this.engine = server.gateway().engine();
+    }
+
+    String answer(String word) {
+        if (!server.config().fourLetterWordAllowed(word)) {
+            return word + " is not executed because it is not in the whitelist.\n";
+        }
+        return switch (word) {
+            case "ruok" -> "imok";
+            case "isro" -> "rw";
+            case "srvr" -> srvr(false);
+            case "stat" -> srvr(true);
+            case "mntr" -> mntr();
+            case "conf" -> conf();
+            case "cons" -> cons() + "\n";
+            case "envi" -> envi();
+            case "wchs" -> wchs();
+            case "wchc" -> wchc();
+            case "wchp" -> wchp();
+            case "dump" -> dump();
+            case "crst" -> "Connection stats reset.\n";
+            case "srst" -> {
+                server.stats().reset();
+                yield "Server stats reset.\n";
+            }
+            case "dirs" -> "datadir_size: 0\nlogdir_size: 0\n";
+            case "gtmk", "stmk" -> "0\n";
+            case "hash" -> "";
+            default -> word + " is not a known command.\n";
+        };
+    }
+
+    private String srvr(boolean withClients) {
+        StringBuilder sb = new StringBuilder("Zookeeper version: ").append(VERSION).append('\n');
+        if (withClients) {
+            sb.append("Clients:\n").append(cons()).append('\n');
+        }
+        sb.append("Latency min/avg/max: 0/0.0/0\n")
+                .append("Received: ").append(server.stats().receivedCount()).append('\n')
+                .append("Sent: ").append(server.stats().sentCount()).append('\n')
+                .append("Connections: ").append(server.connections().size()).append('\n')
+                .append("Outstanding: 0\n")
+                .append("Zxid: 0x").append(Long.toHexString(engine.revision())).append('\n')
+                .append("Mode: ").append(mode()).append('\n')
+                .append("Node count: ").append(server.tree().nodeCount()).append('\n');
+        return sb.toString();
+    }
+
+    private String mode() {
+        return server.config().members().isEmpty() ? "standalone" : "leader";
+    }
+
+    private String cons() {
+        StringBuilder sb = new StringBuilder();
+        for (ZkConnection c : server.connections()) {
+            sb.append(' ').append(c.channel().remoteAddress()).append("[1](queued=").append(c.queued())
+                    .append(",recved=").append(c.received()).append(",sent=").append(c.sent())
+                    .append(",sid=0x").append(Long.toHexString(c.sessionId())).append(")\n");
+        }
+        return sb.toString();
+    }
+
+    private String mntr() {
+        long ephemerals = 0;
+        for (Long id : engine.leaseIds()) {
+            Lease l = engine.lease(id);
+            if (l != null && l.kind() == Lease.Kind.SESSION) {
+                ephemerals += l.keyCount();
+            }
+        }
+        Object[][] rows = {
+            {"zk_version", VERSION},
+            {"zk_server_state", mode()},
+            {"zk_avg_latency", "0.0"},
+            {"zk_max_latency", 0},
+            {"zk_min_latency", 0},
+            {"zk_packets_received", server.stats().receivedCount()},
+            {"zk_packets_sent", server.stats().sentCount()},
+            {"zk_num_alive_connections", server.connections().size()},
+            {"zk_outstanding_requests", 0},
+            {"zk_znode_count", server.tree().nodeCount()},
+            {"zk_watch_count", server.watches().watchCount()},
+            {"zk_ephemerals_count", ephemerals},
+            {"zk_approximate_data_size", 0},
+            {"zk_open_file_descriptor_count", openFileDescriptors()},
+            {"zk_max_file_descriptor_count", -1},
+        };
+        StringBuilder sb = new StringBuilder();
+        for (Object[] row : rows) {
+            sb.append(row[0]).append('\t').append(row[1]).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static long openFileDescriptors() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            return unix.getOpenFileDescriptorCount();
+        }
+        return -1;
+    }
+
+    private String conf() {
+        ZkServerConfig c = server.config();
+        return "clientPort=" + server.port() + "\nclientPortAddress=" + c.host() + "\ntickTime=" + c.tickTimeMs()
+                + "\nmaxClientCnxns=" + c.connectionsPerAddressMax() + "\nminSessionTimeout=" + c.sessionTimeoutMsMin()
+                + "\nmaxSessionTimeout=" + c.sessionTimeoutMsMax() + "\nserverId=" + c.serverId() + "\n";
+    }
+
+    private static String envi() {
+        return "Environment:\nzookeeper.version=" + VERSION + "\njava.version=" + System.getProperty("java.version")
+                + "\njava.vendor=" + System.getProperty("java.vendor") + "\nos.name=" + System.getProperty("os.name")
+                + "\nuser.dir=" + System.getProperty("user.dir") + "\n";
+    }
+
+    private String wchs() {
+        Map<String, TreeSet<Long>> byPath = server.watches().sessionsByPath();
+        TreeSet<Long> sessions = new TreeSet<>();
+        byPath.values().forEach(sessions::addAll);
+        return sessions.size() + " connections watching " + byPath.size() + " paths\nTotal watches:"
+                + server.watches().watchCount() + "\n";
+    }
+
+    private String wchp() {
+        StringBuilder sb = new StringBuilder();
+        server.watches().sessionsByPath().forEach((path, ids) -> {
+            sb.append(path).append('\n');
+            ids.forEach(id -> sb.append("\t0x").append(Long.toHexString(id)).append('\n'));
+        });
+        return sb.toString();
+    }
+
+    private String wchc() {
+        Map<Long, TreeSet<String>> bySession = new java.util.TreeMap<>();
+        server.watches().sessionsByPath().forEach((path, ids) ->
+                ids.forEach(id -> bySession.computeIfAbsent(id, k -> new TreeSet<>()).add(path)));
+        StringBuilder sb = new StringBuilder();
+        bySession.forEach((id, paths) -> {
+            sb.append("0x").append(Long.toHexString(id)).append('\n');
+            paths.forEach(p -> sb.append('\t').append(p).append('\n'));
+        });
+        return sb.toString();
+    }
+
+    private String dump() {
+        List<Long> tracked = server.sessions().ids();
+        StringBuilder sb = new StringBuilder("SessionTracker dump:\nGlobal Sessions(").append(tracked.size()).append("):\n");
+        tracked.forEach(id -> sb.append("0x").append(Long.toHexString(id)).append('\n'));
+        sb.append("ephemeral nodes dump:\n");
+        StringBuilder body = new StringBuilder();
+        int withEphemerals = 0;
+        for (Long id : engine.leaseIds()) {
+            Lease l = engine.lease(id);
+            if (l == null || l.kind() != Lease.Kind.SESSION || l.keyCount() == 0) {
+                continue;
+            }
+            withEphemerals++;
+            body.append("0x").append(Long.toHexString(id)).append(":\n");
+            engine.zkEphemerals(id, "/").stream().sorted().forEach(p -> body.append('\t').append(p).append('\n'));
+        }
+        return sb.append("Sessions with Ephemerals (").append(withEphemerals).append("):\n").append(body).toString();
+    }
+}

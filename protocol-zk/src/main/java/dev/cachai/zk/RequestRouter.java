@@ -1,0 +1,207 @@
+package dev.cachai.zk;
+
+import dev.cachai.engine.CommandGateway;
+import dev.cachai.engine.Engine;
+import dev.cachai.engine.ZkCode;
+import dev.cachai.engine.command.LeaseCommand;
+import dev.cachai.engine.command.ZkOp;
+import dev.cachai.engine.zk.ZkId;
+import dev.cachai.zk.codec.Jute;
+import dev.cachai.zk.watch.WatchRegistry;
+import org.apache.jute.BinaryInputArchive;
+import org.apache.zookeeper.data.ClientInfo;
+import org.apache.zookeeper.proto.AddWatchRequest;
+import org.apache.zookeeper.proto.AuthPacket;
+import org.apache.zookeeper.proto.CheckVersionRequest;
+import org.apache.zookeeper.proto.CheckWatchesRequest;
+import org.apache.zookeeper.proto.CreateRequest;
+import org.apache.zookeeper.proto.CreateTTLRequest;
+import org.apache.zookeeper.proto.DeleteRequest;
+import org.apache.zookeeper.proto.ExistsRequest;
+import org.apache.zookeeper.proto.GetACLRequest;
+import org.apache.zookeeper.proto.GetAllChildrenNumberRequest;
+import org.apache.zookeeper.proto.GetChildren2Request;
+import org.apache.zookeeper.proto.GetChildrenRequest;
+import org.apache.zookeeper.proto.GetDataRequest;
+import org.apache.zookeeper.proto.GetEphemeralsRequest;
+import org.apache.zookeeper.proto.RemoveWatchesRequest;
+import org.apache.zookeeper.proto.SetACLRequest;
+import org.apache.zookeeper.proto.SetDataRequest;
+import org.apache.zookeeper.proto.SetWatches;
+import org.apache.zookeeper.proto.SetWatches2;
+import org.apache.zookeeper.proto.SyncRequest;
+import org.apache.zookeeper.proto.SyncResponse;
+import org.apache.zookeeper.proto.WhoAmIResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** Decodes a request body by opcode and hands it to the op family that answers it. */
+final class RequestRouter {
+    private final ZkServer server;
+    private final CommandGateway gateway;
+    private final Engine engine;
+    private final ReadOps reads;
+    private final WriteOps writes;
+    private final MultiOps multis;
+    private final WatchOps watchOps;
+
+    RequestRouter(ZkServer server, CommandGateway gateway, TreeView tree, WatchRegistry watches) {
+        this.server = server;
+        this.gateway = gateway;
+        this.engine = gateway.engine();
+        this.reads = new ReadOps(engine, tree, watches);
+        this.writes = new WriteOps(gateway, server.config());
+        this.multis = new MultiOps(gateway, writes, reads);
+        this.watchOps = new WatchOps(engine, tree, watches);
+    }
+
+    /** Answers one request; {@link IOException} means the body did not decode (the connection closes). */
+    CompletableFuture<Reply> handle(ZkConnection c, int type, BinaryInputArchive in) throws IOException {
+        if (OpCode.isAsync(type)) {
+            return async(c, type, in);
+        }
+        return CompletableFuture.completedFuture(sync(c, type, in));
+    }
+
+    private CompletableFuture<Reply> async(ZkConnection c, int type, BinaryInputArchive in) throws IOException {
+        switch (type) {
+            case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> {
+                CreateRequest r = Jute.read(in, new CreateRequest());
+                return writes.single(c, type, writes.createOp(type, r.getPath(), r.getData(), r.getAcl(), r.getFlags(), -1));
+            }
+            case OpCode.CREATE_TTL -> {
+                CreateTTLRequest r = Jute.read(in, new CreateTTLRequest());
+                return writes.single(c, type,
+                        writes.createOp(type, r.getPath(), r.getData(), r.getAcl(), r.getFlags(), r.getTtl()));
+            }
+            case OpCode.DELETE -> {
+                DeleteRequest r = Jute.read(in, new DeleteRequest());
+                return writes.single(c, type, refusedOr(WriteOps.systemWriteRefusal(r.getPath(), true),
+                        new ZkOp.Delete(r.getPath(), r.getVersion())));
+            }
+            case OpCode.SET_DATA -> {
+                SetDataRequest r = Jute.read(in, new SetDataRequest());
+                return writes.single(c, type, refusedOr(WriteOps.systemWriteRefusal(r.getPath(), false),
+                        new ZkOp.SetData(r.getPath(), r.getData(), r.getVersion())));
+            }
+            case OpCode.SET_ACL -> {
+                SetACLRequest r = Jute.read(in, new SetACLRequest());
+                return writes.single(c, type, refusedOr(WriteOps.systemWriteRefusal(r.getPath(), false),
+                        new ZkOp.SetAcl(r.getPath(), Convert.fromJute(r.getAcl()), r.getVersion())));
+            }
+            case OpCode.CHECK -> {
+                CheckVersionRequest r = Jute.read(in, new CheckVersionRequest());
+                return writes.single(c, type, new ZkOp.Check(r.getPath(), r.getVersion()));
+            }
+            case OpCode.MULTI -> {
+                return multis.multi(c, in);
+            }
+            case OpCode.SYNC -> {
+                SyncRequest r = Jute.read(in, new SyncRequest());
+                return gateway.readBarrier().thenApply(rev -> Reply.ok(engine.revision(), new SyncResponse(r.getPath())));
+            }
+            case OpCode.CLOSE_SESSION -> {
+                server.sessions().forget(c.sessionId());
+                return gateway.propose(new LeaseCommand.SessionClose(c.sessionId(), false))
+                        .thenApply(result -> Reply.ok(result.revision(), null).closing());
+            }
+            default -> throw new IllegalStateException("not an async opcode: " + type);
+        }
+    }
+
+    private static Object refusedOr(Integer refusal, ZkOp op) {
+        return refusal != null ? new WriteOps.Refusal(refusal) : op;
+    }
+
+    private Reply sync(ZkConnection c, int type, BinaryInputArchive in) throws IOException {
+        switch (type) {
+            case OpCode.PING:
+                return Reply.ok(engine.revision(), null);
+            case OpCode.EXISTS: {
+                ExistsRequest r = Jute.read(in, new ExistsRequest());
+                return reads.exists(c, r.getPath(), r.getWatch());
+            }
+            case OpCode.GET_DATA: {
+                GetDataRequest r = Jute.read(in, new GetDataRequest());
+                return reads.getData(c, r.getPath(), r.getWatch());
+            }
+            case OpCode.GET_CHILDREN: {
+                GetChildrenRequest r = Jute.read(in, new GetChildrenRequest());
+                return reads.getChildren(c, r.getPath(), r.getWatch(), false);
+            }
+            case OpCode.GET_CHILDREN2: {
+                GetChildren2Request r = Jute.read(in, new GetChildren2Request());
+                return reads.getChildren(c, r.getPath(), r.getWatch(), true);
+            }
+            case OpCode.GET_ACL:
+                return reads.getAcl(c, Jute.read(in, new GetACLRequest()).getPath());
+            case OpCode.GET_ALL_CHILDREN_NUMBER:
+                return reads.allChildrenNumber(c, Jute.read(in, new GetAllChildrenNumberRequest()).getPath());
+            case OpCode.GET_EPHEMERALS:
+                return reads.ephemerals(c, Jute.read(in, new GetEphemeralsRequest()).getPrefixPath());
+            case OpCode.MULTI_READ:
+                return multis.multiRead(c, in);
+            case OpCode.SET_WATCHES: {
+                SetWatches r = Jute.read(in, new SetWatches());
+                return watchOps.setWatches(c, r.getRelativeZxid(), r.getDataWatches(), r.getExistWatches(),
+                        r.getChildWatches(), null, null);
+            }
+            case OpCode.SET_WATCHES2: {
+                SetWatches2 r = Jute.read(in, new SetWatches2());
+                return watchOps.setWatches(c, r.getRelativeZxid(), r.getDataWatches(), r.getExistWatches(),
+                        r.getChildWatches(), r.getPersistentWatches(), r.getPersistentRecursiveWatches());
+            }
+            case OpCode.ADD_WATCH: {
+                AddWatchRequest r = Jute.read(in, new AddWatchRequest());
+                return watchOps.addWatch(c, r.getPath(), r.getMode());
+            }
+            case OpCode.CHECK_WATCHES: {
+                CheckWatchesRequest r = Jute.read(in, new CheckWatchesRequest());
+                return watchOps.removeOrCheck(c, r.getPath(), r.getType(), false);
+            }
+            case OpCode.REMOVE_WATCHES: {
+                RemoveWatchesRequest r = Jute.read(in, new RemoveWatchesRequest());
+                return watchOps.removeOrCheck(c, r.getPath(), r.getType(), true);
+            }
+            case OpCode.AUTH:
+                return auth(c, Jute.read(in, new AuthPacket()));
+            case OpCode.WHO_AM_I:
+                return Reply.ok(engine.revision(), new WhoAmIResponse(clientInfos(c)));
+            case OpCode.RECONFIG:
+                return Reply.error(engine.revision(), ZkCode.RECONFIGDISABLED);
+            case OpCode.SASL:
+                return Reply.error(engine.revision(), ZkCode.AUTHFAILED).closing();
+            default:
+                return Reply.error(engine.revision(), ZkCode.UNIMPLEMENTED).closing();
+        }
+    }
+
+    /** Only the digest scheme is provided; anything else fails and closes, as a server without the provider does. */
+    private Reply auth(ZkConnection c, AuthPacket p) {
+        long zxid = 0;
+        if (!"digest".equals(p.getScheme()) || p.getAuth() == null) {
+            return Reply.error(zxid, ZkCode.AUTHFAILED).closing();
+        }
+        String id = DigestAuth.idFor(new String(p.getAuth(), StandardCharsets.UTF_8));
+        if (id == null) {
+            return Reply.error(zxid, ZkCode.AUTHFAILED).closing();
+        }
+        c.addAuth(new ZkId("digest", id), id.equals(server.config().superDigest()));
+        return Reply.ok(zxid, null);
+    }
+
+    private static List<ClientInfo> clientInfos(ZkConnection c) {
+        List<ClientInfo> out = new ArrayList<>();
+        for (ZkId id : c.identity().ids()) {
+            out.add(new ClientInfo(id.scheme(), id.scheme().equals("digest") ? DigestAuth.userOf(id.id()) : id.id()));
+        }
+        if (c.identity().superUser()) {
+            out.add(new ClientInfo("super", ""));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.cachai.zk;
+
+import dev.cachai.engine.CommandGateway;
+import dev.cachai.engine.ZkCode;
+import dev.cachai.engine.command.ZkOp;
+import dev.cachai.engine.command.ZkTxn;
+import dev.cachai.engine.result.Result;
+import dev.cachai.engine.result.ZkOpResult;
+import dev.cachai.engine.result.ZkTxnResult;
+import dev.cachai.engine.zk.NodeKind;
+import dev.cachai.engine.zk.ZkPaths;
+import org.apache.jute.Record;
+import org.apache.zookeeper.proto.Create2Response;
+import org.apache.zookeeper.proto.CreateResponse;
+import org.apache.zookeeper.proto.SetACLResponse;
+import org.apache.zookeeper.proto.SetDataResponse;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Single-op writes: the request becomes a {@link ZkTxn} and goes through the log; the engine
+ * applies ZooKeeper's checks. What the engine cannot know (extended types disabled, the system
+ * nodes this adapter serves) is answered here.
+ */
+final class WriteOps {
+    /** Why an op was refused before reaching the engine, or null. */
+    record Refusal(int err) {}
+
+    private final CommandGateway gateway;
+    private final ZkServerConfig config;
+
+    WriteOps(CommandGateway gateway, ZkServerConfig config) {
+        this.gateway = gateway;
+        this.config = config;
+    }
+
+    /** The op for a create request, or a refusal code. */
+    Object createOp(int type, String path, byte[] data, List<org.apache.zookeeper.data.ACL> acl, int flags, long ttl) {
+        NodeKind kind = NodeKind.fromFlag(flags);
+        if (kind == null) {
+            return new Refusal(ZkCode.BADARGUMENTS);
+        }
+        if (type == OpCode.CREATE_CONTAINER) {
+            kind = NodeKind.CONTAINER;
+        }
+        if (kind.isTtl() && !config.extendedTypesEnabled()) {
+            return new Refusal(ZkCode.UNIMPLEMENTED);
+        }
+        boolean ttlOk = kind.isTtl() ? ttl > 0 : type != OpCode.CREATE_TTL || ttl < 0;
+        if (!ttlOk) {
+            return new Refusal(ZkCode.BADARGUMENTS);
+        }
+        Integer system = systemCreateRefusal(path);
+        if (system != null) {
+            return new Refusal(system);
+        }
+        return new ZkOp.Create(path, data, Convert.fromJute(acl), kind, kind.isTtl() ? ttl : 0);
+    }
+
+    /** The system nodes exist and /zookeeper/config is read-only; the rest of /zookeeper is not stored. */
+    private static Integer systemCreateRefusal(String path) {
+        if (path == null || !TreeView.isSystem(path)) {
+            return null;
+        }
+        if (path.equals(TreeView.SYSTEM) || path.equals(TreeView.CONFIG) || path.equals(TreeView.QUOTA)) {
+            return ZkCode.NODEEXISTS;
+        }
+        return path.startsWith(TreeView.CONFIG + "/") ? ZkCode.NOAUTH : ZkCode.NONODE;
+    }
+
+    /** Deletes, setData and setACL of system nodes are refused as a server without write access to them. */
+    static Integer systemWriteRefusal(String path, boolean delete) {
+        if (path == null || !TreeView.isSystem(path) || !ZkPaths.isValid(path)) {
+            return null;
+        }
+        if (path.equals(TreeView.SYSTEM)) {
+            return delete ? ZkCode.NOTEMPTY : ZkCode.BADARGUMENTS;
+        }
+        if (path.equals(TreeView.CONFIG) || path.equals(TreeView.QUOTA)) {
+            return delete ? ZkCode.BADARGUMENTS : ZkCode.NOAUTH;
+        }
+        return ZkCode.NONODE;
+    }
+
+    CompletableFuture<Reply> single(ZkConnection c, int type, Object opOrRefusal) {
+        if (opOrRefusal instanceof Refusal r) {
+            return CompletableFuture.completedFuture(Reply.error(gateway.engine().revision(), r.err()));
+        }
+        ZkTxn txn = ZkTxn.single(c.sessionId(), c.identity(), (ZkOp) opOrRefusal);
+        return gateway.propose(txn).thenApply(result -> singleReply(type, result));
+    }
+
+    private static Reply singleReply(int type, Result result) {
+        ZkTxnResult r = (ZkTxnResult) result;
+        if (r.err() != ZkCode.OK) {
+            return Reply.error(r.revision(), r.err());
+        }
+        return Reply.ok(r.revision(), body(type, r.results().get(0)));
+    }
+
+    /** The reply body of a successful op, by opcode; null where ZooKeeper sends only the header. */
+    static Record body(int type, ZkOpResult op) {
+        return switch (type) {
+            case OpCode.CREATE -> new CreateResponse(op.path());
+            case OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL ->
+                    new Create2Response(op.path(), Convert.stat(op.stat()));
+            case OpCode.SET_DATA -> new SetDataResponse(Convert.stat(op.stat()));
+            case OpCode.SET_ACL -> new SetACLResponse(Convert.stat(op.stat()));
+            default -> null;
+        };
+    }
+}

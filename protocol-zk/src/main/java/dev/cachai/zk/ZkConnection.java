@@ -1,0 +1,303 @@
+package dev.cachai.zk;
+
+import dev.cachai.engine.zk.ZkId;
+import dev.cachai.engine.zk.ZkIdentity;
+import dev.cachai.zk.codec.FourLetterWord;
+import dev.cachai.zk.codec.Jute;
+import dev.cachai.zk.watch.WatchSink;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.apache.jute.BinaryInputArchive;
+import org.apache.zookeeper.proto.ReplyHeader;
+import org.apache.zookeeper.proto.RequestHeader;
+import org.apache.zookeeper.proto.WatcherEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One client connection. Replies leave in request order although writes complete later; a read
+ * waits for the writes before it (ZooKeeper's per-session order) while consecutive writes are
+ * proposed at once (pipelining). All state is touched on the channel's event loop only.
+ */
+public final class ZkConnection extends ChannelInboundHandlerAdapter implements WatchSink {
+    private static final Logger LOG = LoggerFactory.getLogger(ZkConnection.class);
+
+    /** A received request not yet started. */
+    private record Waiting(int xid, int type, byte[] body) {}
+
+    /** A started request; its reply is sent once it and every earlier slot are ready. */
+    private static final class Slot {
+        final int xid;
+        final int type;
+        Reply reply;
+        boolean ready;
+
+        Slot(int xid, int type) {
+            this.xid = xid;
+            this.type = type;
+        }
+    }
+
+    private final ZkServer server;
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+    private final List<ZkId> authIds = new ArrayList<>();
+    private boolean superUser;
+    private Channel channel;
+    private volatile long sessionId;
+    private int timeoutMs;
+    private boolean connected;
+    private boolean closing;
+    private int writesInFlight;
+    private long received;
+    private long sent;
+
+    ZkConnection(ZkServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
+        authIds.add(new ZkId("ip", remote.getAddress().getHostAddress()));
+        if (!server.admit(this, remote.getAddress())) {
+            LOG.warn("too many connections from {}", remote.getAddress());
+            channel.close();
+            return;
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        server.release(this, ((InetSocketAddress) channel.remoteAddress()).getAddress());
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof FourLetterWord w) {
+            String text = server.fourLetterWords().answer(w.word());
+            channel.writeAndFlush(Unpooled.copiedBuffer(text, java.nio.charset.StandardCharsets.UTF_8))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ByteBuf frame = (ByteBuf) msg;
+        try {
+            if (closing) {
+                return;
+            }
+            if (sessionId == 0 && !connected && timeoutMs == 0) {
+                timeoutMs = -1; // connect in progress: later frames are requests, queued until it completes
+                server.connector().connect(this, frame);
+            } else {
+                enqueue(frame);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("closing connection after a bad frame", e);
+            channel.close();
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("connection error", cause);
+        ctx.close();
+    }
+
+    private void enqueue(ByteBuf frame) throws IOException {
+        byte[] bytes = ByteBufUtil.getBytes(frame);
+        BinaryInputArchive in = Jute.input(frame, server.config().frameBytesMax());
+        RequestHeader h = Jute.read(in, new RequestHeader());
+        waiting.add(new Waiting(h.getXid(), h.getType(), bytes));
+        received++;
+        server.stats().received();
+        applyBackpressure();
+        pump();
+    }
+
+    /** Stops reading from a client with too many requests in flight; resumes at half the limit. */
+    private void applyBackpressure() {
+        int inFlight = waiting.size() + slots.size();
+        int max = server.config().requestsOutstandingMax();
+        if (inFlight >= max && channel.config().isAutoRead()) {
+            channel.config().setAutoRead(false);
+        } else if (inFlight <= max / 2 && !channel.config().isAutoRead()) {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    /** Starts waiting requests in order; a read may not pass a write still in flight. */
+    private void pump() {
+        while (connected && !closing && !waiting.isEmpty()) {
+            Waiting w = waiting.peek();
+            if (!OpCode.isAsync(w.type()) && writesInFlight > 0) {
+                return;
+            }
+            waiting.poll();
+            start(w);
+        }
+    }
+
+    private void start(Waiting w) {
+        server.sessions().touch(sessionId, timeoutMs);
+        Slot slot = new Slot(w.xid(), w.type());
+        slots.add(slot);
+        CompletableFuture<Reply> reply;
+        try {
+            BinaryInputArchive in = Jute.input(Unpooled.wrappedBuffer(w.body()), server.config().frameBytesMax());
+            Jute.read(in, new RequestHeader());
+            reply = server.router().handle(this, w.type(), in);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("closing connection: request did not decode", e);
+            channel.close();
+            closing = true;
+            return;
+        }
+        boolean async = OpCode.isAsync(w.type());
+        if (async) {
+            writesInFlight++;
+        }
+        reply.whenComplete((r, err) -> onLoop(() -> finish(slot, r, err, async)));
+    }
+
+    private void finish(Slot slot, Reply reply, Throwable err, boolean async) {
+        if (async) {
+            writesInFlight--;
+        }
+        if (err != null) {
+            LOG.warn("request failed, closing connection", err);
+            channel.close();
+            closing = true;
+            return;
+        }
+        slot.reply = reply;
+        server.dispatcher().whenDispatched(() -> onLoop(() -> {
+            slot.ready = true;
+            flush();
+        }));
+        pump();
+    }
+
+    private void onLoop(Runnable r) {
+        if (channel.eventLoop().inEventLoop()) {
+            r.run();
+        } else {
+            channel.eventLoop().execute(r);
+        }
+    }
+
+    private void flush() {
+        boolean wrote = false;
+        while (!slots.isEmpty() && slots.peek().ready) {
+            Slot s = slots.poll();
+            Reply r = s.reply;
+            for (WatcherEvent e : r.eventsBefore()) {
+                writeEvent(e, r.zxid());
+            }
+            ReplyHeader header = new ReplyHeader(s.xid, r.zxid(), r.err());
+            channel.write(Jute.frame(channel.alloc(), header, r.err() == 0 ? r.body() : null));
+            sent++;
+            server.stats().sent();
+            wrote = true;
+            if (r.closeAfter()) {
+                closing = true;
+                channel.flush();
+                channel.close();
+                return;
+            }
+        }
+        if (wrote) {
+            channel.flush();
+            applyBackpressure();
+        }
+    }
+
+    private void writeEvent(WatcherEvent e, long zxid) {
+        ReplyHeader header = new ReplyHeader(OpCode.XID_WATCH_EVENT, zxid, 0);
+        channel.write(Jute.frame(channel.alloc(), header, e));
+        sent++;
+    }
+
+    @Override
+    public void deliver(List<WatcherEvent> events, long zxid) {
+        channel.eventLoop().execute(() -> {
+            if (!channel.isActive()) {
+                return;
+            }
+            events.forEach(e -> writeEvent(e, zxid));
+            channel.flush();
+        });
+    }
+
+    // ---- called by the connector on the event loop ----
+
+    void sessionEstablished(long id, int negotiatedTimeoutMs) {
+        sessionId = id;
+        timeoutMs = negotiatedTimeoutMs;
+        connected = true;
+        pump();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    /** Closes because the session expired or moved; no reply is sent, like ZooKeeper. */
+    void closeQuietly() {
+        onLoop(() -> {
+            closing = true;
+            channel.close();
+        });
+    }
+
+    // ---- what request handlers read ----
+
+    @Override
+    public long sessionId() {
+        return sessionId;
+    }
+
+    int timeoutMs() {
+        return timeoutMs;
+    }
+
+    ZkIdentity identity() {
+        return new ZkIdentity(authIds, superUser);
+    }
+
+    void addAuth(ZkId id, boolean isSuper) {
+        if (!authIds.contains(id)) {
+            authIds.add(id);
+        }
+        superUser |= isSuper;
+    }
+
+    long received() {
+        return received;
+    }
+
+    long sent() {
+        return sent;
+    }
+
+    int queued() {
+        return waiting.size() + slots.size();
+    }
+}

@@ -1,0 +1,207 @@
+package dev.cachai.zk;
+
+import dev.cachai.engine.CommandGateway;
+import dev.cachai.engine.Engine;
+import dev.cachai.engine.lease.Lease;
+import dev.cachai.zk.admin.ServerStats;
+import dev.cachai.zk.codec.ZkFrameDecoder;
+import dev.cachai.zk.session.SessionTracker;
+import dev.cachai.zk.watch.ChangeDispatcher;
+import dev.cachai.zk.watch.WatchRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The ZooKeeper endpoint of one node: a Netty server speaking the jute protocol over the engine,
+ * with this node's sessions, watches and connections. Built by the server as
+ * {@code new ZkServer(config, gateway)}, then {@link #start()}, {@link #port()}, {@link #close()}.
+ */
+public final class ZkServer implements AutoCloseable {
+    private final ZkServerConfig config;
+    private final CommandGateway gateway;
+    private final TreeView tree;
+    private final WatchRegistry watches = new WatchRegistry();
+    private final ChangeDispatcher dispatcher;
+    private final SessionTracker sessions;
+    private final Connector connector;
+    private final RequestRouter router;
+    private final FourLetterWords fourLetterWords;
+    private final ServerStats stats = new ServerStats();
+    private final Set<ZkConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Map<InetAddress, AtomicInteger> connectionsPerAddress = new ConcurrentHashMap<>();
+    private final Map<Long, ZkConnection> bySession = new ConcurrentHashMap<>();
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private Channel serverChannel;
+    private ScheduledFuture<?> expiryTask;
+
+    public ZkServer(ZkServerConfig config, CommandGateway gateway) {
+        this.config = config;
+        this.gateway = gateway;
+        Engine engine = gateway.engine();
+        this.tree = new TreeView(engine, config);
+        this.dispatcher = new ChangeDispatcher(watches, config.changesQueuedMax(), engine.revision());
+        this.sessions = new SessionTracker(gateway, config.serverId(), this::onSessionExpired);
+        this.connector = new Connector(this, gateway);
+        this.router = new RequestRouter(this, gateway, tree, watches);
+        this.fourLetterWords = new FourLetterWords(this);
+    }
+
+    public synchronized void start() {
+        gateway.engine().addListener(dispatcher);
+        trackExistingSessions();
+        bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(), NioIoHandler.newFactory());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("frames", new ZkFrameDecoder(config.frameBytesMax()));
+                        ch.pipeline().addLast("zk", new ZkConnection(ZkServer.this));
+                    }
+                });
+        serverChannel = b.bind(new InetSocketAddress(config.host(), config.port())).syncUninterruptibly().channel();
+        long periodMs = Math.max(1, config.tickTimeMs() / 2);
+        expiryTask = workerGroup.next().scheduleAtFixedRate(sessions::expireDue, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Sessions already in the engine (from before a restart) get a full timeout from now. */
+    private void trackExistingSessions() {
+        Engine engine = gateway.engine();
+        for (Long id : engine.leaseIds()) {
+            Lease l = engine.lease(id);
+            if (l != null && l.kind() == Lease.Kind.SESSION) {
+                sessions.track(id, (int) l.ttlMs());
+            }
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (expiryTask != null) {
+            expiryTask.cancel(false);
+        }
+        gateway.engine().removeListener(dispatcher);
+        dispatcher.close();
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        if (workerGroup != null) {
+            bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    // ---- connections ----
+
+    boolean admit(ZkConnection c, InetAddress address) {
+        int n = connectionsPerAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+        connections.add(c);
+        int max = config.connectionsPerAddressMax();
+        return max == 0 || n <= max;
+    }
+
+    void release(ZkConnection c, InetAddress address) {
+        if (connections.remove(c)) {
+            AtomicInteger n = connectionsPerAddress.get(address);
+            if (n != null && n.decrementAndGet() <= 0) {
+                connectionsPerAddress.remove(address, n);
+            }
+        }
+        watches.removeAll(c);
+        long id = c.sessionId();
+        if (id != 0) {
+            bySession.remove(id, c);
+        }
+    }
+
+    void bindSession(long sessionId, ZkConnection c) {
+        bySession.put(sessionId, c);
+    }
+
+    /** A client resumed its session here: the old connection of that session closes. */
+    void takeOverSession(long sessionId, ZkConnection newer) {
+        ZkConnection old = bySession.get(sessionId);
+        if (old != null && old != newer) {
+            old.closeQuietly();
+        }
+    }
+
+    private void onSessionExpired(long sessionId) {
+        ZkConnection c = bySession.remove(sessionId);
+        if (c != null) {
+            c.closeQuietly();
+        }
+    }
+
+    // ---- collaborators ----
+
+    ZkServerConfig config() {
+        return config;
+    }
+
+    CommandGateway gateway() {
+        return gateway;
+    }
+
+    TreeView tree() {
+        return tree;
+    }
+
+    WatchRegistry watches() {
+        return watches;
+    }
+
+    ChangeDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    SessionTracker sessions() {
+        return sessions;
+    }
+
+    Connector connector() {
+        return connector;
+    }
+
+    RequestRouter router() {
+        return router;
+    }
+
+    FourLetterWords fourLetterWords() {
+        return fourLetterWords;
+    }
+
+    ServerStats stats() {
+        return stats;
+    }
+
+    List<ZkConnection> connections() {
+        return new ArrayList<>(connections);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.cachai.zk.watch;
+
+import dev.cachai.engine.ChangeListener;
+import dev.cachai.engine.kv.Change;
+import dev.cachai.engine.kv.Event;
+import dev.cachai.engine.zk.ZkPaths;
+import org.apache.zookeeper.proto.WatcherEvent;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Turns the engine's committed changes into ZooKeeper watch events on one thread. The engine's
+ * apply thread only enqueues; when the queue is full it waits (backpressure on commits) rather
+ * than lose events. Replies wait on {@link #whenDispatched} so that an event for revision R
+ * leaves before a reply that observed R.
+ */
+public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
+    private record Waiter(long revision, Runnable action) {}
+
+    private final WatchRegistry registry;
+    private final BlockingQueue<Change> queue;
+    private final Thread thread;
+    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.revision, b.revision));
+    private volatile long enqueuedRevision;
+    private long dispatchedRevision;
+    private volatile boolean closed;
+
+    public ChangeDispatcher(WatchRegistry registry, int changesQueuedMax, long startRevision) {
+        this.registry = registry;
+        this.queue = new ArrayBlockingQueue<>(changesQueuedMax);
+        this.enqueuedRevision = startRevision;
+        this.dispatchedRevision = startRevision;
+        this.thread = new Thread(this::run, "zk-watch-dispatch");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void onChange(Change change) {
+        try {
+            if (!queue.offer(change)) {
+                queue.put(change);
+            }
+            enqueuedRevision = change.revision();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs {@code action} once every change enqueued so far has been dispatched. */
+    public void whenDispatched(Runnable action) {
+        long target = enqueuedRevision;
+        synchronized (waiters) {
+            if (dispatchedRevision < target) {
+                waiters.add(new Waiter(target, action));
+                return;
+            }
+        }
+        action.run();
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                Change c = queue.take();
+                dispatch(c);
+                List<Runnable> ready = new ArrayList<>();
+                synchronized (waiters) {
+                    dispatchedRevision = c.revision();
+                    while (!waiters.isEmpty() && waiters.peek().revision <= dispatchedRevision) {
+                        ready.add(waiters.poll().action);
+                    }
+                }
+                ready.forEach(Runnable::run);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(ChangeDispatcher.class).error("watch dispatch failed", e);
+            }
+        }
+    }
+
+    private void dispatch(Change c) {
+        List<PathEvent> events = toPathEvents(c);
+        if (events.isEmpty()) {
+            return;
+        }
+        Map<WatchSink, List<WatcherEvent>> fired = registry.fire(events, c.revision());
+        fired.forEach((sink, list) -> sink.deliver(list, c.revision()));
+    }
+
+    /** Creates fire NodeCreated + parent NodeChildrenChanged, deletes NodeDeleted + parent NodeChildrenChanged. */
+    static List<PathEvent> toPathEvents(Change c) {
+        List<PathEvent> out = new ArrayList<>();
+        for (Event e : c.events()) {
+            byte[] key = e.type() == Event.Type.PUT ? e.kv().key() : e.prevKv() != null ? e.prevKv().key() : e.kv().key();
+            if (!ZkPaths.isNodeKey(key)) {
+                continue;
+            }
+            String path = new String(key, StandardCharsets.UTF_8);
+            if (e.type() == Event.Type.DELETE) {
+                out.add(new PathEvent(EventType.NODE_DELETED, path));
+                out.add(new PathEvent(EventType.NODE_CHILDREN_CHANGED, ZkPaths.parent(path)));
+            } else if (e.isCreate()) {
+                out.add(new PathEvent(EventType.NODE_CREATED, path));
+                out.add(new PathEvent(EventType.NODE_CHILDREN_CHANGED, ZkPaths.parent(path)));
+            } else {
+                out.add(new PathEvent(EventType.NODE_DATA_CHANGED, path));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,153 @@
+package dev.cachai.zk.watch;
+
+import dev.cachai.engine.zk.ZkPaths;
+import org.apache.zookeeper.proto.WatcherEvent;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Every watch of this node's connections, per kind and path. A watch remembers the revision it was
+ * registered at and only fires for later revisions: registration happens before the read, so a
+ * change the read already saw never fires it, and a change after the read always does.
+ * One lock guards everything; event matching is a few map lookups per changed path.
+ */
+public final class WatchRegistry {
+    private final Map<WatchKind, Map<String, Map<WatchSink, Long>>> watches = new EnumMap<>(WatchKind.class);
+    private int recursiveCount;
+
+    public WatchRegistry() {
+        for (WatchKind k : WatchKind.values()) {
+            watches.put(k, new HashMap<>());
+        }
+    }
+
+    /** Adds a watch seen by changes after {@code afterRevision}; false when the same watch existed. */
+    public synchronized boolean add(WatchKind kind, String path, WatchSink sink, long afterRevision) {
+        Long old = watches.get(kind).computeIfAbsent(path, p -> new HashMap<>()).put(sink, afterRevision);
+        if (old != null) {
+            watches.get(kind).get(path).put(sink, old);
+            return false;
+        }
+        if (kind == WatchKind.RECURSIVE) {
+            recursiveCount++;
+        }
+        return true;
+    }
+
+    public synchronized boolean remove(WatchKind kind, String path, WatchSink sink) {
+        Map<WatchSink, Long> sinks = watches.get(kind).get(path);
+        if (sinks == null || sinks.remove(sink) == null) {
+            return false;
+        }
+        if (sinks.isEmpty()) {
+            watches.get(kind).remove(path);
+        }
+        if (kind == WatchKind.RECURSIVE) {
+            recursiveCount--;
+        }
+        return true;
+    }
+
+    public synchronized boolean contains(WatchKind kind, String path, WatchSink sink) {
+        Map<WatchSink, Long> sinks = watches.get(kind).get(path);
+        return sinks != null && sinks.containsKey(sink);
+    }
+
+    public synchronized void removeAll(WatchSink sink) {
+        for (WatchKind kind : WatchKind.values()) {
+            Iterator<Map.Entry<String, Map<WatchSink, Long>>> it = watches.get(kind).entrySet().iterator();
+            while (it.hasNext()) {
+                Map<WatchSink, Long> sinks = it.next().getValue();
+                if (sinks.remove(sink) != null && kind == WatchKind.RECURSIVE) {
+                    recursiveCount--;
+                }
+                if (sinks.isEmpty()) {
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    /** The events one revision fires, grouped by connection in firing order; one-shot watches are consumed. */
+    public synchronized Map<WatchSink, List<WatcherEvent>> fire(List<PathEvent> events, long revision) {
+        Map<WatchSink, List<WatcherEvent>> out = new LinkedHashMap<>();
+        for (PathEvent e : events) {
+            List<WatchKind> kinds = kindsFor(e.type());
+            Map<WatchSink, Boolean> hit = new LinkedHashMap<>();
+            for (WatchKind kind : kinds) {
+                collect(kind, e.path(), revision, hit);
+            }
+            if (e.type() != EventType.NODE_CHILDREN_CHANGED && recursiveCount > 0) {
+                for (String p = e.path(); ; p = ZkPaths.parent(p)) {
+                    collect(WatchKind.RECURSIVE, p, revision, hit);
+                    if (p.equals("/")) {
+                        break;
+                    }
+                }
+            }
+            for (WatchSink sink : hit.keySet()) {
+                out.computeIfAbsent(sink, s -> new ArrayList<>())
+                        .add(new WatcherEvent(e.type(), EventType.STATE_SYNC_CONNECTED, e.path()));
+            }
+        }
+        return out;
+    }
+
+    private static List<WatchKind> kindsFor(int type) {
+        return switch (type) {
+            case EventType.NODE_CREATED, EventType.NODE_DATA_CHANGED -> List.of(WatchKind.DATA, WatchKind.PERSISTENT);
+            case EventType.NODE_DELETED -> List.of(WatchKind.DATA, WatchKind.CHILD, WatchKind.PERSISTENT);
+            default -> List.of(WatchKind.CHILD, WatchKind.PERSISTENT);
+        };
+    }
+
+    private void collect(WatchKind kind, String path, long revision, Map<WatchSink, Boolean> hit) {
+        Map<WatchSink, Long> sinks = watches.get(kind).get(path);
+        if (sinks == null) {
+            return;
+        }
+        boolean oneShot = kind == WatchKind.DATA || kind == WatchKind.CHILD;
+        Iterator<Map.Entry<WatchSink, Long>> it = sinks.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<WatchSink, Long> w = it.next();
+            if (w.getValue() >= revision) {
+                continue;
+            }
+            hit.put(w.getKey(), Boolean.TRUE);
+            if (oneShot) {
+                it.remove();
+            }
+        }
+        if (sinks.isEmpty()) {
+            watches.get(kind).remove(path);
+        }
+    }
+
+    /** Paths watched per connection (wchc) or connections per path (wchp), for the admin words. */
+    public synchronized Map<String, TreeSet<Long>> sessionsByPath() {
+        Map<String, TreeSet<Long>> out = new TreeMap<>();
+        for (Map<String, Map<WatchSink, Long>> byPath : watches.values()) {
+            byPath.forEach((path, sinks) -> sinks.keySet().forEach(
+                    s -> out.computeIfAbsent(path, p -> new TreeSet<>()).add(s.sessionId())));
+        }
+        return out;
+    }
+
+    public synchronized int watchCount() {
+        int n = 0;
+        for (Map<String, Map<WatchSink, Long>> byPath : watches.values()) {
+            for (Map<WatchSink, Long> sinks : byPath.values()) {
+                n += sinks.size();
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.cachai.server.storage;
+
+import dev.cachai.engine.Engine;
+import dev.cachai.engine.EngineLimits;
+import dev.cachai.engine.EngineSnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The layout of a node's data directory: {@code wal/} (command log segments), {@code snap/}
+ * (snapshots named by the log index they cover) and a lock file so two processes never share it.
+ */
+public final class DataDir implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DataDir.class);
+    private static final String SNAP_SUFFIX = ".snap";
+    /** Snapshots kept besides the newest, in case the newest turns out unreadable. */
+    private static final int SNAPSHOTS_KEPT = 2;
+
+    private final Path root;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private DataDir(Path root, FileChannel lockChannel, FileLock lock) {
+        this.root = root;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    public static DataDir open(Path root) {
+        try {
+            Files.createDirectories(root.resolve("wal"));
+            Files.createDirectories(root.resolve("snap"));
+            FileChannel ch = FileChannel.open(root.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                ch.close();
+                throw new IllegalStateException("data dir " + root + " is in use by another process");
+            }
+            return new DataDir(root, ch, lock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open data dir " + root, e);
+        }
+    }
+
+    public Path walDir() {
+        return root.resolve("wal");
+    }
+
+    public Path snapshotFile(long appliedIndex) {
+        return root.resolve("snap").resolve(String.format("%020d%s", appliedIndex, SNAP_SUFFIX));
+    }
+
+    /** The engine from the newest readable snapshot, or a fresh engine (applied index 0). */
+    public EngineSnapshot.Restored loadNewestSnapshot(EngineLimits limits) {
+        List<Path> snaps = snapshots();
+        for (int i = snaps.size() - 1; i >= 0; i--) {
+            try {
+                EngineSnapshot.Restored r = EngineSnapshot.restore(snaps.get(i), limits);
+                LOG.info("restored snapshot {} (revision {}, log index {})", snaps.get(i).getFileName(),
+                        r.revision(), r.appliedIndex());
+                return r;
+            } catch (RuntimeException e) {
+                LOG.warn("snapshot {} is unreadable, trying an older one", snaps.get(i), e);
+            }
+        }
+        Engine fresh = new Engine(limits);
+        return new EngineSnapshot.Restored(fresh, fresh.revision(), 0);
+    }
+
+    /** Removes snapshots older than the newest few; leftovers of interrupted writes too. */
+    public void purgeSnapshots() {
+        List<Path> snaps = snapshots();
+        try {
+            for (int i = 0; i < snaps.size() - SNAPSHOTS_KEPT; i++) {
+                Files.deleteIfExists(snaps.get(i));
+            }
+            try (Stream<Path> files = Files.list(root.resolve("snap"))) {
+                for (Path p : files.filter(p -> p.toString().endsWith(".tmp")).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot purge old snapshots", e);
+        }
+    }
+
+    private List<Path> snapshots() {
+        try (Stream<Path> files = Files.list(root.resolve("snap"))) {
+            List<Path> out = new ArrayList<>(files.filter(p -> p.getFileName().toString().endsWith(SNAP_SUFFIX)).toList());
+            out.sort(null);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.warn("cannot release data dir lock", e);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.cachai.server;
+
+import dev.cachai.server.log.CommandLog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CommandLogTest {
+    private static List<String> replay(Path dir, long from) {
+        List<String> out = new ArrayList<>();
+        CommandLog.open(dir, 1 << 20, 1 << 16, from, r -> out.add(new String(r))).close();
+        return out;
+    }
+
+    @Test
+    void recordsSurviveReopenInOrder(@TempDir Path dir) {
+        try (CommandLog log = CommandLog.open(dir, 1 << 20, 1 << 16, 1, r -> { })) {
+            for (int i = 1; i <= 5; i++) {
+                assertThat(log.append(("r" + i).getBytes())).isEqualTo(i);
+            }
+            log.sync();
+        }
+        assertThat(replay(dir, 1)).containsExactly("r1", "r2", "r3", "r4", "r5");
+        assertThat(replay(dir, 4)).containsExactly("r4", "r5");
+    }
+
+    @Test
+    void tornTailIsTruncatedAndAppendsContinue(@TempDir Path dir) throws Exception {
+        try (CommandLog log = CommandLog.open(dir, 1 << 20, 1 << 16, 1, r -> { })) {
+            log.append("first".getBytes());
+            log.append("second".getBytes());
+            log.sync();
+        }
+        Path segment = onlySegment(dir);
+        try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
+            f.setLength(f.length() - 3);
+        }
+        assertThat(replay(dir, 1)).containsExactly("first");
+        try (CommandLog log = CommandLog.open(dir, 1 << 20, 1 << 16, 1, r -> { })) {
+            assertThat(log.append("third".getBytes())).isEqualTo(2);
+            log.sync();
+        }
+        assertThat(replay(dir, 1)).containsExactly("first", "third");
+    }
+
+    @Test
+    void corruptRecordStopsReplayThere(@TempDir Path dir) throws Exception {
+        try (CommandLog log = CommandLog.open(dir, 1 << 20, 1 << 16, 1, r -> { })) {
+            log.append("good".getBytes());
+            log.append("flipped".getBytes());
+            log.sync();
+        }
+        Path segment = onlySegment(dir);
+        try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
+            f.seek(f.length() - 1);
+            f.write('X');
+        }
+        assertThat(replay(dir, 1)).containsExactly("good");
+    }
+
+    @Test
+    void segmentsRollAndOldOnesAreDeleted(@TempDir Path dir) throws Exception {
+        try (CommandLog log = CommandLog.open(dir, 64, 1 << 16, 1, r -> { })) {
+            for (int i = 0; i < 10; i++) {
+                log.append(("record-number-" + i).getBytes());
+            }
+            log.sync();
+            assertThat(segments(dir)).hasSizeGreaterThan(3);
+            log.truncateBefore(9);
+        }
+        assertThat(replay(dir, 9)).containsExactly("record-number-8", "record-number-9");
+    }
+
+    private static Path onlySegment(Path dir) throws Exception {
+        List<Path> s = segments(dir);
+        assertThat(s).hasSize(1);
+        return s.get(0);
+    }
+
+    private static List<Path> segments(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".wal")).sorted().toList();
+        }
+    }
+}

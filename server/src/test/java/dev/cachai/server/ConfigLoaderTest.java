@@ -1,0 +1,52 @@
+package dev.cachai.server;
+
+import dev.cachai.server.config.ConfigLoader;
+import dev.cachai.server.config.HostPort;
+import dev.cachai.server.config.ServerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+    @Test
+    void defaultsMatchTheReadme() {
+        ServerConfig c = ConfigLoader.load(new String[0], Map.of());
+        assertThat(c.dataDir()).isEqualTo(Path.of("data"));
+        assertThat(c.zkListen()).isEqualTo(new HostPort("127.0.0.1", 2181));
+        assertThat(c.etcdListen()).isEqualTo(new HostPort("127.0.0.1", 2379));
+        assertThat(c.peerListen()).isEqualTo(new HostPort("127.0.0.1", 2380));
+    }
+
+    @Test
+    void commandLineBeatsEnvironmentWhichBeatsTheFile(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("cachai.yaml");
+        Files.writeString(yaml, "name: from-file\ndata-dir: /from/file\nzk-listen: 0.0.0.0:3000\n");
+        ServerConfig c = ConfigLoader.load(
+                new String[] {"--config-file", yaml.toString(), "--zk-listen=127.0.0.1:4000"},
+                Map.of("CACHAI_DATA_DIR", "/from/env", "CACHAI_ETCD_LISTEN", "127.0.0.1:5000"));
+        assertThat(c.name()).isEqualTo("from-file");
+        assertThat(c.dataDir()).isEqualTo(Path.of("/from/env"));
+        assertThat(c.zkListen().port()).isEqualTo(4000);
+        assertThat(c.etcdListen().port()).isEqualTo(5000);
+    }
+
+    @Test
+    void badInputIsAClearError(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--bogus", "1"}, Map.of()))
+                .hasMessageContaining("unknown setting 'bogus'");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--zk-listen"}, Map.of()))
+                .hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--zk-listen", "nohost"}, Map.of()))
+                .hasMessageContaining("HOST:PORT");
+        Path yaml = dir.resolve("bad.yaml");
+        Files.writeString(yaml, "- a\n- b\n");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--config-file", yaml.toString()}, Map.of()))
+                .hasMessageContaining("YAML mapping");
+    }
+}
