@@ -99,14 +99,19 @@ public final class Engine {
         throw new IllegalStateException("unknown command " + command.getClass());
     }
 
+    /**
+     * Listeners hear of a revision before reads can see it, so a protocol adapter that answers a
+     * read at revision R has already queued R's events (ZooKeeper sends events before replies).
+     */
     private void commit(WriteTxn w) {
-        s.revision = w.revision;
         if (!w.events().isEmpty()) {
+            s.revisions.record(w.revision, w.events());
             Change change = new Change(w.revision, w.timeMs, w.events());
             for (ChangeListener l : listeners) {
                 l.onChange(change);
             }
         }
+        s.revision = w.revision;
     }
 
     private Result compact(Compact c) {
@@ -117,7 +122,9 @@ public final class Engine {
             return new Failed(s.revision, EtcdError.FUTURE_REV);
         }
         s.compactRevision = c.revision();
-        s.kv.prune(Math.min(c.revision(), s.pinnedCompactRevision));
+        long floor = Math.min(c.revision(), s.pinnedCompactRevision);
+        s.kv.prune(floor);
+        s.revisions.pruneThrough(floor - 1);
         return new CompactResult(s.revision);
     }
 
@@ -182,6 +189,24 @@ public final class Engine {
             throw new EngineException(e);
         }
         return (RangeResult) out;
+    }
+
+    /**
+     * The changes of revisions {@code fromRevision} .. the current one, rebuilt from history, at
+     * most {@code revisionsMax} revisions (an etcd watch starting in the past reads these, then
+     * follows the live stream). Throws COMPACTED when {@code fromRevision} is below the
+     * compaction point.
+     */
+    public List<Change> changesSince(long fromRevision, int revisionsMax) throws EngineException {
+        long current = s.revision;
+        if (fromRevision <= s.compactRevision && fromRevision <= current) {
+            throw new EngineException(EtcdError.COMPACTED);
+        }
+        List<Change> out = new ArrayList<>();
+        for (var e : s.revisions.between(fromRevision, current, revisionsMax)) {
+            out.add(History.changeAt(s, e.getKey(), e.getValue()));
+        }
+        return out;
     }
 
     /** A ZooKeeper node (data, Stat, ACL), or null when there is none. */

@@ -204,6 +204,7 @@ public final class EngineSnapshot implements AutoCloseable {
             for (Map.Entry<Long, byte[]> e : map.tailMap(1L, true).entrySet()) {
                 readEntry(e.getValue(), s);
             }
+            s.revisions.rebuild(s.kv, s.compactRevision);
             return new Restored(engine, header[0], header[1]);
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt snapshot " + file, e);

@@ -12,6 +12,7 @@ import dev.cachai.engine.zk.NodeMeta;
  */
 final class EngineState {
     final KvStore kv = new KvStore();
+    final dev.cachai.engine.kv.RevisionIndex revisions = new dev.cachai.engine.kv.RevisionIndex();
     final LeaseTable leases = new LeaseTable();
     volatile long revision = 1;
     volatile long compactRevision = 0;

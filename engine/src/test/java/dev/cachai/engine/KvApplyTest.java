@@ -305,4 +305,21 @@ class KvApplyTest {
         assertThat(engine.hashKv(2)).isEqualTo(h1);
         assertThat(engine.hashKv(3)).isNotEqualTo(h1);
     }
+
+    @Test
+    void changesSinceRebuildsPastEventsUntilCompacted() throws Exception {
+        put("a", "1");
+        put("b", "2");
+        engine.apply(0, DeleteRange.of(utf8("a")));
+        List<Change> fromStart = engine.changesSince(2, 100);
+        assertThat(fromStart).extracting(Change::revision).containsExactly(2L, 3L, 4L);
+        assertThat(fromStart).usingRecursiveFieldByFieldElementComparator().isEqualTo(changes);
+        assertThat(fromStart.get(2).events().get(0).type()).isEqualTo(Event.Type.DELETE);
+        assertThat(fromStart.get(2).events().get(0).prevKv().value()).isEqualTo(utf8("1"));
+        assertThat(engine.changesSince(4, 1)).hasSize(1);
+        assertThat(engine.changesSince(5, 10)).isEmpty();
+        engine.apply(0, new Compact(3));
+        assertThatThrownBy(() -> engine.changesSince(3, 10)).isInstanceOf(EngineException.class);
+        assertThat(engine.changesSince(4, 10)).hasSize(1);
+    }
 }
