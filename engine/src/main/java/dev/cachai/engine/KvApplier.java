@@ -56,7 +56,7 @@ final class KvApplier {
     }
 
     private KeyValue doPut(WriteTxn w, Put p) {
-        KeyValue current = s.kv.get(p.key(), w.revision);
+        KeyValue current = p.ignoreValue() || p.ignoreLease() ? s.kv.get(p.key(), w.revision) : null;
         byte[] value = p.ignoreValue() ? current.value() : p.value();
         long lease = p.ignoreLease() ? current.lease() : p.lease();
         return w.put(p.key(), value, false, lease);

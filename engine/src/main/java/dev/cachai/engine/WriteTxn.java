@@ -25,10 +25,12 @@ final class WriteTxn {
     final long revision;
     final long timeMs;
     private final EngineState state;
-    private final List<Event> events = new ArrayList<>();
-    private final List<Undo> undo = new ArrayList<>();
+    private final List<Event> events = new ArrayList<>(2);
+    private List<Undo> undo;
     /** Set when the revision must be taken even without key changes (ZooKeeper txns, sessions). */
     boolean forceRevision;
+    /** Only a ZooKeeper multi can fail after it wrote; other commands skip the undo log. */
+    boolean undoable;
 
     WriteTxn(EngineState state, long timeMs) {
         this.state = state;
@@ -51,8 +53,8 @@ final class WriteTxn {
         NodeMeta prevMeta = e == null ? null : e.meta();
         KeyValue prev = prevHead == null || prevHead.isTombstone() ? null : prevHead;
         long prevLease = prev == null ? 0 : prev.lease();
-        KeyValue next = state.kv.put(key, value, nullValue, lease, revision, timeMs);
-        undo.add(new Undo(key, prevHead, prevMeta, prevLease, lease));
+        KeyValue next = state.kv.put(e, key, value, nullValue, lease, revision, timeMs);
+        remember(key, prevHead, prevMeta, prevLease, lease);
         state.leases.reattach(next.key(), prevLease, lease);
         events.add(new Event(Event.Type.PUT, next, prev));
         if (prev == null) {
@@ -73,7 +75,7 @@ final class WriteTxn {
         if (state.snapshotPinned() && prevMeta != null) {
             state.kv.setMeta(key, prevMeta);
         }
-        undo.add(new Undo(key, prevHead, prevMeta, prevHead.lease(), 0));
+        remember(key, prevHead, prevMeta, prevHead.lease(), 0);
         state.leases.reattach(prevHead.key(), prevHead.lease(), 0);
         events.add(new Event(Event.Type.DELETE, state.kv.entry(key).head(), prevHead));
         onNodeDeleted(prevHead.key());
@@ -83,7 +85,7 @@ final class WriteTxn {
     /** Installs a ZooKeeper node's meta (create, setACL). */
     void setMeta(byte[] key, NodeMeta meta) {
         Entry e = state.kv.entry(key);
-        undo.add(new Undo(key, e.head(), e.meta(), e.head().lease(), e.head().lease()));
+        remember(key, e.head(), e.meta(), e.head().lease(), e.head().lease());
         state.kv.setMeta(key, meta);
     }
 
@@ -124,7 +126,7 @@ final class WriteTxn {
     private void updateParent(String parent, boolean added) {
         if (parent.equals("/")) {
             NodeMeta m = state.rootMeta;
-            undo.add(new Undo(ROOT_MARKER, null, m, 0, 0));
+            remember(ROOT_MARKER, null, m, 0, 0);
             NodeMeta keep = state.snapshotPinned() ? m : null;
             state.rootMeta = added ? m.childAdded(revision, keep) : m.childRemoved(revision, keep);
             return;
@@ -135,7 +137,7 @@ final class WriteTxn {
             return;
         }
         NodeMeta m = metaOf(e.head(), e.meta());
-        undo.add(new Undo(pkey, e.head(), e.meta(), e.head().lease(), e.head().lease()));
+        remember(pkey, e.head(), e.meta(), e.head().lease(), e.head().lease());
         NodeMeta keep = state.snapshotPinned() ? e.meta() : null;
         state.kv.setMeta(pkey, added ? m.childAdded(revision, keep) : m.childRemoved(revision, keep));
     }
@@ -148,10 +150,23 @@ final class WriteTxn {
                 next.aversion(), next.acl(), next.numChildren(), next.hadChildren(), next.revision(), previous);
     }
 
+    private void remember(byte[] key, KeyValue head, NodeMeta meta, long leaseBefore, long leaseAfter) {
+        if (undoable) {
+            if (undo == null) {
+                undo = new ArrayList<>();
+            }
+            undo.add(new Undo(key, head, meta, leaseBefore, leaseAfter));
+        }
+    }
+
     /** Undoes every write of this revision, newest first. */
     void rollback() {
-        for (int i = undo.size() - 1; i >= 0; i--) {
-            Undo u = undo.get(i);
+        if (!undoable) {
+            throw new IllegalStateException("rollback of a write that kept no undo log");
+        }
+        List<Undo> log = undo == null ? List.of() : undo;
+        for (int i = log.size() - 1; i >= 0; i--) {
+            Undo u = log.get(i);
             if (u.key() == ROOT_MARKER) {
                 state.rootMeta = u.meta();
                 continue;
@@ -161,7 +176,7 @@ final class WriteTxn {
             state.leases.reattach(stored, u.leaseAfter(), u.leaseBefore());
             state.kv.reset(u.key(), u.head(), u.meta());
         }
-        undo.clear();
+        undo = null;
         events.clear();
     }
 }

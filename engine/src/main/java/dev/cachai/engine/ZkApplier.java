@@ -48,12 +48,16 @@ final class ZkApplier {
 
     Result txn(WriteTxn w, ZkTxn t) {
         w.forceRevision = true;
+        w.undoable = t.ops().size() > 1;
         List<ZkOpResult> results = new ArrayList<>();
         for (int i = 0; i < t.ops().size(); i++) {
             try {
                 results.add(apply(w, t, t.ops().get(i)));
             } catch (ZkFailure f) {
-                w.rollback();
+                if (w.undoable) {
+                    // A single op fails before it writes anything; only a multi has writes to undo.
+                    w.rollback();
+                }
                 w.forceRevision = true;
                 return new ZkTxnResult(w.revision, f.code, failedResults(t.ops().size(), i, f.code));
             }

@@ -44,7 +44,11 @@ public final class KvStore {
      * incarnation (create revision = rev, version 1). Returns the new version.
      */
     public KeyValue put(byte[] key, byte[] value, boolean nullValue, long lease, long rev, long timeMs) {
-        Entry e = map.get(key);
+        return put(map.get(key), key, value, nullValue, lease, rev, timeMs);
+    }
+
+    /** {@link #put} when the caller already looked up the key's entry ({@code e}, null if none). */
+    public KeyValue put(Entry e, byte[] key, byte[] value, boolean nullValue, long lease, long rev, long timeMs) {
         KeyValue prev = e == null ? null : e.head;
         boolean live = prev != null && !prev.isTombstone();
         byte[] storedKey = e == null ? key : prev.key();
