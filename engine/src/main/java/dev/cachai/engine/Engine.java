@@ -250,6 +250,9 @@ public final class Engine {
 
     public AuthStore auth() { return auth; }
 
+    /** Estimated size of the retained history in bytes (etcd's db size, for quotas and Status). */
+    public long approxBytes() { return s.kv.retainedBytes(); }
+
     /** Number of live keys (etcd's key count, also ZooKeeper's node count less the system nodes). */
     public long keyCount() { return s.kv.liveKeys(); }
 

@@ -322,4 +322,15 @@ class KvApplyTest {
         assertThatThrownBy(() -> engine.changesSince(3, 10)).isInstanceOf(EngineException.class);
         assertThat(engine.changesSince(4, 10)).hasSize(1);
     }
+
+    @Test
+    void approxBytesGrowsWithWritesAndShrinksWithCompaction() {
+        long empty = engine.approxBytes();
+        put("a", "0123456789");
+        put("a", "0123456789");
+        long two = engine.approxBytes();
+        assertThat(two).isGreaterThan(empty + 20);
+        engine.apply(0, new Compact(engine.revision()));
+        assertThat(engine.approxBytes()).isLessThan(two).isGreaterThan(empty);
+    }
 }

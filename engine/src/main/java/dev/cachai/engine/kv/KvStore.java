@@ -20,6 +20,9 @@ public final class KvStore {
 
     private final ConcurrentSkipListMap<byte[], Entry> map = new ConcurrentSkipListMap<>(Bytes.UNSIGNED);
     private long liveKeys;
+    /** Estimated bytes of every retained version: key + value + {@link #VERSION_OVERHEAD_BYTES}. */
+    private volatile long retainedBytes;
+    static final int VERSION_OVERHEAD_BYTES = 96;
 
     /** The live version of {@code key} at {@code rev}, or null. */
     public KeyValue get(byte[] key, long rev) {
@@ -37,6 +40,15 @@ public final class KvStore {
 
     public long liveKeys() {
         return liveKeys;
+    }
+
+    /** What the store holds, as etcd's db size would count it (an estimate: keys, values, per-version cost). */
+    public long retainedBytes() {
+        return retainedBytes;
+    }
+
+    private static long sizeOf(KeyValue v) {
+        return (long) v.key().length + v.value().length + VERSION_OVERHEAD_BYTES;
     }
 
     /**
@@ -64,6 +76,7 @@ public final class KvStore {
         if (!live) {
             liveKeys++;
         }
+        retainedBytes += sizeOf(next);
         return next;
     }
 
@@ -77,6 +90,7 @@ public final class KvStore {
         e.head = KeyValue.tombstone(prev.key(), rev, prev);
         e.meta = null;
         liveKeys--;
+        retainedBytes += sizeOf(e.head);
         return prev;
     }
 
@@ -127,6 +141,7 @@ public final class KvStore {
             Entry e = it.next().getValue();
             KeyValue head = e.head;
             if (head.modRevision() <= rev && head.isTombstone()) {
+                retainedBytes -= chainBytes(head);
                 it.remove();
                 continue;
             }
@@ -134,7 +149,15 @@ public final class KvStore {
         }
     }
 
-    private static void cutBelow(KeyValue head, long rev) {
+    private static long chainBytes(KeyValue v) {
+        long total = 0;
+        for (; v != null; v = v.older) {
+            total += sizeOf(v);
+        }
+        return total;
+    }
+
+    private void cutBelow(KeyValue head, long rev) {
         KeyValue newer = head;
         KeyValue v = head;
         while (v != null && v.modRevision() > rev) {
@@ -145,8 +168,10 @@ public final class KvStore {
             return;
         }
         if (v.isTombstone()) {
+            retainedBytes -= chainBytes(v);
             newer.older = null;
         } else {
+            retainedBytes -= chainBytes(v.older);
             v.older = null;
         }
     }
@@ -156,6 +181,7 @@ public final class KvStore {
         Entry e = new Entry(head);
         e.meta = meta;
         map.put(head.key(), e);
+        retainedBytes += chainBytes(head);
         if (!head.isTombstone()) {
             liveKeys++;
         }
@@ -166,6 +192,9 @@ public final class KvStore {
         Entry e = map.get(key);
         boolean wasLive = e != null && !e.head.isTombstone();
         boolean nowLive = head != null && !head.isTombstone();
+        for (KeyValue v = e == null ? null : e.head; v != null && v != head; v = v.older) {
+            retainedBytes -= sizeOf(v);
+        }
         if (head == null) {
             map.remove(key);
         } else if (e == null) {
