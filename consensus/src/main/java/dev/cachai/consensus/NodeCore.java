@@ -24,8 +24,8 @@ import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 /**
- * State shared by every role, the acceptor side of the protocol and elections. Leader-only work
- * lives in {@link Leadership}; {@link PaxosNode} is the public face.
+ * State shared by every role and the acceptor side of the protocol. Elections live in
+ * {@link Campaigns}, leader-only work in {@link Leadership}; {@link PaxosNode} is the public face.
  */
 final class NodeCore {
 
@@ -44,11 +44,10 @@ final class NodeCore {
     private final TreeMap<Long, Membership> membershipByIndex = new TreeMap<>();
     Role role = Role.FOLLOWER;
     int leaderId = NO_LEADER;
-    private long maxRoundSeen;
-    private int electionElapsedTicks;
+    int electionElapsedTicks;
     private int electionTimeoutTicks;
-    private Election election;
     Leadership leadership;
+    final Campaigns campaigns;
     private SnapshotReceiver snapshotReceiver;
     private long matchCacheIndex;
     private Ballot matchCacheBallot;
@@ -66,7 +65,7 @@ final class NodeCore {
         this.random = random;
         this.snapshots = snapshots;
         this.promised = restored.hardState().promised();
-        this.maxRoundSeen = promised.round();
+        this.campaigns = new Campaigns(this, promised.round());
         this.membership = restored.snapshot().map(SnapshotMarker::membership)
                 .orElse(Membership.ofVoters(config.initialVoters()));
         long snapshotIndex = restored.snapshot().map(SnapshotMarker::index).orElse(0L);
@@ -89,21 +88,21 @@ final class NodeCore {
         }
         electionElapsedTicks++;
         if (electionElapsedTicks >= electionTimeoutTicks && membership.isVoter(id)) {
-            campaign(config.preVote(), false);
+            campaigns.campaign(config.preVote(), false);
         }
     }
 
     void step(Message message) {
         if (message instanceof PreVoteRequest m) {
-            onPreVoteRequest(m);
+            campaigns.onPreVoteRequest(m);
         } else if (message instanceof PreVoteResponse m) {
-            onPreVoteResponse(m);
+            campaigns.onPreVoteResponse(m);
         } else if (message instanceof Prepare m) {
-            onPrepare(m);
+            campaigns.onPrepare(m);
         } else if (message instanceof Promise m) {
-            onPromise(m);
+            campaigns.onPromise(m);
         } else if (message instanceof Reject m) {
-            onReject(m);
+            campaigns.onReject(m);
         } else if (message instanceof Accept m) {
             onAccept(m);
         } else if (message instanceof Heartbeat m) {
@@ -113,7 +112,7 @@ final class NodeCore {
         } else if (message instanceof ReadIndexResponse m) {
             onReadIndexResponse(m);
         } else if (message instanceof TimeoutNow m) {
-            onTimeoutNow(m);
+            campaigns.onTimeoutNow(m);
         } else if (message instanceof InstallSnapshot m) {
             onInstallSnapshot(m);
         } else {
@@ -148,6 +147,9 @@ final class NodeCore {
         }
         if (leaderId == NO_LEADER) {
             return new SubmitResult.NotLeader(NO_LEADER);
+        }
+        if (readsAwaitingApply.size() >= config.readsPendingMax()) {
+            return new SubmitResult.Rejected("readsPendingMax reached");
         }
         send(new ReadIndexRequest(id, leaderId, context));
         return new SubmitResult.Pending();
@@ -194,110 +196,7 @@ final class NodeCore {
         return ready;
     }
 
-    // ---------------------------------------------------------------- elections
-
-    void campaign(boolean preVote, boolean transfer) {
-        if (!membership.isVoter(id) || role == Role.LEADER && !transfer) {
-            return;
-        }
-        resetElectionTimer();
-        leaderId = NO_LEADER;
-        long round = Math.max(promised.round(), maxRoundSeen) + 1;
-        if (preVote) {
-            role = Role.PRE_CANDIDATE;
-            election = Election.preVote(round);
-            election.preVotes.add(id);
-            broadcastToVoters(to -> new PreVoteRequest(id, to, round, commitIndex));
-            if (election.preVotes.size() >= membership.quorumSize()) {
-                campaign(false, false);
-            }
-            return;
-        }
-        becomeCandidate(new Ballot(round, id), transfer);
-    }
-
-    private void becomeCandidate(Ballot ballot, boolean transfer) {
-        dropLeadership();
-        role = Role.CANDIDATE;
-        promise(ballot);
-        long fromIndex = commitIndex + 1;
-        election = Election.phaseOne(ballot, fromIndex);
-        election.recordPromise(id, commitIndex, log.acceptedFrom(fromIndex));
-        broadcastToVoters(to -> new Prepare(id, to, ballot, fromIndex, commitIndex, transfer));
-        if (election.promiseCount() >= membership.quorumSize()) {
-            becomeLeader();
-        }
-    }
-
-    private void onPreVoteRequest(PreVoteRequest request) {
-        boolean leaderAlive = role == Role.LEADER
-                || config.checkQuorum() && leaderId != NO_LEADER && electionElapsedTicks < config.electionTicks();
-        boolean granted = !leaderAlive && request.round() > promised.round() && request.commitIndex() >= commitIndex;
-        send(new PreVoteResponse(id, request.from(), request.round(), granted, promised.round()));
-    }
-
-    private void onPreVoteResponse(PreVoteResponse response) {
-        maxRoundSeen = Math.max(maxRoundSeen, response.promisedRound());
-        if (role != Role.PRE_CANDIDATE || election.round != response.round()) {
-            return;
-        }
-        if (response.granted() && membership.isVoter(response.from())) {
-            election.preVotes.add(response.from());
-            if (election.preVotes.size() >= membership.quorumSize()) {
-                campaign(false, false);
-            }
-        }
-    }
-
-    private void onPrepare(Prepare prepare) {
-        Ballot ballot = prepare.ballot();
-        maxRoundSeen = Math.max(maxRoundSeen, ballot.round());
-        boolean repeat = ballot.equals(promised) && role == Role.FOLLOWER;
-        if (!ballot.isAbove(promised) && !repeat || prepare.commitIndex() < commitIndex) {
-            // A candidate behind our commit index would have to fetch chosen slots we may have
-            // compacted, and, across membership changes, could count a stale quorum: refuse it.
-            send(new Reject(id, prepare.from(), ballot, promised, commitIndex));
-            return;
-        }
-        if (!repeat) {
-            becomeFollower(NO_LEADER);
-            promise(ballot);
-        }
-        electionElapsedTicks = 0;
-        send(new Promise(id, prepare.from(), ballot, commitIndex, log.acceptedFrom(prepare.fromIndex())));
-    }
-
-    private void onPromise(Promise promise) {
-        if (role != Role.CANDIDATE || !promise.ballot().equals(election.ballot)) {
-            return;
-        }
-        if (membership.isVoter(promise.from())) {
-            election.recordPromise(promise.from(), promise.commitIndex(), promise.accepted());
-            if (election.promiseCount() >= membership.quorumSize()) {
-                becomeLeader();
-            }
-        }
-    }
-
-    private void onReject(Reject reject) {
-        maxRoundSeen = Math.max(maxRoundSeen, reject.promised().round());
-        boolean ours = reject.rejected().equals(promised) && (role == Role.CANDIDATE || role == Role.LEADER);
-        if (!ours) {
-            return;
-        }
-        if (reject.promised().isAbove(promised) || reject.commitIndex() > commitIndex) {
-            // Someone holds a higher ballot or knows more chosen slots: let them lead.
-            becomeFollower(NO_LEADER);
-        }
-    }
-
-    private void becomeLeader() {
-        Election won = election;
-        election = null;
-        role = Role.LEADER;
-        leaderId = id;
-        leadership = new Leadership(this, won);
-    }
+    // ---------------------------------------------------------------- roles
 
     void becomeFollower(int newLeaderId) {
         dropLeadership();
@@ -305,21 +204,14 @@ final class NodeCore {
             role = Role.FOLLOWER;
             resetElectionTimer();
         }
-        election = null;
+        campaigns.abandon();
         leaderId = newLeaderId;
     }
 
-    private void dropLeadership() {
+    void dropLeadership() {
         if (leadership != null) {
             leadership.abandon();
             leadership = null;
-        }
-    }
-
-    private void onTimeoutNow(TimeoutNow timeoutNow) {
-        if (timeoutNow.ballot().equals(promised) && role == Role.FOLLOWER && leaderId == timeoutNow.from()) {
-            followCommit(timeoutNow.commitIndex());
-            campaign(false, true);
         }
     }
 
@@ -330,7 +222,7 @@ final class NodeCore {
      * Returns false when the message must be ignored.
      */
     private boolean followLeaderOf(Ballot ballot, int from) {
-        maxRoundSeen = Math.max(maxRoundSeen, ballot.round());
+        campaigns.noteRound(ballot.round());
         if (ballot.isBelow(promised)) {
             send(new Reject(id, from, ballot, promised, commitIndex));
             return false;
@@ -402,7 +294,7 @@ final class NodeCore {
         }
     }
 
-    private void followCommit(long leaderCommitIndex) {
+    void followCommit(long leaderCommitIndex) {
         long safeCommit = Math.min(leaderCommitIndex, matchIndex());
         if (safeCommit > commitIndex) {
             advanceCommit(safeCommit);
@@ -548,7 +440,7 @@ final class NodeCore {
         }
     }
 
-    private void resetElectionTimer() {
+    void resetElectionTimer() {
         electionElapsedTicks = 0;
         electionTimeoutTicks = config.electionTicks() + random.nextInt(config.electionTicks());
     }

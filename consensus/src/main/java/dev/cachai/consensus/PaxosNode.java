@@ -62,7 +62,7 @@ public final class PaxosNode {
 
     /** Starts an election now (used by tests and operators); pre-vote still applies. */
     public void campaign() {
-        core.campaign(config.preVote(), false);
+        core.campaigns.campaign(config.preVote(), false);
     }
 
     public Ready ready() {

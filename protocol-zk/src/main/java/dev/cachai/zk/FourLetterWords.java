@@ -2,6 +2,7 @@ package dev.cachai.zk;
 
 import dev.cachai.engine.Engine;
 import dev.cachai.engine.lease.Lease;
+import dev.cachai.zk.admin.ServerStats;
 
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,9 @@ final class FourLetterWords {
         if (withClients) {
             sb.append("Clients:\n").append(cons()).append('\n');
         }
-        sb.append("Latency min/avg/max: 0/0.0/0\n")
+        ServerStats st = server.stats();
+        sb.append("Latency min/avg/max: ").append(st.minLatencyMs()).append('/').append(st.avgLatencyMs())
+                .append('/').append(st.maxLatencyMs()).append('\n')
                 .append("Received: ").append(server.stats().receivedCount()).append('\n')
                 .append("Sent: ").append(server.stats().sentCount()).append('\n')
                 .append("Connections: ").append(server.connections().size()).append('\n')
@@ -89,9 +92,9 @@ final class FourLetterWords {
         Object[][] rows = {
             {"zk_version", VERSION},
             {"zk_server_state", mode()},
-            {"zk_avg_latency", "0.0"},
-            {"zk_max_latency", 0},
-            {"zk_min_latency", 0},
+            {"zk_avg_latency", server.stats().avgLatencyMs()},
+            {"zk_max_latency", server.stats().maxLatencyMs()},
+            {"zk_min_latency", server.stats().minLatencyMs()},
             {"zk_packets_received", server.stats().receivedCount()},
             {"zk_packets_sent", server.stats().sentCount()},
             {"zk_num_alive_connections", server.connections().size()},

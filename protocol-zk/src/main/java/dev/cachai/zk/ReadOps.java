@@ -19,6 +19,7 @@ import org.apache.zookeeper.proto.GetEphemeralsResponse;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Reads, answered from this node's state on the connection's event loop, with ZooKeeper's
@@ -26,6 +27,9 @@ import java.util.List;
  * A watch is registered before the read (see {@link WatchRegistry}) and withdrawn on error.
  */
 final class ReadOps {
+    /** Reads retried because commits interleaved; past this the last read stands. */
+    private static final int READ_ATTEMPTS_MAX = 64;
+
     private final Engine engine;
     private final TreeView tree;
     private final WatchRegistry watches;
@@ -40,38 +44,66 @@ final class ReadOps {
         return engine.revision();
     }
 
+    /** What a read saw, at one revision, and whether it registered a new watch. */
+    private record Seen<T>(T value, long revision, boolean watchAdded) {}
+
+    /**
+     * Reads with the watch registered at exactly the revision the read saw: a commit landing
+     * between registration and read would otherwise fire the watch for a change the reply
+     * already shows, and the client drops an event that arrives before its reply. Retried while
+     * commits interleave; the engine reads at one revision, so an unchanged revision proves it.
+     */
+    private <T> Seen<T> read(ZkConnection c, WatchKind kind, String path, boolean watch, Supplier<T> reader) {
+        boolean added = false;
+        for (int attempt = 1; ; attempt++) {
+            long before = zxid();
+            if (added) {
+                watches.remove(kind, path, c);
+            }
+            added = watch && watches.add(kind, path, c, before);
+            T value = reader.get();
+            long after = zxid();
+            if (before == after || attempt == READ_ATTEMPTS_MAX) {
+                return new Seen<>(value, after, added);
+            }
+        }
+    }
+
     Reply exists(ZkConnection c, String path, boolean watch) {
         if (path.indexOf('\0') >= 0) {
             return Reply.error(zxid(), ZkCode.BADARGUMENTS);
         }
-        if (watch) {
-            watches.add(WatchKind.DATA, path, c, zxid());
-        }
-        ZkNode n = tree.node(path);
-        return n == null ? Reply.error(zxid(), ZkCode.NONODE) : Reply.ok(zxid(), new ExistsResponse(Convert.stat(n.stat())));
+        Seen<ZkNode> n = read(c, WatchKind.DATA, path, watch, () -> tree.node(path));
+        return n.value() == null ? Reply.error(n.revision(), ZkCode.NONODE)
+                : Reply.ok(n.revision(), new ExistsResponse(Convert.stat(n.value().stat())));
     }
 
     Reply getData(ZkConnection c, String path, boolean watch) {
-        boolean added = watch && watches.add(WatchKind.DATA, path, c, zxid());
-        ZkNode n = tree.node(path);
+        Seen<ZkNode> seen = read(c, WatchKind.DATA, path, watch, () -> tree.node(path));
+        ZkNode n = seen.value();
         int err = n == null ? ZkCode.NONODE : readable(c, n) ? ZkCode.OK : ZkCode.NOAUTH;
         if (err != ZkCode.OK) {
-            withdraw(added, WatchKind.DATA, path, c);
-            return Reply.error(zxid(), err);
+            withdraw(seen.watchAdded(), WatchKind.DATA, path, c);
+            return Reply.error(seen.revision(), err);
         }
-        return Reply.ok(zxid(), new GetDataResponse(n.data(), Convert.stat(n.stat())));
+        return Reply.ok(seen.revision(), new GetDataResponse(n.data(), Convert.stat(n.stat())));
     }
 
+    private record NodeAndChildren(ZkNode node, List<String> children) {}
+
     Reply getChildren(ZkConnection c, String path, boolean watch, boolean withStat) {
-        boolean added = watch && watches.add(WatchKind.CHILD, path, c, zxid());
-        ZkNode n = tree.node(path);
-        List<String> children = n == null ? null : tree.children(path);
+        Seen<NodeAndChildren> seen = read(c, WatchKind.CHILD, path, watch, () -> {
+            ZkNode node = tree.node(path);
+            return new NodeAndChildren(node, node == null ? null : tree.children(path));
+        });
+        ZkNode n = seen.value().node();
+        List<String> children = seen.value().children();
         int err = children == null ? ZkCode.NONODE : readable(c, n) ? ZkCode.OK : ZkCode.NOAUTH;
         if (err != ZkCode.OK) {
-            withdraw(added, WatchKind.CHILD, path, c);
-            return Reply.error(zxid(), err);
+            withdraw(seen.watchAdded(), WatchKind.CHILD, path, c);
+            return Reply.error(seen.revision(), err);
         }
-        return Reply.ok(zxid(), withStat
+        return Reply.ok(seen.revision(), withStat
                 ? new GetChildren2Response(children, Convert.stat(n.stat()))
                 : new GetChildrenResponse(children));
     }

@@ -23,6 +23,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedList;
+import java.util.ListIterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -37,22 +39,47 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
     /** A received request not yet started. */
     private record Waiting(int xid, int type, byte[] body) {}
 
-    /** A started request; its reply is sent once it and every earlier slot are ready. */
+    /**
+     * A place in the output order: a started request, whose reply is sent once it and every
+     * earlier slot are ready, or watch events of one revision (always ready).
+     */
     private static final class Slot {
         final int xid;
         final int type;
+        final long startedNanos = System.nanoTime();
+        final List<WatcherEvent> events;
+        final long eventZxid;
         Reply reply;
         boolean ready;
 
         Slot(int xid, int type) {
             this.xid = xid;
             this.type = type;
+            this.events = null;
+            this.eventZxid = 0;
+        }
+
+        Slot(List<WatcherEvent> events, long zxid) {
+            this.xid = OpCode.XID_WATCH_EVENT;
+            this.type = OpCode.NOTIFICATION;
+            this.events = events;
+            this.eventZxid = zxid;
+            this.ready = true;
+        }
+
+        boolean isEvents() {
+            return events != null;
+        }
+
+        /** Whether events of {@code zxid} must leave before this slot's reply. */
+        boolean mustFollow(long zxid) {
+            return !isEvents() && (reply == null || reply.zxid() >= zxid);
         }
     }
 
     private final ZkServer server;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
-    private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+    private final LinkedList<Slot> slots = new LinkedList<>();
     private final List<ZkId> authIds = new ArrayList<>();
     private boolean superUser;
     private Channel channel;
@@ -61,6 +88,7 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
     private boolean connected;
     private boolean closing;
     private int writesInFlight;
+    private int repliesPending;
     private long received;
     private long sent;
 
@@ -134,7 +162,7 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
 
     /** Stops reading from a client with too many requests in flight; resumes at half the limit. */
     private void applyBackpressure() {
-        int inFlight = waiting.size() + slots.size();
+        int inFlight = waiting.size() + repliesPending;
         int max = server.config().requestsOutstandingMax();
         if (inFlight >= max && channel.config().isAutoRead()) {
             channel.config().setAutoRead(false);
@@ -159,6 +187,7 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
         server.sessions().touch(sessionId, timeoutMs);
         Slot slot = new Slot(w.xid(), w.type());
         slots.add(slot);
+        repliesPending++;
         CompletableFuture<Reply> reply;
         try {
             BinaryInputArchive in = Jute.input(Unpooled.wrappedBuffer(w.body()), server.config().frameBytesMax());
@@ -207,6 +236,13 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
         boolean wrote = false;
         while (!slots.isEmpty() && slots.peek().ready) {
             Slot s = slots.poll();
+            if (s.isEvents()) {
+                s.events.forEach(e -> writeEvent(e, s.eventZxid));
+                wrote = true;
+                continue;
+            }
+            repliesPending--;
+            server.stats().latency(System.nanoTime() - s.startedNanos);
             Reply r = s.reply;
             for (WatcherEvent e : r.eventsBefore()) {
                 writeEvent(e, r.zxid());
@@ -235,14 +271,26 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
         sent++;
     }
 
+    /**
+     * Events of revision {@code zxid} go out after every reply that saw an older revision (the
+     * client registers a watch only when the read's reply arrives, so an event overtaking that
+     * reply would be dropped) and before replies that saw it or later, and before writes still in flight.
+     */
     @Override
     public void deliver(List<WatcherEvent> events, long zxid) {
         channel.eventLoop().execute(() -> {
-            if (!channel.isActive()) {
+            if (!channel.isActive() || closing) {
                 return;
             }
-            events.forEach(e -> writeEvent(e, zxid));
-            channel.flush();
+            ListIterator<Slot> it = slots.listIterator();
+            while (it.hasNext()) {
+                if (it.next().mustFollow(zxid)) {
+                    it.previous();
+                    break;
+                }
+            }
+            it.add(new Slot(events, zxid));
+            flush();
         });
     }
 
@@ -298,6 +346,6 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
     }
 
     int queued() {
-        return waiting.size() + slots.size();
+        return waiting.size() + repliesPending;
     }
 }

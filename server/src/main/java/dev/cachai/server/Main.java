@@ -52,6 +52,9 @@ public final class Main {
                   --etcd-listen HOST:PORT   etcd clients, gRPC and HTTP/JSON (default 127.0.0.1:2379)
                   --peer-listen HOST:PORT   cluster peers (default 127.0.0.1:2380)
                   --name NAME               this member's name (default "default")
+                  --initial-cluster LIST    cluster members as name=host:peerport,... (this node included);
+                                            without it the node runs alone on its single-node log
+                  --initial-cluster-state new|existing  bootstrap a new cluster or rejoin a running one
                   --config-file FILE        YAML file with the same keys (data-dir: ..., zk-listen: ...)
                   --zk-tick-time-ms N, --zk-extended-types true|false, --zk-super-digest user:hash,
                   --zk-4lw-whitelist LIST, --etcd-version X.Y.Z

@@ -97,8 +97,10 @@ class CuratorRecipesTest {
         cache.listenable().addListener(CuratorCacheListener.builder()
                 .forCreates(n -> seen.add("created " + n.getPath()))
                 .forChanges((o, n) -> seen.add("changed " + n.getPath() + " " + new String(n.getData())))
-                .forDeletes(n -> seen.add("deleted " + n.getPath())).build());
+                .forDeletes(n -> seen.add("deleted " + n.getPath()))
+                .forInitialized(() -> seen.add("initialized")).build());
         cache.start();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> seen.contains("initialized"));
         writer.create().creatingParentContainersIfNeeded().forPath("/recipes/cache/x/y", "1".getBytes());
         writer.setData().forPath("/recipes/cache/x/y", "2".getBytes());
         writer.delete().forPath("/recipes/cache/x/y");

@@ -43,6 +43,8 @@ public final class ClusterSimulation {
     private final Set<dev.cachai.consensus.Ballot> ballotsLed = new HashSet<>();
     private int crashes;
     private int membershipChanges;
+    private int transfers;
+    private static final double TRANSFER_RATE_PER_TICK = 0.002;
     private int snapshotsInstalled;
     private int readsServed;
 
@@ -87,6 +89,7 @@ public final class ClusterSimulation {
             for (; nowTick < options.faultTicks(); nowTick++) {
                 injectFaults();
                 maybeChangeMembership();
+                maybeTransferLeadership();
                 advanceOneTick();
             }
             faultsEnabled = false;
@@ -102,7 +105,8 @@ public final class ClusterSimulation {
             checkProgressAfterFaults();
             return checkHistories();
         } catch (RuntimeException | Error e) {
-            throw new AssertionError("seed " + seed + " failed at tick " + nowTick + ": " + e.getMessage(), e);
+            throw new AssertionError("seed " + seed + " failed at tick " + nowTick + ": " + e.getMessage()
+                    + "\n" + describeNodes(), e);
         }
     }
 
@@ -252,6 +256,22 @@ public final class ClusterSimulation {
         }
     }
 
+    private void maybeTransferLeadership() {
+        if (random.nextDouble() >= TRANSFER_RATE_PER_TICK) {
+            return;
+        }
+        SimNode leader = currentLeader();
+        if (leader == null) {
+            return;
+        }
+        List<Integer> voters = new ArrayList<>(leader.paxos.membership().voters());
+        int target = voters.get(random.nextInt(voters.size()));
+        if (target != leader.id && leader.paxos.transferLeadership(target) instanceof SubmitResult.Pending) {
+            transfers++;
+        }
+        process(leader);
+    }
+
     private SimNode currentLeader() {
         return nodes.stream().filter(n -> n.alive && n.paxos.role() == Role.LEADER).findFirst().orElse(null);
     }
@@ -300,6 +320,11 @@ public final class ClusterSimulation {
         int completed = 0;
         for (SimClient client : clients) {
             for (SimClient.Recorded op : client.history()) {
+                if (op.answered() && op.viaLog()) {
+                    Entry chosen = oracle.appliedAt(op.index());
+                    SafetyOracle.require(chosen != null && KvStateMachine.opId(chosen.data()) == op.opId(),
+                            "acknowledged op " + op.opId() + " is not the chosen value of slot " + op.index());
+                }
                 LinearizabilityChecker.Op checked = op.resolve(outcomes);
                 if (checked != null) {
                     byKey.computeIfAbsent(op.key(), k -> new ArrayList<>()).add(checked);
@@ -314,7 +339,24 @@ public final class ClusterSimulation {
         }
         long chosen = oracle.appliedLog().size();
         return new SimReport(seed, chosen, completed, network.messagesSent, network.messagesDropped, ballotsLed.size(),
-                crashes, snapshotsInstalled, readsServed, membershipChanges);
+                crashes, snapshotsInstalled, readsServed, membershipChanges, transfers);
+    }
+
+    private String describeNodes() {
+        StringBuilder text = new StringBuilder();
+        for (SimNode node : nodes) {
+            text.append("  node ").append(node.id);
+            if (!node.alive) {
+                text.append(" down\n");
+                continue;
+            }
+            text.append(' ').append(node.paxos.role()).append(" leader=").append(node.paxos.leaderId())
+                    .append(" promised=").append(node.paxos.promised()).append(" commit=")
+                    .append(node.paxos.commitIndex()).append(" last=").append(node.paxos.lastIndex())
+                    .append(" applied=").append(node.appliedIndex).append(' ')
+                    .append(TraceFormat.membership(node.paxos.membership())).append('\n');
+        }
+        return text.toString();
     }
 
     // ---------------------------------------------------------------- for clients

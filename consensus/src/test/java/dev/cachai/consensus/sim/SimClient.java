@@ -21,7 +21,7 @@ final class SimClient {
 
     /** One operation as the client saw it; {@code answered} false means the outcome is unknown. */
     record Recorded(long opId, String key, boolean isPut, boolean viaLog, String written, long invokeTick,
-            boolean answered, long responseTick, String result) {
+            boolean answered, long responseTick, String result, long index) {
 
         LinearizabilityChecker.Op resolve(Map<Long, Outcome> outcomes) {
             if (answered) {
@@ -134,11 +134,11 @@ final class SimClient {
 
     private static Recorded answered(InFlightOp op, long nowTick, String result) {
         return new Recorded(op.opId(), op.key(), op.isPut(), op.viaLog(), op.written(), op.invokeTick(), true,
-                nowTick, result);
+                nowTick, result, op.index());
     }
 
     private static Recorded unanswered(InFlightOp op) {
         return new Recorded(op.opId(), op.key(), op.isPut(), op.viaLog(), op.written(), op.invokeTick(), false,
-                Long.MAX_VALUE, null);
+                Long.MAX_VALUE, null, op.index());
     }
 }

@@ -8,20 +8,32 @@ import java.nio.file.Path;
  */
 public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
                            int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
-                           String zk4lwWhitelist) {
+                           String zk4lwWhitelist, InitialCluster initialCluster) {
     public static final String DEFAULT_ETCD_VERSION = "3.5.17";
 
     public static ServerConfig defaults() {
         return new ServerConfig("default", Path.of("data"), new HostPort("127.0.0.1", 2181),
                 new HostPort("127.0.0.1", 2379), new HostPort("127.0.0.1", 2380), 2000, DEFAULT_ETCD_VERSION,
-                false, null, "srvr,stat,mntr,ruok,conf,cons,envi,wchs,wchc,wchp,dump,isro");
+                false, null, "srvr,stat,mntr,ruok,conf,cons,envi,wchs,wchc,wchp,dump,isro",
+                InitialCluster.NONE);
     }
 
     /** A single node on free loopback ports with its data in {@code dir}: what tests start. */
     public static ServerConfig ephemeral(Path dir) {
         ServerConfig d = defaults();
         return new ServerConfig("test", dir, new HostPort("127.0.0.1", 0), new HostPort("127.0.0.1", 0),
-                new HostPort("127.0.0.1", 0), d.zkTickTimeMs(), d.etcdVersion(), true, null, "*");
+                new HostPort("127.0.0.1", 0), d.zkTickTimeMs(), d.etcdVersion(), true, null, "*", InitialCluster.NONE);
+    }
+
+    /** The same node as a member of {@code cluster}. */
+    public ServerConfig withInitialCluster(InitialCluster cluster) {
+        return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
+                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, cluster);
+    }
+
+    /** Cluster mode: consensus between the listed members (a list naming only this node included). */
+    public boolean clustered() {
+        return !initialCluster.isEmpty();
     }
 
     public ServerConfig {
@@ -30,6 +42,12 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
         }
         if (zkTickTimeMs < 1) {
             throw new IllegalArgumentException("zk tick time must be positive");
+        }
+        if (initialCluster == null) {
+            initialCluster = InitialCluster.NONE;
+        }
+        if (!initialCluster.isEmpty()) {
+            initialCluster.self(name);
         }
     }
 }

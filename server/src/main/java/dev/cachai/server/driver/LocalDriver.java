@@ -1,6 +1,5 @@
 package dev.cachai.server.driver;
 
-import dev.cachai.engine.CommandGateway;
 import dev.cachai.engine.Engine;
 import dev.cachai.engine.EtcdError;
 import dev.cachai.engine.GatewayException;
@@ -10,9 +9,7 @@ import dev.cachai.engine.command.CommandCodec;
 import dev.cachai.engine.command.LeaseCommand;
 import dev.cachai.engine.command.ZkReap;
 import dev.cachai.engine.lease.Lease;
-import dev.cachai.engine.result.LeaseGrantResult;
 import dev.cachai.engine.result.Result;
-import dev.cachai.engine.result.SessionResult;
 import dev.cachai.engine.EngineSnapshot;
 import dev.cachai.server.log.CommandLog;
 import dev.cachai.server.storage.DataDir;
@@ -32,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * appends the batch to the command log, fsyncs once (group commit), applies in order and
  * completes the callers' futures. It also proposes lease expiries and container/TTL reaps.
  */
-public final class LocalDriver implements CommandGateway, AutoCloseable {
+public final class LocalDriver implements Driver {
     private static final Logger LOG = LoggerFactory.getLogger(LocalDriver.class);
 
     /** A proposal or, with a null command, a read barrier. */
@@ -163,7 +160,7 @@ public final class LocalDriver implements CommandGateway, AutoCloseable {
             }
             Result r = engine.apply(timeMs, p.command());
             appliedIndex++;
-            trackLeases(p.command(), r);
+            timers.onApplied(p.command(), r);
             p.result().complete(r);
         }
     }
@@ -201,18 +198,6 @@ public final class LocalDriver implements CommandGateway, AutoCloseable {
         engine.apply(s.timeMs(), s.command());
     }
 
-    private void trackLeases(Command c, Result r) {
-        if (c instanceof LeaseCommand.Grant g && r instanceof LeaseGrantResult) {
-            timers.start(g.id(), g.ttlSeconds() * 1000);
-        } else if (c instanceof LeaseCommand.SessionCreate s && r instanceof SessionResult sr && sr.err() == 0) {
-            timers.start(s.sessionId(), s.timeoutMs());
-        } else if (c instanceof LeaseCommand.Revoke rv) {
-            timers.stop(rv.id());
-        } else if (c instanceof LeaseCommand.SessionClose sc) {
-            timers.stop(sc.sessionId());
-        }
-    }
-
     private void expireLeases() {
         try {
             for (Lease l : timers.takeExpired()) {
@@ -243,6 +228,7 @@ public final class LocalDriver implements CommandGateway, AutoCloseable {
         }
     }
 
+    @Override
     public boolean healthy() {
         return running && failure == null;
     }

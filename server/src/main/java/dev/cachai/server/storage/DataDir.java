@@ -8,14 +8,17 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -61,6 +64,46 @@ public final class DataDir implements AutoCloseable {
 
     public Path walDir() {
         return root.resolve("wal");
+    }
+
+    /** The consensus log of a clustered node (the single-node command log lives in {@code wal/}). */
+    public Path paxosDir() {
+        return root.resolve("paxos");
+    }
+
+    /** The log index covered by the newest snapshot file, if there is one. */
+    public Optional<Long> newestSnapshotIndex() {
+        List<Path> snaps = snapshots();
+        if (snaps.isEmpty()) {
+            return Optional.empty();
+        }
+        String name = snaps.get(snaps.size() - 1).getFileName().toString();
+        return Optional.of(Long.parseLong(name.substring(0, name.length() - SNAP_SUFFIX.length())));
+    }
+
+    /** Stores snapshot bytes received from the leader: written aside, fsynced, then renamed into place. */
+    public Path writeSnapshotBytes(long appliedIndex, byte[] data) {
+        Path target = snapshotFile(appliedIndex);
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(data);
+            while (buffer.hasRemaining()) {
+                ch.write(buffer);
+            }
+            ch.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write snapshot " + tmp, e);
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+                dir.force(true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install snapshot " + target, e);
+        }
+        return target;
     }
 
     public Path snapshotFile(long appliedIndex) {

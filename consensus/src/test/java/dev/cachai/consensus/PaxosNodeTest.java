@@ -1,0 +1,183 @@
+package dev.cachai.consensus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cachai.consensus.message.Message;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class PaxosNodeTest {
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void singleVoterCommitsInTheSameReadyItPersists() {
+        PaxosNode node = PaxosNode.fresh(PaxosConfig.defaults(1, Set.of(1)), new SplittableRandom(1),
+                SnapshotSource.NONE);
+        node.campaign();
+        assertThat(node.role()).isEqualTo(Role.LEADER);
+        node.ready();
+        SubmitResult result = node.propose(bytes("a"));
+        assertThat(result).isInstanceOf(SubmitResult.Accepted.class);
+        Ready ready = node.ready();
+        assertThat(ready.entriesToPersist()).extracting(Entry::index).containsExactly(2L);
+        assertThat(ready.committedEntries()).extracting(Entry::index).containsExactly(2L);
+        assertThat(ready.hardState()).map(HardState::commitIndex).contains(2L);
+    }
+
+    @Test
+    void followerRefusesProposalsAndNamesTheLeader() {
+        TestCluster cluster = new TestCluster(3);
+        cluster.elect(2);
+        assertThat(cluster.node(1).propose(bytes("x"))).isEqualTo(new SubmitResult.NotLeader(2));
+        assertThat(new TestCluster(3).node(1).propose(bytes("x")))
+                .isEqualTo(new SubmitResult.NotLeader(SubmitResult.NO_LEADER));
+    }
+
+    @Test
+    void proposalsAreBatchedIntoOneAcceptPerFollower() {
+        TestCluster cluster = new TestCluster(3);
+        PaxosNode leader = cluster.elect(1);
+        for (int i = 0; i < 5; i++) {
+            leader.propose(bytes("c" + i));
+        }
+        List<Message> messages = leader.ready().messages();
+        assertThat(messages).hasSize(2).allSatisfy(m -> {
+            assertThat(m).isInstanceOf(Message.Accept.class);
+            assertThat(((Message.Accept) m).entries()).hasSize(5);
+        });
+    }
+
+    @Test
+    void inflightWindowBoundsUnacknowledgedAccepts() {
+        TestCluster cluster = new TestCluster(3, c -> c.withPipeline(1, 2, 100));
+        PaxosNode leader = cluster.elect(1);
+        for (int i = 0; i < 5; i++) {
+            leader.propose(bytes("c" + i));
+        }
+        List<Message> toNode2 = leader.ready().messages().stream().filter(m -> m.to() == 2).toList();
+        assertThat(toNode2).hasSize(2);
+    }
+
+    @Test
+    void leaderRefusesProposalsBeyondTheUncommittedLimitAndOversizedCommands() {
+        TestCluster cluster = new TestCluster(3, c -> c.withPipeline(8, 4, 3));
+        PaxosNode leader = cluster.elect(1);
+        for (int i = 0; i < 3; i++) {
+            assertThat(leader.propose(bytes("c" + i))).isInstanceOf(SubmitResult.Accepted.class);
+        }
+        assertThat(leader.propose(bytes("too many"))).isInstanceOf(SubmitResult.Rejected.class);
+        cluster.stabilize();
+        assertThat(leader.propose(bytes("room again"))).isInstanceOf(SubmitResult.Accepted.class);
+        byte[] huge = new byte[leader.membership().voters().size() + (1 << 20)];
+        assertThat(leader.propose(huge)).isInstanceOf(SubmitResult.Rejected.class);
+    }
+
+    @Test
+    void everyReplicaAppliesTheSameCommands() {
+        TestCluster cluster = new TestCluster(5);
+        PaxosNode leader = cluster.elect(3);
+        for (int i = 0; i < 20; i++) {
+            leader.propose(bytes("c" + i));
+        }
+        cluster.stabilize();
+        cluster.tickAll(2);
+        List<Entry> reference = cluster.applied.get(3);
+        assertThat(reference).hasSize(21);
+        cluster.applied.values().forEach(log -> assertThat(log).hasSameSizeAs(reference));
+    }
+
+    @Test
+    void isolatedLeaderStepsDownOnceItLosesItsQuorum() {
+        TestCluster cluster = new TestCluster(3);
+        PaxosNode leader = cluster.elect(1);
+        cluster.isolated.add(1);
+        for (int i = 0; i < 20; i++) {
+            leader.tick();
+            cluster.process(1);
+        }
+        assertThat(leader.role()).isEqualTo(Role.FOLLOWER);
+        assertThat(leader.propose(bytes("x"))).isInstanceOf(SubmitResult.NotLeader.class);
+    }
+
+    @Test
+    void preVoteKeepsAnIsolatedNodeFromRaisingBallots() {
+        TestCluster cluster = new TestCluster(3);
+        cluster.elect(1);
+        Ballot before = cluster.node(1).promised();
+        cluster.isolated.add(3);
+        for (int i = 0; i < 100; i++) {
+            cluster.node(3).tick();
+            cluster.process(3);
+        }
+        assertThat(cluster.node(3).promised()).isEqualTo(before);
+        cluster.isolated.clear();
+        cluster.tickAll(3);
+        assertThat(cluster.node(1).role()).isEqualTo(Role.LEADER);
+        assertThat(cluster.node(1).promised()).isEqualTo(before);
+    }
+
+    @Test
+    void linearizableReadWaitsForAQuorumRoundAndForApply() {
+        TestCluster cluster = new TestCluster(3);
+        PaxosNode leader = cluster.elect(1);
+        leader.propose(bytes("w"));
+        assertThat(leader.readIndex(bytes("r"))).isInstanceOf(SubmitResult.Pending.class);
+        cluster.process(1);
+        assertThat(cluster.reads.get(1)).isEmpty();
+        cluster.stabilize();
+        // The write was not chosen when the read arrived, so the read may be served before it.
+        assertThat(cluster.reads.get(1)).singleElement().satisfies(read -> assertThat(read.index()).isEqualTo(1));
+        assertThat(cluster.node(2).readIndex(bytes("f"))).isInstanceOf(SubmitResult.Pending.class);
+        cluster.stabilize();
+        cluster.tickAll(2);
+        assertThat(cluster.reads.get(2)).extracting(r -> new String(r.context(), StandardCharsets.UTF_8))
+                .containsExactly("f");
+    }
+
+    @Test
+    void restartedAcceptorKeepsItsPromise() {
+        PaxosConfig config = PaxosConfig.defaults(2, Set.of(1, 2, 3));
+        PaxosNode acceptor = PaxosNode.fresh(config, new SplittableRandom(2), SnapshotSource.NONE);
+        Ballot high = new Ballot(5, 3);
+        acceptor.step(new Message.Prepare(3, 2, high, 1, 0, false));
+        HardState durable = acceptor.ready().hardState().orElseThrow();
+        assertThat(durable.promised()).isEqualTo(high);
+
+        PaxosNode restarted = new PaxosNode(config, new PersistentState(durable, List.of(), Optional.empty(), 0),
+                new SplittableRandom(3), SnapshotSource.NONE);
+        Ballot low = new Ballot(4, 1);
+        restarted.step(new Message.Accept(1, 2, low, 0, List.of(Entry.noop(1, low))));
+        Ready ready = restarted.ready();
+        assertThat(ready.entriesToPersist()).isEmpty();
+        assertThat(ready.messages()).singleElement().isInstanceOf(Message.Reject.class);
+    }
+
+    @Test
+    void promiseReportsAcceptedValuesSoTheNextLeaderReproposesThem() {
+        PaxosConfig config = PaxosConfig.defaults(2, Set.of(1, 2, 3));
+        PaxosNode acceptor = PaxosNode.fresh(config, new SplittableRandom(2), SnapshotSource.NONE);
+        Ballot first = new Ballot(1, 1);
+        Entry accepted = new Entry(1, first, EntryKind.COMMAND, bytes("v"));
+        acceptor.step(new Message.Accept(1, 2, first, 0, List.of(accepted)));
+        acceptor.ready();
+        acceptor.step(new Message.Prepare(3, 2, new Ballot(2, 3), 1, 0, false));
+        Message promise = acceptor.ready().messages().get(0);
+        assertThat(promise).isInstanceOfSatisfying(Message.Promise.class,
+                p -> assertThat(p.accepted()).containsExactly(accepted));
+    }
+
+    @Test
+    void inconsistentLimitsAreRefusedAtStartUp() {
+        assertThatThrownBy(() -> PaxosConfig.defaults(1, Set.of(1)).withElection(2, 2))
+                .isInstanceOf(ConsensusInvariantError.class);
+        assertThatThrownBy(() -> PaxosConfig.defaults(0, Set.of(1))).isInstanceOf(ConsensusInvariantError.class);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.cachai.migration;
+
+import dev.cachai.server.CachaiServer;
+import dev.cachai.server.config.ServerConfig;
+import org.apache.zookeeper.server.ServerCnxnFactory;
+import org.apache.zookeeper.server.ZooKeeperServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
+
+/** The servers the tests run: a real ZooKeeper 3.9.5 in-process, a real etcd as a process, Cachai in-process. */
+final class Servers {
+    private Servers() {}
+
+    static final Path ETCD_BINARY = Path.of("/usr/bin/etcd");
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    interface Running extends AutoCloseable {
+        String hostPort();
+
+        @Override
+        void close();
+    }
+
+    static Running zooKeeper(Path dir) throws Exception {
+        System.setProperty("zookeeper.extendedTypesEnabled", "true");
+        System.setProperty("zookeeper.admin.enableServer", "false");
+        ZooKeeperServer zks = new ZooKeeperServer(dir.toFile(), dir.toFile(), 2000);
+        ServerCnxnFactory factory = ServerCnxnFactory.createFactory();
+        factory.configure(new InetSocketAddress("127.0.0.1", freePort()), 100);
+        factory.startup(zks);
+        return new Running() {
+            public String hostPort() { return "127.0.0.1:" + factory.getLocalPort(); }
+            public void close() {
+                factory.shutdown();
+                zks.shutdown();
+            }
+        };
+    }
+
+    static Running etcd(Path dir) throws IOException {
+        int client = freePort();
+        int peer = freePort();
+        Process p = new ProcessBuilder(ETCD_BINARY.toString(), "--name", "a", "--data-dir", dir.resolve("etcd").toString(),
+                "--listen-client-urls", "http://127.0.0.1:" + client, "--advertise-client-urls", "http://127.0.0.1:" + client,
+                "--listen-peer-urls", "http://127.0.0.1:" + peer, "--initial-advertise-peer-urls", "http://127.0.0.1:" + peer,
+                "--initial-cluster", "a=http://127.0.0.1:" + peer)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("etcd.log").toFile()).start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> canConnect(client));
+        return new Running() {
+            public String hostPort() { return "127.0.0.1:" + client; }
+            public void close() {
+                p.destroy();
+                try {
+                    p.waitFor();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+    }
+
+    static CachaiServer cachai(Path dir) throws IOException {
+        return CachaiServer.start(ServerConfig.ephemeral(Files.createDirectories(dir)));
+    }
+
+    private static boolean canConnect(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

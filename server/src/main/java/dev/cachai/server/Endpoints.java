@@ -1,0 +1,97 @@
+package dev.cachai.server;
+
+import dev.cachai.engine.CommandGateway;
+import dev.cachai.etcd.EtcdServer;
+import dev.cachai.etcd.EtcdServerConfig;
+import dev.cachai.zk.ZkServer;
+import dev.cachai.zk.ZkServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ZooKeeper and etcd endpoints of a node. The adapters hold the engine they started on, so
+ * when a follower installs the leader's snapshot (a new engine) they are restarted on the same
+ * ports; their clients reconnect as after any server restart.
+ */
+final class Endpoints implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
+
+    private ZkServerConfig zkConfig;
+    private EtcdServerConfig etcdConfig;
+    private final CommandGateway gateway;
+    private ZkServer zk;
+    private EtcdServer etcd;
+
+    Endpoints(ZkServerConfig zkConfig, EtcdServerConfig etcdConfig, CommandGateway gateway) {
+        this.zkConfig = zkConfig;
+        this.etcdConfig = etcdConfig;
+        this.gateway = gateway;
+    }
+
+    synchronized void start() {
+        zk = new ZkServer(zkConfig, gateway);
+        zk.start();
+        try {
+            etcd = new EtcdServer(etcdConfig, gateway);
+            etcd.start();
+        } catch (RuntimeException e) {
+            zk.close();
+            zk = null;
+            throw e;
+        }
+    }
+
+    /** Restarts both endpoints on the ports they are bound to now (a no-op before start). */
+    synchronized void restartOnNewEngine() {
+        if (zk == null || etcd == null) {
+            return;
+        }
+        LOG.info("restarting client endpoints on the installed snapshot");
+        zkConfig = withPort(zkConfig, zk.port());
+        etcdConfig = withPort(etcdConfig, etcd.port());
+        close();
+        start();
+    }
+
+    private static ZkServerConfig withPort(ZkServerConfig c, int port) {
+        return new ZkServerConfig(c.host(), port, c.tickTimeMs(), c.sessionTimeoutMsMin(), c.sessionTimeoutMsMax(),
+                c.connectionsPerAddressMax(), c.requestsOutstandingMax(), c.frameBytesMax(), c.fourLetterWords(),
+                c.superDigest(), c.extendedTypesEnabled(), c.serverId(), c.members(), c.configVersion(),
+                c.eventLoopThreads(), c.changesQueuedMax());
+    }
+
+    private static EtcdServerConfig withPort(EtcdServerConfig c, int port) {
+        return new EtcdServerConfig(c.host(), port, c.gatewayPort(), c.memberName(), c.memberId(), c.clusterId(),
+                c.peerUrls(), c.clientUrls(), c.version(), c.requestBytesMax(), c.txnOpsMax(), c.quotaBackendBytes(),
+                c.authTokenTtlSeconds(), c.concurrentStreamsMax(), c.watchHistoryEventsMax(),
+                c.watchProgressNotifyIntervalMs(), c.leaseTtlSecondsMin());
+    }
+
+    synchronized int zkPort() {
+        return zk.port();
+    }
+
+    synchronized int etcdPort() {
+        return etcd.port();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (zk != null) {
+            safely(zk::close);
+            zk = null;
+        }
+        if (etcd != null) {
+            safely(etcd::close);
+            etcd = null;
+        }
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("error while stopping an endpoint", e);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.cachai.server.cluster;
+
+import dev.cachai.consensus.PaxosConfig;
+import dev.cachai.consensus.PaxosNode;
+import dev.cachai.consensus.PersistentState;
+import dev.cachai.consensus.wal.Wal;
+import dev.cachai.consensus.wal.WalState;
+import dev.cachai.engine.Engine;
+import dev.cachai.engine.EngineLimits;
+import dev.cachai.engine.EngineSnapshot;
+import dev.cachai.server.config.ClusterMember;
+import dev.cachai.server.config.HostPort;
+import dev.cachai.server.config.ServerConfig;
+import dev.cachai.server.storage.DataDir;
+import dev.cachai.server.transport.PeerTransport;
+import dev.cachai.server.transport.TransportLimits;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Starts a node in cluster mode: the engine from its newest snapshot, the consensus state from
+ * the Paxos log (entries after the snapshot are re-applied by the loop as committed entries),
+ * the peer transport, and the driver loop.
+ */
+public final class ClusterBoot {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterBoot.class);
+    /** Etcd's request limit (1.5 MiB) plus the command encoding and entry header. */
+    static final int ENTRY_BYTES_MAX = 2 << 20;
+    /** One Accept may carry this many bytes of entries (one entry may reach it alone). */
+    static final int ACCEPT_BYTES_MAX = ENTRY_BYTES_MAX;
+    static final int SNAPSHOT_CHUNK_BYTES_MAX = 1 << 20;
+
+    private ClusterBoot() {}
+
+    public static ClusterDriver start(ServerConfig config, DataDir dataDir, ClusterLimits limits,
+                                      TransportLimits transportLimits, Consumer<Engine> engineReplaced) {
+        List<ClusterMember> members = config.initialCluster().members();
+        ClusterMember self = config.initialCluster().self(config.name());
+        refuseSingleNodeData(dataDir);
+        EngineSnapshot.Restored restored = dataDir.loadNewestSnapshot(EngineLimits.DEFAULTS);
+        Wal wal = openWal(dataDir);
+        try {
+            WalState walState = wal.recovered();
+            if (walState.entries().isEmpty() && walState.snapshot().isEmpty() && config.initialCluster().existing()) {
+                LOG.warn("joining an existing cluster with an empty log: the leader will send a snapshot or the log");
+            }
+            PersistentState persistent = walState.toPersistentState(restored.appliedIndex());
+            PaxosConfig paxosConfig = paxosConfig(self.id(), members, limits);
+            SnapshotFiles snapshots = new SnapshotFiles(dataDir);
+            PaxosNode paxos = new PaxosNode(paxosConfig, persistent,
+                    new SplittableRandom(System.nanoTime() ^ self.id()), snapshots);
+            ClusterDriver driver = new ClusterDriver(self.id(), members, paxos, wal, dataDir, restored.engine(),
+                    restored.appliedIndex(), limits, engineReplaced);
+            PeerTransport transport = new PeerTransport(self.id(), config.peerListen(), peersOf(self, members),
+                    transportLimits, driver::deliver);
+            transport.start();
+            driver.start(transport);
+            LOG.info("node '{}' (id {}) joined cluster {} at log index {} (commit {}), peer port {}", self.name(),
+                    self.id(), members.stream().map(ClusterMember::name).collect(Collectors.joining(",")),
+                    restored.appliedIndex(), persistent.hardState().commitIndex(), transport.port());
+            return driver;
+        } catch (RuntimeException e) {
+            closeQuietly(wal);
+            throw e;
+        }
+    }
+
+    static PaxosConfig paxosConfig(int selfId, List<ClusterMember> members, ClusterLimits limits) {
+        PaxosConfig d = PaxosConfig.defaults(selfId, members.stream().map(ClusterMember::id).collect(Collectors.toSet()));
+        return new PaxosConfig(selfId, d.initialVoters(), limits.electionTicks(), 1, d.entriesPerAcceptMax(),
+                ACCEPT_BYTES_MAX, d.acceptsInflightMax(), d.proposalsUncommittedMax(), ENTRY_BYTES_MAX,
+                d.readsPendingMax(), SNAPSHOT_CHUNK_BYTES_MAX, d.snapshotBytesMax(), d.learnerLagEntriesMax(),
+                true, true);
+    }
+
+    private static Map<Integer, HostPort> peersOf(ClusterMember self, List<ClusterMember> members) {
+        Map<Integer, HostPort> peers = new HashMap<>();
+        for (ClusterMember m : members) {
+            if (m.id() != self.id()) {
+                peers.put(m.id(), m.peer());
+            }
+        }
+        return peers;
+    }
+
+    /** The single-node log's indexes mean nothing to consensus: never mix the two in one data dir. */
+    private static void refuseSingleNodeData(DataDir dataDir) {
+        try (Stream<java.nio.file.Path> files = Files.list(dataDir.walDir())) {
+            if (files.findAny().isPresent()) {
+                throw new IllegalStateException("data dir " + dataDir.walDir().getParent()
+                        + " holds a single-node log; start cluster members on fresh data dirs");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Wal openWal(DataDir dataDir) {
+        try {
+            return Wal.open(dataDir.paxosDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the consensus log in " + dataDir.paxosDir(), e);
+        }
+    }
+
+    private static void closeQuietly(Wal wal) {
+        try {
+            wal.close();
+        } catch (IOException e) {
+            LOG.warn("cannot close the consensus log", e);
+        }
+    }
+}

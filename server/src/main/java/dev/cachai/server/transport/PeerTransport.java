@@ -1,0 +1,113 @@
+package dev.cachai.server.transport;
+
+import dev.cachai.server.config.HostPort;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * TCP between cluster members: each node dials every peer once and sends on that connection,
+ * and receives on the connections peers dialed to it. Frames are length-prefixed with a limit.
+ */
+public final class PeerTransport implements AutoCloseable {
+    /** Peer traffic is light next to client traffic: a couple of threads carry it. */
+    private static final int EVENT_LOOP_THREADS = 2;
+
+    private final int selfId;
+    private final HostPort listen;
+    private final TransportLimits limits;
+    private final PeerInbox inbox;
+    private final PeerFrameCodec codec;
+    private final EventLoopGroup group;
+    private final Map<Integer, PeerLink> links = new HashMap<>();
+    private final Map<Integer, HostPort> peers;
+    private Channel server;
+
+    /** @param peers every other member's peer address by node id */
+    public PeerTransport(int selfId, HostPort listen, Map<Integer, HostPort> peers, TransportLimits limits,
+                         PeerInbox inbox) {
+        this.selfId = selfId;
+        this.listen = listen;
+        this.peers = Map.copyOf(peers);
+        this.limits = limits;
+        this.inbox = inbox;
+        this.codec = new PeerFrameCodec(limits.peerFrameBytesMax());
+        this.group = new MultiThreadIoEventLoopGroup(EVENT_LOOP_THREADS, NioIoHandler.newFactory());
+    }
+
+    public void start() {
+        Set<Integer> known = peers.keySet();
+        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(frameDecoder(), new InboundHandler(codec, known, inbox));
+                    }
+                })
+                .bind(new InetSocketAddress(listen.host(), listen.port())).syncUninterruptibly().channel();
+        Bootstrap dialer = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, limits.connectTimeoutMs())
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(limits.peerOutboundBytesMax() / 2, limits.peerOutboundBytesMax()))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        // Peers never answer on our dialed connection; anything they send is discarded.
+                        ch.config().setAutoRead(false);
+                        ch.pipeline().addLast(new FrameEncoder(codec, limits.peerFrameBytesMax()), new DialedHandler());
+                    }
+                });
+        for (Map.Entry<Integer, HostPort> peer : peers.entrySet()) {
+            PeerLink link = new PeerLink(peer.getKey(), peer.getValue(), dialer, selfId, limits);
+            links.put(peer.getKey(), link);
+            link.connect();
+        }
+    }
+
+    private LengthFieldBasedFrameDecoder frameDecoder() {
+        return new LengthFieldBasedFrameDecoder(limits.peerFrameBytesMax(), 0, 4, 0, 4);
+    }
+
+    /** Sends a frame to a peer; false when it was dropped (unknown peer, link down or full). */
+    public boolean send(int peerId, PeerFrame frame) {
+        PeerLink link = links.get(peerId);
+        return link != null && link.send(frame);
+    }
+
+    public boolean connectedTo(int peerId) {
+        PeerLink link = links.get(peerId);
+        return link != null && link.connected();
+    }
+
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        links.values().forEach(PeerLink::close);
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

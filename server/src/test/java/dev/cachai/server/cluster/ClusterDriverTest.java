@@ -1,0 +1,99 @@
+package dev.cachai.server.cluster;
+
+import dev.cachai.engine.Engine;
+import dev.cachai.engine.command.Put;
+import dev.cachai.engine.kv.RangeRequest;
+import dev.cachai.engine.result.PutResult;
+import dev.cachai.engine.result.Result;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static dev.cachai.engine.Bytes.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class ClusterDriverTest {
+    private static final ClusterLimits LIMITS = ClusterLimits.DEFAULTS;
+
+    private static long valueCount(Engine engine, String prefix) throws Exception {
+        return engine.range(RangeRequest.prefix(utf8(prefix))).kvs().size();
+    }
+
+    @Test
+    void everyNodeAcceptsWritesAndAllApplyThemInOneOrder(@TempDir Path tmp) throws Exception {
+        try (InProcessCluster cluster = new InProcessCluster(tmp, 3, LIMITS).startAll()) {
+            cluster.awaitLeader();
+            List<CompletableFuture<Result>> writes = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                writes.add(cluster.node(i % 3).gateway().propose(Put.of(utf8("k" + i), utf8("v" + i))));
+            }
+            List<Long> revisions = new ArrayList<>();
+            for (CompletableFuture<Result> w : writes) {
+                revisions.add(((PutResult) w.get(10, TimeUnit.SECONDS)).revision());
+            }
+            assertThat(revisions).doesNotHaveDuplicates();
+            for (int i = 0; i < 3; i++) {
+                long barrier = cluster.node(i).gateway().readBarrier().get(10, TimeUnit.SECONDS);
+                assertThat(barrier).isGreaterThanOrEqualTo(revisions.stream().mapToLong(Long::longValue).max().orElseThrow());
+                assertThat(valueCount(cluster.node(i).gateway().engine(), "k")).isEqualTo(30);
+            }
+            assertThat(cluster.view(0).members()).hasSize(3);
+            assertThat(cluster.view(1).healthy()).isTrue();
+        }
+    }
+
+    @Test
+    void writesResumeAfterTheLeaderStops(@TempDir Path tmp) throws Exception {
+        try (InProcessCluster cluster = new InProcessCluster(tmp, 3, LIMITS).startAll()) {
+            int leader = cluster.awaitLeader();
+            int survivor = (leader + 1) % 3;
+            cluster.node(survivor).gateway().propose(Put.of(utf8("before"), utf8("1"))).get(10, TimeUnit.SECONDS);
+            cluster.stop(leader);
+            int next = cluster.awaitLeader();
+            assertThat(next).isNotEqualTo(leader);
+            cluster.node(survivor).gateway().propose(Put.of(utf8("after"), utf8("2"))).get(10, TimeUnit.SECONDS);
+            cluster.start(leader);
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                    assertThat(valueCount(cluster.node(leader).gateway().engine(), "after")).isEqualTo(1));
+        }
+    }
+
+    @Test
+    void aNodeBehindTheCompactedLogCatchesUpFromASnapshot(@TempDir Path tmp) throws Exception {
+        ClusterLimits snapshotOften = LIMITS.withSnapshots(20, 0);
+        try (InProcessCluster cluster = new InProcessCluster(tmp, 3, snapshotOften).startAll()) {
+            int leader = cluster.awaitLeader();
+            int lagging = (leader + 1) % 3;
+            cluster.stop(lagging);
+            for (int i = 0; i < 100; i++) {
+                cluster.node(leader).gateway().propose(Put.of(utf8("s" + i), utf8("v"))).get(10, TimeUnit.SECONDS);
+            }
+            cluster.start(lagging);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(valueCount(cluster.node(lagging).gateway().engine(), "s")).isEqualTo(100));
+            cluster.node(lagging).gateway().propose(Put.of(utf8("s-after"), utf8("v"))).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aClusterOfOneCommitsAloneAndRestartsWhereItWas(@TempDir Path tmp) throws Exception {
+        try (InProcessCluster cluster = new InProcessCluster(tmp, 1, LIMITS).startAll()) {
+            cluster.awaitLeader();
+            for (int i = 0; i < 10; i++) {
+                cluster.node(0).gateway().propose(Put.of(utf8("one" + i), utf8("v"))).get(10, TimeUnit.SECONDS);
+            }
+            cluster.stop(0);
+            cluster.start(0);
+            cluster.awaitLeader();
+            assertThat(valueCount(cluster.node(0).gateway().engine(), "one")).isEqualTo(10);
+            cluster.node(0).gateway().propose(Put.of(utf8("one-more"), utf8("v"))).get(10, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.cachai.server.cluster;
+
+import dev.cachai.server.CachaiServer;
+import dev.cachai.server.config.HostPort;
+import dev.cachai.server.config.InitialCluster;
+import dev.cachai.server.config.ServerConfig;
+import dev.cachai.server.driver.DriverLimits;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.awaitility.Awaitility.await;
+
+/** Several nodes in this JVM, each with its own data dir and loopback ports. */
+final class InProcessCluster implements AutoCloseable {
+    private final List<ServerConfig> configs = new ArrayList<>();
+    private final CachaiServer[] nodes;
+    private final ClusterLimits limits;
+
+    InProcessCluster(Path root, int size, ClusterLimits limits) {
+        this.limits = limits;
+        StringBuilder list = new StringBuilder();
+        List<Integer> peerPorts = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            int port = freePort();
+            peerPorts.add(port);
+            list.append(i == 0 ? "" : ",").append("n").append(i).append("=127.0.0.1:").append(port);
+        }
+        InitialCluster cluster = InitialCluster.parse(list.toString(), "new");
+        for (int i = 0; i < size; i++) {
+            ServerConfig base = ServerConfig.ephemeral(root.resolve("n" + i));
+            configs.add(new ServerConfig("n" + i, base.dataDir(), base.zkListen(), base.etcdListen(),
+                    new HostPort("127.0.0.1", peerPorts.get(i)), base.zkTickTimeMs(), base.etcdVersion(),
+                    base.zkExtendedTypes(), base.zkSuperDigest(), base.zk4lwWhitelist(), cluster));
+        }
+        nodes = new CachaiServer[size];
+    }
+
+    InProcessCluster startAll() {
+        for (int i = 0; i < nodes.length; i++) {
+            start(i);
+        }
+        return this;
+    }
+
+    CachaiServer start(int i) {
+        nodes[i] = CachaiServer.start(configs.get(i), DriverLimits.DEFAULTS, limits);
+        return nodes[i];
+    }
+
+    void stop(int i) {
+        nodes[i].close();
+        nodes[i] = null;
+    }
+
+    CachaiServer node(int i) {
+        return nodes[i];
+    }
+
+    ClusterView view(int i) {
+        return nodes[i].cluster().orElseThrow();
+    }
+
+    /** The index of the node every running node agrees leads. */
+    int awaitLeader() {
+        int[] leader = {-1};
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            Optional<Integer> agreed = agreedLeader();
+            agreed.ifPresent(l -> leader[0] = l);
+            return agreed.isPresent();
+        });
+        return leader[0];
+    }
+
+    private Optional<Integer> agreedLeader() {
+        int leaderId = 0;
+        for (CachaiServer n : nodes) {
+            if (n == null) {
+                continue;
+            }
+            int seen = n.cluster().orElseThrow().leaderId();
+            if (seen == 0 || leaderId != 0 && seen != leaderId) {
+                return Optional.empty();
+            }
+            leaderId = seen;
+        }
+        for (int i = 0; i < nodes.length; i++) {
+            if (nodes[i] != null && view(i).localId() == leaderId) {
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < nodes.length; i++) {
+            if (nodes[i] != null) {
+                stop(i);
+            }
+        }
+    }
+}
