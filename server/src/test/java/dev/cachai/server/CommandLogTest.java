@@ -41,7 +41,9 @@ class CommandLogTest {
         }
         Path segment = onlySegment(dir);
         try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
-            f.setLength(f.length() - 3);
+            // "first" ends at 8 + 5 bytes, "second" at 13 + 8 + 6: tear the last 3 bytes of "second"
+            f.seek(24);
+            f.write(new byte[3]);
         }
         assertThat(replay(dir, 1)).containsExactly("first");
         try (CommandLog log = CommandLog.open(dir, 1 << 20, 1 << 16, 1, r -> { })) {
@@ -60,10 +62,25 @@ class CommandLogTest {
         }
         Path segment = onlySegment(dir);
         try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
-            f.seek(f.length() - 1);
+            // "good" ends at 8 + 4 bytes; the last byte of "flipped" is at 12 + 8 + 7 - 1
+            f.seek(26);
             f.write('X');
         }
         assertThat(replay(dir, 1)).containsExactly("good");
+    }
+
+    @Test
+    void segmentsArePreallocatedAndReopenContinuesAfterTheWrittenPart(@TempDir Path dir) throws Exception {
+        try (CommandLog log = CommandLog.open(dir, 4096, 1 << 16, 1, r -> { })) {
+            log.append("one".getBytes());
+            log.sync();
+        }
+        assertThat(Files.size(onlySegment(dir))).isEqualTo(4096);
+        try (CommandLog log = CommandLog.open(dir, 4096, 1 << 16, 1, r -> { })) {
+            assertThat(log.append("two".getBytes())).isEqualTo(2);
+            log.sync();
+        }
+        assertThat(replay(dir, 1)).containsExactly("one", "two");
     }
 
     @Test

@@ -16,7 +16,11 @@ import java.util.zip.CRC32C;
 /**
  * The single-node command log: segment files of records {length, CRC32C, bytes}. Appends are
  * buffered and made durable by {@link #sync()} (one fsync per batch: group commit). Recovery
- * replays every record and truncates a torn or corrupt tail of the last segment.
+ * replays every record and cuts a torn or corrupt tail of the last segment.
+ *
+ * <p>Segments are preallocated with zeros when created, so an fsync only flushes data and not
+ * the file's growing size (several times more fsyncs per second on ext4). A zero length marks
+ * the end of the written part: records are never empty.
  */
 public final class CommandLog implements AutoCloseable {
     static final int HEADER_BYTES = 8;
@@ -29,6 +33,8 @@ public final class CommandLog implements AutoCloseable {
     private long currentFirstIndex;
     private long nextIndex;
     private final ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+    /** Where the written part of the last segment ends, found by recovery. */
+    private long lastValidBytes;
 
     private CommandLog(Path dir, long segmentBytesMax, int recordBytesMax) {
         this.dir = dir;
@@ -64,14 +70,14 @@ public final class CommandLog implements AutoCloseable {
             boolean last = i == firsts.size() - 1;
             Path file = segmentPath(firsts.get(i));
             long validBytes = replaySegment(file, fromIndex, replay);
-            if (validBytes < Files.size(file)) {
+            if (!zeroFrom(file, validBytes)) {
                 if (!last) {
                     throw new IOException("corrupt record in the middle of the log: " + file);
                 }
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                    ch.truncate(validBytes);
-                    ch.force(true);
-                }
+                clearTail(file, validBytes);
+            }
+            if (last) {
+                lastValidBytes = validBytes;
             }
         }
         if (firsts.isEmpty()) {
@@ -79,7 +85,43 @@ public final class CommandLog implements AutoCloseable {
         } else {
             currentFirstIndex = firsts.get(firsts.size() - 1);
             current = FileChannel.open(segmentPath(currentFirstIndex), StandardOpenOption.WRITE);
-            current.position(current.size());
+            current.position(lastValidBytes);
+        }
+    }
+
+    /** Whether the file holds only zeros (preallocation) from {@code pos} to its end. */
+    private static boolean zeroFrom(Path file, long pos) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+            long at = pos;
+            while (at < ch.size()) {
+                buf.clear();
+                int n = ch.read(buf, at);
+                if (n <= 0) {
+                    break;
+                }
+                for (int i = 0; i < n; i++) {
+                    if (buf.get(i) != 0) {
+                        return false;
+                    }
+                }
+                at += n;
+            }
+            return true;
+        }
+    }
+
+    /** Zeros a torn tail so no leftover of it can ever read as a record again. */
+    private static void clearTail(Path file, long pos) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ByteBuffer zeros = ByteBuffer.allocate(1 << 16);
+            for (long at = pos; at < ch.size(); at += zeros.capacity()) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), ch.size() - at));
+                while (zeros.hasRemaining()) {
+                    ch.write(zeros, at + zeros.position());
+                }
+            }
+            ch.force(true);
         }
     }
 
@@ -93,7 +135,7 @@ public final class CommandLog implements AutoCloseable {
                 readFully(ch, head, pos);
                 int length = head.getInt(0);
                 int crc = head.getInt(4);
-                if (length < 0 || length > recordBytesMax || pos + HEADER_BYTES + length > size) {
+                if (length <= 0 || length > recordBytesMax || pos + HEADER_BYTES + length > size) {
                     return pos;
                 }
                 ByteBuffer body = ByteBuffer.allocate(length);
@@ -173,10 +215,22 @@ public final class CommandLog implements AutoCloseable {
     private void openSegment(long firstIndex) throws IOException {
         currentFirstIndex = firstIndex;
         current = FileChannel.open(segmentPath(firstIndex), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        current.position(current.size());
+        preallocate(current, segmentBytesMax);
+        current.position(0);
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         }
+    }
+
+    private static void preallocate(FileChannel ch, long bytes) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+        for (long at = ch.size(); at < bytes; at += zeros.capacity()) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - at));
+            while (zeros.hasRemaining()) {
+                ch.write(zeros, at + zeros.position());
+            }
+        }
+        ch.force(true);
     }
 
     private Path segmentPath(long firstIndex) {
