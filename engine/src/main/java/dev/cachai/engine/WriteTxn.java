@@ -110,7 +110,7 @@ final class WriteTxn {
         NodeMeta own = defaultMeta(created);
         int existing = ZkView.countChildren(state, path, revision);
         if (existing > 0) {
-            own = new NodeMeta(own.kind(), own.ttlMs(), own.ephemeralOwner(), 0, own.pzxid(), 0, own.acl(),
+            own = new NodeMeta(own.kind(), own.ttlMs(), own.ephemeralOwner(), existing, own.pzxid(), 0, own.acl(),
                     existing, true, revision, null);
         }
         state.kv.setMeta(created.key(), keepHistory(own, prevMeta));

@@ -101,7 +101,7 @@ final class ZkApplier {
         }
         requirePerm(parent.acl(), Acl.CREATE, t.identity());
         String path = kind.isSequential()
-                ? c.path() + String.format(Locale.ENGLISH, "%010d", parent.stat().cversion())
+                ? c.path() + String.format(Locale.ENGLISH, "%010d", createsUnder(w, parentPath))
                 : c.path();
         if (!ZkPaths.isValid(path)) {
             throw new ZkFailure(ZkCode.BADARGUMENTS);
@@ -109,8 +109,7 @@ final class ZkApplier {
         if (node(w, path) != null) {
             throw new ZkFailure(ZkCode.NODEEXISTS);
         }
-        long parentOwner = parent.stat().ephemeralOwner();
-        if (parentOwner != 0 && parentOwner != Long.MIN_VALUE && (parentOwner & TTL_OWNER_MARK) != TTL_OWNER_MARK) {
+        if (parent.stat().ephemeralOwner() != 0) {
             throw new ZkFailure(ZkCode.NOCHILDRENFOREPHEMERALS);
         }
         long lease = 0;
@@ -216,6 +215,18 @@ final class ZkApplier {
         }
         w.delete(key);
         return new ZkTxnResult(w.revision, ZkCode.OK, List.of(new ZkOpResult(ZkCode.OK, r.path(), null)));
+    }
+
+    /** The parent's count of child creates: ZooKeeper's sequential suffix. */
+    private int createsUnder(WriteTxn w, String parentPath) {
+        if (parentPath.equals("/")) {
+            return s.rootMeta.cversion();
+        }
+        Entry e = s.kv.entry(parentPath.getBytes(StandardCharsets.UTF_8));
+        if (e == null || e.head().isTombstone()) {
+            return 0;
+        }
+        return ZkView.metaAt(e, e.head(), w.revision).cversion();
     }
 
     private ZkNode node(WriteTxn w, String path) {

@@ -57,11 +57,12 @@ final class ZkView {
 
     static ZkStat stat(KeyValue v, NodeMeta m) {
         return new ZkStat(v.createRevision(), v.modRevision(), v.ctimeMs(), v.mtimeMs(), (int) (v.version() - 1),
-                m.cversion(), m.aversion(), m.ephemeralOwner(), v.value().length, m.numChildren(), m.pzxid());
+                m.clientCversion(), m.aversion(), m.clientEphemeralOwner(), v.value().length, m.numChildren(),
+                m.pzxid());
     }
 
     static ZkStat rootStat(NodeMeta m) {
-        return new ZkStat(0, 0, 0, 0, 0, m.cversion(), m.aversion(), 0, 0, m.numChildren(), m.pzxid());
+        return new ZkStat(0, 0, 0, 0, 0, m.clientCversion(), m.aversion(), 0, 0, m.numChildren(), m.pzxid());
     }
 
     /** Child names in key order, or an empty list. Subtrees are skipped, so the cost follows the children. */

@@ -47,7 +47,7 @@ public record Endpoint(Scheme scheme, String host, int port, String path) {
 
     /** The ZooKeeper subtree root this endpoint names: "/" when none was given. */
     public String zkRoot() {
-        if (path == null || path.isEmpty() || path.equals("/")) {
+        if (scheme == Scheme.ZK_DATA || path == null || path.isEmpty() || path.equals("/")) {
             return "/";
         }
         return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;

@@ -4,11 +4,8 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
-import org.apache.zookeeper.data.ACL;
-import org.apache.zookeeper.data.Id;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -55,7 +52,7 @@ final class ZkPopulator {
 
     /** ACLs, sequence counters with gaps, containers, TTL nodes and a large value, under {@code root}. */
     static void shapes(ZooKeeper zk, String root) throws Exception {
-        zk.create(root + "/secure", bytes("alice only"), List.of(new ACL(ZooDefs.Perms.ALL, new Id("auth", ""))),
+        zk.create(root + "/secure", bytes("alice only"), ZooDefs.Ids.CREATOR_ALL_ACL,
                 CreateMode.PERSISTENT);
         zk.create(root + "/secure/inner", bytes("in"), ZooDefs.Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT);
         zk.create(root + "/readonly", bytes("ro"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -69,7 +66,7 @@ final class ZkPopulator {
         zk.delete(root + "/queue/item-0000000003", -1);
         zk.create(root + "/container", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.CONTAINER);
         zk.create(root + "/container/member", bytes("m"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        zk.create(root + "/ttl", bytes("t"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_WITH_TTL, null, 600_000);
+        zk.create(root + "/ttl", bytes("t"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_WITH_TTL, new org.apache.zookeeper.data.Stat(), 600_000);
         zk.create(root + "/blob", new byte[200_000], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
     }
 }

@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * The ZooKeeper fields of a node that have no etcd twin and change without a new key version
- * (a child create bumps the parent's cversion; setACL bumps aversion). Immutable: each change
+ * (a child create bumps the parent's cversion; setACL bumps aversion). As in ZooKeeper's
+ * DataNode, {@code cversion} counts child creates only (it names sequential children); the
+ * Stat a client sees reports {@link #clientCversion()}, which also counts deletes. Immutable: each change
  * installs a new instance. {@code older} links the previous instance only while a snapshot pins
  * an earlier revision, so a snapshot reads the meta as of its revision.
  */
@@ -22,13 +24,23 @@ public record NodeMeta(NodeKind kind, long ttlMs, long ephemeralOwner, int cvers
     }
 
     public NodeMeta childRemoved(long rev, NodeMeta keep) {
-        return new NodeMeta(kind, ttlMs, ephemeralOwner, cversion + 1, rev, aversion, acl,
+        return new NodeMeta(kind, ttlMs, ephemeralOwner, cversion, rev, aversion, acl,
                 Math.max(0, numChildren - 1), hadChildren, rev, keep);
     }
 
     public NodeMeta aclSet(List<Acl> newAcl, long rev, NodeMeta keep) {
         return new NodeMeta(kind, ttlMs, ephemeralOwner, cversion, pzxid, aversion + 1, newAcl,
                 numChildren, hadChildren, rev, keep);
+    }
+
+    /** ZooKeeper's v3 cversion: every create has a delete except for the children still present. */
+    public int clientCversion() {
+        return cversion * 2 - numChildren;
+    }
+
+    /** ephemeralOwner as clients see it: 0 for containers and TTL nodes (ZooKeeper hides their marks). */
+    public long clientEphemeralOwner() {
+        return kind == NodeKind.EPHEMERAL ? ephemeralOwner : 0;
     }
 
     /** The instance in force at {@code rev}, or null when the node had no meta yet. */

@@ -72,12 +72,14 @@ final class EtcdWriter implements PagedReader.PageSink {
                     + " bytes; the target accepts requests up to " + EtcdLimits.REQUEST_BYTES_MAX + " bytes)");
             return null;
         }
-        long lease = kv.getLease() == 0 ? 0 : leases.targetId(kv.getLease());
-        if (lease == LeaseCopier.EXPIRED) {
+        boolean leased = kv.getLease() != 0;
+        // Compared before any lease is granted, so a re-run over identical keys grants nothing.
+        if (there != null && there.getValue().equals(kv.getValue()) && (there.getLease() != 0) == leased) {
+            report.count(Report.Count.IDENTICAL);
             return null;
         }
-        if (there != null && there.getValue().equals(kv.getValue()) && (there.getLease() != 0) == (lease != 0)) {
-            report.count(Report.Count.IDENTICAL);
+        long lease = leased ? leases.targetId(kv.getLease()) : 0;
+        if (lease == LeaseCopier.EXPIRED) {
             return null;
         }
         report.count(there == null ? Report.Count.CREATED : Report.Count.UPDATED);

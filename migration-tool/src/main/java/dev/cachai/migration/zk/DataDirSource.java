@@ -64,6 +64,8 @@ public final class DataDirSource implements ZkSource {
             List<String> children;
             synchronized (node) {
                 node.copyStat(stat);
+                // copyStat shows clients 0 for containers and TTL nodes; the persisted owner keeps the kind.
+                stat.setEphemeralOwner(node.stat.getEphemeralOwner());
                 data = node.getData();
                 Set<String> names = node.getChildren();
                 children = names == null ? List.of() : new ArrayList<>(names);

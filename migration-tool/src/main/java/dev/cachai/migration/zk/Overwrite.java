@@ -61,7 +61,9 @@ final class Overwrite {
             return;
         }
         if (error != null) {
-            report.issue(Report.Count.FAILED, "failed: read existing target node " + source.path() + ": " + error);
+            String why = error == KeeperException.Code.NONODE ? "NOAUTH on create (the target parent's ACL forbids it)"
+                    : error.toString();
+            report.issue(Report.Count.FAILED, "failed: " + source.path() + ": " + why);
             done.run();
             return;
         }
