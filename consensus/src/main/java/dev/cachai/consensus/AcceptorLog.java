@@ -36,6 +36,20 @@ final class AcceptorLog {
         return new ArrayList<>(entries.tailMap(fromIndex, true).values());
     }
 
+    /** Accepted slots from {@code fromIndex} on, holes skipped, bounded like an Accept message. */
+    List<Entry> acceptedPage(long fromIndex, int countMax, int bytesMax) {
+        List<Entry> page = new ArrayList<>();
+        int bytes = 0;
+        for (Entry entry : entries.tailMap(fromIndex, true).values()) {
+            if (page.size() == countMax || !page.isEmpty() && bytes + entry.sizeBytes() > bytesMax) {
+                break;
+            }
+            page.add(entry);
+            bytes += entry.sizeBytes();
+        }
+        return page;
+    }
+
     /** A run of consecutive slots from {@code fromIndex}, bounded by count and bytes (at least one entry). */
     List<Entry> run(long fromIndex, int countMax, int bytesMax) {
         List<Entry> run = new ArrayList<>();

@@ -6,6 +6,7 @@ import dev.cachai.consensus.message.Message.Prepare;
 import dev.cachai.consensus.message.Message.Promise;
 import dev.cachai.consensus.message.Message.Reject;
 import dev.cachai.consensus.message.Message.TimeoutNow;
+import java.util.List;
 
 /**
  * Elections: pre-vote, phase 1 (prepare/promise) for every open slot, and the acceptor's answers
@@ -57,7 +58,7 @@ final class Campaigns {
         node.promise(ballot);
         long fromIndex = node.commitIndex + 1;
         election = Election.phaseOne(ballot, fromIndex);
-        election.recordPromise(node.id, node.commitIndex, node.log.acceptedFrom(fromIndex));
+        election.recordPromise(node.id, node.commitIndex, node.log.acceptedFrom(fromIndex), true);
         node.broadcastToVoters(to -> new Prepare(node.id, to, ballot, fromIndex, node.commitIndex, transfer));
         if (election.promiseCount() >= node.membership.quorumSize()) {
             becomeLeader();
@@ -107,19 +108,26 @@ final class Campaigns {
             node.promise(ballot);
         }
         node.electionElapsedTicks = 0;
-        node.send(new Promise(node.id, prepare.from(), ballot, node.commitIndex,
-                node.log.acceptedFrom(prepare.fromIndex())));
+        List<Entry> page = node.log.acceptedPage(prepare.fromIndex(), node.config.entriesPerAcceptMax(),
+                node.config.acceptBytesMax());
+        boolean complete = page.isEmpty() || page.get(page.size() - 1).index() >= node.log.lastIndex();
+        node.send(new Promise(node.id, prepare.from(), ballot, node.commitIndex, page, complete));
     }
 
     void onPromise(Promise promise) {
         if (node.role != Role.CANDIDATE || !promise.ballot().equals(election.ballot)) {
             return;
         }
-        if (node.membership.isVoter(promise.from())) {
-            election.recordPromise(promise.from(), promise.commitIndex(), promise.accepted());
-            if (election.promiseCount() >= node.membership.quorumSize()) {
-                becomeLeader();
-            }
+        if (!node.membership.isVoter(promise.from())) {
+            return;
+        }
+        election.recordPromise(promise.from(), promise.commitIndex(), promise.accepted(), promise.complete());
+        if (!promise.complete() && !promise.accepted().isEmpty()) {
+            long nextPage = promise.accepted().get(promise.accepted().size() - 1).index() + 1;
+            node.send(new Prepare(node.id, promise.from(), election.ballot, nextPage, node.commitIndex, false));
+        }
+        if (election.promiseCount() >= node.membership.quorumSize()) {
+            becomeLeader();
         }
     }
 

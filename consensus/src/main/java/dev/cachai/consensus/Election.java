@@ -14,7 +14,9 @@ final class Election {
     final Ballot ballot;
     final long fromIndex;
     final Set<Integer> preVotes = new HashSet<>();
-    final Map<Integer, List<Entry>> promisedEntries = new HashMap<>();
+    /** Pages of accepted values per voter; a voter's promise counts once its last page arrived. */
+    private final Map<Integer, Map<Long, Entry>> promisedEntries = new HashMap<>();
+    private final Set<Integer> completePromises = new HashSet<>();
     final Map<Integer, Long> promisedCommitIndexes = new HashMap<>();
 
     private Election(boolean preVote, long round, Ballot ballot, long fromIndex) {
@@ -32,13 +34,19 @@ final class Election {
         return new Election(false, ballot.round(), ballot, fromIndex);
     }
 
-    void recordPromise(int voter, long commitIndex, List<Entry> accepted) {
-        promisedEntries.put(voter, accepted);
+    void recordPromise(int voter, long commitIndex, List<Entry> acceptedPage, boolean complete) {
+        Map<Long, Entry> accepted = promisedEntries.computeIfAbsent(voter, v -> new HashMap<>());
+        for (Entry entry : acceptedPage) {
+            accepted.put(entry.index(), entry);
+        }
         promisedCommitIndexes.put(voter, commitIndex);
+        if (complete) {
+            completePromises.add(voter);
+        }
     }
 
     int promiseCount() {
-        return promisedEntries.size();
+        return completePromises.size();
     }
 
     /**
@@ -48,8 +56,8 @@ final class Election {
      */
     Map<Long, Entry> valuesToPropose() {
         Map<Long, Entry> highest = new HashMap<>();
-        for (List<Entry> accepted : promisedEntries.values()) {
-            for (Entry entry : accepted) {
+        for (int voter : completePromises) {
+            for (Entry entry : promisedEntries.get(voter).values()) {
                 Entry current = highest.get(entry.index());
                 if (current != null && current.ballot().equals(entry.ballot())) {
                     Invariants.check(current.sameValue(entry), "two values in slot " + entry.index()

@@ -34,6 +34,7 @@ final class Leadership {
     private int quorumCheckElapsedTicks;
     private int transferTargetId = NodeCore.NO_LEADER;
     private int transferElapsedTicks;
+    private boolean timeoutNowSent;
     private long pendingMembershipIndex;
 
     Leadership(NodeCore node, Election won) {
@@ -114,6 +115,7 @@ final class Leadership {
         }
         transferTargetId = targetId;
         transferElapsedTicks = 0;
+        timeoutNowSent = false;
         maybeSendTimeoutNow();
         return new SubmitResult.Pending();
     }
@@ -374,7 +376,8 @@ final class Leadership {
 
     private void maybeSendTimeoutNow() {
         Progress target = progress.get(transferTargetId);
-        if (target != null && target.matchIndex >= node.log.lastIndex()) {
+        if (target != null && !timeoutNowSent && target.matchIndex >= node.log.lastIndex()) {
+            timeoutNowSent = true;
             node.send(new TimeoutNow(node.id, transferTargetId, ballot, node.commitIndex));
         }
     }
@@ -382,27 +385,31 @@ final class Leadership {
     // ---------------------------------------------------------------- snapshots
 
     private void startSnapshot(int peerId, Progress peer) {
-        SnapshotSource.SnapshotData data = node.latestSnapshot().orElseThrow(
+        SnapshotSource.SnapshotInfo info = node.snapshots.latest().orElseThrow(
                 () -> new ConsensusInvariantError("log compacted but the driver has no snapshot"));
-        Invariants.check(data.index() >= node.log.snapshotIndex(), "driver snapshot older than the compacted log");
-        Invariants.check(data.index() <= node.commitIndex, "driver snapshot beyond the commit index");
-        peer.snapshot = new SnapshotTransfer(data.index(), data.data(), node.membershipAt(data.index()));
+        Invariants.check(info.index() >= node.log.snapshotIndex(), "driver snapshot older than the compacted log");
+        Invariants.check(info.index() <= node.commitIndex, "driver snapshot beyond the commit index");
+        peer.snapshot = new SnapshotTransfer(info, node.membershipAt(info.index()));
         sendSnapshotChunk(peerId, peer);
     }
 
     private void sendSnapshotChunk(int peerId, Progress peer) {
         SnapshotTransfer transfer = peer.snapshot;
         transfer.ticksSinceAck = 0;
-        byte[] chunk = transfer.chunkAt(transfer.offset, node.config.snapshotChunkBytesMax());
-        boolean last = transfer.offset + chunk.length >= transfer.data.length;
-        node.send(new InstallSnapshot(node.id, peerId, ballot, transfer.index, transfer.membership, transfer.offset,
-                chunk, SnapshotTransfer.crc32c(chunk, 0, chunk.length), last, transfer.data.length,
-                transfer.dataCrc32c));
+        byte[] chunk = node.snapshots.read(transfer.index(), transfer.offset, node.config.snapshotChunkBytesMax());
+        if (chunk == null) {
+            // The driver replaced the snapshot: start over with the newest one on the next flush.
+            peer.snapshot = null;
+            return;
+        }
+        node.send(new InstallSnapshot(node.id, peerId, ballot, transfer.index(), transfer.membership,
+                transfer.offset, chunk, SnapshotSource.crc32c(chunk), transfer.isLastChunk(chunk.length),
+                transfer.info.sizeBytes(), transfer.info.crc32c()));
     }
 
     void onSnapshotAck(InstallSnapshotAck ack) {
         Progress peer = progress.get(ack.from());
-        if (peer == null || peer.snapshot == null || peer.snapshot.index != ack.snapshotIndex()) {
+        if (peer == null || peer.snapshot == null || peer.snapshot.index() != ack.snapshotIndex()) {
             return;
         }
         peer.recentlyActive = true;
@@ -413,7 +420,7 @@ final class Leadership {
             maybeCommit();
             return;
         }
-        peer.snapshot.offset = Math.min(ack.nextOffset(), peer.snapshot.data.length);
+        peer.snapshot.offset = Math.min(ack.nextOffset(), peer.snapshot.info.sizeBytes());
         sendSnapshotChunk(ack.from(), peer);
     }
 

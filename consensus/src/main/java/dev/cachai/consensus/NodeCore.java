@@ -35,7 +35,7 @@ final class NodeCore {
     final int id;
     final AcceptorLog log = new AcceptorLog();
     private final RandomGenerator random;
-    private final SnapshotSource snapshots;
+    final SnapshotSource snapshots;
 
     Ballot promised;
     long commitIndex;
@@ -407,10 +407,6 @@ final class NodeCore {
         membershipByIndex.put(marker.index(), membership);
         snapshotMarkerToPersist = marker;
         snapshotToInstall = new Snapshot(marker, data);
-    }
-
-    Optional<SnapshotSource.SnapshotData> latestSnapshot() {
-        return snapshots.latest();
     }
 
     // ---------------------------------------------------------------- plumbing

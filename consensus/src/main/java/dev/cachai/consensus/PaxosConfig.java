@@ -17,7 +17,7 @@ import java.util.Set;
  * @param entryBytesMax          largest command accepted by {@code propose}
  * @param readsPendingMax        read-index requests waiting for confirmation
  * @param snapshotChunkBytesMax  bytes per InstallSnapshot message
- * @param snapshotBytesMax       largest snapshot a follower will assemble in memory
+ * @param snapshotBytesMax       largest snapshot a follower will assemble in memory (below 2 GiB)
  * @param learnerLagEntriesMax   how far behind the leader a learner may be when promoted
  * @param preVote                ask before campaigning, so a partitioned node cannot disrupt
  * @param checkQuorum            leader steps down when it stops hearing from a quorum
@@ -51,13 +51,17 @@ public record PaxosConfig(
         Invariants.check(readsPendingMax > 0, "readsPendingMax must be positive");
         Invariants.check(snapshotChunkBytesMax > 0, "snapshotChunkBytesMax must be positive");
         Invariants.check(snapshotBytesMax >= snapshotChunkBytesMax, "snapshotBytesMax below one chunk");
+        Invariants.check(snapshotBytesMax <= SNAPSHOT_IN_MEMORY_BYTES_MAX, "snapshotBytesMax above what one array holds");
         Invariants.check(learnerLagEntriesMax >= 0, "learnerLagEntriesMax is negative");
     }
+
+    /** A follower assembles an incoming snapshot in one byte array. */
+    public static final long SNAPSHOT_IN_MEMORY_BYTES_MAX = Integer.MAX_VALUE - 8;
 
     /** Settings for a LAN cluster ticking every 100 ms: election after about 1 s, heartbeat 100 ms. */
     public static PaxosConfig defaults(int nodeId, Set<Integer> initialVoters) {
         return new PaxosConfig(nodeId, initialVoters, 10, 1, 256, 1 << 20, 64, 8192, 1 << 20,
-                4096, 1 << 20, 1L << 31, 1024, true, true);
+                4096, 1 << 20, 1L << 30, 1024, true, true);
     }
 
     public PaxosConfig withElection(int newElectionTicks, int newHeartbeatTicks) {

@@ -30,27 +30,41 @@ public final class PaxosNode {
         return new PaxosNode(config, PersistentState.EMPTY, random, snapshots);
     }
 
+    /** One unit of time: election timeouts, heartbeats, quorum checks and retransmits count ticks. */
     public void tick() {
         core.tick();
     }
 
+    /** Feeds a message from a peer; one addressed to another node is refused (a routing bug). */
     public void step(Message message) {
-        Invariants.check(message.to() == id, "message for node " + message.to() + " delivered to " + id);
+        if (message.to() != id) {
+            throw new IllegalArgumentException("message for node " + message.to() + " delivered to " + id);
+        }
         core.step(message);
     }
 
+    /**
+     * Appends a command on the leader; it leaves with the next {@link #ready()}, batched with the
+     * others proposed meanwhile. Elsewhere: {@code NotLeader} with the leader to forward to.
+     */
     public SubmitResult propose(byte[] command) {
         return core.propose(command);
     }
 
+    /**
+     * Asks for a linearizable read point; {@code Pending} means a {@link ReadState} carrying
+     * {@code context} will come in a later {@link Ready} (a follower asks the leader for it).
+     */
     public SubmitResult readIndex(byte[] context) {
         return core.readIndex(context);
     }
 
+    /** Hands leadership to a voter once it holds the whole log; proposals are refused meanwhile. */
     public SubmitResult transferLeadership(int targetId) {
         return core.transferLeadership(targetId);
     }
 
+    /** Proposes a single-server membership change; refused while the previous one is settling. */
     public SubmitResult changeMembership(MembershipChange change) {
         return core.changeMembership(change);
     }

@@ -32,7 +32,7 @@ final class SnapshotReceiver {
             return false;
         }
         byte[] bytes = chunk.chunk();
-        if (SnapshotTransfer.crc32c(bytes, 0, bytes.length) != chunk.chunkCrc32c()) {
+        if (SnapshotSource.crc32c(bytes) != chunk.chunkCrc32c()) {
             return false;
         }
         if (received.size() + (long) bytes.length > totalBytes) {
@@ -49,6 +49,6 @@ final class SnapshotReceiver {
     /** The whole snapshot, or null when its checksum does not match (start over). */
     byte[] verifiedData() {
         byte[] data = received.toByteArray();
-        return SnapshotTransfer.crc32c(data, 0, data.length) == totalCrc32c ? data : null;
+        return SnapshotSource.crc32c(data) == totalCrc32c ? data : null;
     }
 }

@@ -175,6 +175,43 @@ class PaxosNodeTest {
     }
 
     @Test
+    void aLongAcceptedTailIsReportedInPagesAndFullyReproposed() {
+        TestCluster cluster = new TestCluster(3, c -> c.withPipeline(2, 8, 100).withGuards(false, false));
+        PaxosNode leader = cluster.elect(1);
+        cluster.tickAll(2);
+        for (int i = 0; i < 7; i++) {
+            leader.propose(bytes("c" + i));
+        }
+        for (Message message : leader.ready().messages()) {
+            if (message.to() == 3) {
+                cluster.node(3).step(message);
+            }
+        }
+        cluster.node(3).ready();
+        cluster.isolated.add(1);
+        cluster.node(2).campaign();
+        List<Message> prepares = cluster.node(2).ready().messages();
+        Message prepareTo3 = prepares.stream().filter(m -> m.to() == 3).findFirst().orElseThrow();
+        int pages = 0;
+        Message next = prepareTo3;
+        while (next instanceof Message.Prepare) {
+            cluster.node(3).step(next);
+            Message.Promise page = (Message.Promise) cluster.node(3).ready().messages().get(0);
+            assertThat(page.accepted()).hasSizeLessThanOrEqualTo(2);
+            pages++;
+            cluster.node(2).step(page);
+            next = cluster.node(2).ready().messages().stream().filter(m -> m.to() == 3).findFirst().orElse(null);
+        }
+        assertThat(pages).isEqualTo(4);
+        assertThat(cluster.node(2).role()).isEqualTo(Role.LEADER);
+        for (int i = 0; i < 7; i++) {
+            Entry slot = cluster.node(2).entry(2 + i).orElseThrow();
+            assertThat(new String(slot.data(), StandardCharsets.UTF_8)).isEqualTo("c" + i);
+            assertThat(slot.ballot()).isEqualTo(cluster.node(2).promised());
+        }
+    }
+
+    @Test
     void inconsistentLimitsAreRefusedAtStartUp() {
         assertThatThrownBy(() -> PaxosConfig.defaults(1, Set.of(1)).withElection(2, 2))
                 .isInstanceOf(ConsensusInvariantError.class);

@@ -24,8 +24,13 @@ public sealed interface Message {
             implements Message {
     }
 
-    /** Phase 1b: the acceptor promised {@code ballot} and reports what it accepted from {@code fromIndex}. */
-    record Promise(int from, int to, Ballot ballot, long commitIndex, List<Entry> accepted) implements Message {
+    /**
+     * Phase 1b: the acceptor promised {@code ballot} and reports what it accepted from the
+     * Prepare's {@code fromIndex}, one bounded page at a time; when {@code complete} is false the
+     * candidate asks for the rest with another Prepare starting after the last entry.
+     */
+    record Promise(int from, int to, Ballot ballot, long commitIndex, List<Entry> accepted, boolean complete)
+            implements Message {
         public Promise {
             accepted = List.copyOf(accepted);
         }

@@ -1,6 +1,7 @@
 package dev.cachai.consensus.message;
 
 import dev.cachai.consensus.Ballot;
+import dev.cachai.consensus.ConsensusInvariantError;
 import dev.cachai.consensus.Entry;
 import dev.cachai.consensus.EntryKind;
 import dev.cachai.consensus.Membership;
@@ -92,8 +93,9 @@ public final class MessageCodec {
                 throw new MessageCodecException("trailing bytes in frame");
             }
             return message;
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
-            throw new MessageCodecException("malformed frame: " + e);
+        } catch (BufferUnderflowException | IllegalArgumentException | ConsensusInvariantError e) {
+            // Garbage from the network must cost the connection, never the node.
+            throw new MessageCodecException("malformed frame: " + e.getMessage());
         }
     }
 
@@ -109,7 +111,7 @@ public final class MessageCodec {
             case PRE_VOTE_REQUEST -> new PreVoteRequest(from, to, in.getLong(), in.getLong());
             case PRE_VOTE_RESPONSE -> new PreVoteResponse(from, to, in.getLong(), in.get() != 0, in.getLong());
             case PREPARE -> new Prepare(from, to, ballot(in), in.getLong(), in.getLong(), in.get() != 0);
-            case PROMISE -> new Promise(from, to, ballot(in), in.getLong(), entries(in));
+            case PROMISE -> new Promise(from, to, ballot(in), in.getLong(), entries(in), in.get() != 0);
             case REJECT -> new Reject(from, to, ballot(in), ballot(in), in.getLong());
             case ACCEPT -> new Accept(from, to, ballot(in), in.getLong(), entries(in));
             case ACCEPTED -> new Accepted(from, to, ballot(in), in.getLong(), in.getLong(), in.getLong());
@@ -134,7 +136,7 @@ public final class MessageCodec {
         } else if (message instanceof Prepare m) {
             out.putBallot(m.ballot()).putLong(m.fromIndex()).putLong(m.commitIndex()).putBoolean(m.transfer());
         } else if (message instanceof Promise m) {
-            out.putBallot(m.ballot()).putLong(m.commitIndex()).putEntries(m.accepted());
+            out.putBallot(m.ballot()).putLong(m.commitIndex()).putEntries(m.accepted()).putBoolean(m.complete());
         } else if (message instanceof Reject m) {
             out.putBallot(m.rejected()).putBallot(m.promised()).putLong(m.commitIndex());
         } else if (message instanceof Accept m) {

@@ -28,7 +28,7 @@ class MessageCodecTest {
                 new Message.PreVoteRequest(1, 2, 8, 40),
                 new Message.PreVoteResponse(2, 1, 8, true, 7),
                 new Message.Prepare(2, 3, B, 41, 40, true),
-                new Message.Promise(3, 2, B, 40, entries),
+                new Message.Promise(3, 2, B, 40, entries, false),
                 new Message.Reject(3, 2, B, new Ballot(9, 1), 44),
                 new Message.Accept(2, 3, B, 40, entries),
                 new Message.Accepted(3, 2, B, 7, 7, 40),
@@ -78,6 +78,16 @@ class MessageCodecTest {
         MessageCodec tiny = new MessageCodec(64);
         Message big = new Message.ReadIndexRequest(1, 2, new byte[100]);
         assertThatThrownBy(() -> tiny.encode(big)).isInstanceOf(MessageCodecException.class);
+    }
+
+    @Test
+    void fieldValuesNoValidMessageCanHaveAreRejectedNotFatal() {
+        byte[] frame = codec.encode(new Message.Accept(1, 2, B, 0, List.of(Entry.noop(1, B))));
+        byte[] zeroIndex = frame.clone();
+        // The entry's slot number sits right after the 4-byte entry count.
+        int entryIndexOffset = 4 + 1 + 1 + 4 + 4 + 12 + 8 + 4;
+        ByteBuffer.wrap(zeroIndex).putLong(entryIndexOffset, 0);
+        assertThatThrownBy(() -> codec.decode(zeroIndex)).isInstanceOf(MessageCodecException.class);
     }
 
     @Test

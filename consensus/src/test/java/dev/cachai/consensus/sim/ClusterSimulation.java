@@ -45,6 +45,7 @@ public final class ClusterSimulation {
     private int membershipChanges;
     private int transfers;
     private static final double TRANSFER_RATE_PER_TICK = 0.002;
+    private static final double PROMISE_CRASH_RATE = 0.1;
     private int snapshotsInstalled;
     private int readsServed;
 
@@ -55,7 +56,8 @@ public final class ClusterSimulation {
         this.network = new SimNetwork(random.split(), options);
         // With changing membership no fixed quorum defines "chosen"; agreement between replicas,
         // one leader per ballot and linearizability still hold and are still checked.
-        this.oracle = new SafetyOracle(options.changesMembership() ? Integer.MAX_VALUE : options.initialVoterCount() / 2 + 1);
+        int quorumSize = options.changesMembership() ? Integer.MAX_VALUE : options.initialVoterCount() / 2 + 1;
+        this.oracle = new SafetyOracle(quorumSize);
         Set<Integer> voters = new HashSet<>();
         for (int id = 1; id <= options.nodeCount(); id++) {
             nodeIds.add(id);
@@ -163,6 +165,16 @@ public final class ClusterSimulation {
             ballotsLed.add(node.paxos.promised());
         }
         maybeSnapshot(node);
+        if (faultsEnabled && promisedSomething(ready) && random.nextDouble() < PROMISE_CRASH_RATE) {
+            // The riskiest moment for an acceptor: its promise just left. Restart it soon, so a
+            // promise that was not durable would let the old leader's Accepts back in.
+            crash(node);
+            restartAtTick.put(node.id, nowTick + 1 + random.nextInt(3));
+        }
+    }
+
+    private static boolean promisedSomething(Ready ready) {
+        return ready.messages().stream().anyMatch(m -> m instanceof Message.Promise);
     }
 
     private void apply(SimNode node, Entry entry) {

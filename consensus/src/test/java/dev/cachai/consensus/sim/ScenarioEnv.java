@@ -57,13 +57,17 @@ final class ScenarioEnv {
             case "heal" -> isolated.clear();
             case "crash" -> crash(node(a[1]));
             case "restart" -> restart(nodes.get(Integer.parseInt(a[1])));
-            case "deliver" -> deliver(a.length > 1 ? Integer.parseInt(a[1]) : 0, a.length > 2 ? Integer.parseInt(a[2]) : 0);
+            case "deliver" -> deliver(optionalId(a, 1), optionalId(a, 2));
             case "drop" -> drop(Integer.parseInt(a[1]), Integer.parseInt(a[2]));
             case "stabilize" -> stabilize();
             case "status" -> nodes.values().forEach(this::status);
             case "log" -> log(node(a[1]));
             default -> throw new IllegalArgumentException("unknown scenario command " + a[0]);
         }
+    }
+
+    private static int optionalId(String[] args, int position) {
+        return args.length > position ? Integer.parseInt(args[position]) : 0;
     }
 
     private void cluster(int size) {

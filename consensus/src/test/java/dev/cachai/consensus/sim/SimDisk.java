@@ -79,7 +79,8 @@ final class SimDisk {
         Optional<SnapshotMarker> restoredMarker = Optional.ofNullable(marker);
         long markerIndex = restoredMarker.map(SnapshotMarker::index).orElse(0L);
         if (markerIndex > snapshotFileIndex) {
-            throw new IllegalStateException("snapshot marker " + markerIndex + " beyond snapshot file " + snapshotFileIndex);
+            throw new IllegalStateException("snapshot marker " + markerIndex + " beyond snapshot file "
+                    + snapshotFileIndex);
         }
         long applied = snapshotFileIndex;
         return new PersistentState(hardState, new ArrayList<>(entries.values()), restoredMarker, applied);

@@ -34,7 +34,8 @@ final class SimNode {
         appliedIndex = restored.appliedIndex();
         appliedSinceSnapshot = 0;
         incarnation++;
-        paxos = new PaxosNode(config, restored, new SplittableRandom(seed), this::latestSnapshot);
+        SnapshotSource snapshots = SnapshotSource.fromLatest(this::latestSnapshot);
+        paxos = new PaxosNode(config, restored, new SplittableRandom(seed), snapshots);
         alive = true;
     }
 

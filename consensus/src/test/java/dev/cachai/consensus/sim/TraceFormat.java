@@ -27,7 +27,9 @@ final class TraceFormat {
                     + (r.transfer() ? " transfer" : "");
         }
         if (m instanceof Message.Promise r) {
-            return route + "Promise b=" + r.ballot() + " commit=" + r.commitIndex() + " accepted=" + entries(r.accepted());
+            return route + "Promise b=" + r.ballot() + " commit=" + r.commitIndex() + " accepted="
+                    + entries(r.accepted())
+                    + (r.complete() ? "" : " more");
         }
         if (m instanceof Message.Reject r) {
             return route + "Reject b=" + r.rejected() + " promised=" + r.promised() + " commit=" + r.commitIndex();

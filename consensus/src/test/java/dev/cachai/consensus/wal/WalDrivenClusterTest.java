@@ -38,7 +38,7 @@ class WalDrivenClusterTest {
     private final Map<Integer, Wal> wals = new HashMap<>();
     private final Map<Integer, List<String>> applied = new HashMap<>();
     private final Map<Integer, Long> appliedIndex = new HashMap<>();
-    private final Map<Integer, Long> snapshotIndex = new HashMap<>();
+    private final Map<Integer, List<String>> snapshots = new HashMap<>();
     private final Deque<Message> inFlight = new ArrayDeque<>();
 
     @Test
@@ -51,9 +51,9 @@ class WalDrivenClusterTest {
         assertThat(nodes.get(1).role()).isEqualTo(Role.LEADER);
         proposeMany(1, 0, 60);
 
-        // Node 1 snapshots (its state machine is the applied list) and drops old segments.
-        long compactAt = appliedIndex.get(1) - 5;
-        snapshotIndex.put(1, compactAt);
+        // Node 1 snapshots its state machine (the applied list) and drops old segments.
+        long compactAt = appliedIndex.get(1);
+        snapshots.put(1, List.copyOf(applied.get(1)));
         nodes.get(1).compact(compactAt);
         settle();
         wals.get(1).truncateBefore(compactAt + 1);
@@ -84,11 +84,9 @@ class WalDrivenClusterTest {
     private void start(int id) throws IOException {
         Wal wal = Wal.open(root.resolve("node-" + id), SMALL_SEGMENTS);
         WalState state = wal.recovered();
-        // This test's state machine is rebuilt by replaying from slot 1 when no snapshot exists.
+        // The state machine restarts from its snapshot, or empty, and replays the log after it.
         long applied = state.snapshot().map(marker -> marker.index()).orElse(0L);
-        if (applied == 0) {
-            this.applied.put(id, new ArrayList<>());
-        }
+        this.applied.put(id, new ArrayList<>(applied == 0 ? List.of() : snapshots.get(id)));
         appliedIndex.put(id, applied);
         PaxosConfig config = PaxosConfig.defaults(id, VOTERS).withElection(10, 2);
         nodes.put(id, new PaxosNode(config, state.toPersistentState(applied), new SplittableRandom(id),
