@@ -43,6 +43,9 @@ final class KvApplier {
         if (p.lease() != 0 && !s.leases.exists(p.lease())) {
             return EtcdError.LEASE_NOT_FOUND;
         }
+        if (!ZkGuard.putAllowed(s, p.key(), readRev)) {
+            return EtcdError.PERMISSION_DENIED;
+        }
         return null;
     }
 
@@ -68,11 +71,23 @@ final class KvApplier {
         }
         List<KeyValue> victims = new ArrayList<>();
         KvReads.visit(s, d.key(), d.rangeEnd(), readRev, victims::add);
+        if (!deletesAllowed(victims, readRev)) {
+            return new Failed(s.revision, EtcdError.PERMISSION_DENIED);
+        }
         for (KeyValue kv : victims) {
             w.delete(kv.key());
         }
         return new DeleteResult(w.wrote() ? w.revision : s.revision, victims.size(),
                 d.prevKv() ? victims : List.of());
+    }
+
+    private boolean deletesAllowed(List<KeyValue> victims, long rev) {
+        for (KeyValue kv : victims) {
+            if (!ZkGuard.deleteAllowed(s, kv.key(), rev)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     Result txn(WriteTxn w, Txn t) {
@@ -98,6 +113,10 @@ final class KvApplier {
                 e = checkBranch(compares(n.txn().compares(), rev) ? n.txn().success() : n.txn().failure(), rev);
             } else if (op instanceof TxnOp.RangeOp r && KvReads.range(s, r.range(), rev) instanceof EtcdError re) {
                 e = re;
+            } else if (op instanceof TxnOp.DeleteOp d) {
+                List<KeyValue> victims = new ArrayList<>();
+                KvReads.visit(s, d.delete().key(), d.delete().rangeEnd(), rev, victims::add);
+                e = deletesAllowed(victims, rev) ? null : EtcdError.PERMISSION_DENIED;
             }
             if (e != null) {
                 return e;

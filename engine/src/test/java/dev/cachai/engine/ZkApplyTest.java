@@ -253,4 +253,20 @@ class ZkApplyTest {
         assertThat(engine.zkChildren("/s")).containsExactly("b", "b.x", "b0");
         assertThat(engine.zkChildren("/nope")).isNull();
     }
+
+    @Test
+    void etcdWritesCannotBypassZooKeeperAcls() throws Exception {
+        ZkIdentity alice = new ZkIdentity(List.of(new ZkId("digest", "alice:hash")), false);
+        write(alice, new ZkOp.Create("/locked", utf8("v"), List.of(new Acl(Acl.ALL, "digest", "alice:hash")),
+                NodeKind.PERSISTENT, -1));
+        write(alice, new ZkOp.Create("/locked/child", utf8("c"), Acl.OPEN_ACL_UNSAFE, NodeKind.PERSISTENT, -1));
+        var denied = (dev.cachai.engine.result.Failed) engine.apply(now, Put.of(utf8("/locked"), utf8("x")));
+        assertThat(denied.error().message()).isEqualTo("etcdserver: permission denied");
+        assertThat(engine.apply(now, Put.of(utf8("/locked/new"), utf8("x")))).isInstanceOf(dev.cachai.engine.result.Failed.class);
+        assertThat(engine.apply(now, dev.cachai.engine.command.DeleteRange.of(utf8("/locked/child"))))
+                .isInstanceOf(dev.cachai.engine.result.Failed.class);
+        assertThat(engine.zkNode("/locked/child")).isNotNull();
+        assertThat(engine.apply(now, Put.of(utf8("/locked/child"), utf8("open")))).isInstanceOf(dev.cachai.engine.result.PutResult.class);
+        assertThat(engine.apply(now, Put.of(utf8("not-a-path"), utf8("x")))).isInstanceOf(dev.cachai.engine.result.PutResult.class);
+    }
 }
