@@ -195,11 +195,11 @@ public final class Engine {
      * The changes of revisions {@code fromRevision} .. the current one, rebuilt from history, at
      * most {@code revisionsMax} revisions (an etcd watch starting in the past reads these, then
      * follows the live stream). Throws COMPACTED when {@code fromRevision} is below the
-     * compaction point.
+     * compaction point; the compaction revision itself is still served, as etcd does.
      */
     public List<Change> changesSince(long fromRevision, int revisionsMax) throws EngineException {
         long current = s.revision;
-        if (fromRevision <= s.compactRevision && fromRevision <= current) {
+        if (fromRevision < s.compactRevision) {
             throw new EngineException(EtcdError.COMPACTED);
         }
         List<Change> out = new ArrayList<>();

@@ -318,9 +318,12 @@ class KvApplyTest {
         assertThat(fromStart.get(2).events().get(0).prevKv().value()).isEqualTo(utf8("1"));
         assertThat(engine.changesSince(4, 1)).hasSize(1);
         assertThat(engine.changesSince(5, 10)).isEmpty();
-        engine.apply(0, new Compact(3));
+        engine.apply(0, new Compact(4));
         assertThatThrownBy(() -> engine.changesSince(3, 10)).isInstanceOf(EngineException.class);
-        assertThat(engine.changesSince(4, 10)).hasSize(1);
+        List<Change> atCompaction = engine.changesSince(4, 10);
+        assertThat(atCompaction).hasSize(1);
+        assertThat(atCompaction.get(0).events().get(0).type()).as("a delete at the compaction revision is kept")
+                .isEqualTo(Event.Type.DELETE);
     }
 
     @Test

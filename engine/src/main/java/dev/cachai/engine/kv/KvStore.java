@@ -133,14 +133,15 @@ public final class KvStore {
 
     /**
      * Drops history that no read at or above {@code rev} can see: versions superseded at or
-     * before {@code rev}, and keys whose newest version is a tombstone at or before it.
+     * before {@code rev}, and keys whose newest version is a tombstone before it. Revision
+     * {@code rev} itself stays whole, tombstones included, so its events can still be replayed.
      */
     public void prune(long rev) {
         Iterator<Map.Entry<byte[], Entry>> it = map.entrySet().iterator();
         while (it.hasNext()) {
             Entry e = it.next().getValue();
             KeyValue head = e.head;
-            if (head.modRevision() <= rev && head.isTombstone()) {
+            if (head.modRevision() < rev && head.isTombstone()) {
                 retainedBytes -= chainBytes(head);
                 it.remove();
                 continue;
@@ -167,7 +168,7 @@ public final class KvStore {
         if (v == null) {
             return;
         }
-        if (v.isTombstone()) {
+        if (v.isTombstone() && v.modRevision() < rev) {
             retainedBytes -= chainBytes(v);
             newer.older = null;
         } else {
