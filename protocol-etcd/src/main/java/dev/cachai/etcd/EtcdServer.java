@@ -44,10 +44,10 @@ public final class EtcdServer implements AutoCloseable {
 
     public EtcdServer(EtcdServerConfig config, CommandGateway gateway) {
         this.config = config;
-        Alarms alarms = new Alarms(config.memberId(), config.quotaBackendBytes());
+        Alarms alarms = new Alarms(config.memberId(), config.quotaBackendBytes(), gateway.engine()::approxBytes);
         Headers headers = new Headers(config, gateway.engine());
         AuthGuard auth = new AuthGuard(gateway.engine(), new Tokens(config.authTokenTtlSeconds(), System::currentTimeMillis));
-        WatchHub watches = new WatchHub(gateway.engine(), alarms, config.watchHistoryEventsMax(),
+        WatchHub watches = new WatchHub(gateway.engine(), config.watchHistoryEventsMax(),
                 config.watchProgressNotifyIntervalMs());
         this.ctx = new EtcdContext(config, gateway, headers, auth, alarms, watches);
         AuthInterceptor authInterceptor = new AuthInterceptor(auth);
@@ -67,18 +67,22 @@ public final class EtcdServer implements AutoCloseable {
     }
 
     public synchronized void start() {
-        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
-                .maxInboundMessageSize(config.requestBytesMax() + EtcdServerConfig.GRPC_OVERHEAD_BYTES)
+        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+        NettyServerBuilder b;
+        if (config.gatewayPort() == EtcdServerConfig.GATEWAY_ON_CLIENT_PORT) {
+            http = HttpGateway.sharedPort(this);
+            b = NettyServerBuilder.forAddress(address, http.sharedPortCredentials());
+        } else {
+            b = NettyServerBuilder.forAddress(address);
+        }
+        b.maxInboundMessageSize(config.requestBytesMax() + EtcdServerConfig.GRPC_OVERHEAD_BYTES)
                 .maxConcurrentCallsPerConnection(config.concurrentStreamsMax())
                 .permitKeepAliveTime(KEEPALIVE_PINGS_MIN_INTERVAL_MS, TimeUnit.MILLISECONDS)
                 .permitKeepAliveWithoutCalls(true);
         services.forEach(b::addService);
-        if (config.gatewayPort() == -1) {
-            HttpGateway.unify(b, this);
-        }
         try {
             grpc = b.build().start();
-            if (config.gatewayPort() >= 0) {
+            if (http == null) {
                 http = HttpGateway.standalone(this, config.host(), config.gatewayPort());
             }
         } catch (IOException e) {
@@ -94,7 +98,7 @@ public final class EtcdServer implements AutoCloseable {
 
     /** The HTTP gateway's port: {@link #port()} when unified. */
     public int gatewayPort() {
-        return http != null ? http.port() : port();
+        return http != null && http.hasOwnPort() ? http.port() : port();
     }
 
     public EtcdContext context() {

@@ -32,6 +32,8 @@ public record EtcdServerConfig(String host, int port, int gatewayPort, String me
                                int watchHistoryEventsMax, long watchProgressNotifyIntervalMs,
                                long leaseTtlSecondsMin) {
     public static final String VERSION_DEFAULT = "3.5.17";
+    /** {@link #gatewayPort()} value that serves the gateway on the client port, as etcd does. */
+    public static final int GATEWAY_ON_CLIENT_PORT = -1;
     /** etcd's cluster version: major.minor of the server version. */
     public static final int REQUEST_BYTES_DEFAULT = 1536 * 1024;
     /** grpc-go in etcd accepts this much framing beyond --max-request-bytes before RESOURCE_EXHAUSTED. */
@@ -55,7 +57,7 @@ public record EtcdServerConfig(String host, int port, int gatewayPort, String me
 
     /** A single member on {@code host:port} with etcd's defaults. */
     public static EtcdServerConfig defaults(String host, int port) {
-        return new EtcdServerConfig(host, port, -1, "default", 0x8e9e05c52164694dL, 0xcdf818194e3a8c32L,
+        return new EtcdServerConfig(host, port, GATEWAY_ON_CLIENT_PORT, "default", 0x8e9e05c52164694dL, 0xcdf818194e3a8c32L,
                 List.of("http://localhost:2380"), List.of(), VERSION_DEFAULT, REQUEST_BYTES_DEFAULT, 128,
                 2L << 30, 300, 1000, 100_000, 600_000, 2);
     }

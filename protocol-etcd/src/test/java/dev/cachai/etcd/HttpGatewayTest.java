@@ -15,7 +15,7 @@ class HttpGatewayTest {
         SyncGateway gateway = new SyncGateway();
         try (EtcdServer server = new EtcdServer(EtcdServerConfig.defaults("127.0.0.1", 0).withGatewayPort(0), gateway)) {
             server.start();
-            HttpClient http = HttpClient.newHttpClient();
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String base = "http://127.0.0.1:" + server.gatewayPort();
             // "foo" and "bar" in base64, as etcd's gateway takes bytes fields.
             String put = post(http, base + "/v3/kv/put", "{\"key\":\"Zm9v\",\"value\":\"YmFy\"}");

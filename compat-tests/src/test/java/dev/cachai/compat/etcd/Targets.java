@@ -3,6 +3,8 @@ package dev.cachai.compat.etcd;
 import dev.cachai.compat.FreePorts;
 import dev.cachai.etcd.EtcdServer;
 import dev.cachai.etcd.EtcdServerConfig;
+import dev.cachai.server.CachaiServer;
+import dev.cachai.server.config.ServerConfig;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,13 +29,30 @@ final class Targets {
         void close();
     }
 
-    /** Cachai's etcd adapter over an engine applying synchronously (until CachaiServer wires it). */
-    static Target cachai() {
-        EtcdServer server = new EtcdServer(EtcdServerConfig.defaults("127.0.0.1", 0).withGatewayPort(0), new SyncGateway());
+    /**
+     * The whole server as a user runs it (durable log, lease keeper, etcd and ZooKeeper
+     * endpoints, the HTTP gateway on the etcd port) with its data in a temp dir.
+     */
+    static Target cachai() throws IOException {
+        Path dir = Files.createTempDirectory("cachai-etcd");
+        CachaiServer server = CachaiServer.start(ServerConfig.ephemeral(dir));
+        return new Target() {
+            public String endpoint() { return "http://127.0.0.1:" + server.etcdPort(); }
+            public String name() { return "cachai"; }
+            public void close() {
+                server.close();
+                deleteTree(dir);
+            }
+        };
+    }
+
+    /** The etcd adapter alone over an engine applying synchronously: for adapter-level checks. */
+    static Target cachaiAdapter() {
+        EtcdServer server = new EtcdServer(EtcdServerConfig.defaults("127.0.0.1", 0), new SyncGateway());
         server.start();
         return new Target() {
             public String endpoint() { return "http://127.0.0.1:" + server.port(); }
-            public String name() { return "cachai"; }
+            public String name() { return "cachai-adapter"; }
             public void close() { server.close(); }
         };
     }
@@ -59,16 +78,20 @@ final class Targets {
                 p.destroy();
                 try {
                     p.waitFor();
-                    try (var files = Files.walk(dir)) {
-                        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                } catch (IOException ignored) {
-                    // a temp dir left behind is harmless
                 }
+                deleteTree(dir);
             }
         };
+    }
+
+    static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp dir left behind is harmless
+        }
     }
 
     private static boolean canConnect(int port) {

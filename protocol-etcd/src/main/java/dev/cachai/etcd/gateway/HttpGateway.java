@@ -8,9 +8,12 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.netty.NettyServerBuilder;
+import io.grpc.ServerCredentials;
+import io.grpc.netty.InternalNettyServerCredentials;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -32,17 +35,20 @@ import java.util.concurrent.TimeUnit;
  * etcd's HTTP/JSON gateway (/v3/...) plus /health, /livez, /readyz, /version and /metrics.
  * Requests are translated to JSON-mapped protobuf and sent through an in-process channel to the
  * same services (and interceptors) the gRPC port serves, so behaviour cannot drift between them.
+ * By default it shares the gRPC port as on etcd ({@link #sharedPort}); it can have its own.
  */
 public final class HttpGateway implements AutoCloseable {
-    /** Threads serving HTTP connections; requests are asynchronous, so few are needed. */
+    /** Threads serving a standalone gateway's connections; requests are asynchronous, so few are needed. */
     static final int IO_THREADS = 1;
 
     private final Server inProcess;
     private final ManagedChannel channel;
-    private final EventLoopGroup group;
-    private final Channel listener;
+    private final GatewayRequests requests;
+    private final int bodyBytesMax;
+    private EventLoopGroup group;
+    private Channel listener;
 
-    private HttpGateway(EtcdServer server, String host, int port) {
+    private HttpGateway(EtcdServer server) {
         String name = "cachai-etcd-gateway-" + UUID.randomUUID();
         InProcessServerBuilder b = InProcessServerBuilder.forName(name);
         server.services().forEach(b::addService);
@@ -58,31 +64,57 @@ public final class HttpGateway implements AutoCloseable {
                 methods.put(m.getMethodDescriptor().getFullMethodName(), m.getMethodDescriptor());
             }
         }
-        GatewayRequests requests = new GatewayRequests(Routes.load(), methods, channel, server.context());
-        int bodyBytesMax = server.context().config().requestBytesMax() * 2;
-        group = new MultiThreadIoEventLoopGroup(IO_THREADS, NioIoHandler.newFactory());
-        listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(bodyBytesMax),
-                                new GatewayHandler(requests));
-                    }
-                })
-                .bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
+        requests = new GatewayRequests(Routes.load(), methods, channel, server.context());
+        bodyBytesMax = server.context().config().requestBytesMax() * 2;
     }
 
     /** The gateway on a port of its own. */
     public static HttpGateway standalone(EtcdServer server, String host, int port) {
-        return new HttpGateway(server, host, port);
+        HttpGateway g = new HttpGateway(server);
+        g.group = new MultiThreadIoEventLoopGroup(IO_THREADS, NioIoHandler.newFactory());
+        g.listener = new ServerBootstrap().group(g.group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(g.http1Handlers());
+                    }
+                })
+                .bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
+        return g;
     }
 
     /**
-     * Serving HTTP/1.1 on the gRPC port needs a protocol sniffer in grpc-netty's pipeline, which
-     * only its internal negotiator API allows; until then the gateway has its own port.
+     * The gateway on the gRPC port, as etcd serves it: give {@link #sharedPortCredentials()} to
+     * the gRPC server builder.
      */
-    public static void unify(NettyServerBuilder builder, EtcdServer server) {
-        // Deliberately nothing: see EtcdServerConfig.gatewayPort.
+    public static HttpGateway sharedPort(EtcdServer server) {
+        return new HttpGateway(server);
+    }
+
+    /** gRPC server credentials whose negotiation sends HTTP/1.x connections to this gateway. */
+    public ServerCredentials sharedPortCredentials() {
+        return InternalNettyServerCredentials.create(new SharedPortNegotiator(this::installAfter));
+    }
+
+    private void installAfter(ChannelHandlerContext ctx) {
+        String previous = ctx.name();
+        for (ChannelHandler h : http1Handlers()) {
+            String name = h.getClass().getSimpleName() + "#gateway";
+            ctx.pipeline().addAfter(previous, name, h);
+            previous = name;
+        }
+        // gRPC's own writes (its close commands on shutdown) enter at the tail: catch them there.
+        ctx.pipeline().addLast(new TransportCommandCloser());
+    }
+
+    private ChannelHandler[] http1Handlers() {
+        return new ChannelHandler[] {new HttpServerCodec(), new HttpObjectAggregator(bodyBytesMax),
+                new GatewayHandler(requests)};
+    }
+
+    /** Whether the gateway listens on a port of its own. */
+    public boolean hasOwnPort() {
+        return listener != null;
     }
 
     public int port() {
@@ -91,8 +123,10 @@ public final class HttpGateway implements AutoCloseable {
 
     @Override
     public void close() {
-        listener.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
         channel.shutdownNow();
         inProcess.shutdownNow();
     }

@@ -3,12 +3,12 @@ package dev.cachai.etcd.watch;
 import dev.cachai.engine.ChangeListener;
 import dev.cachai.engine.Engine;
 import dev.cachai.engine.kv.Change;
-import dev.cachai.etcd.maintenance.Alarms;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,18 +22,18 @@ import java.util.function.Consumer;
 public final class WatchHub implements ChangeListener, AutoCloseable {
     /** Threads that encode and send watch responses for all streams. */
     static final int SEND_THREADS = 2;
+    /** The engine makes a revision visible right after its listeners return: a short wait. */
+    static final long VISIBILITY_RECHECK_MICROS = 200;
 
     private final Engine engine;
     private final EventHistory history;
-    private final Alarms alarms;
     private final Set<WatchStream> streams = ConcurrentHashMap.newKeySet();
     private final CopyOnWriteArrayList<Consumer<Change>> observers = new CopyOnWriteArrayList<>();
     private final ExecutorService sendPool;
     private final ScheduledExecutorService ticker;
 
-    public WatchHub(Engine engine, Alarms alarms, int historyEventsMax, long progressIntervalMs) {
+    public WatchHub(Engine engine, int historyEventsMax, long progressIntervalMs) {
         this.engine = engine;
-        this.alarms = alarms;
         this.history = new EventHistory(historyEventsMax, engine.revision());
         this.sendPool = Executors.newFixedThreadPool(SEND_THREADS, daemon("cachai-etcd-watch"));
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("cachai-etcd-progress"));
@@ -52,12 +52,36 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
     @Override
     public void onChange(Change change) {
         history.append(change);
-        alarms.account(change);
         for (WatchStream s : streams) {
             s.signal();
         }
         for (Consumer<Change> o : observers) {
-            sendPool.execute(() -> o.accept(change));
+            execute(() -> whenVisible(change.revision(), () -> o.accept(change)));
+        }
+    }
+
+    /**
+     * Runs {@code task} once reads see {@code revision}: observers re-read the engine (is the
+     * lock free now?) and would otherwise see the state before the change and wait forever.
+     */
+    private void whenVisible(long revision, Runnable task) {
+        if (engine.revision() >= revision) {
+            task.run();
+            return;
+        }
+        try {
+            ticker.schedule(() -> execute(() -> whenVisible(revision, task)), VISIBILITY_RECHECK_MICROS,
+                    TimeUnit.MICROSECONDS);
+        } catch (RejectedExecutionException closing) {
+            // the hub is closing: nobody is waiting any more
+        }
+    }
+
+    private void execute(Runnable task) {
+        try {
+            sendPool.execute(task);
+        } catch (RejectedExecutionException closing) {
+            // the hub is closing
         }
     }
 
@@ -97,11 +121,21 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
     }
 
     /**
-     * The revision a progress notification may announce: every event at or below it has been
-     * handed to the history, so no later event can carry a smaller revision.
+     * The newest revision streams may deliver: in the history, so every event at or below it was
+     * handed over, and visible to reads, because the engine tells listeners of a revision just
+     * before reads see it and a client that hears of revision R may read at R right away.
      */
-    long progressRevision() {
-        return history.lastRevision();
+    long deliverableRevision() {
+        return Math.min(history.lastRevision(), engine.revision());
+    }
+
+    /** A stream held back a revision not yet visible to reads: look again in a moment. */
+    void recheckSoon(WatchStream s) {
+        try {
+            ticker.schedule(s::signal, VISIBILITY_RECHECK_MICROS, TimeUnit.MICROSECONDS);
+        } catch (RejectedExecutionException closing) {
+            // the hub is closing: nothing left to deliver
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.cachai.etcd.watch;
 
+import dev.cachai.engine.EngineException;
 import dev.cachai.engine.kv.Change;
 import dev.cachai.engine.kv.Event;
 import dev.cachai.etcd.auth.AuthGuard;
@@ -37,6 +38,8 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     static final int CHANGES_PER_RESPONSE_MAX = 100;
     /** Responses sent per executor turn before yielding to other streams. */
     static final int RESPONSES_PER_TURN_MAX = 64;
+    /** Batches that matched nothing scanned per turn (a filtered catch-up) before yielding. */
+    static final int EMPTY_BATCHES_PER_TURN_MAX = 16;
     static final String PERMISSION_DENIED_REASON = "rpc error: code = PermissionDenied desc = etcdserver: permission denied";
     static final String DUPLICATE_ID_REASON = "mvcc: duplicate watch ID provided on the WatchStream";
 
@@ -51,6 +54,8 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     private final ArrayDeque<WatchResponse> control = new ArrayDeque<>();
     private long nextWatchId;
     private boolean progressRequested;
+    /** The last turn stopped on its budget with work left. */
+    private boolean moreWork;
     private boolean closed;
 
     WatchStream(WatchHub hub, Headers headers, AuthGuard auth, int fragmentBytesMax,
@@ -178,18 +183,24 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
     private void drain() {
         int sent = 0;
-        while (!closed && out.isReady() && sent < RESPONSES_PER_TURN_MAX) {
+        moreWork = false;
+        while (!closed && out.isReady() && sent < RESPONSES_PER_TURN_MAX && !moreWork) {
             List<WatchResponse> next = nextResponses();
             if (next.isEmpty()) {
-                return;
+                break;
             }
             for (WatchResponse r : next) {
                 out.onNext(r);
                 sent++;
             }
         }
-        if (!closed && out.isReady() && sent >= RESPONSES_PER_TURN_MAX) {
-            signal();
+        if (closed || !out.isReady()) {
+            return; // onReady signals again once the client has read
+        }
+        if (sent >= RESPONSES_PER_TURN_MAX || moreWork) {
+            signal(); // yield to other streams, then go on
+        } else if (hub.history().lastRevision() > hub.engine().revision()) {
+            hub.recheckSoon(this);
         }
     }
 
@@ -198,33 +209,57 @@ final class WatchStream implements StreamObserver<WatchRequest> {
             return List.of(control.poll());
         }
         EventHistory history = hub.history();
+        long deliverable = hub.deliverableRevision();
+        int batches = 0;
         for (Watcher w : new ArrayList<>(watchers.values())) {
-            if (w.nextRevision > history.lastRevision()) {
-                continue;
-            }
-            List<WatchResponse> batch = eventsFor(w, history);
-            if (!batch.isEmpty()) {
-                return batch;
+            // A watcher whose batch matched nothing goes on with the next one, within a budget.
+            while (w.nextRevision <= deliverable && watchers.containsKey(w.id)) {
+                if (++batches > EMPTY_BATCHES_PER_TURN_MAX) {
+                    moreWork = true;
+                    return List.of();
+                }
+                long before = w.nextRevision;
+                List<WatchResponse> batch = eventsFor(w, history, deliverable);
+                if (!batch.isEmpty()) {
+                    return batch;
+                }
+                if (w.nextRevision == before) {
+                    break;
+                }
             }
         }
-        if (progressRequested && allSynced()) {
+        if (progressRequested && allSynced(deliverable)) {
             progressRequested = false;
-            return List.of(response(-1, hub.progressRevision()).build());
+            return List.of(response(-1, deliverable).build());
         }
         return List.of();
     }
 
-    private List<WatchResponse> eventsFor(Watcher w, EventHistory history) {
+    private List<WatchResponse> eventsFor(Watcher w, EventHistory history, long deliverable) {
         long compacted = hub.engine().compactRevision();
-        // Revision 1 is the empty store's: a base of 1 means nothing is missing below it.
-        boolean replayMissing = w.nextRevision <= history.baseRevision() && history.baseRevision() > 1;
-        if (replayMissing || w.nextRevision < compacted) {
-            return List.of(compactedCancel(w, Math.max(compacted, history.baseRevision() + 1)));
+        if (w.nextRevision < compacted) {
+            return List.of(compactedCancel(w, compacted));
         }
-        List<Change> changes = history.from(w.nextRevision, CHANGES_PER_RESPONSE_MAX);
+        List<Change> changes = List.of();
+        if (w.nextRevision > history.baseRevision()) {
+            changes = history.from(w.nextRevision, CHANGES_PER_RESPONSE_MAX);
+        }
+        // The base only grows: if it is still below the cursor, nothing was trimmed under us.
+        if (w.nextRevision <= history.baseRevision()) {
+            try {
+                changes = catchUp(w);
+            } catch (EngineException e) {
+                // Only the compaction point itself gets here (below it was handled above): the
+                // engine cannot replay it, so point the client at the first revision it can.
+                return List.of(compactedCancel(w, hub.engine().compactRevision() + 1));
+            }
+        }
         List<dev.cachai.etcd.proto.mvccpb.Event> events = new ArrayList<>();
         long lastRevision = w.nextRevision - 1;
         for (Change change : changes) {
+            if (change.revision() > deliverable) {
+                break;
+            }
             for (Event e : change.events()) {
                 if (w.matches(e)) {
                     events.add(event(w, e));
@@ -238,6 +273,20 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         }
         w.sentSinceProgress = true;
         return fragments(w, events, lastRevision);
+    }
+
+    /**
+     * Revisions older than the hub's history, rebuilt by the engine one bounded batch per send
+     * turn, so a watcher starting far back costs a batch of memory, not the whole backlog.
+     */
+    private List<Change> catchUp(Watcher w) throws EngineException {
+        long visible = hub.engine().revision();
+        List<Change> changes = hub.engine().changesSince(w.nextRevision, CHANGES_PER_RESPONSE_MAX);
+        if (changes.isEmpty()) {
+            // No events up to the visible revision: skip ahead so the history takes over.
+            w.nextRevision = Math.max(w.nextRevision, visible + 1);
+        }
+        return changes;
     }
 
     private WatchResponse compactedCancel(Watcher w, long compactRevision) {
@@ -282,10 +331,9 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         return parts;
     }
 
-    private boolean allSynced() {
-        long last = hub.history().lastRevision();
+    private boolean allSynced(long deliverable) {
         for (Watcher w : watchers.values()) {
-            if (w.nextRevision <= last) {
+            if (w.nextRevision <= deliverable) {
                 return false;
             }
         }
@@ -297,11 +345,11 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         if (closed) {
             return;
         }
-        long last = hub.history().lastRevision();
+        long last = hub.deliverableRevision();
         for (Iterator<Watcher> it = watchers.values().iterator(); it.hasNext(); ) {
             Watcher w = it.next();
             if (w.progressNotify && w.nextRevision > last && !w.sentSinceProgress) {
-                enqueue(response(w.id, hub.progressRevision()).build());
+                enqueue(response(w.id, last).build());
             }
             w.sentSinceProgress = false;
         }

@@ -1,0 +1,143 @@
+package dev.cachai.etcd;
+
+import com.google.protobuf.ByteString;
+import dev.cachai.etcd.proto.etcdserverpb.*;
+import dev.cachai.etcd.proto.mvccpb.Event;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static dev.cachai.etcd.KvServiceTest.b;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Watches starting before the hub's short history, fragments, the quota and hasleader. */
+class WatchCatchUpTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    /** Far fewer events than the test writes, so the catch-up must come from the engine. */
+    private static final int HISTORY_EVENTS = 10;
+
+    private static final class Recorder implements StreamObserver<WatchResponse> {
+        final List<WatchResponse> received = new CopyOnWriteArrayList<>();
+        @Override public void onNext(WatchResponse r) { received.add(r); }
+        @Override public void onError(Throwable t) { }
+        @Override public void onCompleted() { }
+
+        List<Event> events() {
+            return received.stream().flatMap(r -> r.getEventsList().stream()).toList();
+        }
+    }
+
+    private static Recorder watch(WatchGrpc.WatchStub stub, WatchCreateRequest.Builder create) {
+        Recorder r = new Recorder();
+        stub.watch(r).onNext(WatchRequest.newBuilder().setCreateRequest(create).build());
+        return r;
+    }
+
+    @Test
+    void catchUpFromAnyRetainedRevisionInOrderOnceEach() throws Exception {
+        try (InProcessEtcd etcd = new InProcessEtcd(EtcdServerConfig.defaults("127.0.0.1", 0)
+                .withWatchHistoryEventsMax(HISTORY_EVENTS))) {
+            var kv = KVGrpc.newBlockingStub(etcd.channel);
+            int writes = 600;
+            for (int i = 0; i < writes; i++) {
+                // Every other write outside the watched prefix: batches that match nothing must not stall.
+                String key = (i % 2 == 0 ? "k/" : "other/") + (i % 7);
+                kv.put(PutRequest.newBuilder().setKey(b(key)).setValue(b("v" + i)).build());
+            }
+            Recorder r = watch(WatchGrpc.newStub(etcd.channel), WatchCreateRequest.newBuilder()
+                    .setKey(b("k/")).setRangeEnd(b("k0")).setStartRevision(2).setPrevKv(true));
+            await().atMost(WAIT).until(() -> r.events().size() >= writes / 2);
+            kv.put(PutRequest.newBuilder().setKey(b("k/live")).setValue(b("x")).build());
+            await().atMost(WAIT).until(() -> r.events().size() == writes / 2 + 1);
+            List<Long> revisions = r.events().stream().map(e -> e.getKv().getModRevision()).toList();
+            assertThat(revisions).isSorted().doesNotHaveDuplicates().startsWith(2L, 4L, 6L);
+            assertThat(r.events().get(writes / 2 - 1).getPrevKv().getValue().toStringUtf8()).startsWith("v");
+        }
+    }
+
+    @Test
+    void onlyRevisionsBelowTheCompactionAreCompacted() throws Exception {
+        try (InProcessEtcd etcd = new InProcessEtcd(EtcdServerConfig.defaults("127.0.0.1", 0)
+                .withWatchHistoryEventsMax(HISTORY_EVENTS))) {
+            var kv = KVGrpc.newBlockingStub(etcd.channel);
+            for (int i = 0; i < 50; i++) { // revisions 2..51
+                kv.put(PutRequest.newBuilder().setKey(b("c")).setValue(b("v" + i)).build());
+            }
+            kv.compact(CompactionRequest.newBuilder().setRevision(20).build());
+            var stub = WatchGrpc.newStub(etcd.channel);
+            Recorder below = watch(stub, WatchCreateRequest.newBuilder().setKey(b("c")).setStartRevision(10));
+            Recorder above = watch(stub, WatchCreateRequest.newBuilder().setKey(b("c")).setStartRevision(21));
+            await().atMost(WAIT).until(() -> below.received.stream().anyMatch(WatchResponse::getCanceled));
+            assertThat(below.received.stream().filter(WatchResponse::getCanceled).findFirst().orElseThrow()
+                    .getCompactRevision()).isEqualTo(20);
+            // Revision 21 is older than the history but above the compaction: replayed, not canceled.
+            await().atMost(WAIT).until(() -> above.events().size() == 31);
+            assertThat(above.received).noneMatch(WatchResponse::getCanceled);
+        }
+    }
+
+    @Test
+    void largeRevisionIsFragmentedWhenAsked() throws Exception {
+        try (InProcessEtcd etcd = new InProcessEtcd()) {
+            var kv = KVGrpc.newBlockingStub(etcd.channel);
+            ByteString big = ByteString.copyFrom(new byte[700 * 1024]);
+            for (String k : new String[] {"f/1", "f/2", "f/3"}) {
+                kv.put(PutRequest.newBuilder().setKey(b(k)).setValue(big).build());
+            }
+            Recorder r = watch(WatchGrpc.newStub(etcd.channel), WatchCreateRequest.newBuilder().setKey(b("f/"))
+                    .setRangeEnd(b("f0")).setPrevKv(true).setFragment(true));
+            await().atMost(WAIT).until(() -> !r.received.isEmpty());
+            // One revision deleting three keys whose prev_kv add up to more than the request limit.
+            kv.deleteRange(DeleteRangeRequest.newBuilder().setKey(b("f/")).setRangeEnd(b("f0")).build());
+            await().atMost(WAIT).until(() -> r.events().size() == 3);
+            List<WatchResponse> parts = r.received.stream().filter(x -> x.getEventsCount() > 0).toList();
+            assertThat(parts).hasSizeGreaterThan(1);
+            assertThat(parts.subList(0, parts.size() - 1)).allMatch(WatchResponse::getFragment);
+            assertThat(parts.get(parts.size() - 1).getFragment()).isFalse();
+            assertThat(parts).allMatch(p -> p.getSerializedSize() <= EtcdServerConfig.REQUEST_BYTES_DEFAULT + 1024);
+        }
+    }
+
+    @Test
+    void quotaCountsTheEnginesRetainedBytes() throws Exception {
+        long quota = 256 * 1024;
+        try (InProcessEtcd etcd = new InProcessEtcd(EtcdServerConfig.defaults("127.0.0.1", 0).withQuotaBackendBytes(quota))) {
+            var kv = KVGrpc.newBlockingStub(etcd.channel);
+            ByteString value = ByteString.copyFrom(new byte[100 * 1024]);
+            kv.put(PutRequest.newBuilder().setKey(b("q")).setValue(value).build());
+            long dbSize = MaintenanceGrpc.newBlockingStub(etcd.channel).status(StatusRequest.getDefaultInstance()).getDbSize();
+            assertThat(dbSize).isGreaterThan(100 * 1024).isLessThan(quota);
+            kv.put(PutRequest.newBuilder().setKey(b("q")).setValue(value).build());
+            assertThatThrownBy(() -> kv.put(PutRequest.newBuilder().setKey(b("q")).setValue(value).build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                        assertThat(e.getStatus().getDescription()).isEqualTo("etcdserver: mvcc: database space exceeded");
+                    });
+            assertThat(MaintenanceGrpc.newBlockingStub(etcd.channel).alarm(AlarmRequest.newBuilder()
+                    .setAction(AlarmRequest.AlarmAction.GET).build()).getAlarmsList())
+                    .anyMatch(a -> a.getAlarm() == AlarmType.NOSPACE);
+        }
+    }
+
+    @Test
+    void requireLeaderMetadataIsAcceptedOnASingleNode() throws Exception {
+        try (InProcessEtcd etcd = new InProcessEtcd()) {
+            Metadata md = new Metadata();
+            md.put(Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER), "true");
+            var stub = WatchGrpc.newStub(etcd.channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+            Recorder r = watch(stub, WatchCreateRequest.newBuilder().setKey(b("l")));
+            await().atMost(WAIT).until(() -> !r.received.isEmpty());
+            KVGrpc.newBlockingStub(etcd.channel).put(PutRequest.newBuilder().setKey(b("l")).setValue(b("1")).build());
+            await().atMost(WAIT).until(() -> r.events().size() == 1);
+        }
+    }
+}
