@@ -84,6 +84,21 @@ class CommandLogTest {
     }
 
     @Test
+    void batchesAreWrittenTogetherAndRollAcrossSegments(@TempDir Path dir) {
+        try (CommandLog log = CommandLog.open(dir, 64, 1 << 16, 1, r -> { })) {
+            List<byte[]> batch = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                batch.add(("batched-" + i).getBytes());
+            }
+            assertThat(log.appendAll(batch)).isEqualTo(1);
+            assertThat(log.nextIndex()).isEqualTo(8);
+            log.sync();
+        }
+        assertThat(replay(dir, 1)).containsExactly("batched-0", "batched-1", "batched-2", "batched-3",
+                "batched-4", "batched-5", "batched-6");
+    }
+
+    @Test
     void segmentsRollAndOldOnesAreDeleted(@TempDir Path dir) throws Exception {
         try (CommandLog log = CommandLog.open(dir, 64, 1 << 16, 1, r -> { })) {
             for (int i = 0; i < 10; i++) {

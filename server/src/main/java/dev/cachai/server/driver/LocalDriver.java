@@ -148,9 +148,7 @@ public final class LocalDriver implements Driver {
             }
         }
         if (!records.isEmpty()) {
-            for (byte[] r : records) {
-                log.append(r);
-            }
+            log.appendAll(records);
             log.sync();
         }
         for (Pending p : batch) {

@@ -183,6 +183,55 @@ public final class CommandLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends a batch with as few writes as the segment allows (one gathering write per
+     * segment); returns the index of the first record. Not yet durable: call {@link #sync()}.
+     */
+    public long appendAll(List<byte[]> records) {
+        long firstIndex = nextIndex;
+        int i = 0;
+        try {
+            while (i < records.size()) {
+                int end = i;
+                long bytes = current.position();
+                while (end < records.size()
+                        && (end == i || bytes + HEADER_BYTES + records.get(end).length <= segmentBytesMax)) {
+                    bytes += HEADER_BYTES + records.get(end).length;
+                    end++;
+                }
+                if (end == i + 1) {
+                    append(records.get(i));
+                    i++;
+                    continue;
+                }
+                writeGathered(records.subList(i, end));
+                i = end;
+            }
+        } catch (IOException e) {
+            throw new LogFailure("append failed", e);
+        }
+        return firstIndex;
+    }
+
+    private void writeGathered(List<byte[]> batch) throws IOException {
+        int total = 0;
+        for (byte[] r : batch) {
+            if (r.length > recordBytesMax) {
+                throw new IllegalArgumentException("record of " + r.length + " bytes exceeds " + recordBytesMax);
+            }
+            total += HEADER_BYTES + r.length;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(total);
+        for (byte[] r : batch) {
+            buf.putInt(r.length).putInt(crcOf(r)).put(r);
+        }
+        buf.flip();
+        while (buf.hasRemaining()) {
+            current.write(buf);
+        }
+        nextIndex += batch.size();
+    }
+
     /** Makes every appended record durable. An fsync failure is fatal: the node must stop. */
     public void sync() {
         try {
