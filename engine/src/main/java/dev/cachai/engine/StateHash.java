@@ -46,8 +46,10 @@ final class StateHash {
                 }
                 update(crc, v);
             }
-            if (e.head() != null && !e.head().isTombstone() && e.meta() != null) {
-                update(crc, e.meta());
+            if (e.head() != null && !e.head().isTombstone()
+                    && (e.meta() != null || dev.cachai.engine.zk.ZkPaths.isNodeKey(e.head().key()))) {
+                // The meta in force, whether stored or derived: replicas may differ in which they keep.
+                update(crc, ZkView.metaAt(e, e.head(), s.revision));
             }
         });
         update(crc, s.rootMeta);

@@ -107,13 +107,19 @@ final class WriteTxn {
             return;
         }
         String path = new String(created.key(), StandardCharsets.UTF_8);
-        NodeMeta own = defaultMeta(created);
         int existing = ZkView.countChildren(state, path, revision);
-        if (existing > 0) {
-            own = new NodeMeta(own.kind(), own.ttlMs(), own.ephemeralOwner(), existing, own.pzxid(), 0, own.acl(),
-                    existing, true, revision, null);
+        boolean keepOld = state.snapshotPinned() && prevMeta != null;
+        if (existing > 0 || keepOld) {
+            NodeMeta own = defaultMeta(created);
+            if (existing > 0) {
+                own = new NodeMeta(own.kind(), own.ttlMs(), own.ephemeralOwner(), existing, own.pzxid(), 0,
+                        own.acl(), existing, true, revision, null);
+            }
+            state.kv.setMeta(created.key(), keepHistory(own, prevMeta));
+        } else {
+            // A plain leaf: its meta is the default, derived on read, so it costs no memory.
+            state.kv.setMeta(created.key(), null);
         }
-        state.kv.setMeta(created.key(), keepHistory(own, prevMeta));
         updateParent(ZkPaths.parent(path), true);
     }
 

@@ -124,7 +124,7 @@ final class ZkApplier {
         w.put(key, c.data() == null ? Bytes.EMPTY : c.data(), c.data() == null, lease);
         Entry e = s.kv.entry(key);
         NodeKind stored = kind.stored();
-        NodeMeta derived = e.meta();
+        NodeMeta derived = e.meta() != null ? e.meta() : WriteTxn.defaultMeta(e.head());
         NodeMeta meta = new NodeMeta(stored, stored.isTtl() ? c.ttlMs() : 0, ephemeralOwner(stored, lease, c.ttlMs()),
                 0, derived.pzxid(), 0, acl, derived.numChildren(), derived.hadChildren(), w.revision, null);
         w.setMeta(key, w.keepHistory(meta, derived.older()));
