@@ -3,11 +3,13 @@ package dev.cachai.bench;
 import dev.cachai.bench.load.Driver;
 import dev.cachai.bench.load.Endpoints;
 import dev.cachai.bench.load.LoadSettings;
+import dev.cachai.bench.load.Protocol;
 import dev.cachai.bench.load.RunResult;
 import dev.cachai.bench.load.Workload;
 import dev.cachai.bench.load.WorkloadCatalog;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,15 +25,30 @@ final class BenchSession {
         this.workloads = workloads;
     }
 
+    /**
+     * A protocol whose set-up failed this many times in a row is given up for this target, so a
+     * broken endpoint costs a few connect timeouts rather than one per remaining run.
+     */
+    private static final int SETUP_FAILURES_MAX = 2;
+
     List<RunResult> runAll(Endpoints target) {
         Driver driver = new Driver(settings);
         List<RunResult> results = new ArrayList<>();
+        Map<Protocol, Integer> failuresInRow = new EnumMap<>(Protocol.class);
         for (Map.Entry<String, Supplier<Workload>> w : workloads.entrySet()) {
-            if (!target.serves(WorkloadCatalog.protocolOf(w.getKey()))) {
+            Protocol protocol = WorkloadCatalog.protocolOf(w.getKey());
+            if (!target.serves(protocol)) {
                 continue;
             }
             for (int clients : settings.clientsLevels()) {
-                RunResult r = driver.run(target, w.getValue(), clients);
+                RunResult r = failuresInRow.getOrDefault(protocol, 0) >= SETUP_FAILURES_MAX
+                        ? RunResult.skipped(target.name(), w.getKey(), clients, "skipped: " + protocol + " set-up kept failing")
+                        : driver.run(target, w.getValue(), clients);
+                if (r.setupFailed()) {
+                    failuresInRow.merge(protocol, 1, Integer::sum);
+                } else if (r.ran()) {
+                    failuresInRow.put(protocol, 0);
+                }
                 System.err.println(progressLine(r));
                 results.add(r);
             }

@@ -169,8 +169,11 @@ public final class CachaiServer implements AutoCloseable {
     static EtcdServerConfig etcdConfig(ServerConfig c) {
         EtcdServerConfig d = EtcdServerConfig.defaults(c.etcdListen().host(), c.etcdListen().port());
         long memberId = c.clustered() ? c.initialCluster().self(c.name()).id() : d.memberId();
-        return new EtcdServerConfig(d.host(), d.port(), d.gatewayPort(), c.name(), memberId, d.clusterId(),
-                List.of("http://" + c.peerListen()), d.clientUrls(), c.etcdVersion(), d.requestBytesMax(),
+        // Advertise the address peers reach us on, which in a cluster is the one the member list gives.
+        String peerUrl = "http://" + (c.clustered() ? c.initialCluster().self(c.name()).peer() : c.peerListen());
+        long clusterId = c.clustered() ? c.initialCluster().clusterId() : d.clusterId();
+        return new EtcdServerConfig(d.host(), d.port(), d.gatewayPort(), c.name(), memberId, clusterId,
+                List.of(peerUrl), d.clientUrls(), c.etcdVersion(), d.requestBytesMax(),
                 d.txnOpsMax(), d.quotaBackendBytes(), d.authTokenTtlSeconds(), d.concurrentStreamsMax(),
                 d.watchHistoryEventsMax(), d.watchProgressNotifyIntervalMs(), d.leaseTtlSecondsMin());
     }

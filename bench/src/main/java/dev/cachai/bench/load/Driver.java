@@ -33,7 +33,7 @@ public final class Driver {
             workload.setUp(target, clients, context);
             return measure(target, workload, clients, context);
         } catch (Exception e) {
-            return RunResult.skipped(target.name(), workload.name(), clients, "failed: " + rootMessage(e));
+            return RunResult.skipped(target.name(), workload.name(), clients, RunResult.SETUP_FAILED + rootMessage(e));
         }
     }
 

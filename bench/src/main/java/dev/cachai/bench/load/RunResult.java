@@ -15,8 +15,15 @@ public record RunResult(
         double maxMicros,
         String note) {
 
+    static final String SETUP_FAILED = "failed: ";
+
     public static RunResult skipped(String target, String workload, int clients, String why) {
         return new RunResult(target, workload, clients, 0, 0, 0, 0, 0, 0, 0, 0, why);
+    }
+
+    /** True when the workload could not even be set up (connect or preload failed). */
+    public boolean setupFailed() {
+        return note.startsWith(SETUP_FAILED);
     }
 
     public boolean ran() {

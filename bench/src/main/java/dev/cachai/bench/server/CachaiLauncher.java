@@ -4,6 +4,7 @@ import dev.cachai.bench.load.Endpoints;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -39,9 +40,11 @@ public final class CachaiLauncher implements ServerLauncher {
         String etcd = "127.0.0.1:" + ManagedProcess.freePort();
         String peer = "127.0.0.1:" + ManagedProcess.freePort();
         Path dataDir = Files.createDirectories(workDir.resolve("cachai-data"));
+        // Run a private copy: the jar in server/target may be rebuilt while a long comparison runs.
+        Path jarCopy = Files.copy(jar, workDir.resolve("cachai-server.jar"), StandardCopyOption.REPLACE_EXISTING);
         process = ManagedProcess.start(name(), List.of(ManagedProcess.javaBinary(),
                 "-Xmx" + heap, "-Xms" + heap,
-                "-jar", jar.toAbsolutePath().toString(),
+                "-jar", jarCopy.toAbsolutePath().toString(),
                 "--data-dir", dataDir.toString(),
                 "--zk-listen", zk,
                 "--etcd-listen", etcd,

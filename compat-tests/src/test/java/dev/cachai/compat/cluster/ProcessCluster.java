@@ -1,7 +1,6 @@
 package dev.cachai.compat.cluster;
 
 import dev.cachai.compat.FreePorts;
-import dev.cachai.server.config.InitialCluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +25,7 @@ final class ProcessCluster implements AutoCloseable {
     /** Small heaps and a quick JIT: three members share two cores with the test itself. */
     private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
-    record Member(String name, int id, int zkPort, int etcdPort, int peerPort, Path dataDir, Path log) {}
+    record Member(String name, int zkPort, int etcdPort, int peerPort, Path dataDir, Path log) {}
 
     private final List<Member> members = new ArrayList<>();
     private final Process[] processes;
@@ -36,7 +35,7 @@ final class ProcessCluster implements AutoCloseable {
         StringBuilder list = new StringBuilder();
         for (int i = 0; i < size; i++) {
             String name = "m" + i;
-            Member m = new Member(name, InitialCluster.nodeIdOf(name), FreePorts.next(), FreePorts.next(),
+            Member m = new Member(name, FreePorts.next(), FreePorts.next(),
                     FreePorts.next(), root.resolve(name), root.resolve(name + ".log"));
             members.add(m);
             list.append(i == 0 ? "" : ",").append(name).append("=127.0.0.1:").append(m.peerPort());
@@ -100,6 +99,13 @@ final class ProcessCluster implements AutoCloseable {
         processes[i] = null;
     }
 
+    /** SIGTERM: the member runs its shutdown hook (a leader hands over first) and exits. */
+    void stop(int i) throws InterruptedException {
+        processes[i].destroy();
+        assertThat(processes[i].waitFor(20, TimeUnit.SECONDS)).isTrue();
+        processes[i] = null;
+    }
+
     /** The member every running member's log names as leader, once they agree. */
     int awaitAgreedLeader() {
         int[] leader = {-1};
@@ -111,35 +117,36 @@ final class ProcessCluster implements AutoCloseable {
         return leader[0];
     }
 
+    /** Members learn their node id from their name; their logs tell it, so the test need not. */
     private OptionalInt agreedLeader() throws IOException {
-        int leaderId = 0;
+        long[][] views = new long[processes.length][];
+        long leaderId = 0;
         for (int i = 0; i < processes.length; i++) {
             if (processes[i] == null) {
                 continue;
             }
-            int seen = lastLeaderSeen(members.get(i));
+            views[i] = lastLeaderSeen(members.get(i));
+            long seen = views[i][1];
             if (seen == 0 || leaderId != 0 && seen != leaderId) {
                 return OptionalInt.empty();
             }
             leaderId = seen;
         }
-        for (int i = 0; i < members.size(); i++) {
-            if (members.get(i).id() == leaderId && processes[i] != null) {
+        for (int i = 0; i < processes.length; i++) {
+            if (views[i] != null && views[i][0] == leaderId) {
                 return OptionalInt.of(i);
             }
         }
         return OptionalInt.empty();
     }
 
-    private static int lastLeaderSeen(Member m) throws IOException {
-        if (!Files.exists(m.log())) {
-            return 0;
-        }
-        int seen = 0;
-        Matcher matcher = FOLLOWS.matcher(Files.readString(m.log()));
-        while (matcher.find()) {
-            if (Integer.parseInt(matcher.group(1)) == m.id()) {
-                seen = Integer.parseInt(matcher.group(2));
+    /** {self id, leader id} from the member's last "now follows" line, zeros before there is one. */
+    private static long[] lastLeaderSeen(Member m) throws IOException {
+        long[] seen = {0, 0};
+        if (Files.exists(m.log())) {
+            Matcher matcher = FOLLOWS.matcher(Files.readString(m.log()));
+            while (matcher.find()) {
+                seen = new long[] {Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2))};
             }
         }
         return seen;

@@ -1,6 +1,10 @@
 package dev.cachai.server.cluster;
 
+import dev.cachai.consensus.Entry;
+import dev.cachai.consensus.HardState;
+import dev.cachai.consensus.Membership;
 import dev.cachai.consensus.PaxosConfig;
+import dev.cachai.consensus.SnapshotMarker;
 import dev.cachai.consensus.PaxosNode;
 import dev.cachai.consensus.PersistentState;
 import dev.cachai.consensus.wal.Wal;
@@ -23,6 +27,7 @@ import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -55,14 +60,15 @@ public final class ClusterBoot {
             if (walState.entries().isEmpty() && walState.snapshot().isEmpty() && config.initialCluster().existing()) {
                 LOG.warn("joining an existing cluster with an empty log: the leader will send a snapshot or the log");
             }
-            PersistentState persistent = walState.toPersistentState(restored.appliedIndex());
             PaxosConfig paxosConfig = paxosConfig(self.id(), members, limits);
+            PersistentState persistent = restartState(walState, restored.appliedIndex(), paxosConfig);
             SnapshotFiles snapshots = new SnapshotFiles(dataDir);
             PaxosNode paxos = new PaxosNode(paxosConfig, persistent,
                     new SplittableRandom(System.nanoTime() ^ self.id()), snapshots);
             ClusterDriver driver = new ClusterDriver(self.id(), members, paxos, wal, dataDir, restored.engine(),
                     restored.appliedIndex(), limits, engineReplaced);
-            PeerTransport transport = new PeerTransport(self.id(), config.peerListen(), peersOf(self, members),
+            PeerTransport transport = new PeerTransport(self.id(), config.initialCluster().clusterId(), config.peerListen(),
+                    peersOf(self, members),
                     transportLimits, driver::deliver);
             transport.start();
             driver.start(transport);
@@ -74,6 +80,29 @@ public final class ClusterBoot {
             closeQuietly(wal);
             throw e;
         }
+    }
+
+    /**
+     * A snapshot received from the leader is made durable before the log records it, so a crash
+     * in between leaves a snapshot the log does not know. Its state is chosen (the leader only
+     * sends committed state), so the log is read as if its marker had been written too.
+     */
+    static PersistentState restartState(WalState wal, long snapshotIndex, PaxosConfig config) {
+        long walSnapshotIndex = wal.snapshot().map(SnapshotMarker::index).orElse(0L);
+        if (walSnapshotIndex > snapshotIndex) {
+            throw new IllegalStateException("the consensus log was compacted through " + walSnapshotIndex
+                    + " but the newest readable snapshot covers only " + snapshotIndex + "; restore a snapshot");
+        }
+        if (snapshotIndex <= Math.max(wal.hardState().commitIndex(), walSnapshotIndex)) {
+            return wal.toPersistentState(snapshotIndex);
+        }
+        LOG.warn("snapshot at {} is newer than the consensus log; treating it as installed", snapshotIndex);
+        Membership membership = wal.snapshot().map(SnapshotMarker::membership)
+                .orElse(Membership.ofVoters(config.initialVoters()));
+        HardState hardState = new HardState(wal.hardState().promised(), snapshotIndex);
+        List<Entry> above = wal.entries().stream().filter(e -> e.index() > snapshotIndex).toList();
+        return new PersistentState(hardState, above, Optional.of(new SnapshotMarker(snapshotIndex, membership)),
+                snapshotIndex);
     }
 
     static PaxosConfig paxosConfig(int selfId, List<ClusterMember> members, ClusterLimits limits) {

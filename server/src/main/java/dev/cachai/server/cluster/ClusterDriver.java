@@ -18,8 +18,6 @@ import dev.cachai.engine.LeaseKeeper;
 import dev.cachai.engine.command.Command;
 import dev.cachai.engine.command.CommandCodec;
 import dev.cachai.engine.command.LeaseCommand;
-import dev.cachai.engine.command.ZkReap;
-import dev.cachai.engine.lease.Lease;
 import dev.cachai.engine.result.Result;
 import dev.cachai.server.config.ClusterMember;
 import dev.cachai.server.driver.Driver;
@@ -30,11 +28,8 @@ import dev.cachai.server.transport.PeerTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -53,6 +48,13 @@ import java.util.function.Consumer;
  */
 public final class ClusterDriver implements Driver, ClusterView {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterDriver.class);
+    /** How long a stopping leader waits for a follower to take over before it just stops. */
+    private static final long HANDOVER_WAIT_MS_MAX = 2_000;
+    /** How long stopping waits for a snapshot being written, then for the loop's last round. */
+    private static final long SNAPSHOT_WRITE_WAIT_MS_MAX = 30_000;
+    private static final long LOOP_STOP_WAIT_MS_MAX = 5_000;
+    /** Renewals a follower holds for the leader: a few ticks' worth, in case the leader is briefly unknown. */
+    private static final int RENEWAL_FRAMES_QUEUED_MAX = 4;
 
     /** Something for the loop thread to do; {@link #abandon} runs instead when the loop has stopped. */
     private interface LoopEvent {
@@ -71,11 +73,8 @@ public final class ClusterDriver implements Driver, ClusterView {
     private final ClusterLeases leases;
     private final Consumer<Engine> engineReplaced;
     private final ArrayBlockingQueue<LoopEvent> events;
-    private final Waiters<Result> proposals = new Waiters<>();
-    private final Waiters<Long> reads = new Waiters<>();
-    /** Proposals waiting for a leader to forward them to (loop thread only). */
-    private final Set<Long> unsent = new LinkedHashSet<>();
-    private final Map<Long, byte[]> payloads = new java.util.HashMap<>();
+    private final OriginProposals proposals = new OriginProposals();
+    private final ReadBarriers reads;
     /** Starts from the clock so an entry of an earlier incarnation never completes a new request. */
     private final AtomicLong nextSeq = new AtomicLong(System.currentTimeMillis() << 20);
     private final Thread loop;
@@ -87,6 +86,10 @@ public final class ClusterDriver implements Driver, ClusterView {
     private volatile int leaderId;
     private volatile Set<Integer> voters;
     private boolean wasLeader;
+    /** A stopping leader hands over: new proposals wait for the next leader instead of failing. */
+    private boolean handingOver;
+    /** Completed when this node stops leading (set by a stopping leader waiting to hand over). */
+    private volatile CompletableFuture<Void> leadershipLost = new CompletableFuture<>();
     private long tickCount;
     private long appliedIndex;
     private long lastSnapshotIndex;
@@ -106,9 +109,10 @@ public final class ClusterDriver implements Driver, ClusterView {
         this.engineReplaced = engineReplaced;
         this.voters = paxos.membership().voters();
         this.events = new ArrayBlockingQueue<>(limits.eventsQueuedMax());
+        this.reads = new ReadBarriers(limits.readRetryTicks());
         this.timers = new LeaseTimers(() -> this.engine, System::currentTimeMillis);
         this.timers.restartAll();
-        this.leases = new ClusterLeases(timers, this::isLeader, limits.keepAlivesPerFrameMax() * 4);
+        this.leases = new ClusterLeases(timers, this::isLeader, limits.keepAlivesPerFrameMax() * RENEWAL_FRAMES_QUEUED_MAX);
         this.loop = new Thread(this::runLoop, "cachai-paxos-loop");
         this.loop.setDaemon(true);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -122,16 +126,23 @@ public final class ClusterDriver implements Driver, ClusterView {
     void start(PeerTransport peerTransport) {
         this.transport = peerTransport;
         loop.start();
-        housekeeping.scheduleWithFixedDelay(this::expireLeases, limits.leaseCheckIntervalMs(),
-                limits.leaseCheckIntervalMs(), TimeUnit.MILLISECONDS);
-        housekeeping.scheduleWithFixedDelay(this::reapNodes, limits.reapIntervalMs(), limits.reapIntervalMs(),
-                TimeUnit.MILLISECONDS);
+        new LeaderDuties(timers, this::engine, this::isLeader, this::submitCommand, limits.reapBatchMax())
+                .schedule(housekeeping, limits.leaseCheckIntervalMs(), limits.reapIntervalMs());
     }
 
     // ---------------------------------------------------------------- CommandGateway
 
     @Override
     public CompletableFuture<Result> propose(Command command) {
+        if (command instanceof LeaseCommand.SessionClose close && close.expired()) {
+            // The ZooKeeper adapter's own session tracker only hears pings of this node's clients,
+            // so in a cluster its verdict is not the leader's: expiry comes from LeaderDuties alone.
+            return CompletableFuture.failedFuture(new GatewayException(EtcdError.NOT_LEADER));
+        }
+        return submitCommand(command);
+    }
+
+    private CompletableFuture<Result> submitCommand(Command command) {
         CompletableFuture<Result> f = new CompletableFuture<>();
         long seq = nextSeq.incrementAndGet();
         byte[] payload = new EntryPayload(selfId, seq, 0, CommandCodec.encode(0, command)).encode();
@@ -139,8 +150,7 @@ public final class ClusterDriver implements Driver, ClusterView {
             @Override
             public void run() {
                 if (admit(f)) {
-                    proposals.add(seq, f, System.currentTimeMillis() + limits.requestTimeoutMs());
-                    payloads.put(seq, payload);
+                    proposals.add(seq, f, System.currentTimeMillis() + limits.requestTimeoutMs(), payload);
                     submit(seq, payload);
                 }
             }
@@ -161,8 +171,7 @@ public final class ClusterDriver implements Driver, ClusterView {
             @Override
             public void run() {
                 if (admit(f)) {
-                    reads.add(seq, f, System.currentTimeMillis() + limits.requestTimeoutMs());
-                    askReadIndex(seq);
+                    reads.add(paxos, seq, f, System.currentTimeMillis() + limits.requestTimeoutMs(), tickCount);
                 }
             }
 
@@ -228,7 +237,7 @@ public final class ClusterDriver implements Driver, ClusterView {
     }
 
     private void onForward(int from, PeerFrame.Forward forward) {
-        if (paxos.role() != Role.LEADER) {
+        if (paxos.role() != Role.LEADER || handingOver) {
             transport.send(from, new PeerFrame.ForwardRefused(forward.seq(), true));
             return;
         }
@@ -241,11 +250,8 @@ public final class ClusterDriver implements Driver, ClusterView {
 
     private void onForwardRefused(PeerFrame.ForwardRefused refused) {
         if (refused.retry()) {
-            if (proposals.get(refused.seq()) != null) {
-                unsent.add(refused.seq());
-            }
+            proposals.park(refused.seq());
         } else {
-            forget(refused.seq());
             proposals.fail(refused.seq(), EtcdError.TOO_MANY_REQUESTS);
         }
     }
@@ -253,17 +259,20 @@ public final class ClusterDriver implements Driver, ClusterView {
     // ---------------------------------------------------------------- proposals and reads
 
     private void submit(long seq, byte[] payload) {
+        if (paxos.role() == Role.LEADER && handingOver) {
+            proposals.park(seq);
+            return;
+        }
         if (paxos.role() == Role.LEADER) {
             SubmitResult result = proposeHere(payload);
             if (!(result instanceof SubmitResult.Accepted)) {
-                forget(seq);
                 proposals.fail(seq, EtcdError.TOO_MANY_REQUESTS);
             }
             return;
         }
         int leader = paxos.leaderId();
         if (leader == 0 || !transport.send(leader, new PeerFrame.Forward(seq, payload))) {
-            unsent.add(seq);
+            proposals.park(seq);
         }
     }
 
@@ -273,42 +282,7 @@ public final class ClusterDriver implements Driver, ClusterView {
     }
 
     private void resendUnsent() {
-        List<Long> waiting = new ArrayList<>(unsent);
-        unsent.clear();
-        for (long seq : waiting) {
-            byte[] payload = payloads.get(seq);
-            if (payload != null && proposals.get(seq) != null) {
-                submit(seq, payload);
-            }
-        }
-    }
-
-    private void forget(long seq) {
-        payloads.remove(seq);
-        unsent.remove(seq);
-    }
-
-    private void askReadIndex(long seq) {
-        Waiters.Waiter<Long> w = reads.get(seq);
-        if (w == null) {
-            return;
-        }
-        w.askedTick = tickCount;
-        SubmitResult result = paxos.readIndex(ByteBuffer.allocate(8).putLong(seq).array());
-        if (result instanceof SubmitResult.Rejected) {
-            reads.fail(seq, EtcdError.TOO_MANY_REQUESTS);
-        }
-    }
-
-    /** Read-index requests or answers can be lost, and a leader can fall: ask again after a while. */
-    private void retryReads() {
-        List<Long> due = new ArrayList<>();
-        for (Map.Entry<Long, Waiters.Waiter<Long>> e : reads.entries()) {
-            if (tickCount - e.getValue().askedTick >= limits.readRetryTicks()) {
-                due.add(e.getKey());
-            }
-        }
-        due.forEach(this::askReadIndex);
+        proposals.unpark().forEach(this::submit);
     }
 
     // ---------------------------------------------------------------- the loop
@@ -350,9 +324,8 @@ public final class ClusterDriver implements Driver, ClusterView {
         long now = System.currentTimeMillis();
         proposals.expire(now);
         reads.expire(now);
-        payloads.keySet().removeIf(seq -> proposals.get(seq) == null);
-        retryReads();
-        if (!unsent.isEmpty() && paxos.leaderId() != 0) {
+        reads.retryDue(paxos, tickCount);
+        if (proposals.anyParked() && paxos.leaderId() != 0) {
             resendUnsent();
         }
         forwardRenewals();
@@ -370,12 +343,13 @@ public final class ClusterDriver implements Driver, ClusterView {
     }
 
     private void processReady() {
-        Ready ready = paxos.ready();
-        while (!ready.isEmpty()) {
-            carryOut(ready);
-            ready = paxos.ready();
-        }
-        observeLeadership();
+        do {
+            Ready ready = paxos.ready();
+            while (!ready.isEmpty()) {
+                carryOut(ready);
+                ready = paxos.ready();
+            }
+        } while (observeLeadership());
     }
 
     /** The order is Ready's contract: durable before sent, installed before applied. */
@@ -391,7 +365,7 @@ public final class ClusterDriver implements Driver, ClusterView {
             apply(entry);
         }
         for (ReadState read : ready.readStates()) {
-            reads.complete(ByteBuffer.wrap(read.context()).getLong(), engine.revision());
+            reads.release(read, engine.revision());
         }
         maybeSnapshot();
     }
@@ -406,49 +380,37 @@ public final class ClusterDriver implements Driver, ClusterView {
         Result result = engine.apply(payload.timeMs(), command);
         timers.onApplied(command, result);
         if (payload.originNode() == selfId) {
-            forget(payload.originSeq());
             proposals.complete(payload.originSeq(), result);
         }
     }
 
-    private void observeLeadership() {
+    /** Follows leadership changes; true when it handed parked proposals to a new leader (more to carry out). */
+    private boolean observeLeadership() {
         boolean leading = paxos.role() == Role.LEADER;
         if (leading && !wasLeader) {
             // Followers' clocks never decided expiry: give every lease a full TTL from now, as etcd does.
             timers.restartAll();
             LOG.info("node {} leads (commit index {})", selfId, paxos.commitIndex());
         }
+        if (wasLeader && !leading) {
+            leadershipLost.complete(null);
+        }
         wasLeader = leading;
-        int leader = paxos.leaderId();
-        if (leader != leaderId) {
-            LOG.info("node {} now follows leader {}", selfId, leader);
-            if (leaderId != 0) {
-                failHandedToFormerLeader();
-            }
-            leaderId = leader;
-            if (leader != 0 && !unsent.isEmpty()) {
-                resendUnsent();
-            }
-        }
         voters = paxos.membership().voters();
-    }
-
-    /**
-     * Proposals the former leader took may or may not be chosen by the next one; rather than
-     * keep their clients waiting out the whole timeout, answer "leader changed" (as etcd does)
-     * so they retry now. Proposals never sent anywhere wait for the new leader instead.
-     */
-    private void failHandedToFormerLeader() {
-        List<Long> handedOff = new ArrayList<>();
-        for (Map.Entry<Long, Waiters.Waiter<Result>> e : proposals.entries()) {
-            if (!unsent.contains(e.getKey())) {
-                handedOff.add(e.getKey());
-            }
+        int leader = paxos.leaderId();
+        if (leader == leaderId) {
+            return false;
         }
-        for (long seq : handedOff) {
-            forget(seq);
-            proposals.fail(seq, EtcdError.LEADER_CHANGED);
+        LOG.info("node {} now follows leader {}", selfId, leader);
+        if (leaderId != 0) {
+            proposals.failHandedOff();
         }
+        leaderId = leader;
+        if (leader == 0 || !proposals.anyParked()) {
+            return false;
+        }
+        resendUnsent();
+        return true;
     }
 
     // ---------------------------------------------------------------- snapshots
@@ -497,33 +459,9 @@ public final class ClusterDriver implements Driver, ClusterView {
         dataDir.purgeSnapshots();
     }
 
-    // ---------------------------------------------------------------- leases and reaping (leader only)
-
-    private void expireLeases() {
-        if (!isLeader()) {
-            return;
-        }
-        try {
-            for (Lease l : timers.takeExpired()) {
-                propose(l.kind() == Lease.Kind.SESSION ? new LeaseCommand.SessionClose(l.id(), true)
-                        : new LeaseCommand.Revoke(l.id()));
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("lease expiry check failed", e);
-        }
-    }
-
-    private void reapNodes() {
-        if (!isLeader()) {
-            return;
-        }
-        try {
-            for (String path : engine.zkReapable(System.currentTimeMillis(), limits.reapBatchMax())) {
-                propose(new ZkReap(path));
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("container/TTL reap failed", e);
-        }
+    /** The peer transport, for fault injection in tests. */
+    PeerTransport transport() {
+        return transport;
     }
 
     // ---------------------------------------------------------------- ClusterView
@@ -558,6 +496,35 @@ public final class ClusterDriver implements Driver, ClusterView {
 
     // ---------------------------------------------------------------- stopping
 
+    /**
+     * A leader that stops on purpose hands over first, so the cluster does not wait out an
+     * election timeout (a rolling restart then costs a round trip, not a second).
+     */
+    private void handOverLeadership() {
+        if (!running || !isLeader() || members.size() < 2) {
+            return;
+        }
+        CompletableFuture<Void> lost = new CompletableFuture<>();
+        leadershipLost = lost;
+        events.offer(() -> {
+            for (ClusterMember m : members) {
+                if (m.id() != selfId && transport.connectedTo(m.id())) {
+                    SubmitResult result = paxos.transferLeadership(m.id());
+                    handingOver = result instanceof SubmitResult.Pending;
+                    LOG.info("stopping: handing leadership to node {}: {}", m.id(), result);
+                    return;
+                }
+            }
+        });
+        try {
+            lost.get(HANDOVER_WAIT_MS_MAX, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("leadership not handed over in {} ms; stopping anyway", HANDOVER_WAIT_MS_MAX);
+        }
+    }
+
     private void stopEverything() {
         EtcdError error = stoppedError();
         proposals.failAll(error);
@@ -569,10 +536,13 @@ public final class ClusterDriver implements Driver, ClusterView {
 
     @Override
     public void close() {
+        handOverLeadership();
         running = false;
-        housekeeping.shutdownNow();
+        // Not shutdownNow: interrupting a snapshot being written would only waste it.
+        housekeeping.shutdown();
         try {
-            loop.join(5_000);
+            housekeeping.awaitTermination(SNAPSHOT_WRITE_WAIT_MS_MAX, TimeUnit.MILLISECONDS);
+            loop.join(LOOP_STOP_WAIT_MS_MAX);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -79,6 +79,22 @@ public record InitialCluster(List<ClusterMember> members, boolean existing) {
         return id == 0 ? 1 : id;
     }
 
+    /**
+     * Names the cluster: members of different clusters refuse each other's connections, and
+     * etcd clients see one cluster id in every response header. Derived from the member names
+     * only, so moving a member to a new address keeps it.
+     */
+    public long clusterId() {
+        List<String> names = new ArrayList<>(members.stream().map(ClusterMember::name).toList());
+        names.sort(null);
+        long hash = 0xcbf29ce484222325L;
+        for (byte b : String.join(",", names).getBytes(StandardCharsets.UTF_8)) {
+            hash ^= b & 0xff;
+            hash *= 0x100000001b3L;
+        }
+        return hash & Long.MAX_VALUE;
+    }
+
     public boolean isEmpty() {
         return members.isEmpty();
     }
@@ -91,10 +107,5 @@ public record InitialCluster(List<ClusterMember> members, boolean existing) {
             }
         }
         throw new IllegalArgumentException("initial-cluster does not name this node ('" + name + "')");
-    }
-
-    /** The members as a consensus module sees them; a node outside a list is a cluster of itself. */
-    public List<ClusterMember> orSelf(String name, HostPort peerListen) {
-        return members.isEmpty() ? List.of(new ClusterMember(name, nodeIdOf(name), peerListen)) : members;
     }
 }

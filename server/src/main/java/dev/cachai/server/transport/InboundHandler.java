@@ -7,6 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One connection a peer dialed to us: the first frame must be a Hello from a known member, and
@@ -18,24 +20,50 @@ final class InboundHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final PeerFrameCodec codec;
     private final Set<Integer> knownPeers;
     private final PeerInbox inbox;
+    private final PeerFrame.Hello alive;
+    private final long livenessIntervalMs;
     private int peerId;
+    private ScheduledFuture<?> liveness;
 
-    InboundHandler(PeerFrameCodec codec, Set<Integer> knownPeers, PeerInbox inbox) {
+    InboundHandler(PeerFrameCodec codec, Set<Integer> knownPeers, PeerInbox inbox, PeerFrame.Hello self,
+                   long livenessIntervalMs) {
         this.codec = codec;
         this.knownPeers = knownPeers;
         this.inbox = inbox;
+        this.alive = self;
+        this.livenessIntervalMs = livenessIntervalMs;
+    }
+
+    /** The dialer hears from us regularly, so it can tell a silent partition from a quiet peer. */
+    private void startLiveness(ChannelHandlerContext ctx) {
+        liveness = ctx.executor().scheduleAtFixedRate(() -> {
+            if (ctx.channel().isWritable()) {
+                ctx.writeAndFlush(alive, ctx.voidPromise());
+            }
+        }, 0, livenessIntervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (liveness != null) {
+            liveness.cancel(false);
+        }
+        super.channelInactive(ctx);
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf body) {
         PeerFrame frame = codec.decode(body);
         if (peerId == 0) {
-            if (!(frame instanceof PeerFrame.Hello hello) || !knownPeers.contains(hello.nodeId())) {
-                LOG.warn("closing peer connection from {}: no Hello from a member", ctx.channel().remoteAddress());
+            if (!(frame instanceof PeerFrame.Hello hello) || !knownPeers.contains(hello.nodeId())
+                    || hello.clusterId() != alive.clusterId()) {
+                LOG.warn("closing peer connection from {}: no Hello from a member of this cluster ({})",
+                        ctx.channel().remoteAddress(), frame);
                 ctx.close();
                 return;
             }
             peerId = hello.nodeId();
+            startLiveness(ctx);
             return;
         }
         if (frame instanceof PeerFrame.Paxos p && p.message().from() != peerId) {

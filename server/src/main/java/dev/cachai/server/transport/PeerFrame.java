@@ -5,8 +5,8 @@ import dev.cachai.consensus.message.Message;
 /** What peers say to each other over the peer port, besides nothing at all. */
 public sealed interface PeerFrame {
 
-    /** The first frame on every connection: who is dialing. */
-    record Hello(int nodeId) implements PeerFrame {}
+    /** The first frame on every connection: who is dialing, in which cluster (also our sign of life). */
+    record Hello(int nodeId, long clusterId) implements PeerFrame {}
 
     /** A consensus message. */
     record Paxos(Message message) implements PeerFrame {}

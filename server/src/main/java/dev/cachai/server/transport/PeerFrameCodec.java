@@ -22,7 +22,7 @@ final class PeerFrameCodec {
 
     void encode(PeerFrame frame, ByteBuf out) {
         if (frame instanceof PeerFrame.Hello h) {
-            out.writeByte(HELLO).writeInt(h.nodeId());
+            out.writeByte(HELLO).writeInt(h.nodeId()).writeLong(h.clusterId());
         } else if (frame instanceof PeerFrame.Paxos p) {
             out.writeByte(PAXOS).writeBytes(messages.encode(p.message()));
         } else if (frame instanceof PeerFrame.Forward f) {
@@ -44,7 +44,7 @@ final class PeerFrameCodec {
         byte type = in.readByte();
         PeerFrame frame;
         if (type == HELLO) {
-            frame = new PeerFrame.Hello(in.readInt());
+            frame = new PeerFrame.Hello(in.readInt(), in.readLong());
         } else if (type == PAXOS) {
             byte[] bytes = new byte[in.readableBytes()];
             in.readBytes(bytes);

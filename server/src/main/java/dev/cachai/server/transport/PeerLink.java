@@ -25,14 +25,13 @@ final class PeerLink {
     private final TransportLimits limits;
     private volatile Channel channel;
     private volatile boolean closed;
-    private long reconnectDelayMs;
-    private long dropped;
+    private volatile long reconnectDelayMs;
 
-    PeerLink(int peerId, HostPort address, Bootstrap bootstrap, int selfId, TransportLimits limits) {
+    PeerLink(int peerId, HostPort address, Bootstrap bootstrap, PeerFrame.Hello hello, TransportLimits limits) {
         this.peerId = peerId;
         this.address = address;
         this.bootstrap = bootstrap;
-        this.hello = new PeerFrame.Hello(selfId);
+        this.hello = hello;
         this.limits = limits;
         this.reconnectDelayMs = limits.reconnectDelayMsMin();
     }
@@ -71,7 +70,6 @@ final class PeerLink {
     boolean send(PeerFrame frame) {
         Channel ch = channel;
         if (ch == null || !ch.isActive() || !ch.isWritable()) {
-            dropped++;
             return false;
         }
         ch.writeAndFlush(frame, ch.voidPromise());
@@ -81,10 +79,6 @@ final class PeerLink {
     boolean connected() {
         Channel ch = channel;
         return ch != null && ch.isActive();
-    }
-
-    long droppedFrames() {
-        return dropped;
     }
 
     void close() {

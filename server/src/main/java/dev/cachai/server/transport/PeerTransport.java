@@ -14,6 +14,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
 
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -29,7 +30,7 @@ public final class PeerTransport implements AutoCloseable {
     /** Peer traffic is light next to client traffic: a couple of threads carry it. */
     private static final int EVENT_LOOP_THREADS = 2;
 
-    private final int selfId;
+    private final PeerFrame.Hello hello;
     private final HostPort listen;
     private final TransportLimits limits;
     private final PeerInbox inbox;
@@ -38,11 +39,16 @@ public final class PeerTransport implements AutoCloseable {
     private final Map<Integer, PeerLink> links = new HashMap<>();
     private final Map<Integer, HostPort> peers;
     private Channel server;
+    /** Peers we neither send to nor listen to: fault injection for partition tests and drills. */
+    private volatile Set<Integer> cutOff = Set.of();
 
-    /** @param peers every other member's peer address by node id */
-    public PeerTransport(int selfId, HostPort listen, Map<Integer, HostPort> peers, TransportLimits limits,
-                         PeerInbox inbox) {
-        this.selfId = selfId;
+    /**
+     * @param clusterId names the cluster; connections from another cluster's members are refused
+     * @param peers     every other member's peer address by node id
+     */
+    public PeerTransport(int selfId, long clusterId, HostPort listen, Map<Integer, HostPort> peers,
+                         TransportLimits limits, PeerInbox inbox) {
+        this.hello = new PeerFrame.Hello(selfId, clusterId);
         this.listen = listen;
         this.peers = Map.copyOf(peers);
         this.limits = limits;
@@ -59,7 +65,9 @@ public final class PeerTransport implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(frameDecoder(), new InboundHandler(codec, known, inbox));
+                        ch.pipeline().addLast(frameDecoder(), new FrameEncoder(codec, limits.peerFrameBytesMax()),
+                                new InboundHandler(codec, known, unlessCutOff(inbox), hello,
+                                        limits.livenessIntervalMs()));
                     }
                 })
                 .bind(new InetSocketAddress(listen.host(), listen.port())).syncUninterruptibly().channel();
@@ -71,16 +79,31 @@ public final class PeerTransport implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        // Peers never answer on our dialed connection; anything they send is discarded.
-                        ch.config().setAutoRead(false);
-                        ch.pipeline().addLast(new FrameEncoder(codec, limits.peerFrameBytesMax()), new DialedHandler());
+                        // Peers never answer on a connection we dialed, but reading it is how a closed
+                        // peer is noticed at once (end of stream) rather than at a later failed write.
+                        ch.pipeline().addLast(
+                                new IdleStateHandler(limits.peerSilenceMsMax(), 0, 0, TimeUnit.MILLISECONDS),
+                                new FrameEncoder(codec, limits.peerFrameBytesMax()), new DialedHandler());
                     }
                 });
         for (Map.Entry<Integer, HostPort> peer : peers.entrySet()) {
-            PeerLink link = new PeerLink(peer.getKey(), peer.getValue(), dialer, selfId, limits);
+            PeerLink link = new PeerLink(peer.getKey(), peer.getValue(), dialer, hello, limits);
             links.put(peer.getKey(), link);
             link.connect();
         }
+    }
+
+    private PeerInbox unlessCutOff(PeerInbox inbox) {
+        return (from, frame) -> {
+            if (!cutOff.contains(from)) {
+                inbox.deliver(from, frame);
+            }
+        };
+    }
+
+    /** Drops all traffic with these peers, both ways, until called again with another set. */
+    public void cutOff(Set<Integer> peerIds) {
+        cutOff = Set.copyOf(peerIds);
     }
 
     private LengthFieldBasedFrameDecoder frameDecoder() {
@@ -90,7 +113,7 @@ public final class PeerTransport implements AutoCloseable {
     /** Sends a frame to a peer; false when it was dropped (unknown peer, link down or full). */
     public boolean send(int peerId, PeerFrame frame) {
         PeerLink link = links.get(peerId);
-        return link != null && link.send(frame);
+        return link != null && !cutOff.contains(peerId) && link.send(frame);
     }
 
     public boolean connectedTo(int peerId) {

@@ -8,10 +8,15 @@ package dev.cachai.server.transport;
  * @param reconnectDelayMsMin     first wait before redialing a peer
  * @param reconnectDelayMsMax     the backoff stops doubling here
  * @param connectTimeoutMs        how long one dial may take
+ * @param livenessIntervalMs      how often a node tells the peers that dialed it that it is still there
+ * @param peerSilenceMsMax        a dialed connection that heard nothing for this long is closed and redialed
+ *                                (a peer behind a partition sends no end-of-stream)
  */
 public record TransportLimits(int peerFrameBytesMax, int peerOutboundBytesMax, long reconnectDelayMsMin,
-                              long reconnectDelayMsMax, int connectTimeoutMs) {
-    public static final TransportLimits DEFAULTS = new TransportLimits(4 << 20, 32 << 20, 50, 1_000, 1_000);
+                              long reconnectDelayMsMax, int connectTimeoutMs, long livenessIntervalMs,
+                              long peerSilenceMsMax) {
+    public static final TransportLimits DEFAULTS = new TransportLimits(4 << 20, 32 << 20, 50, 1_000, 1_000,
+            500, 3_000);
 
     public TransportLimits {
         if (peerFrameBytesMax < 1024 || peerOutboundBytesMax < peerFrameBytesMax) {
@@ -19,6 +24,9 @@ public record TransportLimits(int peerFrameBytesMax, int peerOutboundBytesMax, l
         }
         if (reconnectDelayMsMin < 1 || reconnectDelayMsMax < reconnectDelayMsMin || connectTimeoutMs < 1) {
             throw new IllegalArgumentException("need 1 <= reconnectDelayMsMin <= reconnectDelayMsMax, connectTimeoutMs > 0");
+        }
+        if (livenessIntervalMs < 1 || peerSilenceMsMax < 2 * livenessIntervalMs) {
+            throw new IllegalArgumentException("peerSilenceMsMax must cover at least two liveness intervals");
         }
     }
 }

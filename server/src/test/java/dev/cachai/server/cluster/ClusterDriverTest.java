@@ -66,6 +66,22 @@ class ClusterDriverTest {
     }
 
     @Test
+    void aLeaderThatStopsHandsOverWithoutAnElection(@TempDir Path tmp) throws Exception {
+        try (InProcessCluster cluster = new InProcessCluster(tmp, 3, LIMITS).startAll()) {
+            int leader = cluster.awaitLeader();
+            int survivor = (leader + 1) % 3;
+            cluster.node(survivor).gateway().propose(Put.of(utf8("before"), utf8("1"))).get(10, TimeUnit.SECONDS);
+            int previousLeaderId = cluster.view(leader).localId();
+            cluster.stop(leader);
+            // Noticing a dead leader alone takes a whole election timeout; a handover is a round trip.
+            long electionTimeoutMs = LIMITS.tickMs() * LIMITS.electionTicks();
+            await().atMost(Duration.ofMillis(electionTimeoutMs)).pollInterval(Duration.ofMillis(5)).untilAsserted(() ->
+                    assertThat(cluster.view(survivor).leaderId()).isNotZero().isNotEqualTo(previousLeaderId));
+            cluster.node(survivor).gateway().propose(Put.of(utf8("after"), utf8("2"))).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aNodeBehindTheCompactedLogCatchesUpFromASnapshot(@TempDir Path tmp) throws Exception {
         ClusterLimits snapshotOften = LIMITS.withSnapshots(20, 0);
         try (InProcessCluster cluster = new InProcessCluster(tmp, 3, snapshotOften).startAll()) {
@@ -79,6 +95,24 @@ class ClusterDriverTest {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                     assertThat(valueCount(cluster.node(lagging).gateway().engine(), "s")).isEqualTo(100));
             cluster.node(lagging).gateway().propose(Put.of(utf8("s-after"), utf8("v"))).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aNodeRestartsFromItsOwnSnapshotAndTheLogAboveIt(@TempDir Path tmp) throws Exception {
+        try (InProcessCluster cluster = new InProcessCluster(tmp, 1, LIMITS.withSnapshots(5, 2)).startAll()) {
+            cluster.awaitLeader();
+            for (int i = 0; i < 23; i++) {
+                cluster.node(0).gateway().propose(Put.of(utf8("snap" + i), utf8("v"))).get(10, TimeUnit.SECONDS);
+            }
+            long revision = cluster.node(0).gateway().engine().revision();
+            cluster.stop(0);
+            cluster.start(0);
+            cluster.awaitLeader();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(cluster.node(0).gateway().engine().revision()).isGreaterThanOrEqualTo(revision));
+            assertThat(valueCount(cluster.node(0).gateway().engine(), "snap")).isEqualTo(23);
+            cluster.node(0).gateway().propose(Put.of(utf8("snap-more"), utf8("v"))).get(10, TimeUnit.SECONDS);
         }
     }
 

@@ -1,0 +1,65 @@
+package dev.cachai.server.transport;
+
+import dev.cachai.consensus.Ballot;
+import dev.cachai.consensus.message.Message;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PeerFrameCodecTest {
+    private static final int FRAME_BYTES_MAX = 4096;
+    private static final long LIVENESS_INTERVAL_MS = 1_000;
+    private static final long CLUSTER = 42;
+
+    /** Encodes frames with the sender's pipeline and feeds the bytes one at a time to the receiver's. */
+    private static List<Object[]> roundTrip(PeerFrame... frames) {
+        PeerFrameCodec codec = new PeerFrameCodec(FRAME_BYTES_MAX);
+        EmbeddedChannel sender = new EmbeddedChannel(new FrameEncoder(codec, FRAME_BYTES_MAX));
+        for (PeerFrame f : frames) {
+            sender.writeOutbound(f);
+        }
+        List<Object[]> delivered = new ArrayList<>();
+        EmbeddedChannel receiver = new EmbeddedChannel(new LengthFieldBasedFrameDecoder(FRAME_BYTES_MAX, 0, 4, 0, 4),
+                new InboundHandler(codec, Set.of(7), (from, frame) -> delivered.add(new Object[] {from, frame}), new PeerFrame.Hello(1, CLUSTER),
+                        LIVENESS_INTERVAL_MS));
+        ByteBuf out;
+        while ((out = sender.readOutbound()) != null) {
+            while (out.isReadable() && receiver.isActive()) {
+                receiver.writeInbound(Unpooled.wrappedBuffer(new byte[] {out.readByte()}));
+            }
+            out.release();
+        }
+        return delivered;
+    }
+
+    @Test
+    void framesSurviveBytesArrivingOneAtATime() {
+        Message heartbeat = new Message.Heartbeat(7, 1, new Ballot(3, 7), 42, 5);
+        List<Object[]> got = roundTrip(new PeerFrame.Hello(7, CLUSTER), new PeerFrame.Paxos(heartbeat),
+                new PeerFrame.Forward(9, new byte[] {1, 2, 3}), new PeerFrame.ForwardRefused(9, true),
+                new PeerFrame.KeepAlives(new long[] {11, 12}));
+        assertThat(got).hasSize(4);
+        assertThat(got.get(0)[0]).isEqualTo(7);
+        assertThat(((PeerFrame.Paxos) got.get(0)[1]).message()).isEqualTo(heartbeat);
+        assertThat(((PeerFrame.Forward) got.get(1)[1]).payload()).containsExactly(1, 2, 3);
+        assertThat(got.get(2)[1]).isEqualTo(new PeerFrame.ForwardRefused(9, true));
+        assertThat(((PeerFrame.KeepAlives) got.get(3)[1]).leaseIds()).containsExactly(11, 12);
+    }
+
+    @Test
+    void aConnectionWithoutHelloFromAMemberDeliversNothing() {
+        Message heartbeat = new Message.Heartbeat(8, 1, new Ballot(3, 8), 42, 5);
+        assertThat(roundTrip(new PeerFrame.Hello(8, CLUSTER), new PeerFrame.Paxos(heartbeat))).isEmpty();
+        assertThat(roundTrip(new PeerFrame.Hello(7, CLUSTER + 1), new PeerFrame.Paxos(heartbeat))).as("another cluster")
+                .isEmpty();
+        assertThat(roundTrip(new PeerFrame.Paxos(heartbeat))).as("the connection is closed at once").isEmpty();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.cachai.server.transport;
+
+import dev.cachai.server.config.HostPort;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class PeerTransportTest {
+    private static final TransportLimits LIMITS = TransportLimits.DEFAULTS;
+    private static final long CLUSTER = 42;
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static PeerTransport node(int self, int port, int peer, int peerPort,
+                                      ConcurrentLinkedQueue<PeerFrame> inbox) {
+        PeerTransport t = new PeerTransport(self, CLUSTER, new HostPort("127.0.0.1", port),
+                Map.of(peer, new HostPort("127.0.0.1", peerPort)), LIMITS, (from, frame) -> inbox.add(frame));
+        t.start();
+        return t;
+    }
+
+    /** Keeps sending until the frame arrives: the link drops frames while it is down, by design. */
+    private static void awaitDelivery(PeerTransport from, int to, ConcurrentLinkedQueue<PeerFrame> inbox) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            from.send(to, new PeerFrame.KeepAlives(new long[] {1}));
+            return !inbox.isEmpty();
+        });
+    }
+
+    @Test
+    void aPeerThatRestartsOnItsPortIsReachedAgain() {
+        int portA = freePort();
+        int portB = freePort();
+        ConcurrentLinkedQueue<PeerFrame> atA = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<PeerFrame> atB = new ConcurrentLinkedQueue<>();
+        try (PeerTransport a = node(1, portA, 2, portB, atA)) {
+            PeerTransport b = node(2, portB, 1, portA, atB);
+            awaitDelivery(a, 2, atB);
+            awaitDelivery(b, 1, atA);
+            b.close();
+            atB.clear();
+            atA.clear();
+            try (PeerTransport again = node(2, portB, 1, portA, atB)) {
+                awaitDelivery(a, 2, atB);
+                awaitDelivery(again, 1, atA);
+            }
+        }
+    }
+}
