@@ -28,4 +28,9 @@ public interface CommandGateway {
 
     /** Lease and session deadlines, which are per-node (leader) state and not replicated. */
     LeaseKeeper leases();
+
+    /** The cluster this node is part of; empty for a standalone node (its own leader, always healthy). */
+    default java.util.Optional<ClusterInfo> cluster() {
+        return java.util.Optional.empty();
+    }
 }

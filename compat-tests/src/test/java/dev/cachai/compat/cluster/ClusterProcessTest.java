@@ -50,6 +50,8 @@ class ClusterProcessTest {
             try (ZooKeeper zkOn0 = zk(cluster.zkConnect(0));
                  Client etcdOn1 = Client.builder().endpoints(cluster.etcdEndpoint(1)).build();
                  Client etcdOn2 = Client.builder().endpoints(cluster.etcdEndpoint(2)).build()) {
+                var members = etcdOn2.getClusterClient().listMember().get(10, TimeUnit.SECONDS).getMembers();
+                assertThat(members).as("MemberList shows the whole cluster").hasSize(3);
                 zkOn0.create("/order", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 List<String> written = new ArrayList<>();
                 for (int i = 0; i < 10; i++) {

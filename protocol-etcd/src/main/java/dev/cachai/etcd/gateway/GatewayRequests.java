@@ -58,12 +58,23 @@ final class GatewayRequests {
         String path = new QueryStringDecoder(request.uri()).path();
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         switch (path) {
-            case "/health" -> reply(chc, keepAlive, HttpResponseStatus.OK, "{\"health\":\"true\",\"reason\":\"\"}");
+            case "/health" -> health(chc, keepAlive);
             case "/livez", "/readyz" -> reply(chc, keepAlive, HttpResponseStatus.OK, "ok");
             case "/version" -> reply(chc, keepAlive, HttpResponseStatus.OK, "{\"etcdserver\":\""
                     + ctx.config().version() + "\",\"etcdcluster\":\"" + ctx.config().clusterVersion() + "\"}");
             case "/metrics" -> reply(chc, keepAlive, HttpResponseStatus.OK, Metrics.render(ctx));
             default -> call(chc, keepAlive, path, request);
+        }
+    }
+
+    /** etcd answers 503 with the reason when the member has no leader. */
+    private void health(ChannelHandlerContext chc, boolean keepAlive) {
+        boolean healthy = ctx.gateway().cluster().map(dev.cachai.engine.ClusterInfo::healthy).orElse(true);
+        if (healthy) {
+            reply(chc, keepAlive, HttpResponseStatus.OK, "{\"health\":\"true\",\"reason\":\"\"}");
+        } else {
+            reply(chc, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "{\"health\":\"false\",\"reason\":\"RAFT NO LEADER\"}");
         }
     }
 

@@ -18,8 +18,12 @@ import dev.cachai.etcd.support.Calls;
 import dev.cachai.etcd.support.EtcdException;
 import io.grpc.stub.StreamObserver;
 
+import dev.cachai.engine.ClusterInfo;
+
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -42,7 +46,23 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     @Override
     public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> out) {
-        Calls.now(out, () -> MemberListResponse.newBuilder().setHeader(ctx.headers().now()).addMembers(self()).build());
+        Calls.now(out, () -> MemberListResponse.newBuilder().setHeader(ctx.headers().now())
+                .addAllMembers(members()).build());
+    }
+
+    /** Every member of the cluster this node belongs to; just this node when it runs alone. */
+    private List<Member> members() {
+        Optional<ClusterInfo> cluster = ctx.gateway().cluster();
+        if (cluster.isEmpty()) {
+            return List.of(self());
+        }
+        List<Member> out = new ArrayList<>();
+        for (ClusterInfo.Member m : cluster.get().members()) {
+            out.add(m.id() == cluster.get().localId() ? self()
+                    : Member.newBuilder().setID(m.id()).setName(m.name()).addAllPeerURLs(m.peerUrls())
+                            .addAllClientURLs(m.clientUrls()).build());
+        }
+        return out;
     }
 
     @Override

@@ -58,7 +58,8 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
             long rev = ctx.engine().revision();
             var b = StatusResponse.newBuilder().setHeader(ctx.headers().at(rev)).setVersion(ctx.config().version())
                     .setDbSize(ctx.alarms().dbBytes()).setDbSizeInUse(ctx.alarms().dbBytes())
-                    .setLeader(ctx.config().memberId()).setRaftIndex(rev).setRaftAppliedIndex(rev)
+                    .setLeader(ctx.gateway().cluster().map(dev.cachai.engine.ClusterInfo::leaderId)
+                            .orElse(ctx.config().memberId())).setRaftIndex(rev).setRaftAppliedIndex(rev)
                     .setRaftTerm(Headers.RAFT_TERM).setDbSizeQuota(ctx.config().quotaBackendBytes());
             for (Map.Entry<Long, Alarms.Type> a : ctx.alarms().active().entrySet()) {
                 b.addErrors("memberID:" + a.getKey() + " alarm:" + a.getValue() + " ");

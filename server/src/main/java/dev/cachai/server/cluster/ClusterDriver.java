@@ -47,6 +47,7 @@ import java.util.function.Consumer;
  * request completes its future when it applies the entry that carries its origin id.
  */
 public final class ClusterDriver implements Driver, ClusterView {
+    private final ClusterInfoBridge clusterInfo = new ClusterInfoBridge(this);
     private static final Logger LOG = LoggerFactory.getLogger(ClusterDriver.class);
     /** How long a stopping leader waits for a follower to take over before it just stops. */
     private static final long HANDOVER_WAIT_MS_MAX = 2_000;
@@ -465,6 +466,11 @@ public final class ClusterDriver implements Driver, ClusterView {
     }
 
     // ---------------------------------------------------------------- ClusterView
+
+    @Override
+    public java.util.Optional<dev.cachai.engine.ClusterInfo> cluster() {
+        return java.util.Optional.of(clusterInfo);
+    }
 
     @Override
     public int localId() {
