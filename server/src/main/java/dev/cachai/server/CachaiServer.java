@@ -132,7 +132,7 @@ public final class CachaiServer implements AutoCloseable {
         ZkServerConfig d = ZkServerConfig.defaults();
         int tick = c.zkTickTimeMs();
         return new ZkServerConfig(c.zkListen().host(), c.zkListen().port(), tick, 2 * tick, 20 * tick,
-                d.connectionsPerAddressMax(), d.requestsOutstandingMax(), d.frameBytesMax(),
+                c.zkMaxClientCnxns(), d.requestsOutstandingMax(), d.frameBytesMax(),
                 new HashSet<>(Arrays.asList(c.zk4lwWhitelist().split("\\s*,\\s*"))), c.zkSuperDigest(),
                 c.zkExtendedTypes(), zkServerId(c).orElse(d.serverId()), zkMembers(c), d.configVersion(),
                 d.eventLoopThreads(), d.changesQueuedMax());

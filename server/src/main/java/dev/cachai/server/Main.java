@@ -57,7 +57,7 @@ public final class Main {
                   --initial-cluster-state new|existing  bootstrap a new cluster or rejoin a running one
                   --config-file FILE        YAML file with the same keys (data-dir: ..., zk-listen: ...)
                   --zk-tick-time-ms N, --zk-extended-types true|false, --zk-super-digest user:hash,
-                  --zk-4lw-whitelist LIST, --etcd-version X.Y.Z
+                  --zk-4lw-whitelist LIST, --zk-max-client-cnxns N (0 = no limit), --etcd-version X.Y.Z
                 Every option can also be set as an environment variable: CACHAI_DATA_DIR, CACHAI_ZK_LISTEN, ...""";
     }
 }

@@ -21,6 +21,8 @@ class ConfigLoaderTest {
         assertThat(c.zkListen()).isEqualTo(new HostPort("127.0.0.1", 2181));
         assertThat(c.etcdListen()).isEqualTo(new HostPort("127.0.0.1", 2379));
         assertThat(c.peerListen()).isEqualTo(new HostPort("127.0.0.1", 2380));
+        assertThat(c.zkMaxClientCnxns()).isEqualTo(60);
+        assertThat(ConfigLoader.load(new String[] {"--zk-max-client-cnxns", "0"}, Map.of()).zkMaxClientCnxns()).isZero();
     }
 
     @Test

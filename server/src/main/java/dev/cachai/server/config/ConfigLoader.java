@@ -21,7 +21,7 @@ import java.util.Map;
 public final class ConfigLoader {
     static final List<String> KEYS = List.of("name", "data-dir", "zk-listen", "etcd-listen", "peer-listen",
             "zk-tick-time-ms", "etcd-version", "zk-extended-types", "zk-super-digest", "zk-4lw-whitelist",
-            "initial-cluster", "initial-cluster-state");
+            "initial-cluster", "initial-cluster-state", "zk-max-client-cnxns");
     private static final String CONFIG_FILE = "config-file";
 
     private ConfigLoader() {}
@@ -112,7 +112,8 @@ public final class ConfigLoader {
                 s.containsKey("zk-extended-types") ? Boolean.parseBoolean(s.get("zk-extended-types")) : d.zkExtendedTypes(),
                 s.getOrDefault("zk-super-digest", d.zkSuperDigest()),
                 s.getOrDefault("zk-4lw-whitelist", d.zk4lwWhitelist()),
-                InitialCluster.parse(s.get("initial-cluster"), s.get("initial-cluster-state")));
+                InitialCluster.parse(s.get("initial-cluster"), s.get("initial-cluster-state")),
+                s.containsKey("zk-max-client-cnxns") ? parseInt(s, "zk-max-client-cnxns") : d.zkMaxClientCnxns());
     }
 
     private static int parseInt(Map<String, String> s, String key) {

@@ -8,8 +8,18 @@ import java.nio.file.Path;
  */
 public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
                            int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
-                           String zk4lwWhitelist, InitialCluster initialCluster) {
+                           String zk4lwWhitelist, InitialCluster initialCluster, int zkMaxClientCnxns) {
     public static final String DEFAULT_ETCD_VERSION = "3.5.17";
+    /** ZooKeeper's maxClientCnxns default: connections one client address may hold; 0 = no limit. */
+    public static final int ZK_MAX_CLIENT_CNXNS_DEFAULT = 60;
+
+    /** The settings without a per-address connection limit of their own (ZooKeeper's default applies). */
+    public ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
+                        int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
+                        String zk4lwWhitelist, InitialCluster initialCluster) {
+        this(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion, zkExtendedTypes,
+                zkSuperDigest, zk4lwWhitelist, initialCluster, ZK_MAX_CLIENT_CNXNS_DEFAULT);
+    }
 
     public static ServerConfig defaults() {
         return new ServerConfig("default", Path.of("data"), new HostPort("127.0.0.1", 2181),
@@ -28,7 +38,7 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
     /** The same node as a member of {@code cluster}. */
     public ServerConfig withInitialCluster(InitialCluster cluster) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
-                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, cluster);
+                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, cluster, zkMaxClientCnxns);
     }
 
     /** Cluster mode: consensus between the listed members (a list naming only this node included). */
@@ -42,6 +52,9 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
         }
         if (zkTickTimeMs < 1) {
             throw new IllegalArgumentException("zk tick time must be positive");
+        }
+        if (zkMaxClientCnxns < 0) {
+            throw new IllegalArgumentException("zk-max-client-cnxns must be >= 0 (0 = no limit)");
         }
         if (initialCluster == null) {
             initialCluster = InitialCluster.NONE;
