@@ -1,5 +1,7 @@
 package dev.cachai.etcd;
 
+import dev.cachai.engine.testing.SyncGateway;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -1,5 +1,7 @@
 package dev.cachai.etcd;
 
+import dev.cachai.engine.testing.SyncGateway;
+
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;

@@ -1,5 +1,7 @@
 package dev.cachai.etcd;
 
+import dev.cachai.engine.testing.SyncGateway;
+
 import com.google.protobuf.ByteString;
 import dev.cachai.etcd.proto.etcdserverpb.KVGrpc;
 import dev.cachai.etcd.proto.etcdserverpb.PutRequest;

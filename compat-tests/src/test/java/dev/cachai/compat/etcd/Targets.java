@@ -1,5 +1,7 @@
 package dev.cachai.compat.etcd;
 
+import dev.cachai.engine.testing.SyncGateway;
+
 import dev.cachai.compat.FreePorts;
 import dev.cachai.etcd.EtcdServer;
 import dev.cachai.etcd.EtcdServerConfig;

@@ -1,4 +1,4 @@
-package dev.cachai.etcd;
+package dev.cachai.engine.testing;
 
 import dev.cachai.engine.CommandGateway;
 import dev.cachai.engine.Engine;
@@ -12,18 +12,26 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A single-node gateway for tests: applies each command at once, in call order. */
+/**
+ * A single-node gateway for adapter tests (shipped in the engine's test jar): each command is
+ * applied at once, in call order, to a real {@link Engine}. Lease deadlines are tracked for
+ * TimeToLive answers but never fire; expiry is the server's job and is tested there.
+ */
 public final class SyncGateway implements CommandGateway, LeaseKeeper {
     private final Engine engine = new Engine();
     private final Map<Long, Long> deadlinesMs = new ConcurrentHashMap<>();
 
     @Override
     public synchronized CompletableFuture<Result> propose(Command command) {
-        Result r = engine.apply(System.currentTimeMillis(), command);
-        if (r instanceof LeaseGrantResult g) {
-            deadlinesMs.put(g.id(), System.currentTimeMillis() + g.ttlSeconds() * 1000);
+        try {
+            Result r = engine.apply(System.currentTimeMillis(), command);
+            if (r instanceof LeaseGrantResult g) {
+                deadlinesMs.put(g.id(), System.currentTimeMillis() + g.ttlSeconds() * 1000);
+            }
+            return CompletableFuture.completedFuture(r);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        return CompletableFuture.completedFuture(r);
     }
 
     @Override
