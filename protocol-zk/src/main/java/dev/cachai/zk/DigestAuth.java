@@ -9,15 +9,16 @@ import java.util.Base64;
 public final class DigestAuth {
     private DigestAuth() {}
 
-    /** The digest id for credentials "user:password", or null when they have no ':'. */
+    /**
+     * The digest id for credentials "user:password". Without a ':' the whole text is the user
+     * (ZooKeeper accepts such credentials too; they just match no ACL a client would write).
+     */
     public static String idFor(String credentials) {
         int colon = credentials.indexOf(':');
-        if (colon < 0) {
-            return null;
-        }
+        String user = colon < 0 ? credentials : credentials.substring(0, colon);
         try {
             byte[] sha1 = MessageDigest.getInstance("SHA1").digest(credentials.getBytes(StandardCharsets.UTF_8));
-            return credentials.substring(0, colon) + ":" + Base64.getEncoder().encodeToString(sha1);
+            return user + ":" + Base64.getEncoder().encodeToString(sha1);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA1 is required by the JDK", e);
         }

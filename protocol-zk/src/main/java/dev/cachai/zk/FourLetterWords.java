@@ -10,7 +10,10 @@ import java.util.TreeSet;
 
 /** The four-letter admin words, answered in ZooKeeper's text formats. */
 final class FourLetterWords {
-    static final String VERSION = "3.9.5-cachai, built on 01/01/2026 00:00 GMT";
+    static final String VERSION = "3.9.5-cachai, built on 2026-01-01 00:00 UTC";
+    /** ZooKeeper's default trace mask, which gtmk prints. */
+    private static final String TRACE_MASK_DEFAULT = "306";
+    private final long startedMs = System.currentTimeMillis();
 
     private final ZkServer server;
     private final Engine engine;
@@ -43,7 +46,8 @@ final class FourLetterWords {
                 yield "Server stats reset.\n";
             }
             case "dirs" -> "datadir_size: 0\nlogdir_size: 0\n";
-            case "gtmk", "stmk" -> "0\n";
+            case "gtmk" -> TRACE_MASK_DEFAULT;
+            case "stmk" -> ""; // needs the mask after the word; ZooKeeper answers nothing without it
             case "hash" -> "";
             default -> word + " is not a known command.\n";
         };
@@ -55,7 +59,7 @@ final class FourLetterWords {
             sb.append("Clients:\n").append(cons()).append('\n');
         }
         ServerStats st = server.stats();
-        sb.append("Latency min/avg/max: ").append(st.minLatencyMs()).append('/').append(st.avgLatencyMs())
+        sb.append("Latency min/avg/max: ").append(st.minLatencyMs()).append('/').append(avg(st))
                 .append('/').append(st.maxLatencyMs()).append('\n')
                 .append("Received: ").append(server.stats().receivedCount()).append('\n')
                 .append("Sent: ").append(server.stats().sentCount()).append('\n')
@@ -71,12 +75,23 @@ final class FourLetterWords {
         return server.config().members().isEmpty() ? "standalone" : "leader";
     }
 
+    /** ZooKeeper's average latency: rounded to four decimals. */
+    private static double avg(ServerStats st) {
+        return java.math.BigDecimal.valueOf(st.avgLatencyMs()).setScale(4, java.math.RoundingMode.HALF_UP).doubleValue();
+    }
+
+    /** One line per connection; session fields only once a session is established, as ZooKeeper. */
     private String cons() {
         StringBuilder sb = new StringBuilder();
         for (ZkConnection c : server.connections()) {
-            sb.append(' ').append(c.channel().remoteAddress()).append("[1](queued=").append(c.queued())
-                    .append(",recved=").append(c.received()).append(",sent=").append(c.sent())
-                    .append(",sid=0x").append(Long.toHexString(c.sessionId())).append(")\n");
+            boolean session = c.sessionId() != 0;
+            sb.append(' ').append(c.channel().remoteAddress()).append(session ? "[1]" : "[0]")
+                    .append("(queued=").append(c.queued())
+                    .append(",recved=").append(c.received()).append(",sent=").append(c.sent());
+            if (session) {
+                sb.append(",sid=0x").append(Long.toHexString(c.sessionId())).append(c.stats().consFields(c.timeoutMs()));
+            }
+            sb.append(")\n");
         }
         return sb.toString();
     }
@@ -92,12 +107,15 @@ final class FourLetterWords {
         Object[][] rows = {
             {"zk_version", VERSION},
             {"zk_server_state", mode()},
-            {"zk_avg_latency", server.stats().avgLatencyMs()},
+            {"zk_avg_latency", avg(server.stats())},
             {"zk_max_latency", server.stats().maxLatencyMs()},
             {"zk_min_latency", server.stats().minLatencyMs()},
             {"zk_packets_received", server.stats().receivedCount()},
             {"zk_packets_sent", server.stats().sentCount()},
             {"zk_num_alive_connections", server.connections().size()},
+            {"zk_global_sessions", server.sessions().size()},
+            {"zk_local_sessions", 0},
+            {"zk_uptime", System.currentTimeMillis() - startedMs},
             {"zk_outstanding_requests", 0},
             {"zk_znode_count", server.tree().nodeCount()},
             {"zk_watch_count", server.watches().watchCount()},
@@ -123,15 +141,38 @@ final class FourLetterWords {
 
     private String conf() {
         ZkServerConfig c = server.config();
-        return "clientPort=" + server.port() + "\nclientPortAddress=" + c.host() + "\ntickTime=" + c.tickTimeMs()
+        // ZooKeeper's dumpConf order; the data directories belong to the server module, not shown here.
+        return "clientPort=" + server.port() + "\nsecureClientPort=-1\ntickTime=" + c.tickTimeMs()
                 + "\nmaxClientCnxns=" + c.connectionsPerAddressMax() + "\nminSessionTimeout=" + c.sessionTimeoutMsMin()
-                + "\nmaxSessionTimeout=" + c.sessionTimeoutMsMax() + "\nserverId=" + c.serverId() + "\n";
+                + "\nmaxSessionTimeout=" + c.sessionTimeoutMsMax() + "\nclientPortListenBacklog=-1\nserverId="
+                + c.serverId() + "\n";
     }
 
+    private static final List<String> ENVIRONMENT_PROPERTIES = List.of("java.version", "java.vendor", "java.home",
+            "java.class.path", "java.library.path", "java.io.tmpdir", "java.compiler", "os.name", "os.arch",
+            "os.version", "user.name", "user.home", "user.dir");
+    private static final long BYTES_PER_MB = 1024 * 1024;
+
+    /** ZooKeeper's Environment.list: version, host name, JVM and OS properties, memory in MB. */
     private static String envi() {
-        return "Environment:\nzookeeper.version=" + VERSION + "\njava.version=" + System.getProperty("java.version")
-                + "\njava.vendor=" + System.getProperty("java.vendor") + "\nos.name=" + System.getProperty("os.name")
-                + "\nuser.dir=" + System.getProperty("user.dir") + "\n";
+        StringBuilder sb = new StringBuilder("Environment:\nzookeeper.version=").append(VERSION).append('\n');
+        sb.append("host.name=").append(hostName()).append('\n');
+        for (String key : ENVIRONMENT_PROPERTIES) {
+            sb.append(key).append('=').append(System.getProperty(key, "<NA>")).append('\n');
+        }
+        Runtime rt = Runtime.getRuntime();
+        sb.append("os.memory.free=").append(rt.freeMemory() / BYTES_PER_MB).append("MB\n")
+                .append("os.memory.max=").append(rt.maxMemory() / BYTES_PER_MB).append("MB\n")
+                .append("os.memory.total=").append(rt.totalMemory() / BYTES_PER_MB).append("MB\n");
+        return sb.toString();
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (java.io.IOException e) {
+            return "<NA>";
+        }
     }
 
     private String wchs() {
@@ -148,7 +189,7 @@ final class FourLetterWords {
             sb.append(path).append('\n');
             ids.forEach(id -> sb.append("\t0x").append(Long.toHexString(id)).append('\n'));
         });
-        return sb.toString();
+        return sb.append('\n').toString();
     }
 
     private String wchc() {
@@ -160,13 +201,18 @@ final class FourLetterWords {
             sb.append("0x").append(Long.toHexString(id)).append('\n');
             paths.forEach(p -> sb.append('\t').append(p).append('\n'));
         });
-        return sb.toString();
+        return sb.append('\n').toString();
     }
 
+    /** A standalone ZooKeeper's dump: sessions by expiry time, ephemerals by session, connections. */
     private String dump() {
-        List<Long> tracked = server.sessions().ids();
-        StringBuilder sb = new StringBuilder("SessionTracker dump:\nGlobal Sessions(").append(tracked.size()).append("):\n");
-        tracked.forEach(id -> sb.append("0x").append(Long.toHexString(id)).append('\n'));
+        StringBuilder sb = new StringBuilder("SessionTracker dump:\n");
+        Map<Long, List<Long>> byExpiry = server.sessions().idsByExpiryMs(server.config().tickTimeMs());
+        sb.append("Session Sets (").append(byExpiry.size()).append(")/(").append(server.sessions().size()).append("):\n");
+        byExpiry.forEach((expiryMs, ids) -> {
+            sb.append(ids.size()).append(" expire at ").append(new java.util.Date(expiryMs)).append(":\n");
+            ids.forEach(id -> sb.append("\t0x").append(Long.toHexString(id)).append('\n'));
+        });
         sb.append("ephemeral nodes dump:\n");
         StringBuilder body = new StringBuilder();
         int withEphemerals = 0;
@@ -179,6 +225,19 @@ final class FourLetterWords {
             body.append("0x").append(Long.toHexString(id)).append(":\n");
             engine.zkEphemerals(id, "/").stream().sorted().forEach(p -> body.append('\t').append(p).append('\n'));
         }
-        return sb.append("Sessions with Ephemerals (").append(withEphemerals).append("):\n").append(body).toString();
+        sb.append("Sessions with Ephemerals (").append(withEphemerals).append("):\n").append(body);
+        return sb.append(connectionsDump()).toString();
+    }
+
+    private String connectionsDump() {
+        List<ZkConnection> all = server.connections();
+        StringBuilder sb = new StringBuilder("Connections dump:\nConnections Sets (1)/(").append(all.size()).append("):\n");
+        long expiryMs = System.currentTimeMillis() + server.config().sessionTimeoutMsMax();
+        sb.append(all.size()).append(" expire at ").append(new java.util.Date(expiryMs)).append(":\n");
+        for (ZkConnection c : all) {
+            sb.append("\tip: ").append(c.channel().remoteAddress()).append(" sessionId: 0x")
+                    .append(Long.toHexString(c.sessionId())).append('\n');
+        }
+        return sb.toString();
     }
 }

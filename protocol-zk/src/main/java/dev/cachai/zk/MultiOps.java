@@ -81,8 +81,10 @@ final class MultiOps {
         }
         List<ZkOp> zkOps = new ArrayList<>();
         ops.forEach(o -> zkOps.add((ZkOp) o));
-        ZkTxn txn = new ZkTxn(c.sessionId(), c.identity(), zkOps, true);
-        return gateway.propose(txn).thenApply(result -> multiReply(types, (ZkTxnResult) result));
+        List<ZkOp> parents = SystemNodes.missingParents(gateway.engine(), zkOps);
+        ZkTxn txn = new ZkTxn(c.sessionId(), c.identity(), SystemNodes.concat(parents, zkOps), true);
+        return gateway.propose(txn).thenApply(result ->
+                multiReply(types, SystemNodes.withoutParents((ZkTxnResult) result, parents.size())));
     }
 
     private static MultiHeader read(BinaryInputArchive in) throws IOException {

@@ -44,6 +44,34 @@ public final class OpCode {
 
     private OpCode() {}
 
+    /** The short names ZooKeeper's cons word shows as "lop" (FinalRequestProcessor's lastOp). */
+    public static String lastOpName(int type) {
+        return switch (type) {
+            case PING -> "PING";
+            case CREATE, CREATE2, CREATE_TTL, CREATE_CONTAINER -> "CREA";
+            case DELETE, DELETE_CONTAINER -> "DELE";
+            case SET_DATA -> "SETD";
+            case EXISTS -> "EXIS";
+            case GET_DATA -> "GETD";
+            case GET_ACL -> "GETA";
+            case SET_ACL -> "SETA";
+            case GET_CHILDREN, GET_CHILDREN2 -> "GETC";
+            case GET_ALL_CHILDREN_NUMBER -> "GETACN";
+            case GET_EPHEMERALS -> "GETE";
+            case SYNC -> "SYNC";
+            case CHECK -> "CHEC";
+            case MULTI -> "MULT";
+            case MULTI_READ -> "MLTR";
+            case SET_WATCHES, SET_WATCHES2 -> "SETW";
+            case ADD_WATCH -> "ADDW";
+            case CHECK_WATCHES -> "CHKW";
+            case REMOVE_WATCHES -> "REMW";
+            case WHO_AM_I -> "HOMI";
+            case CLOSE_SESSION -> "CLOS";
+            default -> "NA";
+        };
+    }
+
     /** Requests that go through the log (or a barrier) and so complete asynchronously. */
     public static boolean isAsync(int type) {
         return switch (type) {

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  */
 final class ReadOps {
     /** Reads retried because commits interleaved; past this the last read stands. */
-    private static final int READ_ATTEMPTS_MAX = 64;
+    private static final int READ_ATTEMPTS_MAX = 8;
 
     private final Engine engine;
     private final TreeView tree;
@@ -52,6 +52,9 @@ final class ReadOps {
      * between registration and read would otherwise fire the watch for a change the reply
      * already shows, and the client drops an event that arrives before its reply. Retried while
      * commits interleave; the engine reads at one revision, so an unchanged revision proves it.
+     * When commits keep interleaving (large reads under heavy writes) the reply claims the
+     * revision the watch was registered at: events after it then follow the reply, at worst
+     * telling the client of a change the reply already showed, never losing one.
      */
     private <T> Seen<T> read(ZkConnection c, WatchKind kind, String path, boolean watch, Supplier<T> reader) {
         boolean added = false;
@@ -64,7 +67,7 @@ final class ReadOps {
             T value = reader.get();
             long after = zxid();
             if (before == after || attempt == READ_ATTEMPTS_MAX) {
-                return new Seen<>(value, after, added);
+                return new Seen<>(value, before, added);
             }
         }
     }
@@ -73,9 +76,16 @@ final class ReadOps {
         if (path.indexOf('\0') >= 0) {
             return Reply.error(zxid(), ZkCode.BADARGUMENTS);
         }
-        Seen<ZkNode> n = read(c, WatchKind.DATA, path, watch, () -> tree.node(path));
-        return n.value() == null ? Reply.error(n.revision(), ZkCode.NONODE)
-                : Reply.ok(n.revision(), new ExistsResponse(Convert.stat(n.value().stat())));
+        Seen<ZkNode> seen = read(c, WatchKind.DATA, path, watch, () -> tree.node(path));
+        ZkNode n = seen.value();
+        if (n == null) {
+            return Reply.error(seen.revision(), ZkCode.NONODE); // the exist watch stays
+        }
+        if (!readable(c, n)) { // ZooKeeper 3.9 checks READ on exists, before setting the watch
+            withdraw(seen.watchAdded(), WatchKind.DATA, path, c);
+            return Reply.error(seen.revision(), ZkCode.NOAUTH);
+        }
+        return Reply.ok(seen.revision(), new ExistsResponse(Convert.stat(n.stat())));
     }
 
     Reply getData(ZkConnection c, String path, boolean watch) {

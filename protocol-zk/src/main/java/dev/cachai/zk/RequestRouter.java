@@ -187,9 +187,6 @@ final class RequestRouter {
             return Reply.error(zxid, ZkCode.AUTHFAILED).closing();
         }
         String id = DigestAuth.idFor(new String(p.getAuth(), StandardCharsets.UTF_8));
-        if (id == null) {
-            return Reply.error(zxid, ZkCode.AUTHFAILED).closing();
-        }
         c.addAuth(new ZkId("digest", id), id.equals(server.config().superDigest()));
         return Reply.ok(zxid, null);
     }

@@ -46,31 +46,73 @@ public final class TreeView {
         return path.equals(SYSTEM) || path.startsWith(SYSTEM + "/");
     }
 
+    /** /zookeeper, /zookeeper/config and /zookeeper/quota: always there, never created by clients. */
+    public static boolean isBuiltIn(String path) {
+        return path.equals(SYSTEM) || path.equals(CONFIG) || path.equals(QUOTA);
+    }
+
+    /** Paths under /zookeeper/config: ZooKeeper refuses to create them. */
+    public static boolean isUnderConfig(String path) {
+        return path.startsWith(CONFIG + "/");
+    }
+
     public ZkNode node(String path) {
         if (!ZkPaths.isValid(path)) {
             return null;
         }
         switch (path) {
             case SYSTEM:
-                return new ZkNode(path, new byte[0], stat(0, 2), Acl.OPEN_ACL_UNSAFE);
+                return systemNode();
             case CONFIG:
                 return new ZkNode(path, configData.clone(), stat(configData.length, 0), READ_ONLY);
             case QUOTA:
-                return new ZkNode(path, new byte[0], stat(0, 0), Acl.OPEN_ACL_UNSAFE);
+                return quotaNode();
+            case "/":
+                return rootNode();
             default:
-                break;
+                return isUnderConfig(path) ? null : engine.zkNode(path);
         }
-        if (isSystem(path)) {
+    }
+
+    /**
+     * The root as stored, less the engine's record of /zookeeper: that node is created (stored)
+     * only when a client first writes below it, but ZooKeeper counts it from the start.
+     */
+    private ZkNode rootNode() {
+        ZkNode n = engine.zkNode("/");
+        if (n == null) {
             return null;
         }
-        ZkNode n = engine.zkNode(path);
-        if (n == null || !path.equals("/")) {
-            return n;
-        }
         ZkStat s = n.stat();
-        ZkStat withSystem = new ZkStat(s.czxid(), s.mzxid(), s.ctime(), s.mtime(), s.version(), s.cversion(),
-                s.aversion(), s.ephemeralOwner(), s.dataLength(), s.numChildren() + 1, s.pzxid());
-        return new ZkNode(path, n.data(), withSystem, n.acl());
+        boolean stored = SystemNodes.stored(engine, SYSTEM);
+        ZkStat withSystem = new ZkStat(s.czxid(), s.mzxid(), s.ctime(), s.mtime(), s.version(),
+                s.cversion() - (stored ? 1 : 0), s.aversion(), s.ephemeralOwner(), s.dataLength(),
+                s.numChildren() + (stored ? 0 : 1), s.pzxid());
+        return new ZkNode("/", n.data(), withSystem, n.acl());
+    }
+
+    private ZkNode systemNode() {
+        ZkNode stored = engine.zkNode(SYSTEM);
+        int children = children(SYSTEM).size();
+        if (stored == null) {
+            return new ZkNode(SYSTEM, new byte[0], stat(0, children), Acl.OPEN_ACL_UNSAFE);
+        }
+        // Its cversion counted the storing of /zookeeper/quota, which ZooKeeper has from the start.
+        int quotaCreate = SystemNodes.stored(engine, QUOTA) ? 1 : 0;
+        return new ZkNode(SYSTEM, new byte[0], builtInStat(stored.stat(), children, quotaCreate), Acl.OPEN_ACL_UNSAFE);
+    }
+
+    private ZkNode quotaNode() {
+        ZkNode stored = engine.zkNode(QUOTA);
+        if (stored == null) {
+            return new ZkNode(QUOTA, new byte[0], stat(0, 0), Acl.OPEN_ACL_UNSAFE);
+        }
+        return new ZkNode(QUOTA, new byte[0], builtInStat(stored.stat(), stored.stat().numChildren(), 0), stored.acl());
+    }
+
+    /** A stored built-in node's stat as ZooKeeper shows it: created at zxid 0, children as counted here. */
+    private static ZkStat builtInStat(ZkStat s, int children, int cversionBias) {
+        return new ZkStat(0, 0, 0, 0, 0, s.cversion() - cversionBias, s.aversion(), 0, 0, children, s.pzxid());
     }
 
     private static ZkStat stat(int dataLength, int children) {
@@ -82,38 +124,47 @@ public final class TreeView {
         if (!ZkPaths.isValid(path)) {
             return null;
         }
-        if (path.equals(SYSTEM)) {
-            return List.of("config", "quota");
-        }
-        if (path.equals(CONFIG) || path.equals(QUOTA)) {
+        if (path.equals(CONFIG)) {
             return List.of();
         }
-        if (isSystem(path)) {
+        if (isUnderConfig(path)) {
             return null;
         }
-        List<String> children = engine.zkChildren(path);
-        if (children == null) {
+        List<String> stored = engine.zkChildren(path);
+        if (path.equals(SYSTEM) || path.equals(QUOTA)) {
+            TreeSet<String> sorted = new TreeSet<>(stored == null ? List.of() : stored);
+            if (path.equals(SYSTEM)) {
+                sorted.add("config");
+                sorted.add("quota");
+            }
+            return new ArrayList<>(sorted);
+        }
+        if (stored == null) {
             return null;
         }
-        TreeSet<String> sorted = new TreeSet<>(children);
+        TreeSet<String> sorted = new TreeSet<>(stored);
         if (path.equals("/")) {
             sorted.add("zookeeper");
         }
         return new ArrayList<>(sorted);
     }
 
-    /** getAllChildrenNumber: every node below the path, system nodes included. */
+    /** getAllChildrenNumber: every node below the path, built-in nodes included once. */
     public int descendants(String path) {
-        if (path.equals(SYSTEM)) {
-            return 2;
+        if (path.equals("/")) {
+            return engine.zkDescendants(path) + SYSTEM_NODES - SystemNodes.storedBuiltIns(engine);
         }
-        if (isSystem(path)) {
+        if (path.equals(SYSTEM)) {
+            int stored = SystemNodes.stored(engine, SYSTEM) ? engine.zkDescendants(SYSTEM) : 0;
+            return stored + 2 - (SystemNodes.stored(engine, QUOTA) ? 1 : 0);
+        }
+        if (path.equals(CONFIG) || isUnderConfig(path)) {
             return 0;
         }
-        return engine.zkDescendants(path) + (path.equals("/") ? SYSTEM_NODES : 0);
+        return SystemNodes.stored(engine, path) ? engine.zkDescendants(path) : 0;
     }
 
     public long nodeCount() {
-        return engine.keyCount() + SYSTEM_NODES + 1;
+        return engine.keyCount() + SYSTEM_NODES + 1 - SystemNodes.storedBuiltIns(engine);
     }
 }

@@ -58,18 +58,18 @@ final class WriteOps {
         return new ZkOp.Create(path, data, Convert.fromJute(acl), kind, kind.isTtl() ? ttl : 0);
     }
 
-    /** The system nodes exist and /zookeeper/config is read-only; the rest of /zookeeper is not stored. */
+    /** The built-in nodes exist and /zookeeper/config is read-only; other paths under /zookeeper are stored. */
     private static Integer systemCreateRefusal(String path) {
         if (path == null || !TreeView.isSystem(path)) {
             return null;
         }
-        if (path.equals(TreeView.SYSTEM) || path.equals(TreeView.CONFIG) || path.equals(TreeView.QUOTA)) {
+        if (TreeView.isBuiltIn(path)) {
             return ZkCode.NODEEXISTS;
         }
-        return path.startsWith(TreeView.CONFIG + "/") ? ZkCode.NOAUTH : ZkCode.NONODE;
+        return TreeView.isUnderConfig(path) ? ZkCode.NOAUTH : null;
     }
 
-    /** Deletes, setData and setACL of system nodes are refused as a server without write access to them. */
+    /** Deletes, setData and setACL of built-in nodes are refused as a server without write access to them. */
     static Integer systemWriteRefusal(String path, boolean delete) {
         if (path == null || !TreeView.isSystem(path) || !ZkPaths.isValid(path)) {
             return null;
@@ -80,15 +80,19 @@ final class WriteOps {
         if (path.equals(TreeView.CONFIG) || path.equals(TreeView.QUOTA)) {
             return delete ? ZkCode.BADARGUMENTS : ZkCode.NOAUTH;
         }
-        return ZkCode.NONODE;
+        return TreeView.isUnderConfig(path) ? ZkCode.NONODE : null;
     }
 
     CompletableFuture<Reply> single(ZkConnection c, int type, Object opOrRefusal) {
         if (opOrRefusal instanceof Refusal r) {
             return CompletableFuture.completedFuture(Reply.error(gateway.engine().revision(), r.err()));
         }
-        ZkTxn txn = ZkTxn.single(c.sessionId(), c.identity(), (ZkOp) opOrRefusal);
-        return gateway.propose(txn).thenApply(result -> singleReply(type, result));
+        ZkOp op = (ZkOp) opOrRefusal;
+        List<ZkOp> parents = SystemNodes.missingParents(gateway.engine(), List.of(op));
+        ZkTxn txn = parents.isEmpty() ? ZkTxn.single(c.sessionId(), c.identity(), op)
+                : new ZkTxn(c.sessionId(), c.identity(), SystemNodes.concat(parents, List.of(op)), true);
+        return gateway.propose(txn).thenApply(result ->
+                singleReply(type, SystemNodes.withoutParents((ZkTxnResult) result, parents.size())));
     }
 
     private static Reply singleReply(int type, Result result) {

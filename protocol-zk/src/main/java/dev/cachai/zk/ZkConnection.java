@@ -2,6 +2,7 @@ package dev.cachai.zk;
 
 import dev.cachai.engine.zk.ZkId;
 import dev.cachai.engine.zk.ZkIdentity;
+import dev.cachai.zk.admin.ConnectionStats;
 import dev.cachai.zk.codec.FourLetterWord;
 import dev.cachai.zk.codec.Jute;
 import dev.cachai.zk.watch.WatchSink;
@@ -35,6 +36,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ZkConnection extends ChannelInboundHandlerAdapter implements WatchSink {
     private static final Logger LOG = LoggerFactory.getLogger(ZkConnection.class);
+    /** The zxid of an event that stands for no particular change (WatchedEvent.NO_ZXID). */
+    private static final long NO_ZXID = -1;
 
     /** A received request not yet started. */
     private record Waiting(int xid, int type, byte[] body) {}
@@ -89,6 +92,7 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
     private boolean closing;
     private int writesInFlight;
     private int repliesPending;
+    private final ConnectionStats stats = new ConnectionStats();
     private long received;
     private long sent;
 
@@ -217,7 +221,9 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
             return;
         }
         slot.reply = reply;
-        server.dispatcher().whenDispatched(() -> onLoop(() -> {
+        // Always queued, never run inline: "dispatched" means the events were handed to this
+        // loop (deliver), and only a task queued behind them is sure to run after they are placed.
+        server.dispatcher().whenDispatched(() -> channel.eventLoop().execute(() -> {
             slot.ready = true;
             flush();
         }));
@@ -242,10 +248,12 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
                 continue;
             }
             repliesPending--;
-            server.stats().latency(System.nanoTime() - s.startedNanos);
             Reply r = s.reply;
+            long latency = System.nanoTime() - s.startedNanos;
+            server.stats().latency(latency);
+            stats.answered(OpCode.lastOpName(s.type), s.xid, r.zxid(), latency);
             for (WatcherEvent e : r.eventsBefore()) {
-                writeEvent(e, r.zxid());
+                writeEvent(e, NO_ZXID); // setWatches events name no change, as in ZooKeeper's DataTree
             }
             ReplyHeader header = new ReplyHeader(s.xid, r.zxid(), r.err());
             channel.write(Jute.frame(channel.alloc(), header, r.err() == 0 ? r.body() : null));
@@ -343,6 +351,10 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
 
     long sent() {
         return sent;
+    }
+
+    ConnectionStats stats() {
+        return stats;
     }
 
     int queued() {

@@ -58,7 +58,7 @@ public final class ZkServer implements AutoCloseable {
         this.gateway = gateway;
         Engine engine = gateway.engine();
         this.tree = new TreeView(engine, config);
-        this.dispatcher = new ChangeDispatcher(watches, config.changesQueuedMax(), engine.revision());
+        this.dispatcher = new ChangeDispatcher(watches, config.changesQueuedMax(), engine::revision);
         this.sessions = new SessionTracker(gateway, config.serverId(), this::onSessionExpired);
         this.connector = new Connector(this, gateway);
         this.router = new RequestRouter(this, gateway, tree, watches);

@@ -31,6 +31,19 @@ final class ZkClients {
         return zk;
     }
 
+    /** A client resuming an existing session. */
+    static ZooKeeper connectAs(String connectString, int sessionTimeoutMs, long sessionId, byte[] password)
+            throws Exception {
+        CountDownLatch up = new CountDownLatch(1);
+        ZooKeeper zk = new ZooKeeper(connectString, sessionTimeoutMs, e -> {
+            if (e.getType() == Watcher.Event.EventType.None && e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                up.countDown();
+            }
+        }, sessionId, password);
+        assertThat(up.await(WAIT_S, TimeUnit.SECONDS)).as("resumed session on " + connectString).isTrue();
+        return zk;
+    }
+
     /** Session state changes of one client, in order. */
     static final class States implements Watcher {
         private final BlockingQueue<Event.KeeperState> states = new LinkedBlockingQueue<>();

@@ -9,6 +9,8 @@ import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +35,8 @@ class ZkDifferentialTest {
     private static final int WAIT_S = 10;
     private ZkTargets.Target cachai;
     private ZkTargets.Target real;
+    /** The target the running scenario talks to, for scenarios that open more clients. */
+    private ZkTargets.Target current;
 
     @BeforeAll
     void startBoth() throws Exception {
@@ -66,8 +70,9 @@ class ZkDifferentialTest {
                     + (s.getEphemeralOwner() != 0 ? " eph" : "");
         }
 
+        /** A zxid relative to the baseline; 0 (none yet) and -1 (an event of no change) stay -1. */
         long rel(long zxid) {
-            return zxid == 0 ? -1 : zxid - baseline;
+            return zxid <= 0 ? -1 : zxid - baseline;
         }
 
         void attempt(String label, ThrowingSupplier<Object> op) {
@@ -87,6 +92,7 @@ class ZkDifferentialTest {
     }
 
     private List<String> run(ZkTargets.Target target, String root, Scenario s) throws Exception {
+        current = target;
         try (ZooKeeper zk = connect(target); ZooKeeper other = connect(target)) {
             Transcript t = new Transcript();
             t.baseline = zk.create(root, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, new Stat(), -1).isEmpty()
@@ -96,7 +102,7 @@ class ZkDifferentialTest {
         }
     }
 
-    private static ZooKeeper connect(ZkTargets.Target target) throws Exception {
+    static ZooKeeper connect(ZkTargets.Target target) throws Exception {
         CountDownLatch up = new CountDownLatch(1);
         ZooKeeper zk = new ZooKeeper(target.connectString(), 10_000, e -> {
             if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
@@ -205,5 +211,160 @@ class ZkDifferentialTest {
                 }
             }
         });
+    }
+
+    private static void multi(String label, ZooKeeper zk, List<Op> ops, Transcript t) {
+        try {
+            t.add(label + " -> " + summarize(zk.multi(ops), t));
+        } catch (KeeperException e) {
+            t.add(label + " -> " + e.code() + " " + summarize(e.getResults(), t));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            t.add(label + " -> interrupted");
+        }
+    }
+
+    private static String acl(List<ACL> acl) {
+        return acl.stream().map(a -> a.getPerms() + " " + a.getId().getScheme() + ":" + a.getId().getId()).toList().toString();
+    }
+
+    private static List<ACL> aclOf(int perms, String scheme, String id) {
+        List<ACL> out = new ArrayList<>(); // the client asks the list whether it contains null: no List.of
+        out.add(new ACL(perms, new Id(scheme, id)));
+        return out;
+    }
+
+    @Test
+    void aclsAndAuthentication() throws Exception {
+        compare("/acl", (zk, other, t) -> {
+            int all = ZooDefs.Perms.ALL;
+            t.attempt("creator acl unauthenticated", () -> zk.create("/acl/c", null, ZooDefs.Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT));
+            zk.addAuthInfo("digest", "alice:pw".getBytes());
+            t.attempt("creator acl", () -> zk.create("/acl/c", "s".getBytes(), ZooDefs.Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT));
+            t.attempt("acl of c", () -> acl(zk.getACL("/acl/c", new Stat())));
+            t.attempt("other reads c", () -> other.getData("/acl/c", false, null));
+            t.attempt("other acl of c", () -> acl(other.getACL("/acl/c", new Stat())));
+            t.attempt("other exists c", () -> other.exists("/acl/c", false));
+            t.attempt("other children of c", () -> other.getChildren("/acl/c", false));
+            t.attempt("world read-only", () -> zk.create("/acl/r", null, ZooDefs.Ids.READ_ACL_UNSAFE, CreateMode.PERSISTENT));
+            t.attempt("other writes r", () -> other.setData("/acl/r", "x".getBytes(), -1));
+            t.attempt("other creates under r", () -> other.create("/acl/r/x", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+            t.attempt("other sets acl of r", () -> other.setACL("/acl/r", ZooDefs.Ids.OPEN_ACL_UNSAFE, -1));
+            t.attempt("ip acl", () -> zk.create("/acl/ip", null, aclOf(all, "ip", "127.0.0.1"), CreateMode.PERSISTENT));
+            t.attempt("other reads ip", () -> other.getData("/acl/ip", false, null));
+            t.attempt("ip range acl", () -> zk.create("/acl/ip8", null, aclOf(all, "ip", "127.0.0.0/8"), CreateMode.PERSISTENT));
+            t.attempt("other reads ip range", () -> other.getData("/acl/ip8", false, null));
+            t.attempt("foreign ip acl", () -> zk.create("/acl/ipx", null, aclOf(all, "ip", "10.1.2.3"), CreateMode.PERSISTENT));
+            t.attempt("other reads foreign ip", () -> other.getData("/acl/ipx", false, null));
+            t.attempt("bad ip acl", () -> zk.create("/acl/bad", null, aclOf(all, "ip", "not-an-ip"), CreateMode.PERSISTENT));
+            t.attempt("bad digest acl", () -> zk.create("/acl/bad", null, aclOf(all, "digest", "nocolon"), CreateMode.PERSISTENT));
+            t.attempt("unknown scheme acl", () -> zk.create("/acl/bad", null, aclOf(all, "foo", "bar"), CreateMode.PERSISTENT));
+            t.attempt("empty acl", () -> zk.create("/acl/bad", null, new ArrayList<>(), CreateMode.PERSISTENT));
+            t.attempt("digest acl for bob", () -> zk.create("/acl/bob", null,
+                    aclOf(ZooDefs.Perms.READ, "digest", dev.cachai.zk.DigestAuth.idFor("bob:pw")), CreateMode.PERSISTENT));
+            t.attempt("alice reads bob's", () -> zk.getData("/acl/bob", false, null));
+            other.addAuthInfo("digest", "bob:pw".getBytes());
+            t.attempt("bob reads bob's", () -> other.getData("/acl/bob", false, null));
+            t.attempt("bob writes bob's", () -> other.setData("/acl/bob", "x".getBytes(), -1));
+            other.addAuthInfo("digest", ZkTargets.SUPER_CREDENTIALS.getBytes());
+            t.attempt("super reads c", () -> other.getData("/acl/c", false, null));
+            t.attempt("super setAcl bad version", () -> other.setACL("/acl/c", ZooDefs.Ids.OPEN_ACL_UNSAFE, 7));
+            t.attempt("super setAcl", () -> other.setACL("/acl/c", ZooDefs.Ids.OPEN_ACL_UNSAFE, 0));
+            t.attempt("acl of c now", () -> acl(zk.getACL("/acl/c", new Stat())));
+            t.attempt("multi under read-only", () -> zk.multi(List.of(Op.create("/acl/r/y", null,
+                    ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT))));
+            t.attempt("other deletes c (needs DELETE on the parent only)", () -> { other.delete("/acl/c", -1); return "ok"; });
+            for (String[] auth : new String[][] {{"digest", "nocolon"}, {"foo", "bar"}}) {
+                try (ZooKeeper third = connect(current)) {
+                    third.addAuthInfo(auth[0], auth[1].getBytes());
+                    t.attempt("after auth " + auth[0] + " " + auth[1], () -> third.exists("/acl", false));
+                }
+            }
+        });
+    }
+
+    @Test
+    void kafkaControllerAndBrokerPatterns() throws Exception {
+        compare("/kafka", (zk, other, t) -> {
+            zk.create("/kafka/controller_epoch", "0".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            zk.create("/kafka/brokers", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            zk.create("/kafka/brokers/ids", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            byte[] me = "{\"brokerid\":1}".getBytes();
+            multi("elect", zk, List.of(Op.create("/kafka/controller", me, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL),
+                    Op.setData("/kafka/controller_epoch", "1".getBytes(), 0)), t);
+            multi("rival elect", other, List.of(Op.create("/kafka/controller", me, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL),
+                    Op.setData("/kafka/controller_epoch", "2".getBytes(), 1)), t);
+            multi("fenced write", zk, List.of(Op.check("/kafka/controller_epoch", 1),
+                    Op.create("/kafka/brokers/topics", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT)), t);
+            multi("stale epoch write", other, List.of(Op.check("/kafka/controller_epoch", 0),
+                    Op.setData("/kafka/brokers/topics", "x".getBytes(), -1)), t);
+            multi("register broker", zk, List.of(
+                    Op.create("/kafka/brokers/ids/1", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL),
+                    Op.setData("/kafka/brokers/ids/1", me, 0)), t);
+            t.attempt("broker epoch is czxid, owner is the session", () -> {
+                Stat s = zk.exists("/kafka/brokers/ids/1", false);
+                return t.stat(s) + " own=" + (s.getEphemeralOwner() == zk.getSessionId());
+            });
+            t.attempt("reregister", () -> zk.multi(List.of(
+                    Op.create("/kafka/brokers/ids/1", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL),
+                    Op.setData("/kafka/brokers/ids/1", me, 0))));
+            List<String> callbacks = java.util.Collections.synchronizedList(new ArrayList<>());
+            int rounds = 20;
+            CountDownLatch done = new CountDownLatch(rounds * 4);
+            for (int i = 0; i < rounds; i++) {
+                String p = "/kafka/p" + i;
+                zk.create(p, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT,
+                        (rc, path, ctx, name) -> { callbacks.add("create " + rc + " " + name); done.countDown(); }, null);
+                zk.setData(p, "v".getBytes(), i % 2 == 0 ? 0 : 5,
+                        (rc, path, ctx, stat) -> { callbacks.add("set " + rc + " " + path); done.countDown(); }, null);
+                zk.getData(p, false,
+                        (rc, path, ctx, data, stat) -> { callbacks.add("get " + rc + " " + (stat == null ? -1 : stat.getVersion())); done.countDown(); }, null);
+                zk.delete(p + "/none", -1, (rc, path, ctx) -> { callbacks.add("delete " + rc); done.countDown(); }, null);
+            }
+            assertThat(done.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
+            t.add("callbacks " + callbacks);
+        });
+    }
+
+    @Test
+    void quotaNodesAreRealNodes() throws Exception {
+        compare("/quota", (zk, other, t) -> {
+            BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
+            zk.getChildren("/", events::add);
+            t.attempt("root before", () -> rootShape(zk));
+            int rootChildChanges = zk.exists("/", false).getCversion();
+            t.attempt("create quota node", () -> zk.create("/zookeeper/quota/quota", "q".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+            t.attempt("limits", () -> zk.create("/zookeeper/quota/quota/zookeeper_limits", "count=10,bytes=-1".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+            t.attempt("quota children", () -> zk.getChildren("/zookeeper/quota", false));
+            t.attempt("quota stat", () -> {
+                Stat s = zk.exists("/zookeeper/quota", false);
+                return "v" + s.getVersion() + " cv" + s.getCversion() + " kids" + s.getNumChildren() + " czxid" + s.getCzxid();
+            });
+            t.attempt("system children", () -> zk.getChildren("/zookeeper", false).stream().sorted().toList());
+            t.attempt("get limits", () -> zk.getData("/zookeeper/quota/quota/zookeeper_limits", false, null));
+            t.attempt("set limits", () -> zk.setData("/zookeeper/quota/quota/zookeeper_limits", "count=5,bytes=-1".getBytes(), 0).getVersion());
+            t.attempt("other system node", () -> zk.create("/zookeeper/other", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+            t.attempt("under config", () -> zk.create("/zookeeper/config/x", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+            t.attempt("delete quota with children", () -> { zk.delete("/zookeeper/quota/quota", -1); return "ok"; });
+            t.attempt("delete limits", () -> { zk.delete("/zookeeper/quota/quota/zookeeper_limits", -1); return "ok"; });
+            t.attempt("delete quota", () -> { zk.delete("/zookeeper/quota/quota", -1); return "ok"; });
+            t.attempt("delete other", () -> { zk.delete("/zookeeper/other", -1); return "ok"; });
+            t.attempt("root after", () -> rootShape(zk));
+            t.attempt("root cversion change", () -> zk.exists("/", false).getCversion() - rootChildChanges);
+            // The root's one-shot child watch must first fire for this marker, not for /zookeeper's storing.
+            long marker = zk.create("/quota-end", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, new Stat(), -1)
+                    .isEmpty() ? 0 : zk.exists("/quota-end", false).getCzxid();
+            t.attempt("root watch", () -> {
+                WatchedEvent e = events.poll(WAIT_S, TimeUnit.SECONDS);
+                return e == null ? "none" : e.getType() + " " + e.getPath() + " for marker " + (e.getZxid() == marker);
+            });
+            zk.delete("/quota-end", -1);
+        });
+    }
+
+    /** The root's child count and how often its children changed, as the built-in nodes leave them. */
+    private static String rootShape(ZooKeeper zk) throws Exception {
+        Stat s = zk.exists("/", false);
+        return "kids" + s.getNumChildren() + " all" + zk.getAllChildrenNumber("/");
     }
 }

@@ -85,6 +85,20 @@ public final class SessionTracker {
         return ids;
     }
 
+    /** Session ids by deadline (wall clock, rounded up to a tick like ZooKeeper's expiry buckets). */
+    public java.util.SortedMap<Long, List<Long>> idsByExpiryMs(int tickMs) {
+        long nowNanos = System.nanoTime();
+        long nowMs = System.currentTimeMillis();
+        java.util.SortedMap<Long, List<Long>> out = new java.util.TreeMap<>();
+        for (Map.Entry<Long, Deadline> e : sessions.entrySet()) {
+            long deadlineMs = nowMs + (e.getValue().deadlineNanos - nowNanos) / 1_000_000L;
+            long bucket = (deadlineMs / tickMs + 1) * tickMs;
+            out.computeIfAbsent(bucket, b -> new ArrayList<>()).add(e.getKey());
+        }
+        out.values().forEach(ids -> ids.sort(Long::compare));
+        return out;
+    }
+
     /** Proposes the close of every session past its deadline. */
     public void expireDue() {
         long now = System.nanoTime();

@@ -4,6 +4,7 @@ import dev.cachai.engine.ChangeListener;
 import dev.cachai.engine.kv.Change;
 import dev.cachai.engine.kv.Event;
 import dev.cachai.engine.zk.ZkPaths;
+import dev.cachai.zk.TreeView;
 import org.apache.zookeeper.proto.WatcherEvent;
 
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.LongSupplier;
 
 /**
  * Turns the engine's committed changes into ZooKeeper watch events on one thread. The engine's
@@ -24,6 +26,7 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
     private record Waiter(long revision, Runnable action) {}
 
     private final WatchRegistry registry;
+    private final LongSupplier visibleRevision;
     private final BlockingQueue<Change> queue;
     private final Thread thread;
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.revision, b.revision));
@@ -31,8 +34,14 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
     private long dispatchedRevision;
     private volatile boolean closed;
 
-    public ChangeDispatcher(WatchRegistry registry, int changesQueuedMax, long startRevision) {
+    /**
+     * @param visibleRevision the revision reads see now (the engine's); a change fires watches
+     *                        only once reads can see it
+     */
+    public ChangeDispatcher(WatchRegistry registry, int changesQueuedMax, LongSupplier visibleRevision) {
         this.registry = registry;
+        this.visibleRevision = visibleRevision;
+        long startRevision = visibleRevision.getAsLong();
         this.queue = new ArrayBlockingQueue<>(changesQueuedMax);
         this.enqueuedRevision = startRevision;
         this.dispatchedRevision = startRevision;
@@ -69,6 +78,7 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
         while (!closed) {
             try {
                 Change c = queue.take();
+                awaitVisible(c.revision());
                 dispatch(c);
                 List<Runnable> ready = new ArrayList<>();
                 synchronized (waiters) {
@@ -83,6 +93,19 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(ChangeDispatcher.class).error("watch dispatch failed", e);
             }
+        }
+    }
+
+    /**
+     * The engine tells listeners of a revision just before reads can see it. Firing before then
+     * would miss a watch that a read of the previous revision registers meanwhile (that read
+     * shows the node unchanged, and the change it never hears of has already gone by). Once the
+     * revision is visible, such a read notices the revision moved and reads again. The wait is
+     * the few instructions between the engine's listener call and its publishing the revision.
+     */
+    private void awaitVisible(long revision) {
+        while (visibleRevision.getAsLong() < revision && !closed) {
+            Thread.yield();
         }
     }
 
@@ -104,6 +127,9 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
                 continue;
             }
             String path = new String(key, StandardCharsets.UTF_8);
+            if (isBuiltIn(path)) {
+                continue; // stored lazily; clients see these nodes as always there
+            }
             if (e.type() == Event.Type.DELETE) {
                 out.add(new PathEvent(EventType.NODE_DELETED, path));
                 out.add(new PathEvent(EventType.NODE_CHILDREN_CHANGED, ZkPaths.parent(path)));
@@ -115,6 +141,10 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
             }
         }
         return out;
+    }
+
+    private static boolean isBuiltIn(String path) {
+        return path.equals(TreeView.SYSTEM) || path.equals(TreeView.QUOTA);
     }
 
     @Override

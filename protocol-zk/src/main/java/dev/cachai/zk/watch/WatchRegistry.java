@@ -15,12 +15,29 @@ import java.util.TreeSet;
 
 /**
  * Every watch of this node's connections, per kind and path. A watch remembers the revision it was
- * registered at and only fires for later revisions: registration happens before the read, so a
- * change the read already saw never fires it, and a change after the read always does.
+ * registered at and only fires for later revisions: it is registered at the revision its read
+ * saw, so a change the read already saw never fires it, and a change after the read always does.
+ * Watch dispatch runs behind commits, so a client may set a watch again before an older change
+ * fired the same watch: the watch then stays armed for changes after the newer registration.
  * One lock guards everything; event matching is a few map lookups per changed path.
  */
 public final class WatchRegistry {
-    private final Map<WatchKind, Map<String, Map<WatchSink, Long>>> watches = new EnumMap<>(WatchKind.class);
+    /**
+     * A registered watch: it fires for changes after {@code first}; a one-shot watch registered
+     * again at {@code latest} before it fired fires once more for changes after {@code latest}.
+     */
+    private record Armed(long first, long latest) {
+        Armed renewedAt(long revision) {
+            return new Armed(first, Math.max(latest, revision));
+        }
+
+        /** What is left after firing at {@code revision}, or null. */
+        Armed afterFiring(long revision) {
+            return latest >= revision ? new Armed(latest, latest) : null;
+        }
+    }
+
+    private final Map<WatchKind, Map<String, Map<WatchSink, Armed>>> watches = new EnumMap<>(WatchKind.class);
     private int recursiveCount;
 
     public WatchRegistry() {
@@ -31,11 +48,13 @@ public final class WatchRegistry {
 
     /** Adds a watch seen by changes after {@code afterRevision}; false when the same watch existed. */
     public synchronized boolean add(WatchKind kind, String path, WatchSink sink, long afterRevision) {
-        Long old = watches.get(kind).computeIfAbsent(path, p -> new HashMap<>()).put(sink, afterRevision);
+        Map<WatchSink, Armed> sinks = watches.get(kind).computeIfAbsent(path, p -> new HashMap<>());
+        Armed old = sinks.get(sink);
         if (old != null) {
-            watches.get(kind).get(path).put(sink, old);
+            sinks.put(sink, old.renewedAt(afterRevision));
             return false;
         }
+        sinks.put(sink, new Armed(afterRevision, afterRevision));
         if (kind == WatchKind.RECURSIVE) {
             recursiveCount++;
         }
@@ -43,7 +62,7 @@ public final class WatchRegistry {
     }
 
     public synchronized boolean remove(WatchKind kind, String path, WatchSink sink) {
-        Map<WatchSink, Long> sinks = watches.get(kind).get(path);
+        Map<WatchSink, Armed> sinks = watches.get(kind).get(path);
         if (sinks == null || sinks.remove(sink) == null) {
             return false;
         }
@@ -57,15 +76,15 @@ public final class WatchRegistry {
     }
 
     public synchronized boolean contains(WatchKind kind, String path, WatchSink sink) {
-        Map<WatchSink, Long> sinks = watches.get(kind).get(path);
+        Map<WatchSink, Armed> sinks = watches.get(kind).get(path);
         return sinks != null && sinks.containsKey(sink);
     }
 
     public synchronized void removeAll(WatchSink sink) {
         for (WatchKind kind : WatchKind.values()) {
-            Iterator<Map.Entry<String, Map<WatchSink, Long>>> it = watches.get(kind).entrySet().iterator();
+            Iterator<Map.Entry<String, Map<WatchSink, Armed>>> it = watches.get(kind).entrySet().iterator();
             while (it.hasNext()) {
-                Map<WatchSink, Long> sinks = it.next().getValue();
+                Map<WatchSink, Armed> sinks = it.next().getValue();
                 if (sinks.remove(sink) != null && kind == WatchKind.RECURSIVE) {
                     recursiveCount--;
                 }
@@ -110,20 +129,25 @@ public final class WatchRegistry {
     }
 
     private void collect(WatchKind kind, String path, long revision, Map<WatchSink, Boolean> hit) {
-        Map<WatchSink, Long> sinks = watches.get(kind).get(path);
+        Map<WatchSink, Armed> sinks = watches.get(kind).get(path);
         if (sinks == null) {
             return;
         }
         boolean oneShot = kind == WatchKind.DATA || kind == WatchKind.CHILD;
-        Iterator<Map.Entry<WatchSink, Long>> it = sinks.entrySet().iterator();
+        Iterator<Map.Entry<WatchSink, Armed>> it = sinks.entrySet().iterator();
         while (it.hasNext()) {
-            Map.Entry<WatchSink, Long> w = it.next();
-            if (w.getValue() >= revision) {
+            Map.Entry<WatchSink, Armed> w = it.next();
+            if (w.getValue().first() >= revision) {
                 continue;
             }
             hit.put(w.getKey(), Boolean.TRUE);
             if (oneShot) {
-                it.remove();
+                Armed left = w.getValue().afterFiring(revision);
+                if (left == null) {
+                    it.remove();
+                } else {
+                    w.setValue(left);
+                }
             }
         }
         if (sinks.isEmpty()) {
@@ -134,7 +158,7 @@ public final class WatchRegistry {
     /** Paths watched per connection (wchc) or connections per path (wchp), for the admin words. */
     public synchronized Map<String, TreeSet<Long>> sessionsByPath() {
         Map<String, TreeSet<Long>> out = new TreeMap<>();
-        for (Map<String, Map<WatchSink, Long>> byPath : watches.values()) {
+        for (Map<String, Map<WatchSink, Armed>> byPath : watches.values()) {
             byPath.forEach((path, sinks) -> sinks.keySet().forEach(
                     s -> out.computeIfAbsent(path, p -> new TreeSet<>()).add(s.sessionId())));
         }
@@ -143,8 +167,8 @@ public final class WatchRegistry {
 
     public synchronized int watchCount() {
         int n = 0;
-        for (Map<String, Map<WatchSink, Long>> byPath : watches.values()) {
-            for (Map<WatchSink, Long> sinks : byPath.values()) {
+        for (Map<String, Map<WatchSink, Armed>> byPath : watches.values()) {
+            for (Map<WatchSink, Armed> sinks : byPath.values()) {
                 n += sinks.size();
             }
         }

@@ -1,0 +1,98 @@
+package dev.cachai.compat.zk;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs a non-Java client program with bounded time. A missing program fails the test (it must
+ * be installed: Debian's python3-kazoo and zookeeper-bin), it is never skipped.
+ */
+final class NativeTool {
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+    static final Path CLI_MT = Path.of("/usr/lib/zookeeper/bin/cli_mt");
+    private static final int RUN_TIMEOUT_S = 30;
+    private static final int POLL_MS = 20;
+
+    private NativeTool() {}
+
+    record Outcome(int exitCode, String stdout, String stderr) {}
+
+    static void requireInstalled(Path program, String debianPackage) {
+        assertThat(Files.isExecutable(program))
+                .as(program + " missing: apt-get install -y " + debianPackage).isTrue();
+    }
+
+    /**
+     * Starts {@code command}, writes {@code stdinText} and keeps stdin open until stdout or stderr contains
+     * {@code doneMarker} (null: close at once), then sends {@code quitLine} and waits for the exit.
+     */
+    static Outcome run(List<String> command, String stdinText, String doneMarker, String quitLine) throws Exception {
+        Process p = new ProcessBuilder(command).start();
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        Thread outReader = drain(p.getInputStream(), out);
+        Thread errReader = drain(p.getErrorStream(), err);
+        try (OutputStream stdin = p.getOutputStream()) {
+            stdin.write(stdinText.getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+            if (doneMarker != null) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RUN_TIMEOUT_S);
+                while (!contains(out, doneMarker) && !contains(err, doneMarker) && p.isAlive() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                    Thread.sleep(POLL_MS); // polling a child process's output; nothing to wait on
+                }
+                stdin.write(quitLine.getBytes(StandardCharsets.UTF_8));
+                stdin.flush();
+            }
+        } catch (IOException e) {
+            // the tool exited early; its output says why
+        }
+        boolean exited = p.waitFor(RUN_TIMEOUT_S, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly();
+        }
+        outReader.join(TimeUnit.SECONDS.toMillis(RUN_TIMEOUT_S));
+        errReader.join(TimeUnit.SECONDS.toMillis(RUN_TIMEOUT_S));
+        assertThat(exited).as(command + " finished; stdout:\n" + out + "\nstderr:\n" + err).isTrue();
+        return new Outcome(p.exitValue(), text(out), text(err));
+    }
+
+    private static boolean contains(StringBuilder sb, String s) {
+        synchronized (sb) {
+            return sb.indexOf(s) >= 0;
+        }
+    }
+
+    private static String text(StringBuilder sb) {
+        synchronized (sb) {
+            return sb.toString();
+        }
+    }
+
+    private static Thread drain(InputStream in, StringBuilder into) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[4096];
+            try {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    synchronized (into) {
+                        into.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                        into.notifyAll();
+                    }
+                }
+            } catch (IOException e) {
+                // process ended
+            }
+        }, "tool-output");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.cachai.zk.watch;
+
+import org.apache.zookeeper.proto.WatcherEvent;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Watch matching by revision, with dispatch running behind commits. */
+class WatchRegistryTest {
+    private static final WatchSink SINK = new WatchSink() {
+        @Override
+        public void deliver(List<WatcherEvent> events, long zxid) {
+        }
+
+        @Override
+        public long sessionId() {
+            return 1;
+        }
+    };
+    private static final List<PathEvent> CHILD_CHANGED = List.of(new PathEvent(EventType.NODE_CHILDREN_CHANGED, "/p"));
+
+    private final WatchRegistry registry = new WatchRegistry();
+
+    private boolean firesAt(long revision) {
+        return registry.fire(CHILD_CHANGED, revision).containsKey(SINK);
+    }
+
+    @Test
+    void aWatchFiresOnceForTheFirstLaterChange() {
+        assertThat(registry.add(WatchKind.CHILD, "/p", SINK, 5)).isTrue();
+        assertThat(firesAt(5)).as("a change the read saw").isFalse();
+        assertThat(firesAt(6)).isTrue();
+        assertThat(firesAt(7)).as("one-shot").isFalse();
+    }
+
+    /** The client read again at 7 before change 6 was dispatched: it holds a watch for after 7 too. */
+    @Test
+    void aWatchSetAgainBeforeAnOlderChangeFiredStaysArmed() {
+        registry.add(WatchKind.CHILD, "/p", SINK, 5);
+        assertThat(registry.add(WatchKind.CHILD, "/p", SINK, 7)).as("the same watch").isFalse();
+        assertThat(firesAt(6)).isTrue();
+        assertThat(firesAt(7)).as("seen by the second read").isFalse();
+        assertThat(firesAt(8)).isTrue();
+        assertThat(firesAt(9)).isFalse();
+    }
+
+    @Test
+    void persistentWatchesKeepFiring() {
+        registry.add(WatchKind.PERSISTENT, "/p", SINK, 5);
+        assertThat(firesAt(6)).isTrue();
+        assertThat(firesAt(7)).isTrue();
+    }
+}
