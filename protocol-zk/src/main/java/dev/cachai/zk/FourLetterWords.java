@@ -1,5 +1,8 @@
 package dev.cachai.zk;
 
+import dev.cachai.engine.ClusterInfo;
+import java.util.Optional;
+
 import dev.cachai.engine.Engine;
 import dev.cachai.engine.lease.Lease;
 import dev.cachai.zk.admin.ServerStats;
@@ -28,7 +31,7 @@ final class FourLetterWords {
             return word + " is not executed because it is not in the whitelist.\n";
         }
         return switch (word) {
-            case "ruok" -> "imok";
+            case "ruok" -> healthy() ? "imok" : "";
             case "isro" -> "rw";
             case "srvr" -> srvr(false);
             case "stat" -> srvr(true);
@@ -71,8 +74,24 @@ final class FourLetterWords {
         return sb.toString();
     }
 
+    /**
+     * ZooKeeper's Mode line: standalone alone; in a cluster, leader or follower as consensus
+     * says (a member without a leader reports what ZooKeeper reports while electing).
+     */
     private String mode() {
-        return server.config().members().isEmpty() ? "standalone" : "leader";
+        Optional<ClusterInfo> cluster = server.gateway().cluster();
+        if (cluster.isEmpty() || cluster.get().members().size() < 2) {
+            return "standalone";
+        }
+        if (cluster.get().leaderId() == 0) {
+            return "looking";
+        }
+        return cluster.get().isLeader() ? "leader" : "follower";
+    }
+
+    /** A member answers ruok only while it can serve: it knows a leader (ZooKeeper stays silent otherwise). */
+    private boolean healthy() {
+        return server.gateway().cluster().map(ClusterInfo::healthy).orElse(true);
     }
 
     /** ZooKeeper's average latency: rounded to four decimals. */

@@ -1,5 +1,7 @@
 package dev.cachai.zk;
 
+import dev.cachai.engine.testing.SyncGateway;
+
 import dev.cachai.engine.CommandGateway;
 import dev.cachai.engine.Engine;
 import dev.cachai.engine.LeaseKeeper;
@@ -11,11 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** A {@link DirectGateway} whose ZooKeeper writes can be held back, as a slow log would, then released in order. */
+/** A {@link SyncGateway} whose ZooKeeper writes can be held back, as a slow log would, then released in order. */
 final class HeldGateway implements CommandGateway {
     private record Held(Command command, CompletableFuture<Result> future) {}
 
-    private final DirectGateway direct = new DirectGateway();
+    private final SyncGateway direct = SyncGateway.withoutLeaseKeeper();
     private final List<Held> held = new ArrayList<>();
     private boolean holding;
 

@@ -1,5 +1,7 @@
 package dev.cachai.zk;
 
+import dev.cachai.engine.testing.SyncGateway;
+
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
@@ -89,7 +91,7 @@ class ZkLimitsTest {
     @Test
     void connectionsPerAddressAreLimited() throws Exception {
         start(ZkServerConfig.defaults().withLimits(CONNECTIONS_MAX, 1000, ZkServerConfig.JUTE_MAX_BUFFER_DEFAULT),
-                new DirectGateway());
+                SyncGateway.withoutLeaseKeeper());
         ZooKeeper first = connect();
         connect();
         try (Socket third = new Socket("127.0.0.1", server.port())) {
@@ -103,7 +105,7 @@ class ZkLimitsTest {
 
     @Test
     void wordsOutsideTheWhitelistAreRefused() throws Exception {
-        start(ZkServerConfig.defaults().withFourLetterWords(Set.of("ruok")), new DirectGateway());
+        start(ZkServerConfig.defaults().withFourLetterWords(Set.of("ruok")), SyncGateway.withoutLeaseKeeper());
         assertThat(fourLetter("ruok")).isEqualTo("imok");
         assertThat(fourLetter("srvr")).isEqualTo("srvr is not executed because it is not in the whitelist.\n");
         assertThat(fourLetter("mntr")).isEqualTo("mntr is not executed because it is not in the whitelist.\n");

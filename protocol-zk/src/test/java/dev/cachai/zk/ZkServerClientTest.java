@@ -1,5 +1,7 @@
 package dev.cachai.zk;
 
+import dev.cachai.engine.testing.SyncGateway;
+
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -34,13 +36,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The real ZooKeeper Java client against the adapter on a real engine. */
 class ZkServerClientTest {
     private static final int WAIT_S = 10;
-    private DirectGateway gateway;
+    private SyncGateway gateway;
     private ZkServer server;
     private final List<ZooKeeper> clients = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        gateway = new DirectGateway();
+        gateway = SyncGateway.withoutLeaseKeeper();
         server = new ZkServer(ZkServerConfig.defaults().withFourLetterWords(Set.of("*")).withTickTimeMs(500)
                 .withAuth(null, true), gateway);
         server.start();

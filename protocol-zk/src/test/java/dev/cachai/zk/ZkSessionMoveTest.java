@@ -1,5 +1,7 @@
 package dev.cachai.zk;
 
+import dev.cachai.engine.testing.SyncGateway;
+
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
@@ -21,7 +23,7 @@ class ZkSessionMoveTest {
 
     @BeforeEach
     void start() {
-        server = new ZkServer(ZkServerConfig.defaults(), new DirectGateway());
+        server = new ZkServer(ZkServerConfig.defaults(), SyncGateway.withoutLeaseKeeper());
         server.start();
     }
 

@@ -1,5 +1,7 @@
 package dev.cachai.zk;
 
+import dev.cachai.engine.testing.SyncGateway;
+
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
@@ -33,7 +35,7 @@ class ZkWatchRaceTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new ZkServer(ZkServerConfig.defaults(), new DirectGateway());
+        server = new ZkServer(ZkServerConfig.defaults(), SyncGateway.withoutLeaseKeeper());
         server.start();
         reader = connect();
         writer = connect();

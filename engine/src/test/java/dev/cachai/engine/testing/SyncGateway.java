@@ -20,6 +20,20 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SyncGateway implements CommandGateway, LeaseKeeper {
     private final Engine engine = new Engine();
     private final Map<Long, Long> deadlinesMs = new ConcurrentHashMap<>();
+    private final boolean keepsLeases;
+
+    public SyncGateway() {
+        this(true);
+    }
+
+    private SyncGateway(boolean keepsLeases) {
+        this.keepsLeases = keepsLeases;
+    }
+
+    /** A gateway without a lease keeper: adapters then time sessions out themselves. */
+    public static SyncGateway withoutLeaseKeeper() {
+        return new SyncGateway(false);
+    }
 
     @Override
     public synchronized CompletableFuture<Result> propose(Command command) {
@@ -46,7 +60,7 @@ public final class SyncGateway implements CommandGateway, LeaseKeeper {
 
     @Override
     public LeaseKeeper leases() {
-        return this;
+        return keepsLeases ? this : null;
     }
 
     @Override
