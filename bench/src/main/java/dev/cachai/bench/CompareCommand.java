@@ -6,7 +6,12 @@ import dev.cachai.bench.load.ResultJson;
 import dev.cachai.bench.load.ResultTables;
 import dev.cachai.bench.load.RunResult;
 import dev.cachai.bench.load.WorkloadCatalog;
+import dev.cachai.bench.failover.FailoverProbe;
+import dev.cachai.bench.server.CachaiClusterLauncher;
 import dev.cachai.bench.server.CachaiLauncher;
+import dev.cachai.bench.server.ClusterLauncher;
+import dev.cachai.bench.server.EtcdClusterLauncher;
+import dev.cachai.bench.server.ZooKeeperEnsembleLauncher;
 import dev.cachai.bench.server.EtcdLauncher;
 import dev.cachai.bench.server.ServerLauncher;
 import dev.cachai.bench.server.ZooKeeperLauncher;
@@ -14,6 +19,7 @@ import dev.cachai.bench.server.ZooKeeperLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,7 +30,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Starts each target in turn (Cachai, real etcd, real ZooKeeper; single node, loopback, fsync on),
+ * Starts each target in turn (Cachai, real etcd, real ZooKeeper; single node or, with
+ * {@code --cluster 3}, three members each on loopback, fsync on),
  * runs the same workloads against it, stops it, then prints Cachai's ratio to each real server.
  * Targets run one at a time so they never share the machine's two cores with each other.
  */
@@ -34,6 +41,7 @@ final class CompareCommand {
     private final Args args;
     private final LoadSettings settings;
     private final Map<String, String> environment = new LinkedHashMap<>();
+    private final List<FailoverProbe.Outcome> failovers = new ArrayList<>();
 
     CompareCommand(Args args) {
         this.args = args;
@@ -58,6 +66,31 @@ final class CompareCommand {
     }
 
     private List<ServerLauncher> launchers() {
+        int clusterSize = args.integer("cluster", 1);
+        environment.put("clusterSize", Integer.toString(clusterSize));
+        return clusterSize > 1 ? clusterLaunchers(clusterSize) : singleLaunchers();
+    }
+
+    /** Every member of a cluster on this one host: their JVMs share the cores, so each gets less heap. */
+    private List<ServerLauncher> clusterLaunchers(int size) {
+        String heap = args.string("server-heap", "1g");
+        List<ServerLauncher> all = new ArrayList<>();
+        for (String name : args.list("targets", List.of(CANDIDATE, "etcd", "zookeeper"))) {
+            if (name.equals(CANDIDATE)) {
+                all.add(new CachaiClusterLauncher(Path.of(args.string("cachai-jar", "server/target/cachai-server.jar")),
+                        heap, size));
+            } else if (name.equals("etcd")) {
+                all.add(new EtcdClusterLauncher(Path.of(args.string("etcd-bin", "/usr/bin/etcd")), size));
+            } else if (name.equals("zookeeper")) {
+                all.add(new ZooKeeperEnsembleLauncher(heap, size));
+            } else {
+                throw new IllegalArgumentException("unknown target " + name + " (cachai, etcd, zookeeper)");
+            }
+        }
+        return all;
+    }
+
+    private List<ServerLauncher> singleLaunchers() {
         String heap = args.string("server-heap", "2g");
         List<ServerLauncher> all = new ArrayList<>();
         for (String name : args.list("targets", List.of(CANDIDATE, "etcd", "zookeeper"))) {
@@ -87,7 +120,14 @@ final class CompareCommand {
             Endpoints endpoints = launcher.start(Files.createDirectories(workRoot.resolve(launcher.name())));
             System.err.printf("[bench] %s up at %s; %d runs of ~%ds each%n", launcher.name(), endpoints,
                     session.runsFor(endpoints), settings.warmup().plus(settings.measure()).toSeconds());
-            return session.runAll(endpoints);
+            List<RunResult> results = session.runAll(endpoints);
+            try {
+                maybeFailover(launcher, endpoints);
+            } catch (Exception e) {
+                System.err.println("[bench] failover of " + launcher.name() + " failed: " + e);
+                environment.put("failover." + launcher.name(), "failed: " + e);
+            }
+            return results;
         } catch (Exception e) {
             System.err.println("[bench] " + launcher.name() + " failed to start: " + e.getMessage());
             environment.put("failed." + launcher.name(), String.valueOf(e.getMessage()));
@@ -97,9 +137,27 @@ final class CompareCommand {
         }
     }
 
+    /** {@code --failover true}: crash the leader under load, after the workloads (the cluster is spent then). */
+    private void maybeFailover(ServerLauncher launcher, Endpoints endpoints) throws Exception {
+        if (!args.string("failover", "false").equals("true") || !(launcher instanceof ClusterLauncher cluster)
+                || !endpoints.serves(dev.cachai.bench.load.Protocol.ETCD)) {
+            return;
+        }
+        FailoverProbe.Outcome outcome = FailoverProbe.run(cluster, endpoints,
+                args.duration("failover-before", Duration.ofSeconds(3)),
+                args.duration("failover-after", Duration.ofSeconds(10)));
+        System.err.println("[bench] failover " + outcome);
+        failovers.add(outcome);
+        environment.put("failover." + launcher.name(), outcome.toString());
+    }
+
     private String report(List<RunResult> results) {
         StringBuilder out = new StringBuilder("\n## Cachai vs real servers\n\n");
         environment.forEach((k, v) -> out.append("- ").append(k).append(": ").append(v).append('\n'));
+        if (!failovers.isEmpty()) {
+            out.append("\n### Failover (kill -9 of the leader under a put load)\n\n");
+            failovers.forEach(f -> out.append("- ").append(f).append('\n'));
+        }
         out.append('\n').append(ResultTables.comparison(results, CANDIDATE));
         out.append("\n### All runs\n\n").append(ResultTables.single(results));
         return out.toString();

@@ -5,6 +5,7 @@ import dev.cachai.bench.load.ResultJson;
 import dev.cachai.bench.load.ResultTables;
 import dev.cachai.bench.load.RunResult;
 import dev.cachai.bench.load.WorkloadCatalog;
+import dev.cachai.bench.paxos.PaxosCommand;
 import dev.cachai.bench.probe.FsyncProbe;
 import dev.cachai.bench.probe.HeapPerKey;
 
@@ -20,9 +21,14 @@ public final class LoadMain {
             "  compare  start Cachai, etcd and ZooKeeper in turn and compare (--duration 8s --warmup 2s",
             "           --clients 1,16,128 --workloads etcd-put,zk-get --targets cachai,etcd,zookeeper",
             "           --cachai-jar server/target/cachai-server.jar --etcd-bin /usr/bin/etcd --server-heap 2g)",
+            "           --cluster 3: three members per target on loopback (heap 1g each), clients spread over them;",
+            "           --failover true: then kill -9 the leader under a put load (Cachai, etcd)",
             "  run      load an already running server: --etcd 127.0.0.1:2379 --zk 127.0.0.1:2181 --name x",
             "           (plus the load options above, --ops N, --conns 8, --value-bytes 256, --keys 1000)",
             "  list     print the workload names",
+            "  paxos    3 cluster nodes in-process over loopback TCP with fsyncing WALs: commits/s, latency",
+            "           and fsyncs per commit (--proposers 1,256 --duration 10s --warmup 3s --value-bytes 256",
+            "           --via leader|follower --dir DIR --keep-dir true)",
             "  fsync    FsyncProbe: append+fsync loop (--dir DIR --duration 5s --record-bytes 512)",
             "  heap     HeapPerKey: engine heap overhead per key (--keys 1000000 --value-bytes 100)",
             "  jmh      the JMH microbenchmarks (arguments go to org.openjdk.jmh.Main)");
@@ -40,6 +46,8 @@ public final class LoadMain {
         } else if (command.equals("list")) {
             WorkloadCatalog.names().forEach(System.out::println);
             status = 0;
+        } else if (command.equals("paxos")) {
+            status = new PaxosCommand(new Args(argv, 1)).run();
         } else if (command.equals("fsync")) {
             status = FsyncProbe.run(rest);
         } else if (command.equals("heap")) {

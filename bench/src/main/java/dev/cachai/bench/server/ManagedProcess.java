@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A child server process whose output goes to a log file, with readiness by port polling. */
-final class ManagedProcess implements AutoCloseable {
+public final class ManagedProcess implements AutoCloseable {
     private static final long POLL_INTERVAL_MS = 100;
     private static final int CONNECT_TIMEOUT_MS = 200;
     private static final long STOP_SECONDS_MAX = 15;
@@ -69,6 +69,11 @@ final class ManagedProcess implements AutoCloseable {
 
     static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** SIGKILL, as a crash: no shutdown hook, no handover. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(STOP_SECONDS_MAX, TimeUnit.SECONDS);
     }
 
     @Override

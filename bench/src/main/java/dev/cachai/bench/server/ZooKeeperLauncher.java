@@ -53,7 +53,7 @@ public final class ZooKeeperLauncher implements ServerLauncher {
     }
 
     /** The child runs in its own work directory, so relative class path entries must be resolved here. */
-    private static String absoluteClassPath() {
+    static String absoluteClassPath() {
         return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .map(entry -> Path.of(entry).toAbsolutePath().toString())
                 .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));

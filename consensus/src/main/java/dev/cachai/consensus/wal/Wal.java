@@ -14,11 +14,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
 /**
  * The durable Paxos log: segmented, append-only, a CRC32C on every record. Appends are buffered
- * in the OS until {@link #sync()}, so a batch of appends costs one fsync (group commit).
+ * in the OS until {@link #sync()}, so a batch of appends costs one fsync (group commit);
+ * {@link #save(Ready)} writes its whole batch with one write call and one fdatasync.
+ *
+ * <p>Segments are preallocated with zeros (see {@link WalSegment}): the written part ends at the
+ * first zero length, and recovery treats zeros after it as free space, not damage.
  *
  * <p>Replay keeps, per slot, the last entry written (an acceptor overwrites a slot when it
  * accepts a higher ballot), the last hard state and the latest snapshot marker. Every segment
@@ -30,11 +35,18 @@ public final class Wal implements Closeable {
 
     private final Path dir;
     private final WalOptions options;
+    /** Every fsync of every log in this process, for metrics and benchmarks (fsyncs per commit). */
+    private static final LongAdder FSYNCS = new LongAdder();
+
     private final List<WalSegment> segments = new ArrayList<>();
+    private final WalBatch batch = new WalBatch();
+    private SegmentPreparer preparer;
     private HardState hardState = HardState.INITIAL;
     private SnapshotMarker snapshotMarker;
     private WalState recovered;
     private boolean failed;
+    private long fsyncs;
+    private long writeCalls;
 
     private Wal(Path dir, WalOptions options) {
         this.dir = dir;
@@ -49,7 +61,12 @@ public final class Wal implements Closeable {
     public static Wal open(Path dir, WalOptions options) throws IOException {
         Files.createDirectories(dir);
         Wal wal = new Wal(dir, options);
-        wal.recover();
+        try {
+            wal.recover();
+        } catch (IOException | RuntimeException e) {
+            wal.close();
+            throw e;
+        }
         return wal;
     }
 
@@ -58,46 +75,66 @@ public final class Wal implements Closeable {
         return recovered;
     }
 
+    /** Writes the entries (one write call), not yet durable: {@link #sync()} makes them so. */
     public void append(List<Entry> entries) {
-        for (Entry entry : entries) {
-            write(new WalRecord.EntryRecord(entry));
-            active().maxEntryIndex = Math.max(active().maxEntryIndex, entry.index());
-        }
+        stageEntries(entries);
+        flush();
     }
 
     public void appendHardState(HardState state) {
-        hardState = state;
-        write(new WalRecord.HardStateRecord(state));
+        stageHardState(state);
+        flush();
     }
 
     public void appendSnapshotMarker(SnapshotMarker marker) {
-        if (snapshotMarker == null || marker.index() > snapshotMarker.index()) {
-            snapshotMarker = marker;
-        }
-        write(new WalRecord.SnapshotMarkerRecord(marker));
+        stageSnapshotMarker(marker);
+        flush();
     }
 
-    /** Writes what a {@link Ready} asks to persist and syncs once. */
+    /** Writes what a {@link Ready} asks to persist in one write call and syncs once. */
     public void save(Ready ready) {
-        ready.snapshotMarker().ifPresent(this::appendSnapshotMarker);
-        ready.hardState().ifPresent(this::appendHardState);
-        append(ready.entriesToPersist());
+        ready.snapshotMarker().ifPresent(this::stageSnapshotMarker);
+        ready.hardState().ifPresent(this::stageHardState);
+        stageEntries(ready.entriesToPersist());
+        flush();
         if (ready.needsSync()) {
             sync();
         }
     }
 
-    /** Makes every append so far durable: one fsync per segment written since the last sync. */
+    /** Makes every append so far durable: one fdatasync per segment written since the last sync. */
     public void sync() {
         checkUsable();
         try {
             for (WalSegment segment : segments) {
-                segment.force();
+                if (segment.force()) {
+                    countFsync();
+                }
             }
         } catch (IOException e) {
             failed = true;
             throw new WalFatalError("fsync failed in " + dir, e);
         }
+    }
+
+    /** Data fsyncs this log issued (segment creation included). */
+    public long fsyncCount() {
+        return fsyncs;
+    }
+
+    /** Batch writes to segment files, for tests of one write per save. */
+    long writeCallCount() {
+        return writeCalls;
+    }
+
+    private void countFsync() {
+        fsyncs++;
+        FSYNCS.increment();
+    }
+
+    /** Data fsyncs issued by every log in this process since it started (segment creation included). */
+    public static long fsyncsTotal() {
+        return FSYNCS.sum();
     }
 
     /** Reads the whole log again from disk. */
@@ -134,11 +171,15 @@ public final class Wal implements Closeable {
         for (WalSegment segment : segments) {
             segment.close();
         }
+        if (preparer != null) {
+            preparer.close();
+        }
     }
 
     // ---------------------------------------------------------------- internals
 
     private void recover() throws IOException {
+        preparer = new SegmentPreparer(dir, options.segmentBytesMax());
         List<Long> sequences = existingSequences();
         for (long sequence : sequences) {
             segments.add(WalSegment.existing(dir, sequence));
@@ -157,7 +198,7 @@ public final class Wal implements Closeable {
         SnapshotMarker[] lastMarker = {null};
         for (int i = 0; i < segments.size(); i++) {
             WalSegment segment = segments.get(i);
-            long validEnd = segment.scan(options, record -> {
+            WalSegment.Scan scan = segment.scan(options, record -> {
                 if (record instanceof WalRecord.EntryRecord r) {
                     entries.put(r.entry().index(), r.entry());
                 } else if (record instanceof WalRecord.HardStateRecord r) {
@@ -169,11 +210,12 @@ public final class Wal implements Closeable {
                 }
             });
             boolean isLast = i == segments.size() - 1;
-            if (validEnd < segment.fileBytes() && !isLast) {
-                throw new WalCorruptionException("damaged record at byte " + validEnd + " of " + segment.path);
+            // Only the last segment can hold a torn write: a segment is synced before the next starts.
+            if (!scan.zeroTail() && !isLast) {
+                throw new WalCorruptionException("damaged record at byte " + scan.validEnd() + " of " + segment.path);
             }
             if (repairTail && isLast) {
-                segment.openForAppend(validEnd);
+                segment.openForAppend(scan, options.segmentBytesMax());
             }
         }
         if (lastMarker[0] != null) {
@@ -192,39 +234,85 @@ public final class Wal implements Closeable {
         }
     }
 
-    private void write(WalRecord record) {
-        checkUsable();
-        var framed = WalRecord.frame(record);
-        if (framed.remaining() - WalRecord.HEADER_BYTES > options.recordBytesMax()) {
-            throw new IllegalArgumentException("WAL record above recordBytesMax: " + framed.remaining());
+    private void stageEntries(List<Entry> entries) {
+        for (Entry entry : entries) {
+            stage(new WalRecord.EntryRecord(entry));
+            active().maxEntryIndex = Math.max(active().maxEntryIndex, entry.index());
         }
+    }
+
+    private void stageHardState(HardState state) {
+        hardState = state;
+        stage(new WalRecord.HardStateRecord(state));
+    }
+
+    private void stageSnapshotMarker(SnapshotMarker marker) {
+        if (snapshotMarker == null || marker.index() > snapshotMarker.index()) {
+            snapshotMarker = marker;
+        }
+        stage(new WalRecord.SnapshotMarkerRecord(marker));
+    }
+
+    /** Adds a record to the pending batch, first writing the batch and rolling if the segment is full. */
+    private void stage(WalRecord record) {
+        checkUsable();
+        int framedBytes = WalRecord.framedBytes(record);
+        if (framedBytes - WalRecord.HEADER_BYTES > options.recordBytesMax()) {
+            throw new IllegalArgumentException("WAL record above recordBytesMax: " + framedBytes);
+        }
+        long segmentBytes = active().sizeBytes + batch.sizeBytes();
+        if (segmentBytes + framedBytes > options.segmentBytesMax() && segmentBytes > 0) {
+            flush();
+            guarded("rolling the segment failed", this::rollSegment);
+        }
+        batch.add(record);
+    }
+
+    /** Writes the pending batch to the active segment in one write call. */
+    private void flush() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        guarded("write failed", () -> active().write(batch.readable()));
+        writeCalls++;
+        batch.clear();
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    /** Runs file I/O; any failure makes the log unusable (a failed write or fsync is never retried). */
+    private void guarded(String what, IoAction action) {
         try {
-            if (active().sizeBytes + framed.remaining() > options.segmentBytesMax() && active().sizeBytes > 0) {
-                rollSegment();
-            }
-            active().write(framed);
+            action.run();
         } catch (IOException e) {
             failed = true;
-            throw new WalFatalError("write failed in " + dir, e);
+            batch.clear();
+            throw new WalFatalError(what + " in " + dir, e);
         }
     }
 
     private void rollSegment() throws IOException {
         WalSegment previous = active();
-        previous.force();
+        if (previous.force()) {
+            countFsync();
+        }
         previous.close();
         startSegment(previous.sequence + 1);
     }
 
     /** A new segment opens with the current hard state and marker, so older segments are optional. */
     private void startSegment(long sequence) throws IOException {
-        WalSegment segment = WalSegment.create(dir, sequence);
+        WalSegment segment = WalSegment.create(dir, sequence, preparer);
         segments.add(segment);
         if (snapshotMarker != null) {
             segment.write(WalRecord.frame(new WalRecord.SnapshotMarkerRecord(snapshotMarker)));
         }
         segment.write(WalRecord.frame(new WalRecord.HardStateRecord(hardState)));
-        segment.force();
+        if (segment.force()) {
+            countFsync();
+        }
         syncDirectory();
     }
 

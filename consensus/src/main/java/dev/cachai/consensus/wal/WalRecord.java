@@ -11,7 +11,8 @@ import java.util.zip.CRC32C;
 
 /**
  * One record of a segment, framed as {@code [length:int][crc32c:int][type:byte][payload]}; the
- * length and checksum cover type and payload.
+ * length and checksum cover type and payload. A body is never empty, so a zero length marks the
+ * end of the written part of a preallocated (zero-filled) segment.
  */
 sealed interface WalRecord {
 
@@ -29,32 +30,55 @@ sealed interface WalRecord {
     record SnapshotMarkerRecord(SnapshotMarker marker) implements WalRecord {
     }
 
+    /** The record framed in a fresh buffer, ready to write. */
     static ByteBuffer frame(WalRecord record) {
-        byte[] body = body(record);
-        ByteBuffer framed = ByteBuffer.allocate(HEADER_BYTES + body.length);
-        framed.putInt(body.length).putInt(crc32c(body, 0, body.length)).put(body).flip();
-        return framed;
+        ByteBuffer framed = ByteBuffer.allocate(framedBytes(record));
+        encodeInto(record, framed);
+        return framed.flip();
     }
 
-    private static byte[] body(WalRecord record) {
+    /** Header plus body: what {@link #encodeInto} adds to a buffer. */
+    static int framedBytes(WalRecord record) {
+        return HEADER_BYTES + bodyBytes(record);
+    }
+
+    /**
+     * Appends the framed record at {@code out}'s position. The body is encoded in place and
+     * checksummed there, so a batch is built in one (direct) buffer without copies.
+     */
+    static void encodeInto(WalRecord record, ByteBuffer out) {
+        int start = out.position();
+        int length = bodyBytes(record);
+        out.position(start + HEADER_BYTES);
+        encodeBody(record, out);
+        ByteBuffer body = out.duplicate().position(start + HEADER_BYTES).limit(start + HEADER_BYTES + length);
+        CRC32C crc = new CRC32C();
+        crc.update(body);
+        out.putInt(start, length).putInt(start + 4, (int) crc.getValue());
+    }
+
+    private static int bodyBytes(WalRecord record) {
+        if (record instanceof EntryRecord r) {
+            return 1 + 8 + 8 + 4 + 1 + 4 + r.entry().data().length;
+        }
+        if (record instanceof HardStateRecord) {
+            return 1 + 8 + 4 + 8;
+        }
+        return 1 + 8 + ((SnapshotMarkerRecord) record).marker().membership().encode().length;
+    }
+
+    private static void encodeBody(WalRecord record, ByteBuffer b) {
         if (record instanceof EntryRecord r) {
             Entry e = r.entry();
-            ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 4 + 1 + 4 + e.data().length);
             b.put(TYPE_ENTRY).putLong(e.index()).putLong(e.ballot().round()).putInt(e.ballot().nodeId())
                     .put((byte) e.kind().ordinal()).putInt(e.data().length).put(e.data());
-            return b.array();
-        }
-        if (record instanceof HardStateRecord r) {
+        } else if (record instanceof HardStateRecord r) {
             HardState h = r.hardState();
-            ByteBuffer b = ByteBuffer.allocate(1 + 8 + 4 + 8);
             b.put(TYPE_HARD_STATE).putLong(h.promised().round()).putInt(h.promised().nodeId()).putLong(h.commitIndex());
-            return b.array();
+        } else {
+            SnapshotMarker m = ((SnapshotMarkerRecord) record).marker();
+            b.put(TYPE_SNAPSHOT_MARKER).putLong(m.index()).put(m.membership().encode());
         }
-        SnapshotMarker m = ((SnapshotMarkerRecord) record).marker();
-        byte[] membership = m.membership().encode();
-        ByteBuffer b = ByteBuffer.allocate(1 + 8 + membership.length);
-        b.put(TYPE_SNAPSHOT_MARKER).putLong(m.index()).put(membership);
-        return b.array();
     }
 
     /** Decodes a body whose checksum already matched. */

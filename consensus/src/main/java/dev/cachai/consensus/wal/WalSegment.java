@@ -8,10 +8,28 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 
-/** One append-only segment file: a run of framed records. */
+/**
+ * One segment file: a run of framed records, then zeros up to its preallocated size.
+ *
+ * <p>Segments are filled with zeros when created, so an fdatasync after an append flushes data
+ * only: the file's size (metadata) never changes while it is written. The written part ends at
+ * the first zero length.
+ */
 final class WalSegment {
 
     static final String SUFFIX = ".wal";
+    /** Chunk of zeros written while preallocating or clearing a torn tail. */
+    private static final int ZERO_CHUNK_BYTES = 1 << 20;
+
+    /**
+     * Where the written part ends, and where the last non-zero byte after it ends: beyond
+     * {@code validEnd} a torn or damaged tail, which only the last segment may have.
+     */
+    record Scan(long validEnd, long dirtyEnd) {
+        boolean zeroTail() {
+            return dirtyEnd <= validEnd;
+        }
+    }
 
     final long sequence;
     final Path path;
@@ -33,20 +51,23 @@ final class WalSegment {
         return new WalSegment(sequence, pathFor(dir, sequence));
     }
 
-    static WalSegment create(Path dir, long sequence) throws IOException {
+    /** Turns the zero-filled spare into this segment (its data and size are already durable). */
+    static WalSegment create(Path dir, long sequence, SegmentPreparer preparer) throws IOException {
         WalSegment segment = new WalSegment(sequence, pathFor(dir, sequence));
-        segment.channel = FileChannel.open(segment.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        preparer.takeAs(segment.path);
+        segment.channel = FileChannel.open(segment.path, StandardOpenOption.WRITE);
+        segment.channel.position(0);
         return segment;
     }
 
     /**
-     * Reads every record, handing each to {@code sink}. Returns the offset where valid data ends,
-     * which is less than the file size when the tail is torn or damaged.
+     * Reads every record up to the first zero length or damaged record, handing each to
+     * {@code sink}, and reports whether only zeros follow.
      */
-    long scan(WalOptions options, Consumer<WalRecord> sink) throws IOException {
+    Scan scan(WalOptions options, Consumer<WalRecord> sink) throws IOException {
         byte[] bytes = Files.readAllBytes(path);
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        long validEnd = 0;
+        int validEnd = 0;
         while (buffer.remaining() >= WalRecord.HEADER_BYTES) {
             int start = buffer.position();
             int length = buffer.getInt();
@@ -66,21 +87,59 @@ final class WalSegment {
             validEnd = buffer.position();
         }
         sizeBytes = validEnd;
-        return validEnd;
+        return new Scan(validEnd, nonZeroEnd(bytes));
     }
 
-    long fileBytes() throws IOException {
-        return Files.size(path);
+    /** The offset just after the last non-zero byte: the preallocated zeros end the file. */
+    private static long nonZeroEnd(byte[] bytes) {
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0) {
+            end--;
+        }
+        return end;
     }
 
-    /** Opens for appending after {@code validEnd}, cutting off whatever follows it. */
-    void openForAppend(long validEnd) throws IOException {
+    /**
+     * Opens for appending at {@code validEnd}. A torn tail after it is overwritten with zeros
+     * (not truncated: the preallocation stays), and a segment shorter than
+     * {@code preallocateBytes} (written before preallocation, or cut short) is extended.
+     */
+    void openForAppend(Scan scan, long preallocateBytes) throws IOException {
+        long validEnd = scan.validEnd();
         channel = FileChannel.open(path, StandardOpenOption.WRITE);
-        channel.truncate(validEnd);
+        long targetBytes = Math.max(validEnd, preallocateBytes);
+        boolean repaired = false;
+        if (channel.size() > targetBytes) {
+            channel.truncate(targetBytes);
+            repaired = true;
+        }
+        if (!scan.zeroTail()) {
+            writeZeros(channel, validEnd, Math.min(scan.dirtyEnd(), channel.size()));
+            repaired = true;
+        }
+        if (channel.size() < targetBytes) {
+            writeZeros(channel, channel.size(), targetBytes);
+            repaired = true;
+        }
+        if (repaired) {
+            // Durable before new records go after validEnd: no leftover may ever read as a record.
+            channel.force(true);
+        }
         channel.position(validEnd);
         sizeBytes = validEnd;
     }
 
+    private static void writeZeros(FileChannel channel, long from, long to) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK_BYTES);
+        for (long at = from; at < to; at += zeros.capacity()) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), to - at));
+            while (zeros.hasRemaining()) {
+                channel.write(zeros, at + zeros.position());
+            }
+        }
+    }
+
+    /** Writes the buffer at the end of the written part: one write call unless the OS writes short. */
     void write(ByteBuffer framed) throws IOException {
         while (framed.hasRemaining()) {
             sizeBytes += channel.write(framed);
@@ -88,11 +147,14 @@ final class WalSegment {
         unsynced = true;
     }
 
-    void force() throws IOException {
-        if (unsynced) {
-            channel.force(false);
-            unsynced = false;
+    /** fdatasync if anything was written since the last one; returns whether it synced. */
+    boolean force() throws IOException {
+        if (!unsynced) {
+            return false;
         }
+        channel.force(false);
+        unsynced = false;
+        return true;
     }
 
     /** For tests that simulate a failing device under an open log. */

@@ -8,6 +8,7 @@ import dev.cachai.consensus.Entry;
 import dev.cachai.consensus.EntryKind;
 import dev.cachai.consensus.HardState;
 import dev.cachai.consensus.Membership;
+import dev.cachai.consensus.Ready;
 import dev.cachai.consensus.SnapshotMarker;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -86,7 +88,7 @@ class WalTest {
             wal.sync();
         }
         Path segment = onlySegment();
-        flipLastByte(segment);
+        flipLastWrittenByte(segment);
         try (Wal wal = Wal.open(dir)) {
             assertThat(wal.recovered().entries()).extracting(Entry::index).containsExactly(1L, 2L);
         }
@@ -101,7 +103,7 @@ class WalTest {
             wal.sync();
             assertThat(wal.segmentCount()).isGreaterThan(1);
         }
-        flipLastByte(segments().get(0));
+        flipLastWrittenByte(segments().get(0));
         assertThatThrownBy(() -> Wal.open(dir, SMALL_SEGMENTS)).isInstanceOf(WalCorruptionException.class);
     }
 
@@ -129,12 +131,168 @@ class WalTest {
     }
 
     @Test
+    void segmentsArePreallocatedAndReopenContinuesAfterTheWrittenPart() throws IOException {
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            wal.append(entries(1, 3, BALLOT));
+            wal.sync();
+        }
+        Path segment = onlySegment();
+        assertThat(Files.size(segment)).isEqualTo(SMALL_SEGMENTS.segmentBytesMax());
+        long writtenEnd = writtenBytes(segment);
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            assertThat(wal.recovered().entries()).extracting(Entry::index).containsExactly(1L, 2L, 3L);
+            wal.append(entries(4, 5, BALLOT));
+            wal.sync();
+        }
+        assertThat(Files.size(segment)).isEqualTo(SMALL_SEGMENTS.segmentBytesMax());
+        assertThat(writtenBytes(segment)).isGreaterThan(writtenEnd);
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            assertThat(wal.recovered().entries()).extracting(Entry::index).containsExactly(1L, 2L, 3L, 4L, 5L);
+        }
+    }
+
+    @Test
+    void tornRecordInTheWrittenPartIsCutWithEverythingAfterIt() throws IOException {
+        long secondRecordStart;
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            wal.append(entries(1, 1, BALLOT));
+            wal.sync();
+            secondRecordStart = writtenBytes(onlySegment());
+            wal.append(entries(2, 4, BALLOT));
+            wal.sync();
+        }
+        Path segment = onlySegment();
+        flipByte(segment, secondRecordStart + 20);
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            assertThat(wal.recovered().entries()).extracting(Entry::index).containsExactly(1L);
+            // Records 3 and 4 were zeroed: nothing after the cut may ever read as a record again.
+            assertThat(writtenBytes(segment)).isEqualTo(secondRecordStart);
+            wal.append(entries(2, 2, new Ballot(4, 1)));
+            wal.sync();
+        }
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            assertThat(wal.recovered().entries()).extracting(Entry::ballot).containsExactly(BALLOT, new Ballot(4, 1));
+        }
+    }
+
+    @Test
+    void zerosAfterTheWrittenPartAreNotCorruptionEvenInOlderSegments() throws IOException {
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            for (int i = 1; i <= 60; i++) {
+                wal.append(List.of(entry(i, BALLOT, "x".repeat(100))));
+            }
+            wal.sync();
+            assertThat(wal.segmentCount()).isGreaterThan(1);
+        }
+        for (Path segment : segments()) {
+            assertThat(Files.size(segment)).isEqualTo(SMALL_SEGMENTS.segmentBytesMax());
+        }
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            assertThat(wal.recovered().entries()).extracting(Entry::index).containsExactlyElementsOf(range(1, 60));
+        }
+    }
+
+    @Test
+    void garbageAfterZerosInAnOlderSegmentIsCorruption() throws IOException {
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            for (int i = 1; i <= 60; i++) {
+                wal.append(List.of(entry(i, BALLOT, "x".repeat(100))));
+            }
+            wal.sync();
+        }
+        Path first = segments().get(0);
+        flipByte(first, Files.size(first) - 1);
+        assertThatThrownBy(() -> Wal.open(dir, SMALL_SEGMENTS)).isInstanceOf(WalCorruptionException.class);
+    }
+
+    @Test
+    void segmentWrittenWithoutPreallocationIsExtendedOnReopen() throws IOException {
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            wal.append(entries(1, 2, BALLOT));
+            wal.sync();
+        }
+        Path segment = onlySegment();
+        long written = writtenBytes(segment);
+        try (RandomAccessFile raf = new RandomAccessFile(segment.toFile(), "rw")) {
+            raf.setLength(written);
+        }
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            assertThat(Files.size(segment)).isEqualTo(SMALL_SEGMENTS.segmentBytesMax());
+            wal.append(entries(3, 3, BALLOT));
+            wal.sync();
+        }
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            assertThat(wal.recovered().entries()).extracting(Entry::index).containsExactly(1L, 2L, 3L);
+        }
+    }
+
+    @Test
+    void saveWritesItsWholeBatchOnceAndSyncsOnce() throws IOException {
+        WalOptions options = new WalOptions(1 << 20, 1 << 16);
+        Membership membership = Membership.ofVoters(Set.of(1, 2, 3));
+        Ready ready = new Ready(Optional.of(new HardState(BALLOT, 7)), entries(1, 50, BALLOT),
+                Optional.of(new SnapshotMarker(0, membership)), List.of(), Optional.empty(), List.of(), List.of());
+        try (Wal wal = Wal.open(dir, options)) {
+            long writes = wal.writeCallCount();
+            long fsyncs = wal.fsyncCount();
+            wal.save(ready);
+            assertThat(wal.writeCallCount() - writes).isEqualTo(1);
+            assertThat(wal.fsyncCount() - fsyncs).isEqualTo(1);
+        }
+        try (Wal wal = Wal.open(dir, options)) {
+            assertThat(wal.recovered().entries()).containsExactlyElementsOf(entries(1, 50, BALLOT));
+            assertThat(wal.recovered().hardState()).isEqualTo(new HardState(BALLOT, 7));
+        }
+    }
+
+    @Test
+    void halfWrittenSpareSegmentLeftByACrashIsReplaced() throws IOException {
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            wal.append(entries(1, 2, BALLOT));
+            wal.sync();
+        }
+        Files.write(dir.resolve(SegmentPreparer.SPARE_NAME), new byte[] {1, 2, 3});
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            for (int i = 3; i <= 60; i++) {
+                wal.append(List.of(entry(i, BALLOT, "x".repeat(100))));
+            }
+            wal.sync();
+            assertThat(wal.segmentCount()).isGreaterThan(1);
+        }
+        for (Path segment : segments()) {
+            assertThat(Files.size(segment)).isEqualTo(SMALL_SEGMENTS.segmentBytesMax());
+        }
+        try (Wal wal = Wal.open(dir, SMALL_SEGMENTS)) {
+            assertThat(wal.recovered().entries()).extracting(Entry::index).containsExactlyElementsOf(range(1, 60));
+        }
+    }
+
+    @Test
     void failedWriteStopsTheLog() throws IOException {
         Wal wal = Wal.open(dir);
         wal.activeSegment().channel().close();
         assertThatThrownBy(() -> wal.append(entries(1, 1, BALLOT))).isInstanceOf(WalFatalError.class);
         assertThatThrownBy(wal::sync).isInstanceOf(WalFatalError.class);
         wal.close();
+    }
+
+    /** The length of the written part: up to the last non-zero byte, as records never end in zeros here. */
+    private static long writtenBytes(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0) {
+            end--;
+        }
+        return end;
+    }
+
+    private static void flipByte(Path file, long at) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(at);
+            int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0xFF);
+        }
     }
 
     private Path onlySegment() throws IOException {
@@ -149,12 +307,16 @@ class WalTest {
         }
     }
 
-    private static void flipLastByte(Path file) throws IOException {
+    /** Flips the last byte of the written part (the preallocated zeros follow it). */
+    private static void flipLastWrittenByte(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int last = bytes.length - 1;
+        while (bytes[last] == 0) {
+            last--;
+        }
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(raf.length() - 1);
-            int last = raf.read();
-            raf.seek(raf.length() - 1);
-            raf.write(last ^ 0xFF);
+            raf.seek(last);
+            raf.write(bytes[last] ^ 0xFF);
         }
     }
 
