@@ -20,12 +20,17 @@ public record ZkNode(String path, byte[] data, List<ACL> acl, NodeKind kind, lon
         return new ZkNode(path, data, acl, NodeKind.PERSISTENT, 0, cversion, numChildren);
     }
 
-    /** CRC32 over data, ACL and kind: what {@code verify} compares. */
+    /**
+     * CRC32 over data, ACL and the kind a client can see: what {@code verify} compares. ZooKeeper's
+     * client API shows containers and TTL nodes with ephemeralOwner 0, so through it they look
+     * persistent; comparing more would report a difference on every correctly copied container.
+     */
     public long digest() {
         CRC32 crc = new CRC32();
         crc.update(data);
         crc.update(aclText(acl).getBytes(StandardCharsets.UTF_8));
-        crc.update((kind + ":" + ttlMs).getBytes(StandardCharsets.UTF_8));
+        NodeKind visible = kind == NodeKind.EPHEMERAL ? NodeKind.EPHEMERAL : NodeKind.PERSISTENT;
+        crc.update(visible.name().getBytes(StandardCharsets.UTF_8));
         return crc.getValue();
     }
 
