@@ -60,7 +60,7 @@ public final class CachaiClusterLauncher implements ClusterLauncher {
                     "--name", names.get(i), "--data-dir", dir.resolve("data").toString(),
                     "--zk-listen", zk.get(i), "--etcd-listen", etcdList.get(i),
                     "--peer-listen", "127.0.0.1:" + peers.get(i),
-                    "--initial-cluster", cluster.toString()), dir));
+                    "--initial-cluster", cluster.toString(), "--zk-max-client-cnxns", "0"), dir));
         }
         members.awaitPorts(etcdList, START_TIMEOUT);
         members.awaitPorts(zk, START_TIMEOUT);

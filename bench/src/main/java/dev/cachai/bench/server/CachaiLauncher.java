@@ -49,6 +49,8 @@ public final class CachaiLauncher implements ServerLauncher {
                 "--zk-listen", zk,
                 "--etcd-listen", etcd,
                 "--peer-listen", peer,
+                // as the ZooKeeper side runs with maxClientCnxns=0: zk-watch opens one session per watcher
+                "--zk-max-client-cnxns", "0",
                 "--name", "bench"), workDir);
         process.awaitPort(zk, START_TIMEOUT);
         process.awaitPort(etcd, START_TIMEOUT);
