@@ -20,10 +20,15 @@ final class ZkGuard {
 
     /** Whether an etcd put of {@code key} (read at {@code rev}) passes the ZooKeeper ACLs. */
     static boolean putAllowed(EngineState s, byte[] key, long rev) {
+        Entry e = s.kv.entry(key);
+        KeyValue current = e == null ? null : dev.cachai.engine.kv.KvStore.liveAt(e, rev);
+        if (current != null && e.meta() == null) {
+            // No stored meta: a key written through etcd or a plain leaf, whose ACL is the open default.
+            return true;
+        }
         if (!ZkPaths.isNodeKey(key)) {
             return true;
         }
-        KeyValue current = s.kv.get(key, rev);
         if (current != null) {
             return allows(s, key, current, rev, Acl.WRITE);
         }

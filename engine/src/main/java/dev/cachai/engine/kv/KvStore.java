@@ -34,6 +34,12 @@ public final class KvStore {
         return v == null || v.isTombstone() ? null : v;
     }
 
+    /** The live version of an entry's key at {@code rev}, or null (saves a second map lookup). */
+    public static KeyValue liveAt(Entry e, long rev) {
+        KeyValue v = e.head.at(rev);
+        return v == null || v.isTombstone() ? null : v;
+    }
+
     public Entry entry(byte[] key) {
         return map.get(key);
     }
