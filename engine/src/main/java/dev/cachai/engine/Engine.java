@@ -106,9 +106,11 @@ public final class Engine {
     private void commit(WriteTxn w) {
         if (!w.events().isEmpty()) {
             s.revisions.record(w.revision, w.events());
-            Change change = new Change(w.revision, w.timeMs, w.events());
-            for (ChangeListener l : listeners) {
-                l.onChange(change);
+            if (!listeners.isEmpty()) {
+                Change change = new Change(w.revision, w.timeMs, w.events());
+                for (ChangeListener l : listeners) {
+                    l.onChange(change);
+                }
             }
         }
         s.revision = w.revision;
