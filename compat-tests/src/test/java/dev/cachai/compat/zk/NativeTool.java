@@ -1,15 +1,19 @@
 package dev.cachai.compat.zk;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Runs a non-Java client program with bounded time. A missing program fails the test (it must
@@ -44,11 +48,7 @@ final class NativeTool {
             stdin.write(stdinText.getBytes(StandardCharsets.UTF_8));
             stdin.flush();
             if (doneMarker != null) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RUN_TIMEOUT_S);
-                while (!contains(out, doneMarker) && !contains(err, doneMarker) && p.isAlive() && System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
-                    Thread.sleep(POLL_MS); // polling a child process's output; nothing to wait on
-                }
+                awaitOutput(p, out, err, doneMarker);
                 stdin.write(quitLine.getBytes(StandardCharsets.UTF_8));
                 stdin.flush();
             }
@@ -63,6 +63,19 @@ final class NativeTool {
         errReader.join(TimeUnit.SECONDS.toMillis(RUN_TIMEOUT_S));
         assertThat(exited).as(command + " finished; stdout:\n" + out + "\nstderr:\n" + err).isTrue();
         return new Outcome(p.exitValue(), text(out), text(err));
+    }
+
+    /**
+     * Bounded polling of the child's output (a process gives nothing to wait on). A timeout
+     * falls through: the quit line still goes out and the exit assertion reports the output.
+     */
+    private static void awaitOutput(Process p, StringBuilder out, StringBuilder err, String marker) {
+        try {
+            await().atMost(Duration.ofSeconds(RUN_TIMEOUT_S)).pollInterval(Duration.ofMillis(POLL_MS))
+                    .until(() -> contains(out, marker) || contains(err, marker) || !p.isAlive());
+        } catch (ConditionTimeoutException e) {
+            // reported by the caller's assertions on the output
+        }
     }
 
     private static boolean contains(StringBuilder sb, String s) {
