@@ -21,6 +21,7 @@ import dev.cachai.engine.command.LeaseCommand;
 import dev.cachai.engine.result.Result;
 import dev.cachai.server.config.ClusterMember;
 import dev.cachai.server.driver.Driver;
+import dev.cachai.server.driver.LeaderDuties;
 import dev.cachai.server.driver.LeaseTimers;
 import dev.cachai.server.storage.DataDir;
 import dev.cachai.server.transport.PeerFrame;

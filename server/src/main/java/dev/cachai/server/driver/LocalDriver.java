@@ -1,16 +1,14 @@
 package dev.cachai.server.driver;
 
 import dev.cachai.engine.Engine;
+import dev.cachai.engine.EngineSnapshot;
 import dev.cachai.engine.EtcdError;
 import dev.cachai.engine.GatewayException;
 import dev.cachai.engine.LeaseKeeper;
 import dev.cachai.engine.command.Command;
 import dev.cachai.engine.command.CommandCodec;
 import dev.cachai.engine.command.LeaseCommand;
-import dev.cachai.engine.command.ZkReap;
-import dev.cachai.engine.lease.Lease;
 import dev.cachai.engine.result.Result;
-import dev.cachai.engine.EngineSnapshot;
 import dev.cachai.server.log.CommandLog;
 import dev.cachai.server.storage.DataDir;
 import org.slf4j.Logger;
@@ -71,10 +69,8 @@ public final class LocalDriver implements Driver {
             t.setDaemon(true);
             return t;
         });
-        housekeeping.scheduleWithFixedDelay(this::expireLeases, limits.leaseCheckIntervalMs(),
-                limits.leaseCheckIntervalMs(), TimeUnit.MILLISECONDS);
-        housekeeping.scheduleWithFixedDelay(this::reapNodes, limits.reapIntervalMs(),
-                limits.reapIntervalMs(), TimeUnit.MILLISECONDS);
+        new LeaderDuties(timers, () -> engine, () -> true, this::propose, limits.reapBatchMax())
+                .schedule(housekeeping, limits.leaseCheckIntervalMs(), limits.reapIntervalMs());
     }
 
     @Override
@@ -194,29 +190,6 @@ public final class LocalDriver implements Driver {
     public static void replay(Engine engine, byte[] record) {
         CommandCodec.Stamped s = CommandCodec.decode(record);
         engine.apply(s.timeMs(), s.command());
-    }
-
-    private void expireLeases() {
-        try {
-            for (Lease l : timers.takeExpired()) {
-                Command revoke = l.kind() == Lease.Kind.SESSION
-                        ? new LeaseCommand.SessionClose(l.id(), true)
-                        : new LeaseCommand.Revoke(l.id());
-                propose(revoke);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("lease expiry check failed", e);
-        }
-    }
-
-    private void reapNodes() {
-        try {
-            for (String path : engine.zkReapable(System.currentTimeMillis(), limits.reapBatchMax())) {
-                propose(new ZkReap(path));
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("container/TTL reap failed", e);
-        }
     }
 
     private static void failAll(List<Pending> batch, EtcdError error) {

@@ -1,11 +1,10 @@
-package dev.cachai.server.cluster;
+package dev.cachai.server.driver;
 
 import dev.cachai.engine.Engine;
 import dev.cachai.engine.command.Command;
 import dev.cachai.engine.command.LeaseCommand;
 import dev.cachai.engine.command.ZkReap;
 import dev.cachai.engine.lease.Lease;
-import dev.cachai.server.driver.LeaseTimers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +17,9 @@ import java.util.function.Supplier;
 /**
  * What only the leader decides, because it needs a clock: lease and session expiry, and the
  * reaping of empty containers and expired TTL nodes. The decisions enter the log as commands.
+ * A single node is always its own leader.
  */
-final class LeaderDuties {
+public final class LeaderDuties {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderDuties.class);
 
     private final LeaseTimers timers;
@@ -28,7 +28,7 @@ final class LeaderDuties {
     private final Consumer<Command> propose;
     private final int reapBatchMax;
 
-    LeaderDuties(LeaseTimers timers, Supplier<Engine> engine, BooleanSupplier leading, Consumer<Command> propose,
+    public LeaderDuties(LeaseTimers timers, Supplier<Engine> engine, BooleanSupplier leading, Consumer<Command> propose,
                  int reapBatchMax) {
         this.timers = timers;
         this.engine = engine;
@@ -37,7 +37,7 @@ final class LeaderDuties {
         this.reapBatchMax = reapBatchMax;
     }
 
-    void schedule(ScheduledExecutorService executor, long leaseCheckIntervalMs, long reapIntervalMs) {
+    public void schedule(ScheduledExecutorService executor, long leaseCheckIntervalMs, long reapIntervalMs) {
         executor.scheduleWithFixedDelay(this::expireLeases, leaseCheckIntervalMs, leaseCheckIntervalMs,
                 TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(this::reapNodes, reapIntervalMs, reapIntervalMs, TimeUnit.MILLISECONDS);
