@@ -1,9 +1,6 @@
 package dev.cachai.compat.zk;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,22 +9,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Non-Java clients: kazoo (Python) and the ZooKeeper C client's cli_mt, which Mesos-style users rely on. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class NativeClientsTest {
-    private ZkTargets.Target cachai;
-    private ZkTargets.Target real;
-
-    @BeforeAll
-    void startBoth() throws Exception {
-        cachai = ZkTargets.cachai();
-        real = ZkTargets.realZooKeeper();
-    }
-
-    @AfterAll
-    void stopBoth() {
-        cachai.close();
-        real.close();
-    }
+class NativeClientsTest extends BothTargets {
 
     @Test
     void kazooScriptPasses() throws Exception {

@@ -12,10 +12,7 @@ import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,25 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The same scenario runs against Cachai and a real ZooKeeper 3.9.5; the transcripts (results,
  * error codes, Stat fields with zxids relative to the scenario's first zxid, watch events) must match.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ZkDifferentialTest {
+class ZkDifferentialTest extends BothTargets {
     private static final int WAIT_S = 10;
-    private ZkTargets.Target cachai;
-    private ZkTargets.Target real;
     /** The target the running scenario talks to, for scenarios that open more clients. */
     private ZkTargets.Target current;
-
-    @BeforeAll
-    void startBoth() throws Exception {
-        cachai = ZkTargets.cachai();
-        real = ZkTargets.realZooKeeper();
-    }
-
-    @AfterAll
-    void stopBoth() {
-        cachai.close();
-        real.close();
-    }
 
     interface Scenario {
         void run(ZooKeeper zk, ZooKeeper other, Transcript t) throws Exception;

@@ -3,10 +3,7 @@ package dev.cachai.compat.zk;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,26 +13,11 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Wire-level behaviour and the four-letter words, Cachai against a real ZooKeeper 3.9.5. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ZkWireDifferentialTest {
+class ZkWireDifferentialTest extends BothTargets {
     private static final int UNKNOWN_OPCODE = 999;
     /** Twice ZooKeeper's default jute.maxbuffer. */
     private static final int OVERSIZE_BYTES = 2 * 1024 * 1024;
 
-    private ZkTargets.Target cachai;
-    private ZkTargets.Target real;
-
-    @BeforeAll
-    void startBoth() throws Exception {
-        cachai = ZkTargets.cachai();
-        real = ZkTargets.realZooKeeper();
-    }
-
-    @AfterAll
-    void stopBoth() {
-        cachai.close();
-        real.close();
-    }
 
     interface Scenario {
         List<String> run(ZkTargets.Target target) throws Exception;
