@@ -33,12 +33,7 @@ public final class ZooKeeperEnsembleLauncher implements ServerLauncher {
 
     @Override
     public Optional<String> unavailableReason() {
-        try {
-            Class.forName(MAIN, false, getClass().getClassLoader());
-            return Optional.empty();
-        } catch (ClassNotFoundException e) {
-            return Optional.of("ZooKeeper server classes not on the classpath");
-        }
+        return ZooKeeperLauncher.classesMissing(MAIN);
     }
 
     @Override

@@ -30,8 +30,13 @@ public final class ZooKeeperLauncher implements ServerLauncher {
 
     @Override
     public Optional<String> unavailableReason() {
+        return classesMissing(MAIN);
+    }
+
+    /** Why a ZooKeeper server with this main class cannot start here, if it cannot. */
+    static Optional<String> classesMissing(String mainClass) {
         try {
-            Class.forName(MAIN, false, getClass().getClassLoader());
+            Class.forName(mainClass, false, ZooKeeperLauncher.class.getClassLoader());
             return Optional.empty();
         } catch (ClassNotFoundException e) {
             return Optional.of("ZooKeeper server classes not on the classpath");
