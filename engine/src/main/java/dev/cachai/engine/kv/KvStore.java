@@ -3,7 +3,6 @@ package dev.cachai.engine.kv;
 import dev.cachai.engine.Bytes;
 import dev.cachai.engine.zk.NodeMeta;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -220,14 +219,6 @@ public final class KvStore {
         return v.older;
     }
 
-    public List<KeyValue> chain(Entry e) {
-        List<KeyValue> out = new ArrayList<>();
-        for (KeyValue v = e.head; v != null; v = v.older) {
-            out.add(v);
-        }
-        return out;
-    }
-
     public static KeyValue rebuildChain(List<KeyValue> newestFirst) {
         KeyValue older = null;
         for (int i = newestFirst.size() - 1; i >= 0; i--) {
@@ -243,7 +234,6 @@ public final class KvStore {
         return new KeyValue(key, value, nullValue, createRevision, modRevision, version, lease, ctimeMs, mtimeMs, null);
     }
 
-    /** Reads one key version's chain-free copy (tombstone flag lost). */
     @FunctionalInterface
     public interface Visitor {
         boolean visit(KeyValue kv, Entry entry);

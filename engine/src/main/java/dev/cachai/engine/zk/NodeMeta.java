@@ -51,9 +51,4 @@ public record NodeMeta(NodeKind kind, long ttlMs, long ephemeralOwner, int cvers
         }
         return m;
     }
-
-    public NodeMeta withoutHistory() {
-        return older == null ? this : new NodeMeta(kind, ttlMs, ephemeralOwner, cversion, pzxid,
-                aversion, acl, numChildren, hadChildren, revision, null);
-    }
 }

@@ -1,6 +1,5 @@
 package dev.cachai.engine.zk;
 
-import dev.cachai.engine.ZkCode;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -70,11 +69,6 @@ public final class ZkAcls {
             }
         }
         return List.copyOf(out);
-    }
-
-    /** The code for a fixup failure; kept beside fixup so callers answer like ZooKeeper. */
-    public static int invalidAclCode() {
-        return ZkCode.INVALIDACL;
     }
 
     /** Schemes whose ids are real authentications ("ip" is not: ZooKeeper's IP provider says so). */
