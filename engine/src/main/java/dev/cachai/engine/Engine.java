@@ -11,6 +11,7 @@ import dev.cachai.engine.command.Txn;
 import dev.cachai.engine.command.ZkReap;
 import dev.cachai.engine.command.ZkTxn;
 import dev.cachai.engine.kv.Change;
+import dev.cachai.engine.kv.KvStore;
 import dev.cachai.engine.kv.RangeRequest;
 import dev.cachai.engine.lease.Lease;
 import dev.cachai.engine.result.AuthResult;
@@ -252,6 +253,9 @@ public final class Engine {
 
     public AuthStore auth() { return auth; }
 
+    /** The keyspace itself, for this package's tests that check an index against a full scan. */
+    KvStore keyspace() { return s.kv; }
+
     /** Estimated size of the retained history in bytes (etcd's db size, for quotas and Status). */
     public long approxBytes() { return s.kv.retainedBytes(); }
 
@@ -264,19 +268,17 @@ public final class Engine {
      */
     public List<String> zkReapable(long nowMs, int max) {
         List<String> out = new ArrayList<>();
-        s.kv.forEachEntry(e -> {
-            if (out.size() >= max || e.head().isTombstone() || e.meta() == null) {
-                return;
+        for (var e : s.kv.reapCandidates()) {
+            if (out.size() >= max) {
+                break;
             }
+            var head = e.head();
             var m = e.meta();
-            boolean empty = m.numChildren() == 0;
-            boolean container = m.kind() == dev.cachai.engine.zk.NodeKind.CONTAINER && m.cversion() > 0;
-            boolean ttl = m.kind() == dev.cachai.engine.zk.NodeKind.PERSISTENT_WITH_TTL
-                    && nowMs - e.head().mtimeMs() > m.ttlMs();
-            if (empty && (container || ttl) && ZkPaths.isNodeKey(e.head().key())) {
-                out.add(Bytes.string(e.head().key()));
+            if (!head.isTombstone() && m != null && m.reapableAt(nowMs, head.mtimeMs(), m.numChildren() == 0)
+                    && ZkPaths.isNodeKey(head.key())) {
+                out.add(Bytes.string(head.key()));
             }
-        });
+        }
         return out;
     }
 

@@ -208,9 +208,7 @@ final class ZkApplier {
         }
         NodeMeta m = ZkView.metaAt(e, e.head(), s.revision);
         boolean empty = m.numChildren() == 0 && ZkView.countChildren(s, r.path(), s.revision) == 0;
-        boolean containerDone = m.kind() == NodeKind.CONTAINER && m.cversion() > 0;
-        boolean ttlDone = m.kind() == NodeKind.PERSISTENT_WITH_TTL && w.timeMs - e.head().mtimeMs() > m.ttlMs();
-        if (!empty || !(containerDone || ttlDone)) {
+        if (!m.reapableAt(w.timeMs, e.head().mtimeMs(), empty)) {
             return new ZkTxnResult(s.revision, empty ? ZkCode.BADARGUMENTS : ZkCode.NOTEMPTY, List.of());
         }
         w.delete(key);

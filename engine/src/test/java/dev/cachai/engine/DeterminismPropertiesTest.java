@@ -100,6 +100,26 @@ class DeterminismPropertiesTest {
         second.forEach(c -> copy.apply(20, c));
         assertThat(copy.stateHash()).isEqualTo(original.stateHash());
         assertThat(copy.revision()).isEqualTo(original.revision());
+        assertThat(reapIndexKeys(copy)).isEqualTo(reapIndexKeys(original));
+    }
+
+    @Property(tries = 60)
+    void reapIndexHoldsExactlyTheLiveContainersAndTtlNodes(@ForAll("commands") List<Command> commands) {
+        Engine engine = new Engine();
+        commands.forEach(c -> engine.apply(10, c));
+        List<String> scanned = new ArrayList<>();
+        engine.keyspace().forEachEntry(e -> {
+            if (!e.head().isTombstone() && e.meta() != null && e.meta().mayNeedReaping()) {
+                scanned.add(Bytes.string(e.head().key()));
+            }
+        });
+        assertThat(reapIndexKeys(engine)).isEqualTo(scanned);
+    }
+
+    private static List<String> reapIndexKeys(Engine engine) {
+        List<String> keys = new ArrayList<>();
+        engine.keyspace().reapCandidates().forEach(e -> keys.add(Bytes.string(e.head().key())));
+        return keys;
     }
 
     private static String describe(Change c) {
@@ -136,8 +156,10 @@ class DeterminismPropertiesTest {
         Arbitrary<Command> lease = Arbitraries.of(new LeaseCommand.Grant(11, 30), new LeaseCommand.Revoke(11),
                 new LeaseCommand.SessionCreate(77, 4000, new byte[16], false), new LeaseCommand.SessionClose(77, true));
         Arbitrary<Command> zkCreate = Combinators.combine(path(), value,
-                        Arbitraries.of(NodeKind.PERSISTENT, NodeKind.EPHEMERAL, NodeKind.PERSISTENT_SEQUENTIAL, NodeKind.CONTAINER))
-                .as((p, v, k) -> ZkTxn.single(77, ZkIdentity.ANONYMOUS, new ZkOp.Create(p, v, Acl.OPEN_ACL_UNSAFE, k, -1)));
+                        Arbitraries.of(NodeKind.PERSISTENT, NodeKind.EPHEMERAL, NodeKind.PERSISTENT_SEQUENTIAL, NodeKind.CONTAINER,
+                                NodeKind.PERSISTENT_WITH_TTL))
+                .as((p, v, k) -> ZkTxn.single(77, ZkIdentity.ANONYMOUS,
+                        new ZkOp.Create(p, v, Acl.OPEN_ACL_UNSAFE, k, k.isTtl() ? 1_000 : -1)));
         Arbitrary<Command> zkDelete = path().map(p -> ZkTxn.single(77, ZkIdentity.ANONYMOUS, new ZkOp.Delete(p, -1)));
         Arbitrary<Command> zkSet = Combinators.combine(path(), value)
                 .as((p, v) -> ZkTxn.single(77, ZkIdentity.ANONYMOUS, new ZkOp.SetData(p, v, -1)));

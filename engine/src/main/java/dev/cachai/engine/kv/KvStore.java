@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Consumer;
 
 /**
@@ -18,6 +19,11 @@ public final class KvStore {
     static final byte[] NO_BYTES = new byte[0];
 
     private final ConcurrentSkipListMap<byte[], Entry> map = new ConcurrentSkipListMap<>(Bytes.UNSIGNED);
+    /**
+     * Live keys whose node is a container or a TTL node: the only ones the leader's periodic reap
+     * has to look at, so that it does not walk the whole keyspace.
+     */
+    private final ConcurrentSkipListSet<byte[]> reapCandidates = new ConcurrentSkipListSet<>(Bytes.UNSIGNED);
     private long liveKeys;
     /** Estimated bytes of every retained version: key + value + {@link #VERSION_OVERHEAD_BYTES}. */
     private volatile long retainedBytes;
@@ -93,7 +99,7 @@ public final class KvStore {
         }
         KeyValue prev = e.head;
         e.head = KeyValue.tombstone(prev.key(), rev, prev);
-        e.meta = null;
+        setMeta(e, null);
         liveKeys--;
         retainedBytes += sizeOf(e.head);
         return prev;
@@ -104,7 +110,26 @@ public final class KvStore {
         if (e == null) {
             throw new IllegalStateException("meta for a key with no entry");
         }
+        setMeta(e, meta);
+    }
+
+    private void setMeta(Entry e, NodeMeta meta) {
         e.meta = meta;
+        trackReaping(e);
+    }
+
+    private void trackReaping(Entry e) {
+        NodeMeta m = e.meta;
+        if (m != null && m.mayNeedReaping() && !e.head.isTombstone()) {
+            reapCandidates.add(e.head.key());
+        } else {
+            reapCandidates.remove(e.head.key());
+        }
+    }
+
+    /** Entries of live containers and TTL nodes, in key order; any thread. */
+    public Iterable<Entry> reapCandidates() {
+        return () -> reapCandidates.stream().map(map::get).filter(java.util.Objects::nonNull).iterator();
     }
 
     /**
@@ -185,8 +210,8 @@ public final class KvStore {
     /** Restores a key's chain and meta as a snapshot recorded them. */
     public void restore(KeyValue head, NodeMeta meta) {
         Entry e = new Entry(head);
-        e.meta = meta;
         map.put(head.key(), e);
+        setMeta(e, meta);
         retainedBytes += chainBytes(head);
         if (!head.isTombstone()) {
             liveKeys++;
@@ -203,13 +228,14 @@ public final class KvStore {
         }
         if (head == null) {
             map.remove(key);
+            reapCandidates.remove(key);
         } else if (e == null) {
             e = new Entry(head);
-            e.meta = meta;
             map.put(head.key(), e);
+            setMeta(e, meta);
         } else {
             e.head = head;
-            e.meta = meta;
+            setMeta(e, meta);
         }
         liveKeys += (nowLive ? 1 : 0) - (wasLive ? 1 : 0);
     }

@@ -43,6 +43,21 @@ public record NodeMeta(NodeKind kind, long ttlMs, long ephemeralOwner, int cvers
         return kind == NodeKind.EPHEMERAL ? ephemeralOwner : 0;
     }
 
+    /** Containers and TTL nodes: the kinds the leader may have to reap. */
+    public boolean mayNeedReaping() {
+        return kind == NodeKind.CONTAINER || kind == NodeKind.PERSISTENT_WITH_TTL;
+    }
+
+    /**
+     * A childless container that once had children, or a childless TTL node unchanged for longer
+     * than its TTL at {@code nowMs}: ZooKeeper's rules for removing them.
+     */
+    public boolean reapableAt(long nowMs, long mtimeMs, boolean childless) {
+        boolean containerDone = kind == NodeKind.CONTAINER && cversion > 0;
+        boolean ttlDone = kind == NodeKind.PERSISTENT_WITH_TTL && nowMs - mtimeMs > ttlMs;
+        return childless && (containerDone || ttlDone);
+    }
+
     /** The instance in force at {@code rev}, or null when the node had no meta yet. */
     public NodeMeta at(long rev) {
         NodeMeta m = this;
