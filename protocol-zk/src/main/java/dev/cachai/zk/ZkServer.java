@@ -51,7 +51,7 @@ public final class ZkServer implements AutoCloseable {
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
-    private ScheduledFuture<?> expiryTask;
+    private ScheduledFuture<?> endedSessionsTask;
 
     public ZkServer(ZkServerConfig config, CommandGateway gateway) {
         this.config = config;
@@ -59,7 +59,7 @@ public final class ZkServer implements AutoCloseable {
         Engine engine = gateway.engine();
         this.tree = new TreeView(engine, config);
         this.dispatcher = new ChangeDispatcher(watches, config.changesQueuedMax(), engine::revision);
-        this.sessions = new SessionTracker(gateway, config.serverId(), this::onSessionExpired);
+        this.sessions = new SessionTracker(gateway, config.serverId(), this::onSessionEnded);
         this.connector = new Connector(this, gateway);
         this.router = new RequestRouter(this, gateway, tree, watches);
         this.fourLetterWords = new FourLetterWords(this);
@@ -83,7 +83,7 @@ public final class ZkServer implements AutoCloseable {
                 });
         serverChannel = b.bind(new InetSocketAddress(config.host(), config.port())).syncUninterruptibly().channel();
         long periodMs = Math.max(1, config.tickTimeMs() / 2);
-        expiryTask = workerGroup.next().scheduleAtFixedRate(sessions::expireDue, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        endedSessionsTask = workerGroup.next().scheduleAtFixedRate(sessions::closeEnded, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
     /** Sessions already in the engine (from before a restart) get a full timeout from now. */
@@ -103,8 +103,8 @@ public final class ZkServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (expiryTask != null) {
-            expiryTask.cancel(false);
+        if (endedSessionsTask != null) {
+            endedSessionsTask.cancel(false);
         }
         gateway.engine().removeListener(dispatcher);
         dispatcher.close();
@@ -152,7 +152,7 @@ public final class ZkServer implements AutoCloseable {
         }
     }
 
-    private void onSessionExpired(long sessionId) {
+    private void onSessionEnded(long sessionId) {
         ZkConnection c = bySession.remove(sessionId);
         if (c != null) {
             c.closeQuietly();

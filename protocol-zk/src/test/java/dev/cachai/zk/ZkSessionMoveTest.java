@@ -1,5 +1,6 @@
 package dev.cachai.zk;
 
+import dev.cachai.engine.command.LeaseCommand;
 import dev.cachai.engine.testing.SyncGateway;
 
 import org.apache.zookeeper.CreateMode;
@@ -20,10 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ZkSessionMoveTest {
     private static final int WAIT_S = 10;
     private ZkServer server;
+    private SyncGateway gateway;
 
     @BeforeEach
     void start() {
-        server = new ZkServer(ZkServerConfig.defaults(), SyncGateway.withoutLeaseKeeper());
+        gateway = SyncGateway.withoutLeaseKeeper();
+        server = new ZkServer(ZkServerConfig.defaults(), gateway);
         server.start();
     }
 
@@ -59,6 +62,23 @@ class ZkSessionMoveTest {
             } while (s != Watcher.Event.KeeperState.Expired);
         } finally {
             first.close();
+        }
+    }
+
+    @Test
+    void sessionExpiredByTheLeaseKeeperEndsItsConnectionHere() throws Exception {
+        BlockingQueue<Watcher.Event.KeeperState> states = new LinkedBlockingQueue<>();
+        ZooKeeper zk = new ZooKeeper("127.0.0.1:" + server.port(), 10_000, e -> states.add(e.getState()));
+        try {
+            assertThat(next(states)).isEqualTo(Watcher.Event.KeeperState.SyncConnected);
+            zk.create("/held", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+            // What the server's leader proposes when the session's deadline passes there.
+            gateway.propose(new LeaseCommand.SessionClose(zk.getSessionId(), true)).join();
+            assertThat(gateway.engine().zkNode("/held")).as("ephemerals go with the session").isNull();
+            assertThat(next(states)).as("the connection is closed").isEqualTo(Watcher.Event.KeeperState.Disconnected);
+            assertThat(next(states)).as("reconnecting hears the verdict").isEqualTo(Watcher.Event.KeeperState.Expired);
+        } finally {
+            zk.close();
         }
     }
 }

@@ -2,7 +2,7 @@ package dev.cachai.zk.session;
 
 import dev.cachai.engine.CommandGateway;
 import dev.cachai.engine.LeaseKeeper;
-import dev.cachai.engine.command.LeaseCommand;
+import dev.cachai.engine.lease.Lease;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
- * Session deadlines of this node (per-node state, not replicated). Every request or ping renews
- * the session; {@link #expireDue} proposes the close of sessions past their deadline, which
- * deletes their ephemerals in one revision. Stays until the server's own LeaseKeeper expires sessions.
+ * The sessions this node has served (per-node state, not replicated). Every request or ping
+ * renews the session with the server's lease keeper, which alone decides expiry (in a cluster,
+ * the leader's, which hears the pings of every member). This tracker only follows that verdict:
+ * {@link #closeEnded} drops sessions the engine no longer holds and closes their connections.
+ * The local deadlines feed {@code dump}.
  */
 public final class SessionTracker {
     private static final class Deadline {
@@ -30,11 +32,11 @@ public final class SessionTracker {
     private final CommandGateway gateway;
     private final Map<Long, Deadline> sessions = new ConcurrentHashMap<>();
     private final AtomicLong nextSessionId;
-    private final LongConsumer onExpired;
+    private final LongConsumer onEnded;
 
-    public SessionTracker(CommandGateway gateway, long serverId, LongConsumer onExpired) {
+    public SessionTracker(CommandGateway gateway, long serverId, LongConsumer onEnded) {
         this.gateway = gateway;
-        this.onExpired = onExpired;
+        this.onEnded = onEnded;
         // Like ZooKeeper: the server id in the top byte, milliseconds in the middle, a counter below.
         long base = (System.currentTimeMillis() << 24) >>> 8;
         this.nextSessionId = new AtomicLong(base | (serverId << 56));
@@ -99,14 +101,16 @@ public final class SessionTracker {
         return out;
     }
 
-    /** Proposes the close of every session past its deadline. */
-    public void expireDue() {
-        long now = System.nanoTime();
-        for (Map.Entry<Long, Deadline> e : sessions.entrySet()) {
-            if (now - e.getValue().deadlineNanos > 0 && sessions.remove(e.getKey(), e.getValue())) {
-                long id = e.getKey();
-                onExpired.accept(id);
-                gateway.propose(new LeaseCommand.SessionClose(id, true));
+    /**
+     * Forgets every tracked session whose lease the engine no longer holds (expired by the
+     * leader, or closed through another node) and tells {@code onEnded}, which closes the
+     * session's connection here: its client then reconnects and hears that the session expired.
+     */
+    public void closeEnded() {
+        for (Long id : sessions.keySet()) {
+            Lease lease = gateway.engine().lease(id);
+            if ((lease == null || lease.kind() != Lease.Kind.SESSION) && sessions.remove(id) != null) {
+                onEnded.accept(id);
             }
         }
     }

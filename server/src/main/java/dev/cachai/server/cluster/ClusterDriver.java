@@ -17,7 +17,6 @@ import dev.cachai.engine.GatewayException;
 import dev.cachai.engine.LeaseKeeper;
 import dev.cachai.engine.command.Command;
 import dev.cachai.engine.command.CommandCodec;
-import dev.cachai.engine.command.LeaseCommand;
 import dev.cachai.engine.result.Result;
 import dev.cachai.server.config.ClusterMember;
 import dev.cachai.server.driver.Driver;
@@ -128,7 +127,7 @@ public final class ClusterDriver implements Driver, ClusterView {
     void start(PeerTransport peerTransport) {
         this.transport = peerTransport;
         loop.start();
-        new LeaderDuties(timers, this::engine, this::isLeader, this::submitCommand, limits.reapBatchMax())
+        new LeaderDuties(timers, this::engine, this::isLeader, this::propose, limits.reapBatchMax())
                 .schedule(housekeeping, limits.leaseCheckIntervalMs(), limits.reapIntervalMs());
     }
 
@@ -136,15 +135,6 @@ public final class ClusterDriver implements Driver, ClusterView {
 
     @Override
     public CompletableFuture<Result> propose(Command command) {
-        if (command instanceof LeaseCommand.SessionClose close && close.expired()) {
-            // The ZooKeeper adapter's own session tracker only hears pings of this node's clients,
-            // so in a cluster its verdict is not the leader's: expiry comes from LeaderDuties alone.
-            return CompletableFuture.failedFuture(new GatewayException(EtcdError.NOT_LEADER));
-        }
-        return submitCommand(command);
-    }
-
-    private CompletableFuture<Result> submitCommand(Command command) {
         CompletableFuture<Result> f = new CompletableFuture<>();
         long seq = nextSeq.incrementAndGet();
         byte[] payload = new EntryPayload(selfId, seq, 0, CommandCodec.encode(0, command)).encode();
