@@ -14,6 +14,7 @@ import dev.cachai.etcd.maintenance.Alarms;
 import dev.cachai.etcd.maintenance.ClusterService;
 import dev.cachai.etcd.maintenance.MaintenanceService;
 import dev.cachai.etcd.support.Headers;
+import dev.cachai.etcd.support.LeaderRequirement;
 import dev.cachai.etcd.support.RequestSizeInterceptor;
 import dev.cachai.etcd.watch.WatchHub;
 import dev.cachai.etcd.watch.WatchService;
@@ -26,6 +27,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +42,8 @@ public final class EtcdServer implements AutoCloseable {
     private final EtcdServerConfig config;
     private final EtcdContext ctx;
     private final List<ServerServiceDefinition> services;
+    private final LeaderRequirement leaderRequirement;
+    private final ScheduledExecutorService leaderChecks;
     private Server grpc;
     private HttpGateway http;
 
@@ -52,13 +57,21 @@ public final class EtcdServer implements AutoCloseable {
         this.ctx = new EtcdContext(config, gateway, headers, auth, alarms, watches);
         AuthInterceptor authInterceptor = new AuthInterceptor(auth);
         RequestSizeInterceptor size = new RequestSizeInterceptor(config.requestBytesMax());
+        this.leaderRequirement = new LeaderRequirement(() -> gateway.cluster().map(c -> c.leaderId() != 0).orElse(true));
+        this.leaderChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cachai-etcd-leader-check");
+            t.setDaemon(true);
+            return t;
+        });
+        leaderChecks.scheduleWithFixedDelay(leaderRequirement::check, LeaderRequirement.CHECK_INTERVAL_MS,
+                LeaderRequirement.CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
         this.services = List.of(
                         new KvService(ctx).bindService(), new WatchService(ctx).bindService(),
                         new LeaseService(ctx).bindService(),
                         new ClusterService(ctx, this::clientUrls).bindService(),
                         new MaintenanceService(ctx).bindService(), new AuthService(ctx).bindService(),
                         new LockService(ctx).bindService(), new ElectionService(ctx).bindService())
-                .stream().map(s -> ServerInterceptors.intercept(s, size, authInterceptor)).toList();
+                .stream().map(s -> ServerInterceptors.intercept(s, size, authInterceptor, leaderRequirement)).toList();
     }
 
     /** The services with their interceptors, for in-process servers (tests, the HTTP gateway). */
@@ -101,6 +114,11 @@ public final class EtcdServer implements AutoCloseable {
         return http != null && http.hasOwnPort() ? http.port() : port();
     }
 
+    /** The "require leader" checks, for tests that drive them instead of waiting for the timer. */
+    LeaderRequirement leaderRequirement() {
+        return leaderRequirement;
+    }
+
     public EtcdContext context() {
         return ctx;
     }
@@ -126,5 +144,6 @@ public final class EtcdServer implements AutoCloseable {
             }
         }
         ctx.watches().close();
+        leaderChecks.shutdownNow();
     }
 }

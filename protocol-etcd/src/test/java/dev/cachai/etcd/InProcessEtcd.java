@@ -1,5 +1,6 @@
 package dev.cachai.etcd;
 
+import dev.cachai.engine.CommandGateway;
 import dev.cachai.engine.testing.SyncGateway;
 
 import io.grpc.ManagedChannel;
@@ -12,7 +13,7 @@ import java.util.UUID;
 
 /** The adapter's services on an in-process transport, over a {@link SyncGateway}. */
 final class InProcessEtcd implements AutoCloseable {
-    final SyncGateway gateway = new SyncGateway();
+    final CommandGateway gateway;
     final EtcdServer etcd;
     final Server server;
     final ManagedChannel channel;
@@ -22,6 +23,11 @@ final class InProcessEtcd implements AutoCloseable {
     }
 
     InProcessEtcd(EtcdServerConfig config) throws IOException {
+        this(config, new SyncGateway());
+    }
+
+    InProcessEtcd(EtcdServerConfig config, CommandGateway gateway) throws IOException {
+        this.gateway = gateway;
         etcd = new EtcdServer(config, gateway);
         String name = "etcd-test-" + UUID.randomUUID();
         InProcessServerBuilder b = InProcessServerBuilder.forName(name).directExecutor();

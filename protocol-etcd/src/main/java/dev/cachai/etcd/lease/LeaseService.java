@@ -1,6 +1,7 @@
 package dev.cachai.etcd.lease;
 
 import com.google.protobuf.ByteString;
+import dev.cachai.engine.EtcdError;
 import dev.cachai.engine.command.LeaseCommand;
 import dev.cachai.engine.lease.Lease;
 import dev.cachai.engine.result.LeaseGrantResult;
@@ -18,6 +19,8 @@ import dev.cachai.etcd.proto.etcdserverpb.LeaseStatus;
 import dev.cachai.etcd.proto.etcdserverpb.LeaseTimeToLiveRequest;
 import dev.cachai.etcd.proto.etcdserverpb.LeaseTimeToLiveResponse;
 import dev.cachai.etcd.support.Calls;
+import dev.cachai.etcd.support.Errors;
+import dev.cachai.etcd.support.LeaderRequirement;
 import io.grpc.stub.StreamObserver;
 
 import java.security.SecureRandom;
@@ -69,6 +72,15 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
 
     @Override
     public StreamObserver<LeaseKeepAliveRequest> leaseKeepAlive(StreamObserver<LeaseKeepAliveResponse> out) {
+        boolean[] ended = {false}; // guarded by out
+        LeaderRequirement.onLeaderLost(() -> {
+            synchronized (out) {
+                if (!ended[0]) {
+                    ended[0] = true;
+                    out.onError(Errors.of(EtcdError.NO_LEADER));
+                }
+            }
+        });
         return new StreamObserver<>() {
             @Override
             public void onNext(LeaseKeepAliveRequest request) {
@@ -78,8 +90,10 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
                 // An unknown lease is answered with TTL 0, which clients read as "expired".
                 long ttl = alive && lease != null ? lease.ttlSeconds() : 0;
                 synchronized (out) {
-                    out.onNext(LeaseKeepAliveResponse.newBuilder().setHeader(ctx.headers().now()).setID(id)
-                            .setTTL(ttl).build());
+                    if (!ended[0]) {
+                        out.onNext(LeaseKeepAliveResponse.newBuilder().setHeader(ctx.headers().now()).setID(id)
+                                .setTTL(ttl).build());
+                    }
                 }
             }
 
@@ -91,7 +105,10 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
             @Override
             public void onCompleted() {
                 synchronized (out) {
-                    out.onCompleted();
+                    if (!ended[0]) {
+                        ended[0] = true;
+                        out.onCompleted();
+                    }
                 }
             }
         };

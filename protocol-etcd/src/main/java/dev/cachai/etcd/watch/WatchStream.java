@@ -1,6 +1,7 @@
 package dev.cachai.etcd.watch;
 
 import dev.cachai.engine.EngineException;
+import dev.cachai.engine.EtcdError;
 import dev.cachai.engine.kv.Change;
 import dev.cachai.engine.kv.Event;
 import dev.cachai.etcd.auth.AuthGuard;
@@ -9,8 +10,10 @@ import dev.cachai.etcd.proto.etcdserverpb.WatchCreateRequest;
 import dev.cachai.etcd.proto.etcdserverpb.WatchRequest;
 import dev.cachai.etcd.proto.etcdserverpb.WatchResponse;
 import dev.cachai.etcd.proto.mvccpb.KeyValue;
+import dev.cachai.etcd.support.Errors;
 import dev.cachai.etcd.support.EtcdException;
 import dev.cachai.etcd.support.Headers;
+import dev.cachai.etcd.support.LeaderRequirement;
 import dev.cachai.etcd.support.SerialExecutor;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -72,7 +75,16 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         this.context = Context.current();
         out.setOnReadyHandler(this::signal);
         out.setOnCancelHandler(() -> serial.execute(this::close));
+        LeaderRequirement.onLeaderLost(() -> serial.execute(this::endWithoutLeader));
         hub.register(this);
+    }
+
+    /** The member lost its leader and the client asked for one: it should watch elsewhere. */
+    private void endWithoutLeader() {
+        if (!closed) {
+            close();
+            out.onError(Errors.of(EtcdError.NO_LEADER));
+        }
     }
 
     /** New changes or transport readiness: drain on the stream's executor. */
