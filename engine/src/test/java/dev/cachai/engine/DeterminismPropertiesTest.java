@@ -116,6 +116,21 @@ class DeterminismPropertiesTest {
         assertThat(reapIndexKeys(engine)).isEqualTo(scanned);
     }
 
+    @Property(tries = 60)
+    void pointLookupsFindExactlyWhatTheOrderedKeyspaceHolds(@ForAll("commands") List<Command> commands) {
+        Engine engine = new Engine();
+        java.util.Set<String> everWritten = new java.util.TreeSet<>();
+        engine.addListener(c -> c.events().forEach(e -> everWritten.add(Bytes.string(e.kv().key()))));
+        commands.forEach(c -> engine.apply(10, c));
+        var keyspace = engine.keyspace();
+        keyspace.forEachEntry(e -> assertThat(keyspace.entry(e.head().key())).isSameAs(e));
+        for (String key : everWritten) {
+            byte[] k = Bytes.utf8(key);
+            boolean ordered = java.util.Arrays.equals(keyspace.ceilingKey(k), k);
+            assertThat(keyspace.entry(k) != null).as(key).isEqualTo(ordered);
+        }
+    }
+
     private static List<String> reapIndexKeys(Engine engine) {
         List<String> keys = new ArrayList<>();
         engine.keyspace().reapCandidates().forEach(e -> keys.add(Bytes.string(e.head().key())));

@@ -48,6 +48,20 @@ class KvApplyTest {
     }
 
     @Test
+    void compactionForgetsDeletedKeysInBothIndexesAndARecreateStartsAfresh() throws EngineException {
+        put("gone", "1");
+        engine.apply(1000, new DeleteRange(utf8("gone"), dev.cachai.engine.Bytes.EMPTY, false));
+        put("other", "x");
+        engine.apply(1000, new Compact(engine.revision()));
+        assertThat(engine.keyspace().entry(utf8("gone"))).as("point lookup").isNull();
+        assertThat(engine.keyspace().ceilingKey(utf8("gone"))).as("ordered").isEqualTo(utf8("other"));
+        put("gone", "2");
+        assertThat(engine.keyspace().entry(utf8("gone"))).isNotNull();
+        assertThat(engine.keyspace().ceilingKey(utf8("gone"))).isEqualTo(utf8("gone"));
+        assertThat(range(RangeRequest.key(utf8("gone"))).kvs().get(0).version()).isEqualTo(1);
+    }
+
+    @Test
     void emptyStoreStartsAtRevisionOneAndEachPutTakesOneRevision() throws Exception {
         assertThat(engine.revision()).isEqualTo(1);
         PutResult first = (PutResult) put("a", "1");

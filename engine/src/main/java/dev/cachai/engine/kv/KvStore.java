@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Consumer;
@@ -20,6 +21,13 @@ public final class KvStore {
 
     private final ConcurrentSkipListMap<byte[], Entry> map = new ConcurrentSkipListMap<>(Bytes.UNSIGNED);
     /**
+     * The same entries by key content, for point lookups: a write looks its key up several times
+     * (the node, its parent, their metas), and the ordered map pays a byte comparison per level
+     * for each. ZooKeeper's DataTree is a hash map for the same reason. The ordered map stays
+     * the one for scans.
+     */
+    private final ConcurrentHashMap<HashedKey, Entry> byKey = new ConcurrentHashMap<>();
+    /**
      * Live keys whose node is a container or a TTL node: the only ones the leader's periodic reap
      * has to look at, so that it does not walk the whole keyspace.
      */
@@ -29,9 +37,23 @@ public final class KvStore {
     private volatile long retainedBytes;
     static final int VERSION_OVERHEAD_BYTES = 96;
 
+    private Entry lookup(byte[] key) {
+        return byKey.get(new HashedKey(key));
+    }
+
+    private void index(byte[] key, Entry e) {
+        map.put(key, e);
+        byKey.put(new HashedKey(key), e);
+    }
+
+    private void unindex(byte[] key) {
+        map.remove(key);
+        byKey.remove(new HashedKey(key));
+    }
+
     /** The live version of {@code key} at {@code rev}, or null. */
     public KeyValue get(byte[] key, long rev) {
-        Entry e = map.get(key);
+        Entry e = lookup(key);
         if (e == null) {
             return null;
         }
@@ -46,7 +68,7 @@ public final class KvStore {
     }
 
     public Entry entry(byte[] key) {
-        return map.get(key);
+        return lookup(key);
     }
 
     public long liveKeys() {
@@ -67,7 +89,7 @@ public final class KvStore {
      * incarnation (create revision = rev, version 1). Returns the new version.
      */
     public KeyValue put(byte[] key, byte[] value, boolean nullValue, long lease, long rev, long timeMs) {
-        return put(map.get(key), key, value, nullValue, lease, rev, timeMs);
+        return put(lookup(key), key, value, nullValue, lease, rev, timeMs);
     }
 
     /** {@link #put} when the caller already looked up the key's entry ({@code e}, null if none). */
@@ -80,7 +102,7 @@ public final class KvStore {
                         lease, prev.ctimeMs(), timeMs, prev)
                 : new KeyValue(storedKey, value, nullValue, rev, rev, 1, lease, timeMs, timeMs, prev);
         if (e == null) {
-            map.put(storedKey, new Entry(next));
+            index(storedKey, new Entry(next));
         } else {
             e.head = next;
         }
@@ -93,7 +115,7 @@ public final class KvStore {
 
     /** Marks {@code key} deleted at {@code rev}; returns the version it had, or null if it was not live. */
     public KeyValue delete(byte[] key, long rev) {
-        Entry e = map.get(key);
+        Entry e = lookup(key);
         if (e == null || e.head.isTombstone()) {
             return null;
         }
@@ -106,7 +128,7 @@ public final class KvStore {
     }
 
     public void setMeta(byte[] key, NodeMeta meta) {
-        Entry e = map.get(key);
+        Entry e = lookup(key);
         if (e == null) {
             throw new IllegalStateException("meta for a key with no entry");
         }
@@ -129,7 +151,7 @@ public final class KvStore {
 
     /** Entries of live containers and TTL nodes, in key order; any thread. */
     public Iterable<Entry> reapCandidates() {
-        return () -> reapCandidates.stream().map(map::get).filter(java.util.Objects::nonNull).iterator();
+        return () -> reapCandidates.stream().map(this::lookup).filter(java.util.Objects::nonNull).iterator();
     }
 
     /**
@@ -174,6 +196,7 @@ public final class KvStore {
             if (head.modRevision() < rev && head.isTombstone()) {
                 retainedBytes -= chainBytes(head);
                 it.remove();
+                byKey.remove(new HashedKey(head.key()));
                 continue;
             }
             cutBelow(head, rev);
@@ -210,7 +233,7 @@ public final class KvStore {
     /** Restores a key's chain and meta as a snapshot recorded them. */
     public void restore(KeyValue head, NodeMeta meta) {
         Entry e = new Entry(head);
-        map.put(head.key(), e);
+        index(head.key(), e);
         setMeta(e, meta);
         retainedBytes += chainBytes(head);
         if (!head.isTombstone()) {
@@ -220,18 +243,18 @@ public final class KvStore {
 
     /** Replaces an entry's state wholesale (multi rollback). A null head removes the entry. */
     public void reset(byte[] key, KeyValue head, NodeMeta meta) {
-        Entry e = map.get(key);
+        Entry e = lookup(key);
         boolean wasLive = e != null && !e.head.isTombstone();
         boolean nowLive = head != null && !head.isTombstone();
         for (KeyValue v = e == null ? null : e.head; v != null && v != head; v = v.older) {
             retainedBytes -= sizeOf(v);
         }
         if (head == null) {
-            map.remove(key);
+            unindex(key);
             reapCandidates.remove(key);
         } else if (e == null) {
             e = new Entry(head);
-            map.put(head.key(), e);
+            index(head.key(), e);
             setMeta(e, meta);
         } else {
             e.head = head;
