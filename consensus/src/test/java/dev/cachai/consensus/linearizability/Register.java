@@ -1,0 +1,75 @@
+package dev.cachai.consensus.linearizability;
+
+import java.util.Objects;
+
+/**
+ * A single register (one key): writes, reads, and compare-and-set on the current value. A null
+ * value is an absent key. Compare-and-set on a version or revision maps onto this model when every
+ * write stores a distinct value, since then each value names exactly one version.
+ */
+public final class Register implements Model<String, Register.Op> {
+    public static final Register MODEL = new Register(null);
+
+    public enum Kind { WRITE, READ, CAS, CAS_FAILED }
+
+    /**
+     * {@code value}: what a WRITE or CAS stored, what a READ returned. {@code expected}: the value a
+     * CAS required (CAS_FAILED: the register did not hold it).
+     */
+    public record Op(Kind kind, String expected, String value) {
+        @Override
+        public String toString() {
+            if (kind == Kind.WRITE || kind == Kind.READ) {
+                return kind + " " + value;
+            }
+            return kind + " " + expected + (kind == Kind.CAS ? " -> " + value : "");
+        }
+    }
+
+    private final String initial;
+
+    /** A register that starts as {@code initial} (null: absent). */
+    public Register(String initial) {
+        this.initial = initial;
+    }
+
+    public static Op write(String value) {
+        return new Op(Kind.WRITE, null, value);
+    }
+
+    public static Op read(String seen) {
+        return new Op(Kind.READ, null, seen);
+    }
+
+    public static Op cas(String expected, String value) {
+        return new Op(Kind.CAS, expected, value);
+    }
+
+    public static Op casFailed(String expected) {
+        return new Op(Kind.CAS_FAILED, expected, null);
+    }
+
+    @Override
+    public String initial() {
+        return initial;
+    }
+
+    @Override
+    public boolean allows(String state, Op op) {
+        switch (op.kind()) {
+            case READ:
+                return Objects.equals(state, op.value());
+            case CAS:
+                return Objects.equals(state, op.expected());
+            case CAS_FAILED:
+                return !Objects.equals(state, op.expected());
+            default:
+                return true;
+        }
+    }
+
+    @Override
+    public String apply(String state, Op op) {
+        return op.kind() == Kind.WRITE || op.kind() == Kind.CAS ? op.value() : state;
+    }
+}
