@@ -14,15 +14,18 @@ public final class Register implements Model<String, Register.Op> {
 
     /**
      * {@code value}: what a WRITE or CAS stored, what a READ returned. {@code expected}: the value a
-     * CAS required (CAS_FAILED: the register did not hold it).
+     * CAS required (CAS_FAILED: the register did not hold it). {@code by}: who did it, only shown.
      */
-    public record Op(Kind kind, String expected, String value) {
+    public record Op(Kind kind, String expected, String value, String by) {
+        public Op by(String client) {
+            return new Op(kind, expected, value, client);
+        }
+
         @Override
         public String toString() {
-            if (kind == Kind.WRITE || kind == Kind.READ) {
-                return kind + " " + value;
-            }
-            return kind + " " + expected + (kind == Kind.CAS ? " -> " + value : "");
+            String what = kind == Kind.WRITE || kind == Kind.READ ? kind + " " + value
+                    : kind + " " + expected + (kind == Kind.CAS ? " -> " + value : "");
+            return by == null ? what : what + " by " + by;
         }
     }
 
@@ -34,19 +37,19 @@ public final class Register implements Model<String, Register.Op> {
     }
 
     public static Op write(String value) {
-        return new Op(Kind.WRITE, null, value);
+        return new Op(Kind.WRITE, null, value, null);
     }
 
     public static Op read(String seen) {
-        return new Op(Kind.READ, null, seen);
+        return new Op(Kind.READ, null, seen, null);
     }
 
     public static Op cas(String expected, String value) {
-        return new Op(Kind.CAS, expected, value);
+        return new Op(Kind.CAS, expected, value, null);
     }
 
     public static Op casFailed(String expected) {
-        return new Op(Kind.CAS_FAILED, expected, null);
+        return new Op(Kind.CAS_FAILED, expected, null, null);
     }
 
     @Override
