@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A ZooKeeper client on one member: reads are a sync (the barrier that makes the member catch up
- * with the leader) then a getData, writes are setData, compare-and-set is setData with the data
+ * with the leader) followed by a getData, writes are setData, compare-and-set is setData with the data
  * version a read returned. A session the cluster expired (its member was away too long) is
  * replaced by a new one.
  */
@@ -31,11 +31,14 @@ final class ZkRegisterClient extends RegisterClient {
         return new ZooKeeper(connect, SESSION_TIMEOUT_MS, event -> { });
     }
 
+    /**
+     * sync and getData are sent together without waiting, as applications usually do (the Java
+     * client's sync is asynchronous only): the member must not answer the read before the sync.
+     */
     @Override
     Seen read(String key) throws Exception {
         CompletableFuture<Integer> synced = new CompletableFuture<>();
         zk.sync(key, (rc, path, ctx) -> synced.complete(rc), null);
-        throwUnlessOk(synced.get(OP_TIMEOUT_MS, TimeUnit.MILLISECONDS));
         CompletableFuture<Seen> got = new CompletableFuture<>();
         zk.getData(key, false, (rc, path, ctx, data, stat) -> {
             if (rc == KeeperException.Code.OK.intValue()) {
@@ -44,6 +47,7 @@ final class ZkRegisterClient extends RegisterClient {
                 got.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
             }
         }, null);
+        throwUnlessOk(synced.get(OP_TIMEOUT_MS, TimeUnit.MILLISECONDS));
         return got.get(OP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
