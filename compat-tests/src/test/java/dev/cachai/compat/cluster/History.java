@@ -24,6 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class History {
     /** Every key starts with this value, written before any client runs. */
     static final String INITIAL = "init";
+    /** Operations kept; a run that does more fails its check rather than growing without bound. */
+    static final int OPS_RECORDED_MAX = 100_000;
 
     /** One operation; {@code member} is the member the client was connected to. */
     record Recorded(String key, int member, Timed<Register.Op> timed) {}
@@ -31,19 +33,26 @@ final class History {
     private final long startNanos = System.nanoTime();
     private final ConcurrentLinkedQueue<Recorded> ops = new ConcurrentLinkedQueue<>();
     private final AtomicInteger answered = new AtomicInteger();
+    private final AtomicInteger recordedCount = new AtomicInteger();
 
     long nowMicros() {
         return TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNanos);
     }
 
     void answered(String key, int member, long invokedAt, Register.Op op) {
-        ops.add(new Recorded(key, member, new Timed<>(invokedAt, nowMicros(), op)));
+        add(new Recorded(key, member, new Timed<>(invokedAt, nowMicros(), op)));
         answered.incrementAndGet();
     }
 
     void unknown(String key, int member, long invokedAt, Register.Op op) {
         if (op.kind() != Register.Kind.READ) {
-            ops.add(new Recorded(key, member, new Timed<>(invokedAt, Timed.UNKNOWN, op)));
+            add(new Recorded(key, member, new Timed<>(invokedAt, Timed.UNKNOWN, op)));
+        }
+    }
+
+    private void add(Recorded r) {
+        if (recordedCount.incrementAndGet() <= OPS_RECORDED_MAX) {
+            ops.add(r);
         }
     }
 
@@ -57,6 +66,8 @@ final class History {
 
     /** Fails with the offending operations if some key's history has no valid sequential order. */
     void assertLinearizable() {
+        assertThat(recordedCount.get()).as("operations recorded (the rest were not kept)")
+                .isLessThanOrEqualTo(OPS_RECORDED_MAX);
         Map<String, List<Timed<Register.Op>>> byKey = byKey();
         int unknown = 0;
         for (Map.Entry<String, List<Timed<Register.Op>>> key : byKey.entrySet()) {

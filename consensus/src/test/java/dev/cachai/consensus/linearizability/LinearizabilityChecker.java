@@ -20,6 +20,11 @@ import java.util.stream.IntStream;
 public final class LinearizabilityChecker<S, O> {
     /** Operations of the deepest linearization shown before the point where the search got stuck. */
     private static final int TAIL_SHOWN_MAX = 12;
+    /**
+     * (operations done, state) pairs remembered before the search gives up: each holds a bit per
+     * operation, so this bounds memory; real histories need about one per operation.
+     */
+    public static final int EXPLORED_STATES_MAX = 1_000_000;
 
     /**
      * The answer. When the history is not linearizable: the longest order the search found, its
@@ -55,10 +60,12 @@ public final class LinearizabilityChecker<S, O> {
     private final int[] answerRank;
     private final BitSet doneByAnswer;
     private final Set<Explored<S>> explored = new HashSet<>();
+    private final int exploredMax;
     private int[] deepest = new int[0];
 
-    private LinearizabilityChecker(Model<S, O> model, List<Timed<O>> history) {
+    private LinearizabilityChecker(Model<S, O> model, List<Timed<O>> history, int exploredMax) {
         this.model = model;
+        this.exploredMax = exploredMax;
         this.ops = new ArrayList<>(history);
         this.ops.sort(Comparator.comparingLong(Timed::invokedAt));
         this.knownCount = (int) ops.stream().filter(Timed::outcomeKnown).count();
@@ -71,8 +78,13 @@ public final class LinearizabilityChecker<S, O> {
         this.doneByAnswer = new BitSet(ops.size());
     }
 
+    /** Throws {@link IllegalStateException} when the search needs more than {@link #EXPLORED_STATES_MAX}. */
     public static <S, O> Verdict<S, O> check(Model<S, O> model, List<Timed<O>> history) {
-        return new LinearizabilityChecker<>(model, history).search();
+        return check(model, history, EXPLORED_STATES_MAX);
+    }
+
+    static <S, O> Verdict<S, O> check(Model<S, O> model, List<Timed<O>> history, int exploredMax) {
+        return new LinearizabilityChecker<>(model, history, exploredMax).search();
     }
 
     public static <S, O> boolean isLinearizable(Model<S, O> model, List<Timed<O>> history) {
@@ -128,6 +140,10 @@ public final class LinearizabilityChecker<S, O> {
             BitSet after = (BitSet) done.clone();
             after.set(i);
             if (explored.add(new Explored<>(after, model.apply(state, op.op())))) {
+                if (explored.size() > exploredMax) {
+                    throw new IllegalStateException("gave up after " + exploredMax + " states on a history of "
+                            + ops.size() + " operations: too many concurrent or unanswered ones to decide");
+                }
                 return i;
             }
         }

@@ -5,6 +5,7 @@ import static dev.cachai.consensus.linearizability.Register.casFailed;
 import static dev.cachai.consensus.linearizability.Register.read;
 import static dev.cachai.consensus.linearizability.Register.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,18 @@ class LinearizabilityCheckerTest {
         assertThat(verdict.stateAtDeepest()).isEqualTo("b");
         assertThat(verdict.stuck()).extracting(Timed::op).containsExactly(read("a"));
         assertThat(verdict.describe()).contains("READ a");
+    }
+
+    @Test
+    void aHistoryTooOpenToDecideIsRefusedNotPassed() {
+        List<Timed<Register.Op>> history = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            history.add(at(i, UNKNOWN, write("v" + i)));
+        }
+        history.add(at(100, 101, read("never written")));
+        assertThatThrownBy(() -> LinearizabilityChecker.check(Register.MODEL, history, 10_000))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("gave up");
     }
 
     @Test
