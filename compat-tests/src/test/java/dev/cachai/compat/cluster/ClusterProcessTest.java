@@ -2,11 +2,13 @@ package dev.cachai.compat.cluster;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -37,11 +40,8 @@ class ClusterProcessTest {
     private static final int ACKS_BEFORE_KILL = 200;
     private static final int ACKS_AFTER_KILL = 200;
     private static final int SHORT_SESSION_MS = 3_000;
-
-    @BeforeAll
-    static void jarIsBuilt() {
-        assertThat(ProcessCluster.JAR).as("run mvn package -pl server first").exists();
-    }
+    /** Answers the register clients must get once the stopped leader is back, its clients included. */
+    private static final int ANSWERS_AFTER_RETURN = 100;
 
     @Test
     void zooKeeperAndEtcdClientsOnDifferentMembersSeeEachOthersWritesInOrder(@TempDir Path tmp) throws Exception {
@@ -78,7 +78,60 @@ class ClusterProcessTest {
                             .isEqualTo("etcd1");
                 }
             }
+            writesAlternatingBetweenProtocolsAndMembersAreSeenAtOnceAndWatchedInOrder(cluster);
         }
+    }
+
+    /**
+     * One key written in turns by a ZooKeeper client and an etcd client, each on another member
+     * than the previous writer: every turn reads the key (ZooKeeper after sync) and must see the
+     * previous turn's write, then writes conditionally on the version it read, which must succeed.
+     * An etcd watch on a third member sees every write, in order.
+     */
+    private static void writesAlternatingBetweenProtocolsAndMembersAreSeenAtOnceAndWatchedInOrder(
+            ProcessCluster cluster) throws Exception {
+        String key = "/pingpong";
+        History notRecorded = new History();
+        List<RegisterClient> turns = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            turns.add(new ZkRegisterClient(cluster.zkConnect(i), i, notRecorded, List.of(key)));
+            turns.add(new EtcdRegisterClient(cluster.etcdEndpoint((i + 1) % 3), (i + 1) % 3, notRecorded, List.of(key)));
+        }
+        try (ZooKeeper zkOn0 = zk(cluster.zkConnect(0));
+             Client watcherOn2 = Client.builder().endpoints(cluster.etcdEndpoint(2)).build()) {
+            zkOn0.create(key, bytesOf("turn-0"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            long created = watcherOn2.getKVClient().get(bytes(key)).get(10, TimeUnit.SECONDS).getHeader().getRevision();
+            List<String> watched = new CopyOnWriteArrayList<>();
+            try (Watch.Watcher watch = watcherOn2.getWatchClient().watch(bytes(key),
+                    WatchOption.builder().withRevision(created + 1).build(), Watch.listener(response ->
+                            response.getEvents().forEach(e -> watched.add(
+                                    e.getKeyValue().getValue().toString(StandardCharsets.UTF_8)))))) {
+                List<String> written = new ArrayList<>();
+                String previous = "turn-0";
+                for (int turn = 1; turn <= 12; turn++) {
+                    RegisterClient writer = turns.get(turn % turns.size());
+                    RegisterClient.Seen seen = writer.read(key);
+                    assertThat(seen.value()).as("turn %d: %s sees the previous turn's write", turn, writer.name)
+                            .isEqualTo(previous);
+                    previous = "turn-" + turn;
+                    assertThat(writer.compareAndSet(key, seen, previous)).as("turn %d: %s", turn, writer.name).isTrue();
+                    written.add(previous);
+                }
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(watched).isEqualTo(written));
+                KeyValue last = watcherOn2.getKVClient().get(bytes(key)).get(10, TimeUnit.SECONDS).getKvs().get(0);
+                Stat stat = zkOn0.exists(key, false);
+                assertThat(stat.getVersion()).as("ZooKeeper's version is etcd's minus one")
+                        .isEqualTo(last.getVersion() - 1).isEqualTo(written.size());
+            }
+        } finally {
+            for (RegisterClient c : turns) {
+                c.close();
+            }
+        }
+    }
+
+    private static byte[] bytesOf(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -98,6 +151,8 @@ class ClusterProcessTest {
     /**
      * Clients write to every member; the leader goes away; writes must resume within the bound,
      * the leader must come back and catch up, and no acknowledged write may be missing anywhere.
+     * Meanwhile etcd and ZooKeeper clients on every member read, write and compare-and-set shared
+     * keys: their whole history must be linearizable ({@link RegisterWorkload}).
      */
     private void loseTheLeaderUnderLoad(Path tmp, String how, Stopper stopper) throws Exception {
         try (ProcessCluster cluster = new ProcessCluster(tmp, 3).startAll()) {
@@ -106,35 +161,39 @@ class ClusterProcessTest {
             // Short enough to expire during the run unless the follower passes its pings on to the leader.
             ZooKeeper sessionOnSurvivor = zk(cluster.zkConnect(survivor), SHORT_SESSION_MS);
             sessionOnSurvivor.create("/alive", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
-            Map<String, String> acked = EtcdWriter.newLedger();
-            List<EtcdWriter> writers = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                writers.add(new EtcdWriter(cluster.etcdEndpoint(i), "load/" + i + "/", acked).start());
-            }
-            long stoppedAt;
-            try {
-                await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() >= ACKS_BEFORE_KILL);
-                stoppedAt = System.nanoTime();
-                stopper.stop(cluster, leader);
-                int before = acked.size();
-                await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() >= before + ACKS_AFTER_KILL);
-            } finally {
-                for (EtcdWriter w : writers) {
-                    w.close();
+            try (RegisterWorkload workload = RegisterWorkload.start(cluster)) {
+                Map<String, String> acked = EtcdWriter.newLedger();
+                List<EtcdWriter> writers = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    writers.add(new EtcdWriter(cluster.etcdEndpoint(i), "load/" + i + "/", acked).start());
                 }
-            }
-            long gapMs = failoverGapMs(writers, leader, stoppedAt);
-            System.out.printf("FAILOVER: leader m%d %s, writes resumed after a gap of %d ms; %d writes acked%n",
-                    leader, how, gapMs, acked.size());
-            assertThat(gapMs).isLessThan(FAILOVER_GAP_MS_MAX);
+                long stoppedAt;
+                try {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() >= ACKS_BEFORE_KILL);
+                    stoppedAt = System.nanoTime();
+                    stopper.stop(cluster, leader);
+                    int before = acked.size();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() >= before + ACKS_AFTER_KILL);
+                } finally {
+                    for (EtcdWriter w : writers) {
+                        w.close();
+                    }
+                }
+                long gapMs = failoverGapMs(writers, leader, stoppedAt);
+                System.out.printf("FAILOVER: leader m%d %s, writes resumed after a gap of %d ms; %d writes acked%n",
+                        leader, how, gapMs, acked.size());
+                assertThat(gapMs).isLessThan(FAILOVER_GAP_MS_MAX);
 
-            cluster.launch(leader);
-            cluster.awaitServing(leader);
-            assertEveryAckedWriteIsOn(cluster.etcdEndpoint(leader), acked);
-            assertEveryAckedWriteIsOn(cluster.etcdEndpoint(survivor), acked);
-            // The session lived on a follower through the whole run: its pings reached the leaders.
-            assertThat(sessionOnSurvivor.exists("/alive", false)).isNotNull();
-            sessionOnSurvivor.close();
+                cluster.launch(leader);
+                cluster.awaitServing(leader);
+                assertEveryAckedWriteIsOn(cluster.etcdEndpoint(leader), acked);
+                assertEveryAckedWriteIsOn(cluster.etcdEndpoint(survivor), acked);
+                // The session lived on a follower through the whole run: its pings reached the leaders.
+                assertThat(sessionOnSurvivor.exists("/alive", false)).isNotNull();
+                sessionOnSurvivor.close();
+                workload.awaitMoreAnswers(ANSWERS_AFTER_RETURN);
+                workload.stopAndCheck();
+            }
         }
     }
 

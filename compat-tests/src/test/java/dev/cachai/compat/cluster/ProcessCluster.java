@@ -1,15 +1,20 @@
 package dev.cachai.compat.cluster;
 
 import dev.cachai.compat.FreePorts;
+import dev.cachai.compat.TcpProxy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -18,7 +23,11 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Cluster members as separate JVMs running the shaded jar on loopback ports. */
+/**
+ * Cluster members as separate JVMs running the shaded jar on loopback ports. With peer proxies,
+ * every member dials every other one through its own {@link TcpProxy} (the addresses in its
+ * {@code --initial-cluster}), so a test can partition the network between members.
+ */
 final class ProcessCluster implements AutoCloseable {
     static final Path JAR = Path.of("..", "server", "target", "cachai-server.jar");
     private static final Pattern FOLLOWS = Pattern.compile("node (\\d+) now follows leader (\\d+)");
@@ -29,19 +38,54 @@ final class ProcessCluster implements AutoCloseable {
 
     private final List<Member> members = new ArrayList<>();
     private final Process[] processes;
-    private final String initialCluster;
+    private final Set<Integer> paused = new HashSet<>();
+    /** Where each member's log stood when it was last launched: older lines speak of an earlier run. */
+    private final long[] logLengthAtLaunch;
+    /** {@code proxies[i][j]}: what member i dials to reach member j; null without peer proxies. */
+    private final TcpProxy[][] proxies;
 
     ProcessCluster(Path root, int size) {
-        StringBuilder list = new StringBuilder();
+        this(root, size, false);
+    }
+
+    ProcessCluster(Path root, int size, boolean peerProxies) {
+        assertThat(JAR).as("run mvn package -pl server first").exists();
         for (int i = 0; i < size; i++) {
             String name = "m" + i;
-            Member m = new Member(name, FreePorts.next(), FreePorts.next(),
-                    FreePorts.next(), root.resolve(name), root.resolve(name + ".log"));
-            members.add(m);
-            list.append(i == 0 ? "" : ",").append(name).append("=127.0.0.1:").append(m.peerPort());
+            members.add(new Member(name, FreePorts.next(), FreePorts.next(),
+                    FreePorts.next(), root.resolve(name), root.resolve(name + ".log")));
         }
-        initialCluster = list.toString();
         processes = new Process[size];
+        logLengthAtLaunch = new long[size];
+        proxies = peerProxies ? new TcpProxy[size][size] : null;
+        for (int i = 0; peerProxies && i < size; i++) {
+            for (int j = 0; j < size; j++) {
+                proxies[i][j] = i == j ? null : newProxy("127.0.0.1:" + members.get(j).peerPort());
+            }
+        }
+    }
+
+    private static TcpProxy newProxy(String target) {
+        try {
+            return new TcpProxy(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The {@code --initial-cluster} member {@code i} starts with: peers' ports or its proxies to them. */
+    private String initialClusterOf(int i) {
+        StringBuilder list = new StringBuilder();
+        for (int j = 0; j < members.size(); j++) {
+            String address = proxies == null || i == j ? "127.0.0.1:" + members.get(j).peerPort()
+                    : proxies[i][j].connectString();
+            list.append(j == 0 ? "" : ",").append(members.get(j).name()).append('=').append(address);
+        }
+        return list.toString();
+    }
+
+    int size() {
+        return processes.length;
     }
 
     ProcessCluster startAll() {
@@ -73,9 +117,10 @@ final class ProcessCluster implements AutoCloseable {
         command.addAll(JVM_OPTIONS);
         command.addAll(List.of("-jar", JAR.toString(), "--name", m.name(), "--data-dir", m.dataDir().toString(),
                 "--zk-listen", "127.0.0.1:" + m.zkPort(), "--etcd-listen", "127.0.0.1:" + m.etcdPort(),
-                "--peer-listen", "127.0.0.1:" + m.peerPort(), "--initial-cluster", initialCluster,
+                "--peer-listen", "127.0.0.1:" + m.peerPort(), "--initial-cluster", initialClusterOf(i),
                 "--zk-tick-time-ms", "500"));
         try {
+            logLengthAtLaunch[i] = Files.exists(m.log()) ? Files.size(m.log()) : 0;
             processes[i] = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(m.log().toFile())).start();
         } catch (IOException e) {
@@ -106,11 +151,63 @@ final class ProcessCluster implements AutoCloseable {
         processes[i] = null;
     }
 
+    /**
+     * SIGSTOP: the member freezes with its sockets open (a long GC pause or a stalled VM); its
+     * peers and clients see silence, not a closed connection.
+     */
+    void pause(int i) throws Exception {
+        signal(i, "STOP");
+        paused.add(i);
+    }
+
+    /** SIGCONT: the paused member runs on from where it stopped, with stale ideas of who leads. */
+    void resume(int i) throws Exception {
+        signal(i, "CONT");
+        paused.remove(i);
+    }
+
+    private void signal(int i, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(processes[i].pid())).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s", signal).isTrue();
+    }
+
+    /** Silently drops all peer traffic between member {@code i} and the others, both ways. */
+    void isolate(int i) {
+        for (int j = 0; j < processes.length; j++) {
+            if (j != i) {
+                proxies[i][j].blackhole(true);
+                proxies[j][i].blackhole(true);
+            }
+        }
+    }
+
+    /** Ends every partition: peers redial and exchange traffic again. */
+    void heal() {
+        for (TcpProxy[] row : proxies) {
+            for (TcpProxy p : row) {
+                if (p != null) {
+                    p.blackhole(false);
+                }
+            }
+        }
+    }
+
     /** The member every running member's log names as leader, once they agree. */
     int awaitAgreedLeader() {
+        List<Integer> running = new ArrayList<>();
+        for (int i = 0; i < processes.length; i++) {
+            if (processes[i] != null) {
+                running.add(i);
+            }
+        }
+        return awaitAgreedLeaderAmong(running);
+    }
+
+    /** The member these members' logs name as leader, once they agree (it must be one of them). */
+    int awaitAgreedLeaderAmong(Collection<Integer> group) {
         int[] leader = {-1};
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            OptionalInt agreed = agreedLeader();
+            OptionalInt agreed = agreedLeader(group);
             agreed.ifPresent(l -> leader[0] = l);
             return agreed.isPresent();
         });
@@ -118,14 +215,11 @@ final class ProcessCluster implements AutoCloseable {
     }
 
     /** Members learn their node id from their name; their logs tell it, so the test need not. */
-    private OptionalInt agreedLeader() throws IOException {
+    private OptionalInt agreedLeader(Collection<Integer> group) throws IOException {
         long[][] views = new long[processes.length][];
         long leaderId = 0;
-        for (int i = 0; i < processes.length; i++) {
-            if (processes[i] == null) {
-                continue;
-            }
-            views[i] = lastLeaderSeen(members.get(i));
+        for (int i : group) {
+            views[i] = lastLeaderSeen(members.get(i), logLengthAtLaunch[i]);
             long seen = views[i][1];
             if (seen == 0 || leaderId != 0 && seen != leaderId) {
                 return OptionalInt.empty();
@@ -140,11 +234,13 @@ final class ProcessCluster implements AutoCloseable {
         return OptionalInt.empty();
     }
 
-    /** {self id, leader id} from the member's last "now follows" line, zeros before there is one. */
-    private static long[] lastLeaderSeen(Member m) throws IOException {
+    /** {self id, leader id} from the member's last "now follows" line of this run, zeros before one. */
+    private static long[] lastLeaderSeen(Member m, long runStartsAt) throws IOException {
         long[] seen = {0, 0};
         if (Files.exists(m.log())) {
-            Matcher matcher = FOLLOWS.matcher(Files.readString(m.log()));
+            byte[] log = Files.readAllBytes(m.log());
+            int from = (int) Math.min(runStartsAt, log.length);
+            Matcher matcher = FOLLOWS.matcher(new String(log, from, log.length - from, StandardCharsets.UTF_8));
             while (matcher.find()) {
                 seen = new long[] {Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2))};
             }
@@ -161,7 +257,10 @@ final class ProcessCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws Exception {
+        for (int i : List.copyOf(paused)) {
+            resume(i); // a stopped process would not act on SIGTERM
+        }
         for (Process p : processes) {
             if (p != null) {
                 p.destroy();
@@ -170,6 +269,13 @@ final class ProcessCluster implements AutoCloseable {
         for (Process p : processes) {
             if (p != null && !p.waitFor(20, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
+            }
+        }
+        for (TcpProxy[] row : proxies == null ? new TcpProxy[0][] : proxies) {
+            for (TcpProxy p : row) {
+                if (p != null) {
+                    p.close();
+                }
             }
         }
     }

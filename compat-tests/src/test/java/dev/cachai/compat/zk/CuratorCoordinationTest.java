@@ -1,5 +1,6 @@
 package dev.cachai.compat.zk;
 
+import dev.cachai.compat.TcpProxy;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.atomic.AtomicValue;

@@ -1,5 +1,6 @@
 package dev.cachai.compat.zk;
 
+import dev.cachai.compat.TcpProxy;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.WatchedEvent;

@@ -9,6 +9,9 @@ import dev.cachai.consensus.ReadState;
 import dev.cachai.consensus.Ready;
 import dev.cachai.consensus.Role;
 import dev.cachai.consensus.SubmitResult;
+import dev.cachai.consensus.linearizability.LinearizabilityChecker;
+import dev.cachai.consensus.linearizability.Register;
+import dev.cachai.consensus.linearizability.Timed;
 import dev.cachai.consensus.message.Message;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -328,7 +331,7 @@ public final class ClusterSimulation {
     }
 
     private SimReport checkHistories() {
-        Map<String, List<LinearizabilityChecker.Op>> byKey = new HashMap<>();
+        Map<String, List<Timed<Register.Op>>> byKey = new HashMap<>();
         int completed = 0;
         for (SimClient client : clients) {
             for (SimClient.Recorded op : client.history()) {
@@ -337,17 +340,17 @@ public final class ClusterSimulation {
                     SafetyOracle.require(chosen != null && KvStateMachine.opId(chosen.data()) == op.opId(),
                             "acknowledged op " + op.opId() + " is not the chosen value of slot " + op.index());
                 }
-                LinearizabilityChecker.Op checked = op.resolve(outcomes);
+                Timed<Register.Op> checked = op.resolve(outcomes);
                 if (checked != null) {
                     byKey.computeIfAbsent(op.key(), k -> new ArrayList<>()).add(checked);
                     completed += checked.outcomeKnown() ? 1 : 0;
                 }
             }
         }
-        for (Map.Entry<String, List<LinearizabilityChecker.Op>> key : byKey.entrySet()) {
-            SafetyOracle.require(LinearizabilityChecker.isLinearizable(key.getValue()),
-                    "history of key " + key.getKey() + " is not linearizable ("
-                            + key.getValue().size() + " ops; replay the seed to see them)");
+        for (Map.Entry<String, List<Timed<Register.Op>>> key : byKey.entrySet()) {
+            var verdict = LinearizabilityChecker.check(Register.MODEL, key.getValue());
+            SafetyOracle.require(verdict.linearizable(), "history of key " + key.getKey() + " ("
+                    + key.getValue().size() + " ops) is " + verdict.describe());
         }
         long chosen = oracle.appliedLog().size();
         return new SimReport(seed, chosen, completed, network.messagesSent, network.messagesDropped, ballotsLed.size(),

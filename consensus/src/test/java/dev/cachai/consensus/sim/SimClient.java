@@ -3,6 +3,8 @@ package dev.cachai.consensus.sim;
 import dev.cachai.consensus.Entry;
 import dev.cachai.consensus.ReadState;
 import dev.cachai.consensus.SubmitResult;
+import dev.cachai.consensus.linearizability.Register;
+import dev.cachai.consensus.linearizability.Timed;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,13 +25,13 @@ final class SimClient {
     record Recorded(long opId, String key, boolean isPut, boolean viaLog, String written, long invokeTick,
             boolean answered, long responseTick, String result, long index) {
 
-        LinearizabilityChecker.Op resolve(Map<Long, Outcome> outcomes) {
+        Timed<Register.Op> resolve(Map<Long, Outcome> outcomes) {
             if (answered) {
-                return new LinearizabilityChecker.Op(invokeTick, responseTick, isPut, isPut ? written : result);
+                return new Timed<>(invokeTick, responseTick, isPut ? Register.write(written) : Register.read(result));
             }
             // Unknown outcome: a read without answer had no effect; a put may have taken effect.
             boolean chosen = viaLog && outcomes.containsKey(opId);
-            return chosen && isPut ? new LinearizabilityChecker.Op(invokeTick, Long.MAX_VALUE, true, written) : null;
+            return chosen && isPut ? new Timed<>(invokeTick, Timed.UNKNOWN, Register.write(written)) : null;
         }
     }
 

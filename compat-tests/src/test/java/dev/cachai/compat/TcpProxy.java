@@ -1,4 +1,4 @@
-package dev.cachai.compat.zk;
+package dev.cachai.compat;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,19 +11,22 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A loopback TCP relay in front of a server, so a test can cut a client off: {@link #dropAll()}
- * closes every relayed connection (the client reconnects), {@link #refuse(boolean)} also turns
- * away new ones (the client cannot reach the server, its session expires there).
+ * A loopback TCP relay in front of a server, so a test can cut a client or a peer off:
+ * {@link #dropAll()} closes every relayed connection (the client reconnects),
+ * {@link #refuse(boolean)} also turns away new ones (the client cannot reach the server, its
+ * session expires there), {@link #blackhole(boolean)} keeps connections open but silently drops
+ * what they carry, as a network partition does.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private static final int COPY_BUFFER_BYTES = 64 * 1024;
 
     private final ServerSocket listener;
     private final InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean refusing;
+    private volatile boolean blackholed;
 
-    TcpProxy(String targetHostPort) throws IOException {
+    public TcpProxy(String targetHostPort) throws IOException {
         String[] hp = targetHostPort.split(":");
         this.target = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -32,22 +35,34 @@ final class TcpProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    String connectString() {
+    public String connectString() {
         return "127.0.0.1:" + listener.getLocalPort();
     }
 
-    void refuse(boolean on) {
+    public void refuse(boolean on) {
         refusing = on;
         if (on) {
             dropAll();
         }
     }
 
-    void dropAll() {
+    public void dropAll() {
         for (Socket s : open) {
             closeQuietly(s);
         }
         open.clear();
+    }
+
+    /**
+     * On: bytes in both directions are read and thrown away, nothing is closed, so each side only
+     * learns of the cut by silence. Off: the connections that lost bytes are closed (their streams
+     * are no longer whole) and new ones are relayed again.
+     */
+    public void blackhole(boolean on) {
+        if (!on && blackholed) {
+            dropAll();
+        }
+        blackholed = on;
     }
 
     private void acceptLoop() {
@@ -74,8 +89,10 @@ final class TcpProxy implements AutoCloseable {
             byte[] buf = new byte[COPY_BUFFER_BYTES];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buf)) >= 0; ) {
-                    out.write(buf, 0, n);
-                    out.flush();
+                    if (!blackholed) {
+                        out.write(buf, 0, n);
+                        out.flush();
+                    }
                 }
             } catch (IOException e) {
                 // one side closed: close both below
