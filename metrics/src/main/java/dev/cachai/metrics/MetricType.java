@@ -1,0 +1,29 @@
+package dev.cachai.metrics;
+
+/** The metric types of the Prometheus text format that this registry writes. */
+public enum MetricType {
+    COUNTER("counter"),
+    GAUGE("gauge"),
+    HISTOGRAM("histogram");
+
+    private final String text;
+
+    MetricType(String text) {
+        this.text = text;
+    }
+
+    /** The word on the {@code # TYPE} line. */
+    public String text() {
+        return text;
+    }
+
+    /** The type named on a {@code # TYPE} line; summary and untyped are not written here. */
+    public static MetricType ofText(String text) {
+        for (MetricType t : values()) {
+            if (t.text.equals(text)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown metric type '" + text + "'");
+    }
+}
