@@ -21,6 +21,7 @@ import dev.cachai.engine.command.LeaseCommand;
 import dev.cachai.engine.result.Result;
 import dev.cachai.server.config.ClusterMember;
 import dev.cachai.server.driver.Driver;
+import dev.cachai.server.driver.DriverObserver;
 import dev.cachai.server.driver.LeaderDuties;
 import dev.cachai.server.driver.LeaseTimers;
 import dev.cachai.server.storage.DataDir;
@@ -74,6 +75,8 @@ public final class ClusterDriver implements Driver, ClusterView {
     private final LeaseTimers timers;
     private final ClusterLeases leases;
     private final Consumer<Engine> engineReplaced;
+    /** Metrics and health: told of leadership, progress, applied commands and disk timings. */
+    private final DriverObserver observer;
     private final ArrayBlockingQueue<LoopEvent> events;
     private final OriginProposals proposals = new OriginProposals();
     private final ReadBarriers reads;
@@ -99,6 +102,12 @@ public final class ClusterDriver implements Driver, ClusterView {
 
     ClusterDriver(int selfId, List<ClusterMember> members, PaxosNode paxos, Wal wal, DataDir dataDir, Engine engine,
                   long appliedIndex, ClusterLimits limits, Consumer<Engine> engineReplaced) {
+        this(selfId, members, paxos, wal, dataDir, engine, appliedIndex, limits, engineReplaced, DriverObserver.NONE);
+    }
+
+    ClusterDriver(int selfId, List<ClusterMember> members, PaxosNode paxos, Wal wal, DataDir dataDir, Engine engine,
+                  long appliedIndex, ClusterLimits limits, Consumer<Engine> engineReplaced, DriverObserver observer) {
+        this.observer = observer;
         this.selfId = selfId;
         this.members = List.copyOf(members);
         this.paxos = paxos;
@@ -317,6 +326,7 @@ public final class ClusterDriver implements Driver, ClusterView {
             LOG.error("consensus loop stopped: the node can no longer serve", e);
         }
         running = false;
+        observer.stopped();
         stopEverything();
     }
 
@@ -357,7 +367,11 @@ public final class ClusterDriver implements Driver, ClusterView {
     /** The order is Ready's contract: durable before sent, installed before applied. */
     private void carryOut(Ready ready) {
         ready.snapshotToInstall().ifPresent(s -> dataDir.writeSnapshotBytes(s.index(), s.data()));
+        long saveStarted = System.nanoTime();
         wal.save(ready);
+        if (ready.needsSync()) {
+            observer.logSynced(System.nanoTime() - saveStarted);
+        }
         ready.snapshotMarker().ifPresent(marker -> wal.truncateBefore(marker.index() + 1));
         for (Message m : ready.messages()) {
             transport.send(m.to(), new PeerFrame.Paxos(m));
@@ -369,6 +383,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         for (ReadState read : ready.readStates()) {
             reads.release(read, engine.revision());
         }
+        observer.progress(paxos.commitIndex(), appliedIndex);
         maybeSnapshot();
     }
 
@@ -381,6 +396,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         Command command = CommandCodec.decode(payload.command()).command();
         Result result = engine.apply(payload.timeMs(), command);
         timers.onApplied(command, result);
+        observer.applied(command, result);
         if (payload.originNode() == selfId) {
             proposals.complete(payload.originSeq(), result);
         }
@@ -408,6 +424,7 @@ public final class ClusterDriver implements Driver, ClusterView {
             proposals.failHandedOff();
         }
         leaderId = leader;
+        observer.leaderIs(leader, leader == selfId);
         if (leader == 0 || !proposals.anyParked()) {
             return false;
         }
@@ -442,7 +459,9 @@ public final class ClusterDriver implements Driver, ClusterView {
 
     private void writeSnapshot(EngineSnapshot snapshot) {
         try (snapshot) {
+            long started = System.nanoTime();
             snapshot.writeTo(dataDir.snapshotFile(snapshot.appliedIndex()));
+            observer.snapshotWritten(System.nanoTime() - started);
             long index = snapshot.appliedIndex();
             events.offer(() -> compactLog(index));
             LOG.info("snapshot at revision {} (log index {}) written", snapshot.revision(), index);
