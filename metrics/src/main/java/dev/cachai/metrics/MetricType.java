@@ -1,10 +1,12 @@
 package dev.cachai.metrics;
 
-/** The metric types of the Prometheus text format that this registry writes. */
+/** The metric types of the Prometheus text format (this registry writes the first three; others are read). */
 public enum MetricType {
     COUNTER("counter"),
     GAUGE("gauge"),
-    HISTOGRAM("histogram");
+    HISTOGRAM("histogram"),
+    SUMMARY("summary"),
+    UNTYPED("untyped");
 
     private final String text;
 
@@ -17,7 +19,7 @@ public enum MetricType {
         return text;
     }
 
-    /** The type named on a {@code # TYPE} line; summary and untyped are not written here. */
+    /** The type named on a {@code # TYPE} line. */
     public static MetricType ofText(String text) {
         for (MetricType t : values()) {
             if (t.text.equals(text)) {

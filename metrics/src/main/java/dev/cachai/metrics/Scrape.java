@@ -60,7 +60,7 @@ public final class Scrape {
         }
     }
 
-    /** The family a sample name belongs to: itself, or a histogram's name for its suffixed series. */
+    /** The family a sample name belongs to: itself, or a histogram's or summary's name for its suffixed series. */
     public Optional<String> family(String sampleName) {
         if (types.containsKey(sampleName)) {
             return Optional.of(sampleName);
@@ -68,7 +68,8 @@ public final class Scrape {
         for (String suffix : List.of("_bucket", "_sum", "_count")) {
             if (sampleName.endsWith(suffix)) {
                 String base = sampleName.substring(0, sampleName.length() - suffix.length());
-                if (types.get(base) == MetricType.HISTOGRAM) {
+                MetricType type = types.get(base);
+                if (type == MetricType.HISTOGRAM || type == MetricType.SUMMARY && !suffix.equals("_bucket")) {
                     return Optional.of(base);
                 }
             }

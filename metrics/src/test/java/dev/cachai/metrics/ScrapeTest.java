@@ -32,6 +32,15 @@ class ScrapeTest {
     }
 
     @Test
+    void readsSummariesAsGosClientWritesThem() {
+        Scrape s = Scrape.parse("# TYPE go_gc_duration_seconds summary\ngo_gc_duration_seconds{quantile=\"0.5\"} 1e-05\n"
+                + "go_gc_duration_seconds_sum 0.001\ngo_gc_duration_seconds_count 7\n");
+        assertThat(s.types()).containsEntry("go_gc_duration_seconds", MetricType.SUMMARY);
+        assertThat(s.family("go_gc_duration_seconds_count")).contains("go_gc_duration_seconds");
+        assertThat(s.value("go_gc_duration_seconds", "quantile", "0.5")).contains(1e-05);
+    }
+
+    @Test
     void refusesSamplesWithoutTypeAndMalformedLines() {
         assertThatThrownBy(() -> Scrape.parse("a 1\n")).hasMessageContaining("line 1").hasMessageContaining("before its TYPE");
         assertThatThrownBy(() -> Scrape.parse("# TYPE a gauge\na{x=1} 1\n")).hasMessageContaining("expected '\"'");
