@@ -3,8 +3,9 @@ package dev.cachai.engine;
 import java.util.List;
 
 /**
- * What protocol adapters may know of the cluster a node belongs to: etcd's MemberList, /health
- * and Status leader; ZooKeeper's ruok, isro and srvr mode. Per-node state, safe from any thread.
+ * What protocol adapters may know of the cluster a node belongs to: etcd's MemberList and Status
+ * leader; ZooKeeper's srvr mode. Whether the node serves is {@link NodeHealth}. Per-node state,
+ * safe from any thread.
  */
 public interface ClusterInfo {
     /** A voting member; {@code clientUrls} may be empty for members whose client address is not known here. */
@@ -26,7 +27,4 @@ public interface ClusterInfo {
     default boolean isLeader() {
         return leaderId() != 0 && leaderId() == localId();
     }
-
-    /** The node can serve writes and linearizable reads: it runs and knows a leader. */
-    boolean healthy();
 }

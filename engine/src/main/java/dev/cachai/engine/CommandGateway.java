@@ -33,4 +33,9 @@ public interface CommandGateway {
     default java.util.Optional<ClusterInfo> cluster() {
         return java.util.Optional.empty();
     }
+
+    /** Whether this node serves now (etcd /health and /readyz, ZooKeeper ruok and isro). */
+    default NodeHealth health() {
+        return NodeHealth.STANDALONE;
+    }
 }

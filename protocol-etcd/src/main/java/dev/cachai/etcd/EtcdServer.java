@@ -13,11 +13,14 @@ import dev.cachai.etcd.lease.LeaseService;
 import dev.cachai.etcd.maintenance.Alarms;
 import dev.cachai.etcd.maintenance.ClusterService;
 import dev.cachai.etcd.maintenance.MaintenanceService;
+import dev.cachai.etcd.metrics.EtcdMetrics;
+import dev.cachai.etcd.metrics.GrpcMetrics;
 import dev.cachai.etcd.support.Headers;
 import dev.cachai.etcd.support.LeaderRequirement;
 import dev.cachai.etcd.support.RequestSizeInterceptor;
 import dev.cachai.etcd.watch.WatchHub;
 import dev.cachai.etcd.watch.WatchService;
+import dev.cachai.metrics.MetricRegistry;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
@@ -48,16 +51,23 @@ public final class EtcdServer implements AutoCloseable {
     private HttpGateway http;
 
     public EtcdServer(EtcdServerConfig config, CommandGateway gateway) {
+        this(config, gateway, new MetricRegistry());
+    }
+
+    /** @param metrics where this adapter's metrics go; /metrics serves everything registered there */
+    public EtcdServer(EtcdServerConfig config, CommandGateway gateway, MetricRegistry metrics) {
         this.config = config;
         Alarms alarms = new Alarms(config.memberId(), config.quotaBackendBytes(), gateway.engine()::approxBytes);
         Headers headers = new Headers(config, gateway.engine());
         AuthGuard auth = new AuthGuard(gateway.engine(), new Tokens(config.authTokenTtlSeconds(), System::currentTimeMillis));
         WatchHub watches = new WatchHub(gateway.engine(), config.watchHistoryEventsMax(),
                 config.watchProgressNotifyIntervalMs());
-        this.ctx = new EtcdContext(config, gateway, headers, auth, alarms, watches);
+        this.ctx = new EtcdContext(config, gateway, headers, auth, alarms, watches,
+                new EtcdMetrics(metrics, config, gateway::engine));
+        GrpcMetrics grpcMetrics = new GrpcMetrics(metrics);
         AuthInterceptor authInterceptor = new AuthInterceptor(auth);
         RequestSizeInterceptor size = new RequestSizeInterceptor(config.requestBytesMax());
-        this.leaderRequirement = new LeaderRequirement(() -> gateway.cluster().map(c -> c.leaderId() != 0).orElse(true));
+        this.leaderRequirement = new LeaderRequirement(() -> gateway.health().hasLeader());
         this.leaderChecks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cachai-etcd-leader-check");
             t.setDaemon(true);
@@ -71,7 +81,9 @@ public final class EtcdServer implements AutoCloseable {
                         new ClusterService(ctx, this::clientUrls).bindService(),
                         new MaintenanceService(ctx).bindService(), new AuthService(ctx).bindService(),
                         new LockService(ctx).bindService(), new ElectionService(ctx).bindService())
-                .stream().map(s -> ServerInterceptors.intercept(s, size, authInterceptor, leaderRequirement)).toList();
+                .stream().map(s -> ServerInterceptors.intercept(s, size, authInterceptor, leaderRequirement,
+                        grpcMetrics)).toList();
+        grpcMetrics.initialize(services);
     }
 
     /** The services with their interceptors, for in-process servers (tests, the HTTP gateway). */

@@ -1,11 +1,7 @@
 package dev.cachai.etcd;
 
-import dev.cachai.engine.ClusterInfo;
-import dev.cachai.engine.CommandGateway;
-import dev.cachai.engine.Engine;
-import dev.cachai.engine.LeaseKeeper;
-import dev.cachai.engine.command.Command;
-import dev.cachai.engine.result.Result;
+import dev.cachai.engine.NodeHealth;
+import dev.cachai.engine.testing.FixedHealth;
 import dev.cachai.engine.testing.SyncGateway;
 import dev.cachai.etcd.proto.etcdserverpb.KVGrpc;
 import dev.cachai.etcd.proto.etcdserverpb.LeaseGrantRequest;
@@ -29,8 +25,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -41,24 +35,6 @@ import static org.awaitility.Awaitility.await;
 
 /** etcd's "hasleader" metadata: calls fail and streams end with "no leader" on a member without one. */
 class RequireLeaderTest {
-    private static final long SELF = 7;
-
-    /** A member of a cluster whose leader the test switches off and on. */
-    private static final class SwitchableLeader implements CommandGateway, ClusterInfo {
-        final SyncGateway inner = new SyncGateway();
-        volatile long leader = SELF;
-
-        @Override public CompletableFuture<Result> propose(Command c) { return inner.propose(c); }
-        @Override public CompletableFuture<Long> readBarrier() { return inner.readBarrier(); }
-        @Override public Engine engine() { return inner.engine(); }
-        @Override public LeaseKeeper leases() { return inner.leases(); }
-        @Override public Optional<ClusterInfo> cluster() { return Optional.of(this); }
-        @Override public long localId() { return SELF; }
-        @Override public List<Member> members() { return List.of(new Member(SELF, "self", List.of(), List.of())); }
-        @Override public long leaderId() { return leader; }
-        @Override public boolean healthy() { return leader != 0; }
-    }
-
     /** What a client stream heard: its responses and how it ended. */
     private static final class Heard<T> implements StreamObserver<T> {
         final List<T> responses = new CopyOnWriteArrayList<>();
@@ -69,7 +45,7 @@ class RequireLeaderTest {
         @Override public void onCompleted() { ended.set(Status.OK); }
     }
 
-    private final SwitchableLeader gateway = new SwitchableLeader();
+    private final SyncGateway gateway = new SyncGateway();
     private InProcessEtcd etcd;
 
     @BeforeEach
@@ -118,7 +94,7 @@ class RequireLeaderTest {
     @Test
     void callsAskingForALeaderFailWhileThereIsNone() {
         assertThat(kv(true).put(put()).getHeader().getRevision()).isEqualTo(2);
-        gateway.leader = 0;
+        gateway.health(FixedHealth.NO_LEADER);
         assertThatThrownBy(() -> kv(true).put(put()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
@@ -138,12 +114,12 @@ class RequireLeaderTest {
                 .leaseKeepAlive(keepAlive).onNext(LeaseKeepAliveRequest.newBuilder().setID(lease).build());
         await().atMost(Duration.ofSeconds(10)).until(() -> !keepAlive.responses.isEmpty());
 
-        gateway.leader = 0;
+        gateway.health(FixedHealth.NO_LEADER);
         etcd.etcd.leaderRequirement().check();
         assertThat(required.ended.get()).as("one check without a leader is not enough").isNull();
-        gateway.leader = SELF;
+        gateway.health(NodeHealth.STANDALONE);
         etcd.etcd.leaderRequirement().check();
-        gateway.leader = 0;
+        gateway.health(FixedHealth.NO_LEADER);
         checkAsOftenAsEtcdWaits();
 
         for (Heard<?> ended : List.of(required, keepAlive)) {

@@ -6,16 +6,23 @@ import java.util.Optional;
 import dev.cachai.engine.Engine;
 import dev.cachai.engine.lease.Lease;
 import dev.cachai.zk.admin.ServerStats;
+import dev.cachai.zk.admin.ZkMetrics;
+import dev.cachai.engine.NodeHealth;
 
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-/** The four-letter admin words, answered in ZooKeeper's text formats. */
-final class FourLetterWords {
+/**
+ * The four-letter admin words, answered in ZooKeeper's text formats. Also the source of the
+ * ZooKeeper gauges, which report the same figures as mntr.
+ */
+final class FourLetterWords implements ZkMetrics.Source {
     static final String VERSION = "3.9.5-cachai, built on 2026-01-01 00:00 UTC";
     /** ZooKeeper's default trace mask, which gtmk prints. */
     private static final String TRACE_MASK_DEFAULT = "306";
+    /** What ZooKeeper prints for words that need a running server while it has no quorum. */
+    static final String NOT_SERVING = "This ZooKeeper instance is not currently serving requests\n";
     private final long startedMs = System.currentTimeMillis();
 
     private final ZkServer server;
@@ -31,11 +38,12 @@ final class FourLetterWords {
             return word + " is not executed because it is not in the whitelist.\n";
         }
         return switch (word) {
-            case "ruok" -> healthy() ? "imok" : "";
-            case "isro" -> "rw";
-            case "srvr" -> srvr(false);
-            case "stat" -> srvr(true);
-            case "mntr" -> mntr();
+            // ZooKeeper answers imok while the process runs, quorum or not; a stopped node stays silent.
+            case "ruok" -> health().live() ? "imok" : "";
+            case "isro" -> health().serving() ? "rw" : "null";
+            case "srvr" -> health().serving() ? srvr(false) : NOT_SERVING;
+            case "stat" -> health().serving() ? srvr(true) : NOT_SERVING;
+            case "mntr" -> health().serving() ? mntr() : NOT_SERVING;
             case "conf" -> conf();
             case "cons" -> cons() + "\n";
             case "envi" -> envi();
@@ -67,7 +75,7 @@ final class FourLetterWords {
                 .append("Received: ").append(server.stats().receivedCount()).append('\n')
                 .append("Sent: ").append(server.stats().sentCount()).append('\n')
                 .append("Connections: ").append(server.connections().size()).append('\n')
-                .append("Outstanding: 0\n")
+                .append("Outstanding: ").append(outstandingRequests()).append('\n')
                 .append("Zxid: 0x").append(Long.toHexString(engine.revision())).append('\n')
                 .append("Mode: ").append(mode()).append('\n')
                 .append("Node count: ").append(server.tree().nodeCount()).append('\n');
@@ -75,23 +83,19 @@ final class FourLetterWords {
     }
 
     /**
-     * ZooKeeper's Mode line: standalone alone; in a cluster, leader or follower as consensus
-     * says (a member without a leader reports what ZooKeeper reports while electing).
+     * ZooKeeper's Mode line and zk_server_state: standalone alone; in a cluster, leader or
+     * follower as consensus says (only asked while the node serves, so a leader is known).
      */
     private String mode() {
         Optional<ClusterInfo> cluster = server.gateway().cluster();
         if (cluster.isEmpty() || cluster.get().members().size() < 2) {
             return "standalone";
         }
-        if (cluster.get().leaderId() == 0) {
-            return "looking";
-        }
-        return cluster.get().isLeader() ? "leader" : "follower";
+        return health().isLeader() ? "leader" : "follower";
     }
 
-    /** A member answers ruok only while it can serve: it knows a leader (ZooKeeper stays silent otherwise). */
-    private boolean healthy() {
-        return server.gateway().cluster().map(ClusterInfo::healthy).orElse(true);
+    private NodeHealth health() {
+        return server.gateway().health();
     }
 
     /** ZooKeeper's average latency: rounded to four decimals. */
@@ -116,29 +120,22 @@ final class FourLetterWords {
     }
 
     private String mntr() {
-        long ephemerals = 0;
-        for (Long id : engine.leaseIds()) {
-            Lease l = engine.lease(id);
-            if (l != null && l.kind() == Lease.Kind.SESSION) {
-                ephemerals += l.keyCount();
-            }
-        }
         Object[][] rows = {
             {"zk_version", VERSION},
             {"zk_server_state", mode()},
             {"zk_avg_latency", avg(server.stats())},
             {"zk_max_latency", server.stats().maxLatencyMs()},
             {"zk_min_latency", server.stats().minLatencyMs()},
-            {"zk_packets_received", server.stats().receivedCount()},
-            {"zk_packets_sent", server.stats().sentCount()},
-            {"zk_num_alive_connections", server.connections().size()},
-            {"zk_global_sessions", server.sessions().size()},
+            {"zk_packets_received", packetsReceived()},
+            {"zk_packets_sent", packetsSent()},
+            {"zk_num_alive_connections", aliveConnections()},
+            {"zk_global_sessions", globalSessions()},
             {"zk_local_sessions", 0},
-            {"zk_uptime", System.currentTimeMillis() - startedMs},
-            {"zk_outstanding_requests", 0},
-            {"zk_znode_count", server.tree().nodeCount()},
-            {"zk_watch_count", server.watches().watchCount()},
-            {"zk_ephemerals_count", ephemerals},
+            {"zk_uptime", uptimeMs()},
+            {"zk_outstanding_requests", outstandingRequests()},
+            {"zk_znode_count", znodeCount()},
+            {"zk_watch_count", watchCount()},
+            {"zk_ephemerals_count", ephemeralsCount()},
             {"zk_approximate_data_size", 0},
             {"zk_open_file_descriptor_count", openFileDescriptors()},
             {"zk_max_file_descriptor_count", -1},
@@ -148,6 +145,65 @@ final class FourLetterWords {
             sb.append(row[0]).append('\t').append(row[1]).append('\n');
         }
         return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- ZkMetrics.Source
+
+    @Override
+    public long aliveConnections() {
+        return server.connections().size();
+    }
+
+    /** Requests read from clients and not answered yet, over every connection. */
+    @Override
+    public long outstandingRequests() {
+        long n = 0;
+        for (ZkConnection c : server.connections()) {
+            n += c.queued();
+        }
+        return n;
+    }
+
+    @Override
+    public long znodeCount() {
+        return server.tree().nodeCount();
+    }
+
+    @Override
+    public long watchCount() {
+        return server.watches().watchCount();
+    }
+
+    @Override
+    public long ephemeralsCount() {
+        long ephemerals = 0;
+        for (Long id : engine.leaseIds()) {
+            Lease l = engine.lease(id);
+            if (l != null && l.kind() == Lease.Kind.SESSION) {
+                ephemerals += l.keyCount();
+            }
+        }
+        return ephemerals;
+    }
+
+    @Override
+    public long globalSessions() {
+        return server.sessions().size();
+    }
+
+    @Override
+    public long packetsReceived() {
+        return server.stats().receivedCount();
+    }
+
+    @Override
+    public long packetsSent() {
+        return server.stats().sentCount();
+    }
+
+    @Override
+    public long uptimeMs() {
+        return System.currentTimeMillis() - startedMs;
     }
 
     private static long openFileDescriptors() {

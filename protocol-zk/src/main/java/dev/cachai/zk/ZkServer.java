@@ -4,6 +4,8 @@ import dev.cachai.engine.CommandGateway;
 import dev.cachai.engine.Engine;
 import dev.cachai.engine.lease.Lease;
 import dev.cachai.zk.admin.ServerStats;
+import dev.cachai.zk.admin.ZkMetrics;
+import dev.cachai.metrics.MetricRegistry;
 import dev.cachai.zk.codec.ZkFrameDecoder;
 import dev.cachai.zk.session.SessionTracker;
 import dev.cachai.zk.watch.ChangeDispatcher;
@@ -54,6 +56,11 @@ public final class ZkServer implements AutoCloseable {
     private ScheduledFuture<?> endedSessionsTask;
 
     public ZkServer(ZkServerConfig config, CommandGateway gateway) {
+        this(config, gateway, new MetricRegistry());
+    }
+
+    /** @param metrics where this endpoint's gauges go (ZooKeeper's Prometheus names) */
+    public ZkServer(ZkServerConfig config, CommandGateway gateway, MetricRegistry metrics) {
         this.config = config;
         this.gateway = gateway;
         Engine engine = gateway.engine();
@@ -63,6 +70,7 @@ public final class ZkServer implements AutoCloseable {
         this.connector = new Connector(this, gateway);
         this.router = new RequestRouter(this, gateway, tree, watches);
         this.fourLetterWords = new FourLetterWords(this);
+        ZkMetrics.register(metrics, fourLetterWords);
     }
 
     public synchronized void start() {

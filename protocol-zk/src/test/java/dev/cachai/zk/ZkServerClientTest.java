@@ -1,5 +1,6 @@
 package dev.cachai.zk;
 
+import dev.cachai.engine.testing.FixedHealth;
 import dev.cachai.engine.testing.SyncGateway;
 
 import org.apache.zookeeper.AddWatchMode;
@@ -210,6 +211,19 @@ class ZkServerClientTest {
         assertThat(fourLetter("ruok")).isEqualTo("imok");
         assertThat(fourLetter("mntr")).contains("zk_version\t").contains("zk_znode_count\t");
         assertThat(fourLetter("srvr")).startsWith("Zookeeper version: 3.9.5").contains("Mode: standalone");
+        assertThat(fourLetter("isro")).isEqualTo("rw");
+    }
+
+    @Test
+    void aNodeWithoutLeaderSaysImOkButNotServingAsZooKeeperDoes() throws Exception {
+        gateway.health(FixedHealth.NO_LEADER);
+        assertThat(fourLetter("ruok")).isEqualTo("imok");
+        assertThat(fourLetter("isro")).isEqualTo("null");
+        assertThat(fourLetter("srvr")).isEqualTo("This ZooKeeper instance is not currently serving requests\n");
+        assertThat(fourLetter("stat")).isEqualTo("This ZooKeeper instance is not currently serving requests\n");
+        assertThat(fourLetter("mntr")).isEqualTo("This ZooKeeper instance is not currently serving requests\n");
+        gateway.health(FixedHealth.STOPPED);
+        assertThat(fourLetter("ruok")).as("a stopped node stays silent").isEmpty();
     }
 
     @Test

@@ -4,6 +4,8 @@ import dev.cachai.engine.CommandGateway;
 import dev.cachai.engine.EngineLimits;
 import dev.cachai.engine.EngineSnapshot;
 import dev.cachai.etcd.EtcdServerConfig;
+import dev.cachai.etcd.metrics.MvccCounts;
+import dev.cachai.metrics.MetricRegistry;
 import dev.cachai.server.cluster.ClusterBoot;
 import dev.cachai.server.cluster.ClusterDriver;
 import dev.cachai.server.cluster.ClusterLimits;
@@ -14,6 +16,10 @@ import dev.cachai.server.driver.Driver;
 import dev.cachai.server.driver.DriverLimits;
 import dev.cachai.server.driver.LocalDriver;
 import dev.cachai.server.log.CommandLog;
+import dev.cachai.server.metrics.MeteredDriver;
+import dev.cachai.server.metrics.NodeMetrics;
+import dev.cachai.server.metrics.PeerMetrics;
+import dev.cachai.server.metrics.ProcessMetrics;
 import dev.cachai.server.storage.DataDir;
 import dev.cachai.server.transport.TransportLimits;
 import dev.cachai.zk.ZkServerConfig;
@@ -45,14 +51,21 @@ public final class CachaiServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final DataDir dataDir;
+    /** The driver itself (the cluster view, for tests and tools). */
     private final Driver driver;
+    /** The driver as the endpoints use it: proposals counted, health reported. */
+    private final Driver gateway;
     private final Endpoints endpoints;
+    private final MetricRegistry metrics;
 
-    private CachaiServer(ServerConfig config, DataDir dataDir, Driver driver, Endpoints endpoints) {
+    private CachaiServer(ServerConfig config, DataDir dataDir, Driver driver, Driver gateway, Endpoints endpoints,
+                         MetricRegistry metrics) {
         this.config = config;
         this.dataDir = dataDir;
         this.driver = driver;
+        this.gateway = gateway;
         this.endpoints = endpoints;
+        this.metrics = metrics;
     }
 
     public static CachaiServer start(ServerConfig config) {
@@ -68,19 +81,26 @@ public final class CachaiServer implements AutoCloseable {
         DataDir dataDir = DataDir.open(config.dataDir());
         Driver driver = null;
         Endpoints endpoints = null;
+        MetricRegistry metrics = new MetricRegistry();
         try {
             AtomicReference<Endpoints> endpointsRef = new AtomicReference<>();
+            AtomicReference<Driver> driverRef = new AtomicReference<>();
+            NodeMetrics node = new NodeMetrics(metrics, new MvccCounts(metrics),
+                    () -> driverRef.get() instanceof ClusterView view && isLearner(view));
+            ProcessMetrics.register(metrics);
             driver = config.clustered()
                     ? ClusterBoot.start(config, dataDir, clusterLimits, TransportLimits.DEFAULTS,
-                            engine -> restartIfStarted(endpointsRef.get()))
-                    : startLocal(dataDir, limits);
-            endpoints = new Endpoints(zkConfig(config), etcdConfig(config), driver);
+                            engine -> restartIfStarted(endpointsRef.get()), node, new PeerMetrics(metrics))
+                    : startLocal(dataDir, limits, node);
+            driverRef.set(driver);
+            Driver gateway = new MeteredDriver(driver, node, metrics);
+            endpoints = new Endpoints(zkConfig(config), etcdConfig(config), gateway, metrics);
             endpointsRef.set(endpoints);
             endpoints.start();
             LOG.info("cachai node '{}' ready in {} ms: ZooKeeper on {}:{}, etcd on {}:{}, data in {}", config.name(),
                     (System.nanoTime() - started) / 1_000_000, config.zkListen().host(), endpoints.zkPort(),
                     config.etcdListen().host(), endpoints.etcdPort(), config.dataDir().toAbsolutePath());
-            return new CachaiServer(config, dataDir, driver, endpoints);
+            return new CachaiServer(config, dataDir, driver, gateway, endpoints, metrics);
         } catch (RuntimeException e) {
             if (endpoints != null) {
                 endpoints.close();
@@ -99,7 +119,12 @@ public final class CachaiServer implements AutoCloseable {
         }
     }
 
-    private static LocalDriver startLocal(DataDir dataDir, DriverLimits limits) {
+    /** A member that is not among the voters is a learner (etcd_server_is_learner). */
+    private static boolean isLearner(ClusterView view) {
+        return view.members().stream().noneMatch(m -> m.id() == view.localId());
+    }
+
+    private static LocalDriver startLocal(DataDir dataDir, DriverLimits limits, NodeMetrics observer) {
         refuseClusterData(dataDir);
         EngineSnapshot.Restored restored = dataDir.loadNewestSnapshot(EngineLimits.DEFAULTS);
         long[] replayed = {0};
@@ -111,7 +136,7 @@ public final class CachaiServer implements AutoCloseable {
         long appliedIndex = log.nextIndex() - 1;
         LOG.info("recovered {} log records on top of the snapshot; revision {}", replayed[0],
                 restored.engine().revision());
-        return new LocalDriver(restored.engine(), log, dataDir, appliedIndex, limits);
+        return new LocalDriver(restored.engine(), log, dataDir, appliedIndex, limits, observer);
     }
 
     /** A cluster member's snapshots are indexed by Paxos slot: a single node cannot reuse them. */
@@ -184,7 +209,10 @@ public final class CachaiServer implements AutoCloseable {
 
     public ServerConfig config() { return config; }
 
-    public CommandGateway gateway() { return driver; }
+    public CommandGateway gateway() { return gateway; }
+
+    /** Everything /metrics serves. */
+    public MetricRegistry metrics() { return metrics; }
 
     public boolean healthy() { return driver.healthy(); }
 

@@ -3,6 +3,7 @@ package dev.cachai.server;
 import dev.cachai.engine.CommandGateway;
 import dev.cachai.etcd.EtcdServer;
 import dev.cachai.etcd.EtcdServerConfig;
+import dev.cachai.metrics.MetricRegistry;
 import dev.cachai.zk.ZkServer;
 import dev.cachai.zk.ZkServerConfig;
 import org.slf4j.Logger;
@@ -19,20 +20,22 @@ final class Endpoints implements AutoCloseable {
     private ZkServerConfig zkConfig;
     private EtcdServerConfig etcdConfig;
     private final CommandGateway gateway;
+    private final MetricRegistry metrics;
     private ZkServer zk;
     private EtcdServer etcd;
 
-    Endpoints(ZkServerConfig zkConfig, EtcdServerConfig etcdConfig, CommandGateway gateway) {
+    Endpoints(ZkServerConfig zkConfig, EtcdServerConfig etcdConfig, CommandGateway gateway, MetricRegistry metrics) {
         this.zkConfig = zkConfig;
         this.etcdConfig = etcdConfig;
         this.gateway = gateway;
+        this.metrics = metrics;
     }
 
     synchronized void start() {
-        zk = new ZkServer(zkConfig, gateway);
+        zk = new ZkServer(zkConfig, gateway, metrics);
         zk.start();
         try {
-            etcd = new EtcdServer(etcdConfig, gateway);
+            etcd = new EtcdServer(etcdConfig, gateway, metrics);
             etcd.start();
         } catch (RuntimeException e) {
             zk.close();

@@ -3,6 +3,7 @@ package dev.cachai.engine.testing;
 import dev.cachai.engine.CommandGateway;
 import dev.cachai.engine.Engine;
 import dev.cachai.engine.LeaseKeeper;
+import dev.cachai.engine.NodeHealth;
 import dev.cachai.engine.command.Command;
 import dev.cachai.engine.lease.Lease;
 import dev.cachai.engine.result.LeaseGrantResult;
@@ -21,6 +22,7 @@ public final class SyncGateway implements CommandGateway, LeaseKeeper {
     private final Engine engine = new Engine();
     private final Map<Long, Long> deadlinesMs = new ConcurrentHashMap<>();
     private final boolean keepsLeases;
+    private volatile NodeHealth health = NodeHealth.STANDALONE;
 
     public SyncGateway() {
         this(true);
@@ -56,6 +58,16 @@ public final class SyncGateway implements CommandGateway, LeaseKeeper {
     @Override
     public Engine engine() {
         return engine;
+    }
+
+    @Override
+    public NodeHealth health() {
+        return health;
+    }
+
+    /** What the node reports from now on (a node without a leader, a stopped node...). */
+    public void health(NodeHealth health) {
+        this.health = health;
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.cachai.etcd.EtcdContext;
 import dev.cachai.etcd.auth.AuthInterceptor;
+import dev.cachai.metrics.TextFormat;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -34,6 +36,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /** Serves one gateway request: probes directly, /v3 calls through the in-process channel. */
 final class GatewayRequests {
@@ -45,6 +49,7 @@ final class GatewayRequests {
     private final Map<String, MethodDescriptor<?, ?>> methods;
     private final ManagedChannel channel;
     private final EtcdContext ctx;
+    private final HealthChecks health;
 
     GatewayRequests(Map<String, String> routes, Map<String, MethodDescriptor<?, ?>> methods, ManagedChannel channel,
                     EtcdContext ctx) {
@@ -52,29 +57,34 @@ final class GatewayRequests {
         this.methods = methods;
         this.channel = channel;
         this.ctx = ctx;
+        this.health = new HealthChecks(ctx);
     }
 
     void handle(ChannelHandlerContext chc, FullHttpRequest request) {
-        String path = new QueryStringDecoder(request.uri()).path();
+        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        String path = query.path();
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        Optional<CompletableFuture<HealthChecks.Answer>> probe = health.answer(path, query);
+        if (probe.isPresent()) {
+            if (!request.method().equals(HttpMethod.GET)) {
+                reply(chc, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed\n");
+                return;
+            }
+            probe.get().whenComplete((answer, e) -> {
+                if (e != null) {
+                    reply(chc, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(e.getMessage()));
+                } else {
+                    reply(chc, keepAlive, answer.status(), answer.body());
+                }
+            });
+            return;
+        }
         switch (path) {
-            case "/health" -> health(chc, keepAlive);
-            case "/livez", "/readyz" -> reply(chc, keepAlive, HttpResponseStatus.OK, "ok");
             case "/version" -> reply(chc, keepAlive, HttpResponseStatus.OK, "{\"etcdserver\":\""
                     + ctx.config().version() + "\",\"etcdcluster\":\"" + ctx.config().clusterVersion() + "\"}");
-            case "/metrics" -> reply(chc, keepAlive, HttpResponseStatus.OK, Metrics.render(ctx));
+            case "/metrics" -> reply(chc, keepAlive, HttpResponseStatus.OK, ctx.metrics().registry().scrape(),
+                    TextFormat.CONTENT_TYPE);
             default -> call(chc, keepAlive, path, request);
-        }
-    }
-
-    /** etcd answers 503 with the reason when the member has no leader. */
-    private void health(ChannelHandlerContext chc, boolean keepAlive) {
-        boolean healthy = ctx.gateway().cluster().map(dev.cachai.engine.ClusterInfo::healthy).orElse(true);
-        if (healthy) {
-            reply(chc, keepAlive, HttpResponseStatus.OK, "{\"health\":\"true\",\"reason\":\"\"}");
-        } else {
-            reply(chc, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "{\"health\":\"false\",\"reason\":\"RAFT NO LEADER\"}");
         }
     }
 
@@ -143,10 +153,15 @@ final class GatewayRequests {
     }
 
     private static void reply(ChannelHandlerContext chc, boolean keepAlive, HttpResponseStatus status, String body) {
+        reply(chc, keepAlive, status, body,
+                body.startsWith("{") ? HttpHeaderValues.APPLICATION_JSON : HttpHeaderValues.TEXT_PLAIN);
+    }
+
+    private static void reply(ChannelHandlerContext chc, boolean keepAlive, HttpResponseStatus status, String body,
+                              CharSequence contentType) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE,
-                body.startsWith("{") ? HttpHeaderValues.APPLICATION_JSON : HttpHeaderValues.TEXT_PLAIN);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         HttpUtil.setContentLength(response, response.content().readableBytes());
         HttpUtil.setKeepAlive(response, keepAlive);
         var f = chc.writeAndFlush(response);

@@ -46,6 +46,7 @@ public final class KvService extends KVGrpc.KVImplBase {
         try {
             dev.cachai.engine.kv.RangeRequest r = toRange(request);
             ctx.auth().checkRead(r.key(), r.rangeEnd());
+            ctx.metrics().mvcc().ranged();
             result = request.getSerializable()
                     ? CompletableFuture.completedFuture(read(r))
                     : ctx.gateway().readBarrier().thenApply(ignored -> read(r));

@@ -15,7 +15,9 @@ import dev.cachai.engine.EngineSnapshot;
 import dev.cachai.server.config.ClusterMember;
 import dev.cachai.server.config.HostPort;
 import dev.cachai.server.config.ServerConfig;
+import dev.cachai.server.driver.DriverObserver;
 import dev.cachai.server.storage.DataDir;
+import dev.cachai.server.transport.PeerTraffic;
 import dev.cachai.server.transport.PeerTransport;
 import dev.cachai.server.transport.TransportLimits;
 import org.slf4j.Logger;
@@ -50,6 +52,13 @@ public final class ClusterBoot {
 
     public static ClusterDriver start(ServerConfig config, DataDir dataDir, ClusterLimits limits,
                                       TransportLimits transportLimits, Consumer<Engine> engineReplaced) {
+        return start(config, dataDir, limits, transportLimits, engineReplaced, DriverObserver.NONE, PeerTraffic.NONE);
+    }
+
+    /** As above, reporting to {@code observer} (metrics, health) and counting peer bytes in {@code traffic}. */
+    public static ClusterDriver start(ServerConfig config, DataDir dataDir, ClusterLimits limits,
+                                      TransportLimits transportLimits, Consumer<Engine> engineReplaced,
+                                      DriverObserver observer, PeerTraffic traffic) {
         List<ClusterMember> members = config.initialCluster().members();
         ClusterMember self = config.initialCluster().self(config.name());
         refuseSingleNodeData(dataDir);
@@ -66,10 +75,10 @@ public final class ClusterBoot {
             PaxosNode paxos = new PaxosNode(paxosConfig, persistent,
                     new SplittableRandom(System.nanoTime() ^ self.id()), snapshots);
             ClusterDriver driver = new ClusterDriver(self.id(), members, paxos, wal, dataDir, restored.engine(),
-                    restored.appliedIndex(), limits, engineReplaced);
+                    restored.appliedIndex(), limits, engineReplaced, observer);
             PeerTransport transport = new PeerTransport(self.id(), config.initialCluster().clusterId(), config.peerListen(),
                     peersOf(self, members),
-                    transportLimits, driver::deliver);
+                    transportLimits, driver::deliver, traffic);
             transport.start();
             driver.start(transport);
             LOG.info("node '{}' (id {}) joined cluster {} at log index {} (commit {}), peer port {}", self.name(),

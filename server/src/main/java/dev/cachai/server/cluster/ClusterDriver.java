@@ -20,6 +20,7 @@ import dev.cachai.engine.command.CommandCodec;
 import dev.cachai.engine.result.Result;
 import dev.cachai.server.config.ClusterMember;
 import dev.cachai.server.driver.Driver;
+import dev.cachai.server.driver.DriverObserver;
 import dev.cachai.server.driver.LeaderDuties;
 import dev.cachai.server.driver.LeaseTimers;
 import dev.cachai.server.storage.DataDir;
@@ -73,6 +74,8 @@ public final class ClusterDriver implements Driver, ClusterView {
     private final LeaseTimers timers;
     private final ClusterLeases leases;
     private final Consumer<Engine> engineReplaced;
+    /** Metrics and health: told of leadership, progress, applied commands and disk timings. */
+    private final DriverObserver observer;
     private final ArrayBlockingQueue<LoopEvent> events;
     private final OriginProposals proposals = new OriginProposals();
     private final ReadBarriers reads;
@@ -98,6 +101,12 @@ public final class ClusterDriver implements Driver, ClusterView {
 
     ClusterDriver(int selfId, List<ClusterMember> members, PaxosNode paxos, Wal wal, DataDir dataDir, Engine engine,
                   long appliedIndex, ClusterLimits limits, Consumer<Engine> engineReplaced) {
+        this(selfId, members, paxos, wal, dataDir, engine, appliedIndex, limits, engineReplaced, DriverObserver.NONE);
+    }
+
+    ClusterDriver(int selfId, List<ClusterMember> members, PaxosNode paxos, Wal wal, DataDir dataDir, Engine engine,
+                  long appliedIndex, ClusterLimits limits, Consumer<Engine> engineReplaced, DriverObserver observer) {
+        this.observer = observer;
         this.selfId = selfId;
         this.members = List.copyOf(members);
         this.paxos = paxos;
@@ -307,6 +316,7 @@ public final class ClusterDriver implements Driver, ClusterView {
             LOG.error("consensus loop stopped: the node can no longer serve", e);
         }
         running = false;
+        observer.stopped();
         stopEverything();
     }
 
@@ -347,7 +357,11 @@ public final class ClusterDriver implements Driver, ClusterView {
     /** The order is Ready's contract: durable before sent, installed before applied. */
     private void carryOut(Ready ready) {
         ready.snapshotToInstall().ifPresent(s -> dataDir.writeSnapshotBytes(s.index(), s.data()));
+        long saveStarted = System.nanoTime();
         wal.save(ready);
+        if (ready.needsSync()) {
+            observer.logSynced(System.nanoTime() - saveStarted);
+        }
         ready.snapshotMarker().ifPresent(marker -> wal.truncateBefore(marker.index() + 1));
         for (Message m : ready.messages()) {
             transport.send(m.to(), new PeerFrame.Paxos(m));
@@ -359,6 +373,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         for (ReadState read : ready.readStates()) {
             reads.release(read, engine.revision());
         }
+        observer.progress(paxos.commitIndex(), appliedIndex);
         maybeSnapshot();
     }
 
@@ -371,6 +386,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         Command command = CommandCodec.decode(payload.command()).command();
         Result result = engine.apply(payload.timeMs(), command);
         timers.onApplied(command, result);
+        observer.applied(command, result);
         if (payload.originNode() == selfId) {
             proposals.complete(payload.originSeq(), result);
         }
@@ -398,6 +414,7 @@ public final class ClusterDriver implements Driver, ClusterView {
             proposals.failHandedOff();
         }
         leaderId = leader;
+        observer.leaderIs(leader, leader == selfId);
         if (leader == 0 || !proposals.anyParked()) {
             return false;
         }
@@ -432,7 +449,9 @@ public final class ClusterDriver implements Driver, ClusterView {
 
     private void writeSnapshot(EngineSnapshot snapshot) {
         try (snapshot) {
+            long started = System.nanoTime();
             snapshot.writeTo(dataDir.snapshotFile(snapshot.appliedIndex()));
+            observer.snapshotWritten(System.nanoTime() - started);
             long index = snapshot.appliedIndex();
             events.offer(() -> compactLog(index));
             LOG.info("snapshot at revision {} (log index {}) written", snapshot.revision(), index);

@@ -33,9 +33,4 @@ final class ClusterInfoBridge implements ClusterInfo {
     public long leaderId() {
         return view.leaderId();
     }
-
-    @Override
-    public boolean healthy() {
-        return view.healthy();
-    }
 }

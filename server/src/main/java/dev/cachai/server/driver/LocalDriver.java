@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalDriver implements Driver {
     private static final Logger LOG = LoggerFactory.getLogger(LocalDriver.class);
+    private static final long STANDALONE_LEADER_ID = 1;
 
     /** A proposal or, with a null command, a read barrier. */
     private record Pending(Command command, CompletableFuture<Result> result, CompletableFuture<Long> barrier) {}
@@ -41,6 +42,8 @@ public final class LocalDriver implements Driver {
     private final Thread applier;
     private final ScheduledExecutorService housekeeping;
     private final DataDir dataDir;
+    /** Metrics and health: told of progress, applied commands and disk timings. */
+    private final DriverObserver observer;
     private volatile boolean running = true;
     private volatile Throwable failure;
     /** Log index of the last applied record (apply thread only). */
@@ -52,6 +55,15 @@ public final class LocalDriver implements Driver {
      * @param appliedIndex the log index the engine already reflects (from the snapshot and replay)
      */
     public LocalDriver(Engine engine, CommandLog log, DataDir dataDir, long appliedIndex, DriverLimits limits) {
+        this(engine, log, dataDir, appliedIndex, limits, DriverObserver.NONE);
+    }
+
+    public LocalDriver(Engine engine, CommandLog log, DataDir dataDir, long appliedIndex, DriverLimits limits,
+                       DriverObserver observer) {
+        this.observer = observer;
+        // Alone, the node leads itself from the start; the id only has to be nonzero.
+        observer.leaderIs(STANDALONE_LEADER_ID, true);
+        observer.progress(appliedIndex, appliedIndex);
         this.engine = engine;
         this.log = log;
         this.dataDir = dataDir;
@@ -130,6 +142,7 @@ public final class LocalDriver implements Driver {
             LOG.error("apply loop stopped: the node can no longer accept writes", e);
             failAll(batch, EtcdError.CORRUPT);
         }
+        observer.stopped();
         List<Pending> rest = new ArrayList<>();
         queue.drainTo(rest);
         failAll(rest, EtcdError.STOPPED);
@@ -144,8 +157,10 @@ public final class LocalDriver implements Driver {
             }
         }
         if (!records.isEmpty()) {
+            long started = System.nanoTime();
             log.appendAll(records);
             log.sync();
+            observer.logSynced(System.nanoTime() - started);
         }
         for (Pending p : batch) {
             if (p.command() == null) {
@@ -155,8 +170,10 @@ public final class LocalDriver implements Driver {
             Result r = engine.apply(timeMs, p.command());
             appliedIndex++;
             timers.onApplied(p.command(), r);
+            observer.applied(p.command(), r);
             p.result().complete(r);
         }
+        observer.progress(appliedIndex, appliedIndex);
     }
 
     /**
@@ -175,7 +192,9 @@ public final class LocalDriver implements Driver {
 
     private void writeSnapshot(EngineSnapshot snap) {
         try (snap) {
+            long started = System.nanoTime();
             snap.writeTo(dataDir.snapshotFile(snap.appliedIndex()));
+            observer.snapshotWritten(System.nanoTime() - started);
             log.truncateBefore(snap.appliedIndex() + 1);
             dataDir.purgeSnapshots();
             LOG.info("snapshot at revision {} (log index {}) written", snap.revision(), snap.appliedIndex());

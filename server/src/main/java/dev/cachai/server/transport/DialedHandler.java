@@ -14,8 +14,18 @@ import org.slf4j.LoggerFactory;
 final class DialedHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(DialedHandler.class);
 
+    private final PeerTraffic traffic;
+
+    DialedHandler(PeerTraffic traffic) {
+        this.traffic = traffic;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Integer peer = ctx.channel().attr(PeerTransport.PEER_ID).get();
+        if (peer != null && msg instanceof io.netty.buffer.ByteBuf bytes) {
+            traffic.received(peer, bytes.readableBytes());
+        }
         ReferenceCountUtil.release(msg);
     }
 

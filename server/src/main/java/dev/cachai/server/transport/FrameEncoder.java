@@ -8,10 +8,12 @@ import io.netty.handler.codec.MessageToByteEncoder;
 final class FrameEncoder extends MessageToByteEncoder<PeerFrame> {
     private final PeerFrameCodec codec;
     private final int frameBytesMax;
+    private final PeerTraffic traffic;
 
-    FrameEncoder(PeerFrameCodec codec, int frameBytesMax) {
+    FrameEncoder(PeerFrameCodec codec, int frameBytesMax, PeerTraffic traffic) {
         this.codec = codec;
         this.frameBytesMax = frameBytesMax;
+        this.traffic = traffic;
     }
 
     @Override
@@ -25,5 +27,9 @@ final class FrameEncoder extends MessageToByteEncoder<PeerFrame> {
             throw new IllegalArgumentException("peer frame of " + length + " bytes above peerFrameBytesMax");
         }
         out.setInt(lengthAt, length);
+        Integer peer = ctx.channel().attr(PeerTransport.PEER_ID).get();
+        if (peer != null) {
+            traffic.sent(peer, length + PeerTransport.LENGTH_PREFIX_BYTES);
+        }
     }
 }

@@ -22,11 +22,13 @@ final class InboundHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final PeerInbox inbox;
     private final PeerFrame.Hello alive;
     private final long livenessIntervalMs;
+    private final PeerTraffic traffic;
     private int peerId;
     private ScheduledFuture<?> liveness;
 
     InboundHandler(PeerFrameCodec codec, Set<Integer> knownPeers, PeerInbox inbox, PeerFrame.Hello self,
-                   long livenessIntervalMs) {
+                   long livenessIntervalMs, PeerTraffic traffic) {
+        this.traffic = traffic;
         this.codec = codec;
         this.knownPeers = knownPeers;
         this.inbox = inbox;
@@ -53,6 +55,7 @@ final class InboundHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf body) {
+        int frameBytes = body.readableBytes() + PeerTransport.LENGTH_PREFIX_BYTES;
         PeerFrame frame = codec.decode(body);
         if (peerId == 0) {
             if (!(frame instanceof PeerFrame.Hello hello) || !knownPeers.contains(hello.nodeId())
@@ -63,9 +66,12 @@ final class InboundHandler extends SimpleChannelInboundHandler<ByteBuf> {
                 return;
             }
             peerId = hello.nodeId();
+            ctx.channel().attr(PeerTransport.PEER_ID).set(peerId);
+            traffic.received(peerId, frameBytes);
             startLiveness(ctx);
             return;
         }
+        traffic.received(peerId, frameBytes);
         if (frame instanceof PeerFrame.Paxos p && p.message().from() != peerId) {
             throw new IllegalArgumentException("node " + peerId + " sent a message as " + p.message().from());
         }

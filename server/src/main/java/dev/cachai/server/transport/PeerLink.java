@@ -46,6 +46,7 @@ final class PeerLink {
                 return;
             }
             Channel ch = f.channel();
+            ch.attr(PeerTransport.PEER_ID).set(peerId);
             ch.writeAndFlush(hello);
             reconnectDelayMs = limits.reconnectDelayMsMin();
             channel = ch;

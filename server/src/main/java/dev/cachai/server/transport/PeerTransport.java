@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -29,11 +30,15 @@ import java.util.concurrent.TimeUnit;
 public final class PeerTransport implements AutoCloseable {
     /** Peer traffic is light next to client traffic: a couple of threads carry it. */
     private static final int EVENT_LOOP_THREADS = 2;
+    /** The member at the other end of a connection, once known (for traffic counts). */
+    static final AttributeKey<Integer> PEER_ID = AttributeKey.valueOf("cachai.peerId");
+    static final int LENGTH_PREFIX_BYTES = 4;
 
     private final PeerFrame.Hello hello;
     private final HostPort listen;
     private final TransportLimits limits;
     private final PeerInbox inbox;
+    private final PeerTraffic traffic;
     private final PeerFrameCodec codec;
     private final EventLoopGroup group;
     private final Map<Integer, PeerLink> links = new HashMap<>();
@@ -48,6 +53,12 @@ public final class PeerTransport implements AutoCloseable {
      */
     public PeerTransport(int selfId, long clusterId, HostPort listen, Map<Integer, HostPort> peers,
                          TransportLimits limits, PeerInbox inbox) {
+        this(selfId, clusterId, listen, peers, limits, inbox, PeerTraffic.NONE);
+    }
+
+    public PeerTransport(int selfId, long clusterId, HostPort listen, Map<Integer, HostPort> peers,
+                         TransportLimits limits, PeerInbox inbox, PeerTraffic traffic) {
+        this.traffic = traffic;
         this.hello = new PeerFrame.Hello(selfId, clusterId);
         this.listen = listen;
         this.peers = Map.copyOf(peers);
@@ -65,9 +76,10 @@ public final class PeerTransport implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(frameDecoder(), new FrameEncoder(codec, limits.peerFrameBytesMax()),
+                        ch.pipeline().addLast(frameDecoder(),
+                                new FrameEncoder(codec, limits.peerFrameBytesMax(), traffic),
                                 new InboundHandler(codec, known, unlessCutOff(inbox), hello,
-                                        limits.livenessIntervalMs()));
+                                        limits.livenessIntervalMs(), traffic));
                     }
                 })
                 .bind(new InetSocketAddress(listen.host(), listen.port())).syncUninterruptibly().channel();
@@ -83,7 +95,8 @@ public final class PeerTransport implements AutoCloseable {
                         // peer is noticed at once (end of stream) rather than at a later failed write.
                         ch.pipeline().addLast(
                                 new IdleStateHandler(limits.peerSilenceMsMax(), 0, 0, TimeUnit.MILLISECONDS),
-                                new FrameEncoder(codec, limits.peerFrameBytesMax()), new DialedHandler());
+                                new FrameEncoder(codec, limits.peerFrameBytesMax(), traffic),
+                                new DialedHandler(traffic));
                     }
                 });
         for (Map.Entry<Integer, HostPort> peer : peers.entrySet()) {

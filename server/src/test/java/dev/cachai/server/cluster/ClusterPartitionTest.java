@@ -9,8 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -20,18 +18,6 @@ import static org.awaitility.Awaitility.await;
 
 /** A leader cut off from the majority must stop answering: no write acknowledged, no read served. */
 class ClusterPartitionTest {
-    private static void isolate(InProcessCluster cluster, int node, boolean cut) {
-        Set<Integer> others = new HashSet<>();
-        for (int i = 0; i < 3; i++) {
-            if (i != node) {
-                others.add(cluster.view(i).localId());
-                ((ClusterDriver) cluster.view(i)).transport()
-                        .cutOff(cut ? Set.of(cluster.view(node).localId()) : Set.of());
-            }
-        }
-        ((ClusterDriver) cluster.view(node)).transport().cutOff(cut ? others : Set.of());
-    }
-
     private static boolean present(CommandGateway g, String key) throws Exception {
         return !g.engine().range(RangeRequest.key(utf8(key))).kvs().isEmpty();
     }
@@ -42,7 +28,7 @@ class ClusterPartitionTest {
             int leader = cluster.awaitLeader();
             CommandGateway isolated = cluster.node(leader).gateway();
             CommandGateway majority = cluster.node((leader + 1) % 3).gateway();
-            isolate(cluster, leader, true);
+            cluster.isolate(leader, true);
 
             CompletableFuture<Result> strandedWrite = isolated.propose(Put.of(utf8("stranded"), utf8("v")));
             CompletableFuture<Long> strandedRead = isolated.readBarrier();
@@ -55,7 +41,7 @@ class ClusterPartitionTest {
                 return true;
             });
 
-            isolate(cluster, leader, false);
+            cluster.isolate(leader, false);
             await().atMost(Duration.ofSeconds(15)).until(() -> present(isolated, "majority"));
             assertThat(isolated.readBarrier().get(10, TimeUnit.SECONDS)).isPositive();
             assertThat(present(isolated, "stranded")).as("never chosen").isFalse();

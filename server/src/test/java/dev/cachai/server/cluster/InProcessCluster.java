@@ -13,8 +13,10 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.awaitility.Awaitility.await;
 
@@ -66,6 +68,18 @@ final class InProcessCluster implements AutoCloseable {
 
     ClusterView view(int i) {
         return nodes[i].cluster().orElseThrow();
+    }
+
+    /** Cuts a node off from every other node both ways (or heals it), through their transports. */
+    void isolate(int node, boolean cut) {
+        Set<Integer> others = new HashSet<>();
+        for (int i = 0; i < nodes.length; i++) {
+            if (i != node && nodes[i] != null) {
+                others.add(view(i).localId());
+                ((ClusterDriver) view(i)).transport().cutOff(cut ? Set.of(view(node).localId()) : Set.of());
+            }
+        }
+        ((ClusterDriver) view(node)).transport().cutOff(cut ? others : Set.of());
     }
 
     /** The index of the node every running node agrees leads. */

@@ -21,15 +21,20 @@ class PeerFrameCodecTest {
 
     /** Encodes frames with the sender's pipeline and feeds the bytes one at a time to the receiver's. */
     private static List<Object[]> roundTrip(PeerFrame... frames) {
+        return roundTrip(PeerTraffic.NONE, PeerTraffic.NONE, frames);
+    }
+
+    private static List<Object[]> roundTrip(PeerTraffic senderTraffic, PeerTraffic receiverTraffic, PeerFrame... frames) {
         PeerFrameCodec codec = new PeerFrameCodec(FRAME_BYTES_MAX);
-        EmbeddedChannel sender = new EmbeddedChannel(new FrameEncoder(codec, FRAME_BYTES_MAX));
+        EmbeddedChannel sender = new EmbeddedChannel(new FrameEncoder(codec, FRAME_BYTES_MAX, senderTraffic));
+        sender.attr(PeerTransport.PEER_ID).set(1);
         for (PeerFrame f : frames) {
             sender.writeOutbound(f);
         }
         List<Object[]> delivered = new ArrayList<>();
         EmbeddedChannel receiver = new EmbeddedChannel(new LengthFieldBasedFrameDecoder(FRAME_BYTES_MAX, 0, 4, 0, 4),
                 new InboundHandler(codec, Set.of(7), (from, frame) -> delivered.add(new Object[] {from, frame}), new PeerFrame.Hello(1, CLUSTER),
-                        LIVENESS_INTERVAL_MS));
+                        LIVENESS_INTERVAL_MS, receiverTraffic));
         ByteBuf out;
         while ((out = sender.readOutbound()) != null) {
             while (out.isReadable() && receiver.isActive()) {
@@ -61,5 +66,34 @@ class PeerFrameCodecTest {
         assertThat(roundTrip(new PeerFrame.Hello(7, CLUSTER + 1), new PeerFrame.Paxos(heartbeat))).as("another cluster")
                 .isEmpty();
         assertThat(roundTrip(new PeerFrame.Paxos(heartbeat))).as("the connection is closed at once").isEmpty();
+    }
+
+    /** Counts bytes per peer, as the metrics do. */
+    private static final class Tally implements PeerTraffic {
+        final java.util.Map<Integer, Long> sent = new java.util.HashMap<>();
+        final java.util.Map<Integer, Long> received = new java.util.HashMap<>();
+
+        @Override
+        public void sent(int peerId, long bytes) {
+            sent.merge(peerId, bytes, Long::sum);
+        }
+
+        @Override
+        public void received(int peerId, long bytes) {
+            received.merge(peerId, bytes, Long::sum);
+        }
+    }
+
+    @Test
+    void bytesOnTheWireAreCountedForThePeerAtTheOtherEnd() {
+        Tally senderSide = new Tally();
+        Tally receiverSide = new Tally();
+        PeerFrame.Forward forward = new PeerFrame.Forward(9, new byte[] {1, 2, 3});
+        roundTrip(senderSide, receiverSide, new PeerFrame.Hello(7, CLUSTER), forward);
+        // Hello: length prefix, type, node id, cluster id; Forward: prefix, type, seq, length, payload.
+        long helloBytes = 4 + 1 + 4 + 8;
+        long forwardBytes = 4 + 1 + 8 + 4 + 3;
+        assertThat(senderSide.sent).containsExactly(java.util.Map.entry(1, helloBytes + forwardBytes));
+        assertThat(receiverSide.received).containsExactly(java.util.Map.entry(7, helloBytes + forwardBytes));
     }
 }
