@@ -97,8 +97,13 @@ final class WriteTxn {
         return defaultMeta(kv);
     }
 
+    /**
+     * The meta of a key no ZooKeeper create shaped: a plain persistent node. Its lease (an etcd
+     * key's) is not an ephemeral owner: only ZooKeeper's ephemeral nodes have one, and a stored
+     * copy of this meta, kept while a snapshot is pinned, must equal the derived one.
+     */
     static NodeMeta defaultMeta(KeyValue kv) {
-        return new NodeMeta(NodeKind.PERSISTENT, 0, kv.lease(), 0, kv.createRevision(), 0,
+        return new NodeMeta(NodeKind.PERSISTENT, 0, 0, 0, kv.createRevision(), 0,
                 Acl.OPEN_ACL_UNSAFE, 0, false, kv.createRevision(), null);
     }
 
