@@ -1,5 +1,6 @@
 package dev.cachai.migration.etcd;
 
+import dev.cachai.migration.BothSides;
 import dev.cachai.migration.MigrationException;
 import dev.cachai.migration.Progress;
 import dev.cachai.migration.Report;
@@ -9,9 +10,10 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.zip.CRC32;
 
 /** migrate and verify for etcd sources. */
@@ -44,8 +46,10 @@ public final class EtcdMigration {
                 return;
             }
             try (Client target = EtcdConnect.open("target", options.target().hostPort(), options.targetEtcdUser(),
-                    options.connectTimeout())) {
-                LeaseCopier leases = new LeaseCopier(source.getLeaseClient(), target.getLeaseClient(), report);
+                    options.connectTimeout());
+                 LeaseGranter granter = new LeaseGranter(options.target().hostPort(), options.targetEtcdUser(),
+                         options.connectTimeout())) {
+                LeaseCopier leases = new LeaseCopier(source.getLeaseClient(), granter, report);
                 EtcdWriter writer = new EtcdWriter(target.getKVClient(), leases, report, progress);
                 reader.readAll(writer);
                 writer.awaitIdle();
@@ -58,43 +62,49 @@ public final class EtcdMigration {
 
     public void verify() throws InterruptedException {
         KeyRange range = KeyRange.of(options.source().path());
-        Map<ByteSequence, Long> expected;
-        Map<ByteSequence, Long> actual;
-        try (Client source = openSource()) {
-            PagedReader reader = new PagedReader(source.getKVClient(), range);
-            reader.pin();
-            expected = digests(reader);
-        }
-        try (Client target = EtcdConnect.open("target", options.target().hostPort(), options.targetEtcdUser(),
-                options.connectTimeout())) {
-            PagedReader reader = new PagedReader(target.getKVClient(), range);
-            reader.pin();
-            actual = digests(reader);
-        }
-        compare(expected, actual);
+        BothSides.Result<Map<ByteSequence, Long>, Map<ByteSequence, Long>> digests = BothSides.read(() -> {
+            try (Client source = openSource()) {
+                return digestsAtNow(source, range);
+            }
+        }, () -> {
+            try (Client target = EtcdConnect.open("target", options.target().hostPort(), options.targetEtcdUser(),
+                    options.connectTimeout())) {
+                return digestsAtNow(target, range);
+            }
+        });
+        compare(digests.source(), digests.target());
     }
 
+    private static Map<ByteSequence, Long> digestsAtNow(Client client, KeyRange range) throws InterruptedException {
+        PagedReader reader = new PagedReader(client.getKVClient(), range);
+        reader.pin();
+        return digests(reader);
+    }
+
+    /** Lists the differences sorted by key; keys are compared as bytes, printed as UTF-8. */
     private void compare(Map<ByteSequence, Long> expected, Map<ByteSequence, Long> actual) {
-        TreeSet<String> keys = new TreeSet<>();
-        expected.keySet().forEach(k -> keys.add(EtcdWriter.text(k)));
-        actual.keySet().forEach(k -> keys.add(EtcdWriter.text(k)));
-        for (String key : keys) {
-            ByteSequence k = EtcdConnect.bytes(key);
-            Long want = expected.get(k);
-            Long got = actual.get(k);
+        TreeMap<String, String> differences = new TreeMap<>();
+        for (Map.Entry<ByteSequence, Long> e : expected.entrySet()) {
+            Long got = actual.get(e.getKey());
+            String key = EtcdWriter.text(e.getKey());
             if (got == null) {
-                report.issue(Report.Count.DIFFERENCES, "missing in target: " + key);
-            } else if (want == null) {
-                report.issue(Report.Count.DIFFERENCES, "only in target: " + key);
-            } else if (!want.equals(got)) {
-                report.issue(Report.Count.DIFFERENCES, "differs: " + key + " (value or lease)");
+                differences.put(key, "missing in target: " + key);
+            } else if (!got.equals(e.getValue())) {
+                differences.put(key, "differs: " + key + " (value or lease id)");
             }
         }
+        for (ByteSequence k : actual.keySet()) {
+            if (!expected.containsKey(k)) {
+                String key = EtcdWriter.text(k);
+                differences.put(key, "only in target: " + key);
+            }
+        }
+        differences.values().forEach(line -> report.issue(Report.Count.DIFFERENCES, line));
         err.printf("verify: %d keys in source, %d in target, %d differences%n", expected.size(), actual.size(),
                 report.get(Report.Count.DIFFERENCES));
     }
 
-    /** Key → CRC32 of the value and whether a lease holds the key (lease ids differ by design). */
+    /** Key → CRC32 of the value and the id of the lease that holds the key (ids are kept by the copy). */
     private static Map<ByteSequence, Long> digests(PagedReader reader) throws InterruptedException {
         Map<ByteSequence, Long> out = new HashMap<>();
         reader.readAll(page -> {
@@ -104,7 +114,7 @@ public final class EtcdMigration {
             for (KeyValue kv : page) {
                 CRC32 crc = new CRC32();
                 crc.update(kv.getValue().getBytes());
-                crc.update(kv.getLease() == 0 ? 0 : 1);
+                crc.update(ByteBuffer.allocate(Long.BYTES).putLong(0, kv.getLease()));
                 out.put(kv.getKey(), crc.getValue());
             }
         });
