@@ -1,6 +1,7 @@
 package dev.cachai.migration.etcd;
 
 import dev.cachai.migration.BothSides;
+import dev.cachai.migration.Endpoint;
 import dev.cachai.migration.MigrationException;
 import dev.cachai.migration.Progress;
 import dev.cachai.migration.Report;
@@ -29,9 +30,8 @@ public final class EtcdMigration {
     }
 
     public void migrate() throws InterruptedException {
-        KeyRange range = KeyRange.of(options.source().path());
-        try (Client source = openSource()) {
-            PagedReader reader = new PagedReader(source.getKVClient(), range);
+        try (OpenedSource source = openSource()) {
+            KeySource reader = source.keys();
             long revision = reader.pin();
             Progress progress = new Progress("copy", err, options.progress());
             progress.expect(reader.total());
@@ -49,7 +49,7 @@ public final class EtcdMigration {
                     options.connectTimeout());
                  LeaseGranter granter = new LeaseGranter(options.target().hostPort(), options.targetEtcdUser(),
                          options.connectTimeout())) {
-                LeaseCopier leases = new LeaseCopier(source.getLeaseClient(), granter, report);
+                LeaseCopier leases = new LeaseCopier(reader, granter, report);
                 EtcdWriter writer = new EtcdWriter(target.getKVClient(), leases, report, progress);
                 reader.readAll(writer);
                 writer.awaitIdle();
@@ -61,22 +61,20 @@ public final class EtcdMigration {
     }
 
     public void verify() throws InterruptedException {
-        KeyRange range = KeyRange.of(options.source().path());
         BothSides.Result<Map<ByteSequence, Long>, Map<ByteSequence, Long>> digests = BothSides.read(() -> {
-            try (Client source = openSource()) {
-                return digestsAtNow(source, range);
+            try (OpenedSource source = openSource()) {
+                return digestsAtNow(source.keys());
             }
         }, () -> {
             try (Client target = EtcdConnect.open("target", options.target().hostPort(), options.targetEtcdUser(),
                     options.connectTimeout())) {
-                return digestsAtNow(target, range);
+                return digestsAtNow(new PagedReader(target, range()));
             }
         });
         compare(digests.source(), digests.target());
     }
 
-    private static Map<ByteSequence, Long> digestsAtNow(Client client, KeyRange range) throws InterruptedException {
-        PagedReader reader = new PagedReader(client.getKVClient(), range);
+    private static Map<ByteSequence, Long> digestsAtNow(KeySource reader) throws InterruptedException {
         reader.pin();
         return digests(reader);
     }
@@ -105,7 +103,7 @@ public final class EtcdMigration {
     }
 
     /** Key → CRC32 of the value and the id of the lease that holds the key (ids are kept by the copy). */
-    private static Map<ByteSequence, Long> digests(PagedReader reader) throws InterruptedException {
+    private static Map<ByteSequence, Long> digests(KeySource reader) throws InterruptedException {
         Map<ByteSequence, Long> out = new HashMap<>();
         reader.readAll(page -> {
             if (out.size() + page.size() > EtcdLimits.VERIFY_KEYS_MAX) {
@@ -121,7 +119,25 @@ public final class EtcdMigration {
         return out;
     }
 
-    private Client openSource() {
-        return EtcdConnect.open("source", options.source().hostPort(), options.sourceEtcdUser(), options.connectTimeout());
+    /** The keys copied: those under the source's prefix; a snapshot file is copied whole. */
+    private KeyRange range() {
+        return KeyRange.of(options.source().scheme() == Endpoint.Scheme.ETCD_SNAPSHOT ? null : options.source().path());
+    }
+
+    private OpenedSource openSource() {
+        if (options.source().scheme() == Endpoint.Scheme.ETCD_SNAPSHOT) {
+            return new OpenedSource(new SnapshotSource(options.source().dir(), range(), report), () -> { });
+        }
+        Client client = EtcdConnect.open("source", options.source().hostPort(), options.sourceEtcdUser(),
+                options.connectTimeout());
+        return new OpenedSource(new PagedReader(client, range()), client::close);
+    }
+
+    /** A source and what closes it. */
+    private record OpenedSource(KeySource keys, Runnable closer) implements AutoCloseable {
+        @Override
+        public void close() {
+            closer.run();
+        }
     }
 }

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * identical keys are skipped and a re-run only writes what differs), then the rest goes out as txns of puts. Up to
  * {@link EtcdLimits#PAGES_INFLIGHT_MAX} pages are on their way at once; the reader only waits when all are.
  */
-final class EtcdWriter implements PagedReader.PageSink {
+final class EtcdWriter implements KeySource.PageSink {
     private final KV target;
     private final LeaseCopier leases;
     private final Report report;

@@ -3,9 +3,6 @@ package dev.cachai.migration.etcd;
 import dev.cachai.migration.MigrationException;
 import dev.cachai.migration.Report;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.Lease;
-import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
-import io.etcd.jetcd.options.LeaseOption;
 
 import java.util.List;
 import java.util.Map;
@@ -19,13 +16,13 @@ final class LeaseCopier {
     /** Distinct leases remembered in one run. */
     static final int LEASES_MAX = 1_000_000;
 
-    private final Lease source;
+    private final KeySource source;
     private final LeaseGranter target;
     private final Report report;
     /** Source lease id → whether it was alive when copied. Read from client callback threads. */
     private final Map<Long, Boolean> alive = new ConcurrentHashMap<>();
 
-    LeaseCopier(Lease source, LeaseGranter target, Report report) {
+    LeaseCopier(KeySource source, LeaseGranter target, Report report) {
         this.source = source;
         this.target = target;
         this.report = report;
@@ -50,13 +47,13 @@ final class LeaseCopier {
         if (alive.size() >= LEASES_MAX) {
             throw new MigrationException("more than " + LEASES_MAX + " leases");
         }
-        LeaseTimeToLiveResponse ttl = PagedReader.await(source.timeToLive(id, LeaseOption.builder().withAttachedKeys().build()));
-        if (ttl.getTTL() <= 0) {
-            report.issue(Report.Count.NOTES, "lease " + Long.toHexString(id) + " expired in the source; its "
-                    + ttl.getKeys().size() + " keys were not copied");
+        long ttl = source.leaseTtlSeconds(id);
+        if (ttl <= 0) {
+            report.issue(Report.Count.NOTES, "lease " + Long.toHexString(id) + " expired in the source; its keys "
+                    + "were not copied");
             return false;
         }
-        if (target.grant(id, ttl.getTTL())) {
+        if (target.grant(id, ttl)) {
             report.count(Report.Count.LEASES);
         }
         return true;
