@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An etcd snapshot file ({@code etcdctl snapshot save}, or a member's {@code member/snap/db}) read offline. etcd's
- * bucket "key" maps a revision (8-byte main revision big-endian, '_', 8-byte sub revision, and a trailing 't' for a
+ * An etcd snapshot file ({@code etcdctl snapshot save}, or a stopped member's {@code member/snap/db}) read
+ * offline. etcd's bucket "key" maps a revision (8-byte main revision big-endian, '_', 8-byte sub revision, and a trailing 't' for a
  * deletion) to an mvccpb.KeyValue; walking it in revision order and keeping each key's last version gives the
  * keyspace at the snapshot's revision. Bucket "lease" maps a lease id to a leasepb.Lease; its TTL is the granted one
  * (a snapshot does not record how much is left), as etcd's own restore grants it afresh.
