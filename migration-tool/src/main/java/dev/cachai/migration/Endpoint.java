@@ -4,21 +4,22 @@ import java.nio.file.Path;
 
 /**
  * Where data comes from or goes to: {@code zk://host:port[/path]}, {@code etcd://host:port[/prefix]} or
- * {@code zkdata:/path/to/zookeeper/dataDir} (offline snapshot + txn logs).
+ * {@code zkdata:/path/to/zookeeper/dataDir} (offline snapshot + txn logs) or {@code etcd-snapshot:///path/to/snapshot.db}
+ * (an etcd snapshot file, offline).
  */
 public record Endpoint(Scheme scheme, String host, int port, String path) {
-    public enum Scheme { ZK, ETCD, ZK_DATA }
+    public enum Scheme { ZK, ETCD, ZK_DATA, ETCD_SNAPSHOT }
 
     public static Endpoint parse(String text) {
         int sep = text.indexOf(':');
         if (sep < 0) {
-            throw new MigrationException("not an endpoint: '" + text + "' (expected zk://host:port, etcd://host:port or zkdata:DIR)");
+            throw new MigrationException("not an endpoint: '" + text + "' (expected zk://host:port, etcd://host:port, zkdata:DIR or etcd-snapshot://FILE)");
         }
         String scheme = text.substring(0, sep);
         String rest = text.substring(sep + 1);
-        if (scheme.equals("zkdata")) {
-            String dir = rest.startsWith("//") ? rest.substring(2) : rest;
-            return new Endpoint(Scheme.ZK_DATA, null, 0, dir);
+        if (scheme.equals("zkdata") || scheme.equals("etcd-snapshot")) {
+            String file = rest.startsWith("//") ? rest.substring(2) : rest;
+            return new Endpoint(scheme.equals("zkdata") ? Scheme.ZK_DATA : Scheme.ETCD_SNAPSHOT, null, 0, file);
         }
         if (!rest.startsWith("//")) {
             throw new MigrationException("not an endpoint: '" + text + "'");
@@ -47,7 +48,7 @@ public record Endpoint(Scheme scheme, String host, int port, String path) {
 
     /** The ZooKeeper subtree root this endpoint names: "/" when none was given. */
     public String zkRoot() {
-        if (scheme == Scheme.ZK_DATA || path == null || path.isEmpty() || path.equals("/")) {
+        if (scheme == Scheme.ZK_DATA || scheme == Scheme.ETCD_SNAPSHOT || path == null || path.isEmpty() || path.equals("/")) {
             return "/";
         }
         return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
@@ -67,6 +68,7 @@ public record Endpoint(Scheme scheme, String host, int port, String path) {
             case ZK -> "zk://" + hostPort() + path;
             case ETCD -> "etcd://" + hostPort() + path;
             case ZK_DATA -> "zkdata:" + path;
+            case ETCD_SNAPSHOT -> "etcd-snapshot://" + path;
         };
     }
 }

@@ -44,7 +44,8 @@ public final class Main {
     }
 
     private static void execute(Options options, Report report, PrintStream err) throws InterruptedException {
-        boolean etcd = options.source().scheme() == Endpoint.Scheme.ETCD;
+        boolean etcd = options.source().scheme() == Endpoint.Scheme.ETCD
+                || options.source().scheme() == Endpoint.Scheme.ETCD_SNAPSHOT;
         if (options.command() == Options.Command.MIGRATE) {
             if (etcd) {
                 new EtcdMigration(options, report, err).migrate();

@@ -29,6 +29,7 @@ class EtcdMigrationTest {
     static Servers.Running etcd;
     static CachaiServer cachai;
     static Client source;
+    static long lease;
 
     @BeforeAll
     static void start() throws Exception {
@@ -36,7 +37,7 @@ class EtcdMigrationTest {
         cachai = Servers.cachai(dir.resolve("cachai"));
         source = Client.builder().endpoints("http://" + etcd.hostPort()).build();
         fill(source.getKVClient(), "/svc", KEYS);
-        long lease = source.getLeaseClient().grant(600).get().getID();
+        lease = source.getLeaseClient().grant(600).get().getID();
         source.getKVClient().put(bs("/svc/leased/a"), bs("held"), PutOption.builder().withLeaseId(lease).build()).get();
         source.getKVClient().put(bs("/svc/leased/b"), bs("held too"), PutOption.builder().withLeaseId(lease).build()).get();
         source.getKVClient().put(bs("/other/x"), bs("outside the prefix")).get();
@@ -79,7 +80,7 @@ class EtcdMigrationTest {
 
         try (Client t = Client.builder().endpoints("http://127.0.0.1:" + cachai.etcdPort()).build()) {
             var kv = t.getKVClient().get(bs("/svc/leased/a")).get().getKvs().get(0);
-            assertThat(kv.getLease()).isNotZero();
+            assertThat(kv.getLease()).isEqualTo(lease);
             long ttl = t.getLeaseClient().timeToLive(kv.getLease(), io.etcd.jetcd.options.LeaseOption.DEFAULT).get().getTTL();
             assertThat(ttl).isBetween(500L, 600L);
             assertThat(t.getKVClient().get(bs("/other/x")).get().getKvs()).isEmpty();

@@ -22,6 +22,19 @@ final class Servers {
     private Servers() {}
 
     static final Path ETCD_BINARY = Path.of("/usr/bin/etcd");
+    static final Path ETCDCTL_BINARY = Path.of("/usr/bin/etcdctl");
+
+    /** {@code etcdctl snapshot save}: what an operator runs to take a snapshot of a live etcd. */
+    static void etcdSnapshot(String hostPort, Path file) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(ETCDCTL_BINARY.toString(), "--endpoints=" + hostPort, "snapshot", "save",
+                file.toString()).redirectErrorStream(true);
+        pb.environment().put("ETCDCTL_API", "3");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("etcdctl snapshot save failed: " + output);
+        }
+    }
 
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -90,7 +90,7 @@ public record Options(Command command, Endpoint source, Endpoint target, boolean
 
     /** ZooKeeper data goes through Cachai's ZooKeeper API so ACLs and node kinds stay exact; etcd data through etcd's. */
     private static void checkPair(Endpoint source, Endpoint target) {
-        boolean zkSource = source.scheme() != Endpoint.Scheme.ETCD;
+        boolean zkSource = source.scheme() == Endpoint.Scheme.ZK || source.scheme() == Endpoint.Scheme.ZK_DATA;
         Endpoint.Scheme wanted = zkSource ? Endpoint.Scheme.ZK : Endpoint.Scheme.ETCD;
         if (target.scheme() != wanted) {
             throw new MigrationException("a " + (zkSource ? "ZooKeeper" : "etcd") + " source needs a "

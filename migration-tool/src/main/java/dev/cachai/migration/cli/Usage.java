@@ -11,6 +11,8 @@ public final class Usage {
             SOURCE: zk://host:port[/path]      a live ZooKeeper (whole tree, or the subtree at path)
                     etcd://host:port[/prefix]   a live etcd (every key, or the keys starting with prefix)
                     zkdata:DIR                  a ZooKeeper dataDir (snapshot + txn logs), read offline
+                    etcd-snapshot:///FILE       an etcd snapshot file, read offline (etcdctl snapshot save,
+                                                or a stopped member's member/snap/db)
             TARGET: zk://host:port for ZooKeeper sources, etcd://host:port for etcd sources (a running Cachai)
 
             options:

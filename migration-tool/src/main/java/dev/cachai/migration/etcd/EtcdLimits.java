@@ -14,7 +14,8 @@ final class EtcdLimits {
     static final int TXN_OPS_MAX = 128;
     /** Bytes of keys and values in one txn, under the request limit. */
     static final int TXN_BYTES_MAX = 1 << 20;
-    static final int TXNS_INFLIGHT_MAX = 16;
+    /** Source pages being compared and written at once; each is up to PAGE_KEYS_MAX keys in ~8 txns. */
+    static final int PAGES_INFLIGHT_MAX = 4;
     /** A page of up to 1,000 values of up to 1.5 MiB each. */
     static final int RESPONSE_BYTES_MAX = 2_000 << 20;
     /** Keys held for one side of a verify. */

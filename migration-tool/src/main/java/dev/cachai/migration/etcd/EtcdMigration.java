@@ -1,5 +1,7 @@
 package dev.cachai.migration.etcd;
 
+import dev.cachai.migration.BothSides;
+import dev.cachai.migration.Endpoint;
 import dev.cachai.migration.MigrationException;
 import dev.cachai.migration.Progress;
 import dev.cachai.migration.Report;
@@ -9,9 +11,10 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.zip.CRC32;
 
 /** migrate and verify for etcd sources. */
@@ -27,9 +30,8 @@ public final class EtcdMigration {
     }
 
     public void migrate() throws InterruptedException {
-        KeyRange range = KeyRange.of(options.source().path());
-        try (Client source = openSource()) {
-            PagedReader reader = new PagedReader(source.getKVClient(), range);
+        try (OpenedSource source = openSource()) {
+            KeySource reader = source.keys();
             long revision = reader.pin();
             Progress progress = new Progress("copy", err, options.progress());
             progress.expect(reader.total());
@@ -44,8 +46,10 @@ public final class EtcdMigration {
                 return;
             }
             try (Client target = EtcdConnect.open("target", options.target().hostPort(), options.targetEtcdUser(),
-                    options.connectTimeout())) {
-                LeaseCopier leases = new LeaseCopier(source.getLeaseClient(), target.getLeaseClient(), report);
+                    options.connectTimeout());
+                 LeaseGranter granter = new LeaseGranter(options.target().hostPort(), options.targetEtcdUser(),
+                         options.connectTimeout())) {
+                LeaseCopier leases = new LeaseCopier(reader, granter, report);
                 EtcdWriter writer = new EtcdWriter(target.getKVClient(), leases, report, progress);
                 reader.readAll(writer);
                 writer.awaitIdle();
@@ -57,45 +61,49 @@ public final class EtcdMigration {
     }
 
     public void verify() throws InterruptedException {
-        KeyRange range = KeyRange.of(options.source().path());
-        Map<ByteSequence, Long> expected;
-        Map<ByteSequence, Long> actual;
-        try (Client source = openSource()) {
-            PagedReader reader = new PagedReader(source.getKVClient(), range);
-            reader.pin();
-            expected = digests(reader);
-        }
-        try (Client target = EtcdConnect.open("target", options.target().hostPort(), options.targetEtcdUser(),
-                options.connectTimeout())) {
-            PagedReader reader = new PagedReader(target.getKVClient(), range);
-            reader.pin();
-            actual = digests(reader);
-        }
-        compare(expected, actual);
+        BothSides.Result<Map<ByteSequence, Long>, Map<ByteSequence, Long>> digests = BothSides.read(() -> {
+            try (OpenedSource source = openSource()) {
+                return digestsAtNow(source.keys());
+            }
+        }, () -> {
+            try (Client target = EtcdConnect.open("target", options.target().hostPort(), options.targetEtcdUser(),
+                    options.connectTimeout())) {
+                return digestsAtNow(new PagedReader(target, range()));
+            }
+        });
+        compare(digests.source(), digests.target());
     }
 
+    private static Map<ByteSequence, Long> digestsAtNow(KeySource reader) throws InterruptedException {
+        reader.pin();
+        return digests(reader);
+    }
+
+    /** Lists the differences sorted by key; keys are compared as bytes, printed as UTF-8. */
     private void compare(Map<ByteSequence, Long> expected, Map<ByteSequence, Long> actual) {
-        TreeSet<String> keys = new TreeSet<>();
-        expected.keySet().forEach(k -> keys.add(EtcdWriter.text(k)));
-        actual.keySet().forEach(k -> keys.add(EtcdWriter.text(k)));
-        for (String key : keys) {
-            ByteSequence k = EtcdConnect.bytes(key);
-            Long want = expected.get(k);
-            Long got = actual.get(k);
+        TreeMap<String, String> differences = new TreeMap<>();
+        for (Map.Entry<ByteSequence, Long> e : expected.entrySet()) {
+            Long got = actual.get(e.getKey());
+            String key = EtcdWriter.text(e.getKey());
             if (got == null) {
-                report.issue(Report.Count.DIFFERENCES, "missing in target: " + key);
-            } else if (want == null) {
-                report.issue(Report.Count.DIFFERENCES, "only in target: " + key);
-            } else if (!want.equals(got)) {
-                report.issue(Report.Count.DIFFERENCES, "differs: " + key + " (value or lease)");
+                differences.put(key, "missing in target: " + key);
+            } else if (!got.equals(e.getValue())) {
+                differences.put(key, "differs: " + key + " (value or lease id)");
             }
         }
+        for (ByteSequence k : actual.keySet()) {
+            if (!expected.containsKey(k)) {
+                String key = EtcdWriter.text(k);
+                differences.put(key, "only in target: " + key);
+            }
+        }
+        differences.values().forEach(line -> report.issue(Report.Count.DIFFERENCES, line));
         err.printf("verify: %d keys in source, %d in target, %d differences%n", expected.size(), actual.size(),
                 report.get(Report.Count.DIFFERENCES));
     }
 
-    /** Key → CRC32 of the value and whether a lease holds the key (lease ids differ by design). */
-    private static Map<ByteSequence, Long> digests(PagedReader reader) throws InterruptedException {
+    /** Key → CRC32 of the value and the id of the lease that holds the key (ids are kept by the copy). */
+    private static Map<ByteSequence, Long> digests(KeySource reader) throws InterruptedException {
         Map<ByteSequence, Long> out = new HashMap<>();
         reader.readAll(page -> {
             if (out.size() + page.size() > EtcdLimits.VERIFY_KEYS_MAX) {
@@ -104,14 +112,32 @@ public final class EtcdMigration {
             for (KeyValue kv : page) {
                 CRC32 crc = new CRC32();
                 crc.update(kv.getValue().getBytes());
-                crc.update(kv.getLease() == 0 ? 0 : 1);
+                crc.update(ByteBuffer.allocate(Long.BYTES).putLong(0, kv.getLease()));
                 out.put(kv.getKey(), crc.getValue());
             }
         });
         return out;
     }
 
-    private Client openSource() {
-        return EtcdConnect.open("source", options.source().hostPort(), options.sourceEtcdUser(), options.connectTimeout());
+    /** The keys copied: those under the source's prefix; a snapshot file is copied whole. */
+    private KeyRange range() {
+        return KeyRange.of(options.source().scheme() == Endpoint.Scheme.ETCD_SNAPSHOT ? null : options.source().path());
+    }
+
+    private OpenedSource openSource() {
+        if (options.source().scheme() == Endpoint.Scheme.ETCD_SNAPSHOT) {
+            return new OpenedSource(new SnapshotSource(options.source().dir(), range(), report), () -> { });
+        }
+        Client client = EtcdConnect.open("source", options.source().hostPort(), options.sourceEtcdUser(),
+                options.connectTimeout());
+        return new OpenedSource(new PagedReader(client, range()), client::close);
+    }
+
+    /** A source and what closes it. */
+    private record OpenedSource(KeySource keys, Runnable closer) implements AutoCloseable {
+        @Override
+        public void close() {
+            closer.run();
+        }
     }
 }

@@ -30,6 +30,14 @@ record KeyRange(ByteSequence start, ByteSequence end) {
         return new byte[] {0};
     }
 
+    /** Whether {@code key} lies in [start, end), end ZERO meaning no upper bound. */
+    boolean contains(com.google.protobuf.ByteString key) {
+        java.util.Comparator<com.google.protobuf.ByteString> order = com.google.protobuf.ByteString.unsignedLexicographicalComparator();
+        com.google.protobuf.ByteString from = com.google.protobuf.ByteString.copyFrom(start.getBytes());
+        com.google.protobuf.ByteString to = com.google.protobuf.ByteString.copyFrom(end.getBytes());
+        return order.compare(key, from) >= 0 && (end.equals(ZERO) || order.compare(key, to) < 0);
+    }
+
     /** The smallest key after {@code key}: where the next page starts. */
     static ByteSequence after(ByteSequence key) {
         byte[] k = key.getBytes();

@@ -2,53 +2,60 @@ package dev.cachai.migration.etcd;
 
 import dev.cachai.migration.MigrationException;
 import dev.cachai.migration.Report;
-import io.etcd.jetcd.Lease;
-import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
-import io.etcd.jetcd.options.LeaseOption;
+import io.etcd.jetcd.KeyValue;
 
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Recreates source leases in the target with their remaining TTL. The target picks new ids (jetcd cannot ask for
- * one), so keys are re-attached through this map; clients re-grant or keep alive their leases after the switch.
+ * Recreates source leases in the target under the same ids with their remaining TTL, before the keys they hold are
+ * written. A lease that expired in the source meanwhile is noted and its keys are left out.
  */
 final class LeaseCopier {
     /** Distinct leases remembered in one run. */
     static final int LEASES_MAX = 1_000_000;
-    /** The marker for a lease that expired in the source before we could copy it. */
-    static final long EXPIRED = -1;
 
-    private final Lease source;
-    private final Lease target;
+    private final KeySource source;
+    private final LeaseGranter target;
     private final Report report;
-    private final Map<Long, Long> targetIds = new HashMap<>();
+    /** Source lease id → whether it was alive when copied. Read from client callback threads. */
+    private final Map<Long, Boolean> alive = new ConcurrentHashMap<>();
 
-    LeaseCopier(Lease source, Lease target, Report report) {
+    LeaseCopier(KeySource source, LeaseGranter target, Report report) {
         this.source = source;
         this.target = target;
         this.report = report;
     }
 
-    /** The target lease for a source lease, granted on first use; {@link #EXPIRED} when it is gone. */
-    long targetId(long sourceId) throws InterruptedException {
-        Long known = targetIds.get(sourceId);
-        if (known != null) {
-            return known;
+    /** Makes sure every lease the page's keys hold is in the target (blocking; called by the reader thread). */
+    void copyLeasesOf(List<KeyValue> page) throws InterruptedException {
+        for (KeyValue kv : page) {
+            long id = kv.getLease();
+            if (id != 0 && !alive.containsKey(id)) {
+                alive.put(id, copy(id));
+            }
         }
-        if (targetIds.size() >= LEASES_MAX) {
+    }
+
+    /** Whether the key's lease (if any) is in the target; valid for leases of pages already passed to copyLeasesOf. */
+    boolean usable(long id) {
+        return id == 0 || Boolean.TRUE.equals(alive.get(id));
+    }
+
+    private boolean copy(long id) throws InterruptedException {
+        if (alive.size() >= LEASES_MAX) {
             throw new MigrationException("more than " + LEASES_MAX + " leases");
         }
-        LeaseTimeToLiveResponse ttl = PagedReader.await(source.timeToLive(sourceId, LeaseOption.builder().withAttachedKeys().build()));
-        long id = EXPIRED;
-        if (ttl.getTTL() > 0) {
-            id = PagedReader.await(target.grant(ttl.getTTL())).getID();
-            report.count(Report.Count.LEASES);
-        } else {
-            report.issue(Report.Count.NOTES, "lease " + Long.toHexString(sourceId) + " expired in the source; its "
-                    + ttl.getKeys().size() + " keys were not copied");
+        long ttl = source.leaseTtlSeconds(id);
+        if (ttl <= 0) {
+            report.issue(Report.Count.NOTES, "lease " + Long.toHexString(id) + " expired in the source; its keys "
+                    + "were not copied");
+            return false;
         }
-        targetIds.put(sourceId, id);
-        return id;
+        if (target.grant(id, ttl)) {
+            report.count(Report.Count.LEASES);
+        }
+        return true;
     }
 }

@@ -1,5 +1,6 @@
 package dev.cachai.migration.zk;
 
+import dev.cachai.migration.BothSides;
 import dev.cachai.migration.Endpoint;
 import dev.cachai.migration.MigrationException;
 import dev.cachai.migration.Progress;
@@ -67,19 +68,26 @@ public final class ZkMigration {
         String root = options.source().zkRoot();
         Digests expected = new Digests(new Admission(report, options.ephemeralsAsPersistent()));
         Digests actual = new Digests(null);
-        try (ZkSource source = openSource()) {
-            source.walk(root, expected);
-        }
+        BothSides.read(() -> {
+            try (ZkSource source = openSource()) {
+                source.walk(root, expected);
+            }
+            return expected;
+        }, () -> readTarget(root, actual));
+        compare(expected.entries(), actual.entries());
+    }
+
+    private Digests readTarget(String root, Digests into) throws InterruptedException {
         ZooKeeper target = ZkConnect.open("target", options.target().hostPort(), options.targetZkAuth(),
                 options.connectTimeout());
         try (ZkSource t = new LiveZkSource(target, new Report())) {
             if (target.exists(root, false) != null) {
-                t.walk(root, actual);
+                t.walk(root, into);
             }
+            return into;
         } catch (KeeperException e) {
             throw new MigrationException("reading the target failed: " + e.code());
         }
-        compare(expected.entries(), actual.entries());
     }
 
     private void compare(Map<String, Digests.Entry> expected, Map<String, Digests.Entry> actual) {
