@@ -18,27 +18,29 @@ final class InboundHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private static final Logger LOG = LoggerFactory.getLogger(InboundHandler.class);
 
     private final PeerFrameCodec codec;
-    private final Set<Integer> knownPeers;
+    private final PeerGate gate;
     private final PeerInbox inbox;
-    private final PeerFrame.Hello alive;
     private final long livenessIntervalMs;
     private int peerId;
     private ScheduledFuture<?> liveness;
 
+    InboundHandler(PeerFrameCodec codec, PeerGate gate, PeerInbox inbox, long livenessIntervalMs) {
+        this.codec = codec;
+        this.gate = gate;
+        this.inbox = inbox;
+        this.livenessIntervalMs = livenessIntervalMs;
+    }
+
     InboundHandler(PeerFrameCodec codec, Set<Integer> knownPeers, PeerInbox inbox, PeerFrame.Hello self,
                    long livenessIntervalMs) {
-        this.codec = codec;
-        this.knownPeers = knownPeers;
-        this.inbox = inbox;
-        this.alive = self;
-        this.livenessIntervalMs = livenessIntervalMs;
+        this(codec, PeerGate.fixed(knownPeers, self), inbox, livenessIntervalMs);
     }
 
     /** The dialer hears from us regularly, so it can tell a silent partition from a quiet peer. */
     private void startLiveness(ChannelHandlerContext ctx) {
         liveness = ctx.executor().scheduleAtFixedRate(() -> {
             if (ctx.channel().isWritable()) {
-                ctx.writeAndFlush(alive, ctx.voidPromise());
+                ctx.writeAndFlush(gate.alive(peerId), ctx.voidPromise());
             }
         }, 0, livenessIntervalMs, TimeUnit.MILLISECONDS);
     }
@@ -55,8 +57,7 @@ final class InboundHandler extends SimpleChannelInboundHandler<ByteBuf> {
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf body) {
         PeerFrame frame = codec.decode(body);
         if (peerId == 0) {
-            if (!(frame instanceof PeerFrame.Hello hello) || !knownPeers.contains(hello.nodeId())
-                    || hello.clusterId() != alive.clusterId()) {
+            if (!(frame instanceof PeerFrame.Hello hello) || !gate.admit(hello)) {
                 LOG.warn("closing peer connection from {}: no Hello from a member of this cluster ({})",
                         ctx.channel().remoteAddress(), frame);
                 ctx.close();
