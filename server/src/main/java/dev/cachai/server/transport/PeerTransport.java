@@ -52,6 +52,12 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
     private volatile Set<Integer> members;
     /** While this node is not (yet) in the membership it knows, any member of its cluster may dial it. */
     private volatile boolean admitAnyMember;
+    /**
+     * Members that dialed us while we were not in our own membership: a joining node answers
+     * whoever replicates to it, before its log tells it who the members are.
+     */
+    private final Map<Integer, HostPort> learned = new ConcurrentHashMap<>();
+    private Map<Integer, HostPort> wanted = Map.of();
     private Bootstrap dialer;
     private Channel server;
     /** Peers we neither send to nor listen to: fault injection for partition tests and drills. */
@@ -129,6 +135,17 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
      *                     node catching up): then any member of its cluster may dial it
      */
     public synchronized void updatePeers(Map<Integer, HostPort> peers, boolean selfIsMember) {
+        if (selfIsMember) {
+            learned.clear();
+        }
+        wanted = Map.copyOf(peers);
+        admitAnyMember = !selfIsMember;
+        dial(peers);
+    }
+
+    private synchronized void dial(Map<Integer, HostPort> memberPeers) {
+        Map<Integer, HostPort> peers = new java.util.HashMap<>(learned);
+        peers.putAll(memberPeers);
         for (Map.Entry<Integer, PeerLink> link : Map.copyOf(links).entrySet()) {
             HostPort wanted = peers.get(link.getKey());
             if (wanted == null || !wanted.equals(link.getValue().address())) {
@@ -143,7 +160,21 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
             }
         }
         members = Set.copyOf(peers.keySet());
-        admitAnyMember = !selfIsMember;
+    }
+
+    private synchronized void learn(PeerFrame.Hello hello) {
+        if (hello.peerAddress().isEmpty() || hello.nodeId() == selfId || wanted.containsKey(hello.nodeId())) {
+            return;
+        }
+        HostPort address;
+        try {
+            address = HostPort.parse(hello.peerAddress());
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        if (!address.equals(learned.put(hello.nodeId(), address))) {
+            dial(wanted);
+        }
     }
 
     private PeerFrame.Hello helloTo(int peerId) {
@@ -169,11 +200,21 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
                 LOG.info("joined cluster {} as node {}, first dialed by node {} ({})", clusterId, selfId,
                         hello.nodeId(), hello.peerAddress());
                 joined.accept(hello);
+                learn(hello);
                 return true;
             }
         }
         boolean toUs = hello.toId() == 0 || hello.toId() == selfId;
-        return toUs && hello.clusterId() == clusterId && (members.contains(hello.nodeId()) || admitAnyMember);
+        if (!toUs || hello.clusterId() != clusterId) {
+            return false;
+        }
+        if (members.contains(hello.nodeId())) {
+            return true;
+        }
+        if (admitAnyMember) {
+            learn(hello);
+        }
+        return admitAnyMember;
     }
 
     @Override
