@@ -237,8 +237,8 @@ public final class ClusterBoot {
             if (files.findAny().isPresent()) {
                 throw new IllegalStateException("data dir " + dataDir.walDir().getParent()
                         + " holds a single-node log (wal/) of an older Cachai, which ran a single node without"
-                        + " consensus; this version cannot read it: start on a fresh data dir and copy the data"
-                        + " over with the migration tool");
+                        + " consensus; this version cannot read it: start on a fresh data dir (to keep the data, run"
+                        + " the older version and copy it over with the migration tool)");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
