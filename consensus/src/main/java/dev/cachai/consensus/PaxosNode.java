@@ -123,6 +123,11 @@ public final class PaxosNode {
         return core.membership;
     }
 
+    /** The slot that chose the membership in force (the snapshot index when it came with a snapshot). */
+    public long membershipIndex() {
+        return core.membershipIndex();
+    }
+
     /** The accepted value of a slot, or empty when the slot is empty or compacted. */
     public Optional<Entry> entry(long index) {
         return Optional.ofNullable(core.log.get(index));

@@ -427,7 +427,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         appliedIndex = snapshot.index();
         lastSnapshotIndex = snapshot.index();
         timers.restartAll();
-        memberChanges.refresh(snapshot.index());
+        memberChanges.refresh();
         LOG.info("installed the leader's snapshot at log index {} (revision {})", snapshot.index(),
                 restored.revision());
         engineReplaced.accept(restored.engine());

@@ -46,7 +46,9 @@ public record ClusterMembers(Membership membership, long version, Map<Integer, M
         for (int i = 0; i < sorted.size(); i++) {
             ClusterMember m = sorted.get(i);
             int zkId = i + 1 <= MemberRecord.ZK_SERVER_ID_MAX ? i + 1 : 0;
-            out.put(m.id(), new MemberRecord(m.name(), List.of(peerUrl(m.peer())), List.of(), zkId, "", false));
+            // Port 0 asks for a free port: the member publishes the one it got.
+            List<String> peerUrls = m.peer().port() == 0 ? List.of() : List.of(peerUrl(m.peer()));
+            out.put(m.id(), new MemberRecord(m.name(), peerUrls, List.of(), zkId, "", false));
         }
         return out;
     }
@@ -57,6 +59,11 @@ public record ClusterMembers(Membership membership, long version, Map<Integer, M
 
     public MemberRecord record(int id) {
         return records.getOrDefault(id, MemberRecord.UNKNOWN);
+    }
+
+    /** etcd's "started": the member has published its name (the initial list does not count). */
+    public boolean started(int id) {
+        return MemberRecord.decode(membership.metadataOf(id)).started();
     }
 
     public boolean isMember(int id) {

@@ -113,7 +113,7 @@ final class MemberRules {
     private static int startedAmong(List<Integer> ids, ClusterMembers members) {
         int started = 0;
         for (int id : ids) {
-            if (members.record(id).started()) {
+            if (members.started(id)) {
                 started++;
             }
         }

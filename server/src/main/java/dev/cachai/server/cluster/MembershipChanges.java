@@ -58,7 +58,7 @@ final class MembershipChanges implements MemberRules.LeaderView {
         this.limits = limits;
         this.nextSeq = nextSeq;
         this.removed = removed;
-        this.members = ClusterMembers.of(paxos.membership(), paxos.commitIndex(), initialCluster);
+        this.members = ClusterMembers.of(paxos.membership(), paxos.membershipIndex(), initialCluster);
         this.wasMember = members.isMember(selfId);
     }
 
@@ -81,17 +81,18 @@ final class MembershipChanges implements MemberRules.LeaderView {
     /** Called after each applied entry and after a snapshot install. */
     void onApplied(Entry entry) {
         if (entry.kind() == EntryKind.MEMBERSHIP) {
-            refresh(entry.index());
+            refresh();
         }
         leaderQueue.onApplied(entry, members);
     }
 
-    void refresh(long version) {
+    /** Takes up the membership the consensus core has in force (after an entry or a snapshot). */
+    void refresh() {
         Membership now = paxos.membership();
-        if (now.equals(members.membership())) {
+        if (now.equals(members.membership()) && paxos.membershipIndex() == members.version()) {
             return;
         }
-        members = ClusterMembers.of(now, version, initialCluster);
+        members = ClusterMembers.of(now, paxos.membershipIndex(), initialCluster);
         LOG.info("membership now voters={} learners={}", now.voters(), now.learners());
         follow();
     }
