@@ -79,6 +79,9 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
         if (local && m.clientUrls().isEmpty()) {
             b.addAllClientURLs(clientUrls.get());
         }
+        if (local && m.peerUrls().isEmpty()) {
+            b.addAllPeerURLs(ctx.config().peerUrls());
+        }
         return b.build();
     }
 
@@ -110,6 +113,9 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     /** etcd parses member URLs strictly: a scheme, a host and a port, nothing else. */
     private static void requireValidUrls(List<String> urls) {
+        if (urls.isEmpty()) {
+            throw new EtcdException(EtcdError.MEMBER_BAD_URLS);
+        }
         for (String url : urls) {
             if (!validUrl(url)) {
                 throw new EtcdException(EtcdError.MEMBER_BAD_URLS);

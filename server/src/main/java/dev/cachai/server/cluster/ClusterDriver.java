@@ -125,6 +125,10 @@ public final class ClusterDriver implements Driver, ClusterView {
     void start(PeerTransport peerTransport) {
         this.transport = peerTransport;
         memberChanges.start(peerTransport);
+        if (paxos.membership().voters().equals(java.util.Set.of(selfId))) {
+            // Alone, there is no one to wait for: lead at once rather than after an election timeout.
+            events.offer(paxos::campaign);
+        }
         loop.start();
         new LeaderDuties(timers, this::engine, this::isLeader, this::submitCommand, limits.reapBatchMax())
                 .schedule(housekeeping, limits.leaseCheckIntervalMs(), limits.reapIntervalMs());
