@@ -51,6 +51,9 @@ class ZkReconfigTest {
                 new HostPort("127.0.0.1", peerA), base.zkTickTimeMs(), base.etcdVersion(), true, SUPER_DIGEST, "*",
                 InitialCluster.NONE).withZkReconfigEnabled(true);
         try (CachaiServer a = CachaiServer.start(aConfig); ZooKeeperAdmin admin = admin("127.0.0.1:" + a.zkPort())) {
+            // As etcd, a participant is added only while a quorum of started members remains: a must have started.
+            var view = a.cluster().orElseThrow();
+            await().atMost(Duration.ofSeconds(10)).until(() -> view.members().started(view.localId()));
             assertThat(new String(admin.getConfig(false, null), StandardCharsets.UTF_8)).as("alone").isEmpty();
             try (ZooKeeper plain = new ZooKeeper("127.0.0.1:" + a.zkPort(), 10_000, e -> { })) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> plain.getState() == ZooKeeper.States.CONNECTED);

@@ -9,6 +9,7 @@ import dev.cachai.consensus.SubmitResult;
 import dev.cachai.engine.EtcdError;
 import dev.cachai.engine.GatewayException;
 import dev.cachai.server.config.ClusterMember;
+import dev.cachai.server.config.HostPort;
 import dev.cachai.server.transport.PeerFrame;
 import dev.cachai.server.transport.PeerTransport;
 import org.slf4j.Logger;
@@ -29,11 +30,11 @@ final class MembershipChanges implements MemberRules.LeaderView {
     private static final Logger LOG = LoggerFactory.getLogger(MembershipChanges.class);
     /** Membership requests queued at the leader; they are rare and each waits for a chosen entry. */
     static final int REQUESTS_QUEUED_MAX = 64;
-    /** How often a member checks that the cluster knows its name and addresses, in ticks. */
-    static final int PUBLISH_EVERY_TICKS = 10;
+    /** How often the leader looks for members added as voters that have caught up, in ticks. */
+    static final int PROMOTE_CHECK_EVERY_TICKS = 10;
 
     private final int selfId;
-    private final List<ClusterMember> initialCluster;
+    private List<ClusterMember> initialCluster;
     private final PaxosNode paxos;
     private final ClusterLimits limits;
     private final Runnable removed;
@@ -64,6 +65,12 @@ final class MembershipChanges implements MemberRules.LeaderView {
 
     void start(PeerTransport peerTransport) {
         this.transport = peerTransport;
+        // Asked for a free peer port, this node knows its address only now; so does its record.
+        HostPort bound = peerTransport.advertisedAddress();
+        initialCluster = initialCluster.stream()
+                .map(m -> m.id() == selfId && m.peer().port() == 0 ? new ClusterMember(m.name(), m.id(), bound) : m)
+                .toList();
+        members = ClusterMembers.of(paxos.membership(), paxos.membershipIndex(), initialCluster);
         follow();
     }
 
@@ -144,7 +151,17 @@ final class MembershipChanges implements MemberRules.LeaderView {
         }
     }
 
+    /** A malformed frame from a peer is dropped (its sender times out), never fatal to this node. */
     void onFrame(int from, PeerFrame frame) {
+        try {
+            handleFrame(from, frame);
+        } catch (IllegalArgumentException | java.nio.BufferUnderflowException
+                 | dev.cachai.consensus.ConsensusInvariantError e) {
+            LOG.warn("dropping a malformed membership frame from node {}: {}", from, e.toString());
+        }
+    }
+
+    private void handleFrame(int from, PeerFrame frame) {
         if (frame instanceof PeerFrame.MemberChange change) {
             MemberRequest request = MemberRequest.decode(change.request());
             if (paxos.role() != Role.LEADER) {
@@ -229,8 +246,8 @@ final class MembershipChanges implements MemberRules.LeaderView {
         long now = System.currentTimeMillis();
         forwarded.expire(now);
         leaderQueue.expire(now);
-        if (tickCount % PUBLISH_EVERY_TICKS == 0) {
-            maybePublish();
+        maybePublish();
+        if (tickCount % PROMOTE_CHECK_EVERY_TICKS == 0) {
             maybePromoteCaughtUp();
         }
     }
