@@ -131,7 +131,8 @@ final class Leadership {
             return new SubmitResult.Rejected(refusal);
         }
         SubmitResult result = propose(EntryKind.MEMBERSHIP, node.membership.apply(change).encode());
-        if (result instanceof SubmitResult.Accepted accepted) {
+        if (result instanceof SubmitResult.Accepted accepted && accepted.index() > node.commitIndex) {
+            // A single voter chooses the change inside propose(); only a change still open is pending.
             pendingMembershipIndex = accepted.index();
         }
         return result;
@@ -140,7 +141,14 @@ final class Leadership {
     private String refusal(MembershipChange change) {
         Membership current = node.membership;
         int target = change.nodeId();
+        String metadataRefusal = metadataRefusal(change);
+        if (metadataRefusal != null) {
+            return metadataRefusal;
+        }
         if (change instanceof MembershipChange.AddLearner) {
+            if (current.members().size() >= Membership.MEMBERS_MAX) {
+                return "too many members";
+            }
             return current.isMember(target) ? "already a member" : null;
         }
         if (change instanceof MembershipChange.PromoteLearner) {
@@ -154,7 +162,30 @@ final class Leadership {
         if (!current.isMember(target)) {
             return "not a member";
         }
+        if (change instanceof MembershipChange.UpdateMetadata) {
+            return null;
+        }
         return current.voters().equals(java.util.Set.of(target)) ? "cannot remove the last voter" : null;
+    }
+
+    private static String metadataRefusal(MembershipChange change) {
+        String metadata = "";
+        if (change instanceof MembershipChange.AddLearner add) {
+            metadata = add.metadata();
+        } else if (change instanceof MembershipChange.UpdateMetadata update) {
+            metadata = update.metadata();
+        }
+        boolean tooLarge = metadata.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Membership.METADATA_BYTES_MAX;
+        return tooLarge ? "member metadata above " + Membership.METADATA_BYTES_MAX + " bytes" : null;
+    }
+
+    /** How far a peer is known to hold the log, or -1 for a node that is not a member. */
+    long matchIndexOf(int peerId) {
+        if (peerId == node.id) {
+            return node.log.lastIndex();
+        }
+        Progress peer = progress.get(peerId);
+        return peer == null ? -1 : peer.matchIndex;
     }
 
     /**

@@ -69,6 +69,14 @@ public final class PaxosNode {
         return core.changeMembership(change);
     }
 
+    /**
+     * On the leader: how far a member is known to hold the log (its own last index for the
+     * leader). -1 on a node that does not lead, or for a node that is not a member.
+     */
+    public long matchIndexOf(int nodeId) {
+        return core.leadership == null ? -1 : core.leadership.matchIndexOf(nodeId);
+    }
+
     /** The state machine holds everything up to {@code index} in a snapshot: drop those slots. */
     public void compact(long index) {
         core.compact(index);
@@ -113,6 +121,11 @@ public final class PaxosNode {
 
     public Membership membership() {
         return core.membership;
+    }
+
+    /** The slot that chose the membership in force (the snapshot index when it came with a snapshot). */
+    public long membershipIndex() {
+        return core.membershipIndex();
     }
 
     /** The accepted value of a slot, or empty when the slot is empty or compacted. */

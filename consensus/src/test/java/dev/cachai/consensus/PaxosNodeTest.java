@@ -217,4 +217,30 @@ class PaxosNodeTest {
                 .isInstanceOf(ConsensusInvariantError.class);
         assertThatThrownBy(() -> PaxosConfig.defaults(0, Set.of(1))).isInstanceOf(ConsensusInvariantError.class);
     }
+
+    @Test
+    void memberMetadataIsChosenWithTheMembershipAndRefusedAboveItsLimit() {
+        PaxosNode node = PaxosNode.fresh(PaxosConfig.defaults(1, Set.of(1)), new SplittableRandom(1),
+                SnapshotSource.NONE);
+        node.campaign();
+        node.ready();
+        assertThat(node.changeMembership(new MembershipChange.UpdateMetadata(1, "a http://h:1")))
+                .isInstanceOf(SubmitResult.Accepted.class);
+        node.ready();
+        assertThat(node.membership().metadataOf(1)).isEqualTo("a http://h:1");
+        assertThat(node.changeMembership(new MembershipChange.AddLearner(7, "x".repeat(Membership.METADATA_BYTES_MAX + 1))))
+                .isInstanceOf(SubmitResult.Rejected.class);
+        assertThat(node.changeMembership(new MembershipChange.UpdateMetadata(9, "y")))
+                .isEqualTo(new SubmitResult.Rejected("not a member"));
+        assertThat(node.changeMembership(new MembershipChange.AddLearner(7, "b"))).isInstanceOf(SubmitResult.Accepted.class);
+        node.ready();
+        assertThat(node.membership().learners()).containsExactly(7);
+        assertThat(node.membership().metadataOf(7)).isEqualTo("b");
+        assertThat(node.matchIndexOf(7)).isZero();
+        assertThat(node.matchIndexOf(1)).isEqualTo(node.lastIndex());
+        assertThat(node.changeMembership(new MembershipChange.Remove(7))).isInstanceOf(SubmitResult.Accepted.class);
+        node.ready();
+        assertThat(node.membership().metadata()).containsOnlyKeys(1);
+        assertThat(node.matchIndexOf(7)).isEqualTo(-1);
+    }
 }

@@ -37,6 +37,15 @@ class PropertiesTest {
     }
 
     @Property
+    void membershipMetadataSurvivesEncoding(@ForAll @Size(min = 1, max = 5) Set<@IntRange(min = 1, max = 40) Integer> voters,
+            @ForAll @Size(max = 300) String text) {
+        java.util.Map<Integer, String> metadata = new java.util.TreeMap<>();
+        voters.forEach(id -> metadata.put(id, text + id));
+        Membership membership = new Membership(voters, Set.of(), metadata);
+        assertThat(Membership.decode(membership.encode())).isEqualTo(membership);
+    }
+
+    @Property
     void acceptsSurviveTheWire(@ForAll @LongRange(min = 1, max = 1 << 40) long firstIndex,
             @ForAll @Size(max = 20) List<@Size(max = 300) byte[]> commands,
             @ForAll @LongRange(max = 1 << 20) long round, @ForAll @IntRange(min = 1, max = 9) int leader) {

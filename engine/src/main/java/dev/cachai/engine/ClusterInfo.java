@@ -1,25 +1,43 @@
 package dev.cachai.engine;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * What protocol adapters may know of the cluster a node belongs to: etcd's MemberList and Status
- * leader; ZooKeeper's srvr mode. Whether the node serves is {@link NodeHealth}. Per-node state,
+ * What protocol adapters may know of the cluster a node belongs to, and the membership changes
+ * they may ask for: etcd's Cluster service, MoveLeader and Status leader; ZooKeeper's srvr mode,
+ * /zookeeper/config and reconfig. Whether the node serves is {@link NodeHealth}. Per-node state,
  * safe from any thread.
+ * Futures of changes fail with {@link GatewayException} carrying etcd's error.
  */
 public interface ClusterInfo {
-    /** A voting member; {@code clientUrls} may be empty for members whose client address is not known here. */
-    record Member(long id, String name, List<String> peerUrls, List<String> clientUrls) {
+    /**
+     * A member as the replicated membership records it.
+     *
+     * @param name       empty until the member has started and published it (as in etcd)
+     * @param clientUrls empty until the member has published them
+     * @param learner    a non-voting member (etcd learner, ZooKeeper observer)
+     * @param zkServerId the N of ZooKeeper's {@code server.N}, 0 when none was assigned
+     * @param zkClient   its ZooKeeper client address ({@code host:port}), empty until published
+     */
+    record Member(long id, String name, List<String> peerUrls, List<String> clientUrls, boolean learner,
+                  int zkServerId, String zkClient) {
         public Member {
             peerUrls = List.copyOf(peerUrls);
             clientUrls = List.copyOf(clientUrls);
         }
     }
 
+    /** MemberAdd's answer: the new member and every member after the change. */
+    record MemberAdded(Member member, List<Member> members) {}
+
     long localId();
 
-    /** Every voting member, this node included, in id order. */
+    /** Every member, learners included, this node included, in id order. */
     List<Member> members();
+
+    /** Changes whenever the membership does (ZooKeeper's config version). */
+    long configVersion();
 
     /** The leader this node follows (itself when it leads), or 0 while none is known. */
     long leaderId();
@@ -27,4 +45,19 @@ public interface ClusterInfo {
     default boolean isLeader() {
         return leaderId() != 0 && leaderId() == localId();
     }
+
+    /**
+     * Adds a member known by its peer URLs. A voter ({@code learner} false) counts toward quorums
+     * once it has caught up. {@code zkServerId} 0 lets the cluster pick one.
+     */
+    CompletableFuture<MemberAdded> addMember(List<String> peerUrls, boolean learner, int zkServerId, String zkClient);
+
+    CompletableFuture<List<Member>> removeMember(long id);
+
+    CompletableFuture<List<Member>> updateMember(long id, List<String> peerUrls);
+
+    CompletableFuture<List<Member>> promoteMember(long id);
+
+    /** Hands leadership to a voter; only the leader can (others fail with NOT_LEADER). */
+    CompletableFuture<Void> moveLeader(long targetId);
 }

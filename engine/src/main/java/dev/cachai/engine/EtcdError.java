@@ -63,7 +63,9 @@ public enum EtcdError {
     TIMEOUT_WAIT_APPLIED_INDEX("UNAVAILABLE", "etcdserver: request timed out, waiting for the applied index took too long"),
     UNHEALTHY("UNAVAILABLE", "etcdserver: unhealthy cluster"),
     CORRUPT("DATA_LOSS", "etcdserver: corrupt cluster"),
-    BAD_LEADER_TRANSFEREE("FAILED_PRECONDITION", "etcdserver: bad leader transferee");
+    BAD_LEADER_TRANSFEREE("FAILED_PRECONDITION", "etcdserver: bad leader transferee"),
+    /** Not in etcd's gRPC error map: it reaches clients with code Unknown. */
+    TIMEOUT_LEADER_TRANSFER("UNKNOWN", "etcdserver: request timed out, leader transfer took too long");
 
     private final String grpcCode;
     private final String message;

@@ -76,7 +76,7 @@ public final class OpCode {
     public static boolean isAsync(int type) {
         return switch (type) {
             case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, CHECK, MULTI,
-                 SYNC, CLOSE_SESSION -> true;
+                 SYNC, CLOSE_SESSION, RECONFIG -> true;
             default -> false;
         };
     }

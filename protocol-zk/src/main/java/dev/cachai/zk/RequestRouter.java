@@ -10,6 +10,7 @@ import dev.cachai.zk.codec.Jute;
 import dev.cachai.zk.watch.WatchRegistry;
 import org.apache.jute.BinaryInputArchive;
 import org.apache.zookeeper.data.ClientInfo;
+import org.apache.zookeeper.proto.ReconfigRequest;
 import org.apache.zookeeper.proto.AddWatchRequest;
 import org.apache.zookeeper.proto.AuthPacket;
 import org.apache.zookeeper.proto.CheckVersionRequest;
@@ -48,6 +49,7 @@ final class RequestRouter {
     private final WriteOps writes;
     private final MultiOps multis;
     private final WatchOps watchOps;
+    private final ReconfigOps reconfigs;
 
     RequestRouter(ZkServer server, CommandGateway gateway, TreeView tree, WatchRegistry watches) {
         this.server = server;
@@ -57,6 +59,7 @@ final class RequestRouter {
         this.writes = new WriteOps(gateway, server.config());
         this.multis = new MultiOps(gateway, writes, reads);
         this.watchOps = new WatchOps(engine, tree, watches);
+        this.reconfigs = new ReconfigOps(server.config(), tree, gateway::cluster);
     }
 
     /** Answers one request; {@link IOException} means the body did not decode (the connection closes). */
@@ -108,6 +111,9 @@ final class RequestRouter {
                 server.sessions().forget(c.sessionId());
                 return gateway.propose(new LeaseCommand.SessionClose(c.sessionId(), false))
                         .thenApply(result -> Reply.ok(result.revision(), null).closing());
+            }
+            case OpCode.RECONFIG -> {
+                return reconfigs.reconfig(c, Jute.read(in, new ReconfigRequest()), engine.revision());
             }
             default -> throw new IllegalStateException("not an async opcode: " + type);
         }
@@ -171,8 +177,6 @@ final class RequestRouter {
                 return auth(c, Jute.read(in, new AuthPacket()));
             case OpCode.WHO_AM_I:
                 return Reply.ok(engine.revision(), new WhoAmIResponse(clientInfos(c)));
-            case OpCode.RECONFIG:
-                return Reply.error(engine.revision(), ZkCode.RECONFIGDISABLED);
             case OpCode.SASL:
                 return Reply.error(engine.revision(), ZkCode.AUTHFAILED).closing();
             default:

@@ -1,5 +1,6 @@
 package dev.cachai.zk;
 
+import dev.cachai.engine.ClusterInfo;
 import dev.cachai.engine.Engine;
 import dev.cachai.engine.zk.Acl;
 import dev.cachai.engine.zk.ZkNode;
@@ -9,7 +10,9 @@ import dev.cachai.engine.zk.ZkStat;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * The tree a ZooKeeper client sees: the engine's nodes plus the system nodes /zookeeper,
@@ -23,11 +26,50 @@ public final class TreeView {
     private static final int SYSTEM_NODES = 3;
 
     private final Engine engine;
-    private final byte[] configData;
+    private final byte[] staticConfigData;
+    private final Supplier<Optional<ClusterInfo>> cluster;
 
     public TreeView(Engine engine, ZkServerConfig config) {
+        this(engine, config, Optional::empty);
+    }
+
+    /** With a cluster, /zookeeper/config follows its membership; without, it is the configured text. */
+    public TreeView(Engine engine, ZkServerConfig config, Supplier<Optional<ClusterInfo>> cluster) {
         this.engine = engine;
-        this.configData = configText(config).getBytes(StandardCharsets.UTF_8);
+        this.staticConfigData = configText(config).getBytes(StandardCharsets.UTF_8);
+        this.cluster = cluster;
+    }
+
+    private byte[] configData() {
+        return cluster.get().map(c -> configText(c).getBytes(StandardCharsets.UTF_8)).orElse(staticConfigData);
+    }
+
+    /**
+     * ZooKeeper's text for a membership: one {@code server.N=host:peerPort:electionPort:role;client}
+     * line per member in server-id order (our members elect on their peer port), then the
+     * version; empty for a node alone, as a standalone ZooKeeper shows it.
+     */
+    static String configText(ClusterInfo cluster) {
+        List<ClusterInfo.Member> members = new ArrayList<>(cluster.members());
+        if (members.size() < 2) {
+            return "";
+        }
+        members.sort((a, b) -> Integer.compare(a.zkServerId(), b.zkServerId()));
+        StringBuilder sb = new StringBuilder();
+        for (ClusterInfo.Member m : members) {
+            if (m.zkServerId() == 0 || m.peerUrls().isEmpty()) {
+                continue;
+            }
+            String peer = m.peerUrls().get(0).replaceFirst("^[a-z]+://", "");
+            sb.append("server.").append(m.zkServerId()).append('=').append(peer)
+                    .append(peer.substring(peer.lastIndexOf(':'))).append(':')
+                    .append(m.learner() ? "observer" : "participant");
+            if (!m.zkClient().isEmpty()) {
+                sb.append(';').append(m.zkClient());
+            }
+            sb.append('\n');
+        }
+        return sb.append("version=").append(Long.toHexString(cluster.configVersion())).toString();
     }
 
     /** ZooKeeper's QuorumVerifier text: "server.N=..." lines then "version=<hex>"; empty when standalone. */
@@ -64,7 +106,8 @@ public final class TreeView {
             case SYSTEM:
                 return systemNode();
             case CONFIG:
-                return new ZkNode(path, configData.clone(), stat(configData.length, 0), READ_ONLY);
+                byte[] configData = configData();
+                return new ZkNode(path, configData, stat(configData.length, 0), READ_ONLY);
             case QUOTA:
                 return quotaNode();
             case "/":

@@ -64,7 +64,7 @@ public final class ZkServer implements AutoCloseable {
         this.config = config;
         this.gateway = gateway;
         Engine engine = gateway.engine();
-        this.tree = new TreeView(engine, config);
+        this.tree = new TreeView(engine, config, gateway::cluster);
         this.dispatcher = new ChangeDispatcher(watches, config.changesQueuedMax(), engine::revision);
         this.sessions = new SessionTracker(gateway, config.serverId(), this::onSessionEnded);
         this.connector = new Connector(this, gateway);

@@ -1,8 +1,6 @@
 package dev.cachai.server;
 
 import dev.cachai.engine.CommandGateway;
-import dev.cachai.engine.EngineLimits;
-import dev.cachai.engine.EngineSnapshot;
 import dev.cachai.etcd.EtcdServerConfig;
 import dev.cachai.etcd.metrics.MvccCounts;
 import dev.cachai.metrics.MetricRegistry;
@@ -10,12 +8,10 @@ import dev.cachai.server.cluster.ClusterBoot;
 import dev.cachai.server.cluster.ClusterDriver;
 import dev.cachai.server.cluster.ClusterLimits;
 import dev.cachai.server.cluster.ClusterView;
-import dev.cachai.server.config.ClusterMember;
+import dev.cachai.server.cluster.MemberRecord;
+import dev.cachai.server.config.HostPort;
 import dev.cachai.server.config.ServerConfig;
 import dev.cachai.server.driver.Driver;
-import dev.cachai.server.driver.DriverLimits;
-import dev.cachai.server.driver.LocalDriver;
-import dev.cachai.server.log.CommandLog;
 import dev.cachai.server.metrics.MeteredDriver;
 import dev.cachai.server.metrics.NodeMetrics;
 import dev.cachai.server.metrics.PeerMetrics;
@@ -26,40 +22,30 @@ import dev.cachai.zk.ZkServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 /**
- * One Cachai node: recovers the engine from its data dir, runs the driver, serves ZooKeeper and
- * etcd clients. Without {@code --initial-cluster} writes go through the single-node durable log
- * ({@link LocalDriver}); with it, through Multi-Paxos ({@link ClusterDriver}).
+ * One Cachai node: recovers the engine from its data dir, runs the consensus driver
+ * ({@link ClusterDriver}; without {@code --initial-cluster}, as a cluster of one that may grow
+ * through MemberAdd), serves ZooKeeper and etcd clients.
  */
 public final class CachaiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CachaiServer.class);
-    /** One log segment file before rolling to the next. */
-    static final long SEGMENT_BYTES_MAX = 64L << 20;
-    /** The largest log record: etcd's 1.5 MiB request plus encoding slack. */
-    static final int RECORD_BYTES_MAX = 8 << 20;
 
     private final ServerConfig config;
     private final DataDir dataDir;
-    /** The driver itself (the cluster view, for tests and tools). */
-    private final Driver driver;
+    private final ClusterDriver driver;
     /** The driver as the endpoints use it: proposals counted, health reported. */
     private final Driver gateway;
     private final Endpoints endpoints;
     private final MetricRegistry metrics;
 
-    private CachaiServer(ServerConfig config, DataDir dataDir, Driver driver, Driver gateway, Endpoints endpoints,
-                         MetricRegistry metrics) {
+    private CachaiServer(ServerConfig config, DataDir dataDir, ClusterDriver driver, Driver gateway,
+                         Endpoints endpoints, MetricRegistry metrics) {
         this.config = config;
         this.dataDir = dataDir;
         this.driver = driver;
@@ -69,34 +55,29 @@ public final class CachaiServer implements AutoCloseable {
     }
 
     public static CachaiServer start(ServerConfig config) {
-        return start(config, DriverLimits.DEFAULTS);
+        return start(config, ClusterLimits.DEFAULTS);
     }
 
-    public static CachaiServer start(ServerConfig config, DriverLimits limits) {
-        return start(config, limits, ClusterLimits.DEFAULTS);
-    }
-
-    public static CachaiServer start(ServerConfig config, DriverLimits limits, ClusterLimits clusterLimits) {
+    public static CachaiServer start(ServerConfig config, ClusterLimits clusterLimits) {
         long started = System.nanoTime();
         DataDir dataDir = DataDir.open(config.dataDir());
-        Driver driver = null;
+        ClusterDriver driver = null;
         Endpoints endpoints = null;
         MetricRegistry metrics = new MetricRegistry();
         try {
             AtomicReference<Endpoints> endpointsRef = new AtomicReference<>();
-            AtomicReference<Driver> driverRef = new AtomicReference<>();
+            AtomicReference<ClusterDriver> driverRef = new AtomicReference<>();
             NodeMetrics node = new NodeMetrics(metrics, new MvccCounts(metrics),
-                    () -> driverRef.get() instanceof ClusterView view && isLearner(view));
+                    () -> driverRef.get() != null && isLearner(driverRef.get()));
             ProcessMetrics.register(metrics);
-            driver = config.clustered()
-                    ? ClusterBoot.start(config, dataDir, clusterLimits, TransportLimits.DEFAULTS,
-                            engine -> restartIfStarted(endpointsRef.get()), node, new PeerMetrics(metrics))
-                    : startLocal(dataDir, limits, node);
+            driver = ClusterBoot.start(config, dataDir, clusterLimits, TransportLimits.DEFAULTS,
+                    engine -> restartIfStarted(endpointsRef.get()), node, new PeerMetrics(metrics));
             driverRef.set(driver);
             Driver gateway = new MeteredDriver(driver, node, metrics);
-            endpoints = new Endpoints(zkConfig(config), etcdConfig(config), gateway, metrics);
+            endpoints = new Endpoints(zkConfig(config, driver), etcdConfig(config, driver), gateway, metrics);
             endpointsRef.set(endpoints);
             endpoints.start();
+            driver.advertise(selfRecord(config, driver, endpoints));
             LOG.info("cachai node '{}' ready in {} ms: ZooKeeper on {}:{}, etcd on {}:{}, data in {}", config.name(),
                     (System.nanoTime() - started) / 1_000_000, config.zkListen().host(), endpoints.zkPort(),
                     config.etcdListen().host(), endpoints.etcdPort(), config.dataDir().toAbsolutePath());
@@ -119,86 +100,45 @@ public final class CachaiServer implements AutoCloseable {
         }
     }
 
-    /** A member that is not among the voters is a learner (etcd_server_is_learner). */
+    /** etcd_server_is_learner: this node is a learner as clients see it. */
     private static boolean isLearner(ClusterView view) {
-        return view.members().stream().noneMatch(m -> m.id() == view.localId());
+        return view.members().shownAsLearner(view.localId());
     }
 
-    private static LocalDriver startLocal(DataDir dataDir, DriverLimits limits, NodeMetrics observer) {
-        refuseClusterData(dataDir);
-        EngineSnapshot.Restored restored = dataDir.loadNewestSnapshot(EngineLimits.DEFAULTS);
-        long[] replayed = {0};
-        CommandLog log = CommandLog.open(dataDir.walDir(), SEGMENT_BYTES_MAX, RECORD_BYTES_MAX,
-                restored.appliedIndex() + 1, record -> {
-                    LocalDriver.replay(restored.engine(), record);
-                    replayed[0]++;
-                });
-        long appliedIndex = log.nextIndex() - 1;
-        LOG.info("recovered {} log records on top of the snapshot; revision {}", replayed[0],
-                restored.engine().revision());
-        return new LocalDriver(restored.engine(), log, dataDir, appliedIndex, limits, observer);
+    /** What this node tells the cluster about itself once its endpoints run (etcd's published attributes). */
+    static MemberRecord selfRecord(ServerConfig c, ClusterDriver driver, Endpoints endpoints) {
+        MemberRecord recorded = driver.members().record(driver.localId());
+        String clientUrl = "http://" + new HostPort(c.etcdListen().host(), endpoints.etcdPort());
+        String zkClient = new HostPort(c.zkListen().host(), endpoints.zkPort()).toString();
+        return new MemberRecord(c.name(), List.of("http://" + driver.peerAddress()), List.of(clientUrl),
+                recorded.zkServerId(), zkClient, false);
     }
 
-    /** A cluster member's snapshots are indexed by Paxos slot: a single node cannot reuse them. */
-    private static void refuseClusterData(DataDir dataDir) {
-        if (!Files.isDirectory(dataDir.paxosDir())) {
-            return;
-        }
-        try (Stream<java.nio.file.Path> files = Files.list(dataDir.paxosDir())) {
-            if (files.findAny().isPresent()) {
-                throw new IllegalStateException("data dir holds a cluster member's log; start it with --initial-cluster");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static ZkServerConfig zkConfig(ServerConfig c) {
+    static ZkServerConfig zkConfig(ServerConfig c, ClusterDriver driver) {
         ZkServerConfig d = ZkServerConfig.defaults();
         int tick = c.zkTickTimeMs();
         return new ZkServerConfig(c.zkListen().host(), c.zkListen().port(), tick, 2 * tick, 20 * tick,
                 c.zkMaxClientCnxns(), d.requestsOutstandingMax(), d.frameBytesMax(),
                 new HashSet<>(Arrays.asList(c.zk4lwWhitelist().split("\\s*,\\s*"))), c.zkSuperDigest(),
-                c.zkExtendedTypes(), zkServerId(c).orElse(d.serverId()), zkMembers(c), d.configVersion(),
-                d.eventLoopThreads(), d.changesQueuedMax());
+                c.zkExtendedTypes(), zkServerId(driver, d.serverId()), List.of(), d.configVersion(),
+                d.eventLoopThreads(), d.changesQueuedMax(), c.zkReconfigEnabled());
     }
 
     /**
      * ZooKeeper's myid is the top byte of the session ids a node hands out, so members need
-     * distinct ones: their 1-based position in the member list sorted by name.
+     * distinct ones: the server id the membership records for this node.
      */
-    static Optional<Long> zkServerId(ServerConfig c) {
-        if (!c.clustered()) {
-            return Optional.empty();
-        }
-        List<String> names = new ArrayList<>(c.initialCluster().members().stream().map(ClusterMember::name).toList());
-        names.sort(null);
-        return Optional.of((long) names.indexOf(c.name()) + 1);
+    static long zkServerId(ClusterDriver driver, long fallback) {
+        int recorded = driver.members().record(driver.localId()).zkServerId();
+        return recorded > 0 ? recorded : fallback;
     }
 
-    /** /zookeeper/config lines ("N=host:port:port:participant"), empty for a standalone node. */
-    static List<String> zkMembers(ServerConfig c) {
-        if (!c.clustered() || c.initialCluster().members().size() < 2) {
-            return List.of();
-        }
-        List<ClusterMember> sorted = new ArrayList<>(c.initialCluster().members());
-        sorted.sort((a, b) -> a.name().compareTo(b.name()));
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < sorted.size(); i++) {
-            ClusterMember m = sorted.get(i);
-            lines.add((i + 1) + "=" + m.peer().host() + ":" + m.peer().port() + ":" + m.peer().port() + ":participant");
-        }
-        return lines;
-    }
-
-    static EtcdServerConfig etcdConfig(ServerConfig c) {
+    static EtcdServerConfig etcdConfig(ServerConfig c, ClusterDriver driver) {
         EtcdServerConfig d = EtcdServerConfig.defaults(c.etcdListen().host(), c.etcdListen().port());
-        long memberId = c.clustered() ? c.initialCluster().self(c.name()).id() : d.memberId();
-        // Advertise the address peers reach us on, which in a cluster is the one the member list gives.
-        String peerUrl = "http://" + (c.clustered() ? c.initialCluster().self(c.name()).peer() : c.peerListen());
-        long clusterId = c.clustered() ? c.initialCluster().clusterId() : d.clusterId();
-        return new EtcdServerConfig(d.host(), d.port(), d.gatewayPort(), c.name(), memberId, clusterId,
-                List.of(peerUrl), d.clientUrls(), c.etcdVersion(), d.requestBytesMax(),
+        // Advertise the address peers reach us on, which the cluster's records hold.
+        String peerUrl = "http://" + driver.peerAddress();
+        return new EtcdServerConfig(d.host(), d.port(), d.gatewayPort(), c.name(), driver.localId(),
+                driver.clusterId(), List.of(peerUrl), d.clientUrls(), c.etcdVersion(), d.requestBytesMax(),
                 d.txnOpsMax(), d.quotaBackendBytes(), d.authTokenTtlSeconds(), d.concurrentStreamsMax(),
                 d.watchHistoryEventsMax(), d.watchProgressNotifyIntervalMs(), d.leaseTtlSecondsMin());
     }
@@ -216,9 +156,9 @@ public final class CachaiServer implements AutoCloseable {
 
     public boolean healthy() { return driver.healthy(); }
 
-    /** The cluster as this node sees it; empty for a single node without --initial-cluster. */
+    /** The cluster as this node sees it (a single node is a cluster of one). */
     public Optional<ClusterView> cluster() {
-        return driver instanceof ClusterView view ? Optional.of(view) : Optional.empty();
+        return Optional.of(driver);
     }
 
     @Override

@@ -60,7 +60,7 @@ final class Endpoints implements AutoCloseable {
         return new ZkServerConfig(c.host(), port, c.tickTimeMs(), c.sessionTimeoutMsMin(), c.sessionTimeoutMsMax(),
                 c.connectionsPerAddressMax(), c.requestsOutstandingMax(), c.frameBytesMax(), c.fourLetterWords(),
                 c.superDigest(), c.extendedTypesEnabled(), c.serverId(), c.members(), c.configVersion(),
-                c.eventLoopThreads(), c.changesQueuedMax());
+                c.eventLoopThreads(), c.changesQueuedMax(), c.reconfigEnabled());
     }
 
     private static EtcdServerConfig withPort(EtcdServerConfig c, int port) {

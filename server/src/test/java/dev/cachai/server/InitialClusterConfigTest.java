@@ -1,5 +1,6 @@
 package dev.cachai.server;
 
+import dev.cachai.server.cluster.ClusterBoot;
 import dev.cachai.server.config.ConfigLoader;
 import dev.cachai.server.config.HostPort;
 import dev.cachai.server.config.InitialCluster;
@@ -44,19 +45,24 @@ class InitialClusterConfigTest {
     }
 
     @Test
-    void withoutTheListTheNodeRunsAlone() {
+    void withoutTheListTheNodeIsAClusterOfOneNamedDefault() {
         ServerConfig c = ConfigLoader.load(new String[0], Map.of());
         assertThat(c.clustered()).isFalse();
-        assertThat(CachaiServer.zkServerId(c)).isEmpty();
+        InitialCluster alone = ClusterBoot.effectiveCluster(c);
+        assertThat(alone.members()).singleElement().satisfies(m -> {
+            assertThat(m.name()).isEqualTo("default");
+            assertThat(m.peer()).isEqualTo(new HostPort("127.0.0.1", 2380));
+        });
+        assertThat(alone.existing()).isFalse();
     }
 
     @Test
-    void zooKeeperServerIdsAreDistinctPositions() {
-        ServerConfig a = ConfigLoader.load(new String[] {"--name", "a", "--initial-cluster", THREE}, Map.of());
-        ServerConfig c = ConfigLoader.load(new String[] {"--name", "c", "--initial-cluster", THREE}, Map.of());
-        assertThat(CachaiServer.zkServerId(a)).contains(1L);
-        assertThat(CachaiServer.zkServerId(c)).contains(3L);
-        assertThat(CachaiServer.zkMembers(a)).hasSize(3).first().asString().startsWith("1=10.0.0.1:2380");
+    void zooKeeperReconfigurationIsOffUnlessAsked() {
+        assertThat(ConfigLoader.load(new String[0], Map.of()).zkReconfigEnabled()).isFalse();
+        assertThat(ConfigLoader.load(new String[] {"--zk-reconfig-enabled", "true"}, Map.of()).zkReconfigEnabled())
+                .isTrue();
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--zk-reconfig-enabled", "yes"}, Map.of()))
+                .hasMessageContaining("true or false");
     }
 
     @Test

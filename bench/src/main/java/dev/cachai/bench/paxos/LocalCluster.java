@@ -7,7 +7,6 @@ import dev.cachai.server.cluster.ClusterView;
 import dev.cachai.server.config.HostPort;
 import dev.cachai.server.config.InitialCluster;
 import dev.cachai.server.config.ServerConfig;
-import dev.cachai.server.driver.DriverLimits;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +43,7 @@ final class LocalCluster implements AutoCloseable {
             ServerConfig config = new ServerConfig("n" + i, base.dataDir(), base.zkListen(), base.etcdListen(),
                     new HostPort("127.0.0.1", peerPorts.get(i - 1)), base.zkTickTimeMs(), base.etcdVersion(),
                     base.zkExtendedTypes(), base.zkSuperDigest(), base.zk4lwWhitelist(), members);
-            cluster.nodes.add(CachaiServer.start(config, DriverLimits.DEFAULTS, ClusterLimits.DEFAULTS));
+            cluster.nodes.add(CachaiServer.start(config, ClusterLimits.DEFAULTS));
         }
         return cluster;
     }

@@ -139,7 +139,7 @@ class JetcdDifferentialTest {
         Object run() throws Exception;
     }
 
-    private static String error(Call call) {
+    static String error(Call call) {
         try {
             call.run();
             return "no error";

@@ -187,14 +187,27 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
     @Override
     public void moveLeader(MoveLeaderRequest request, StreamObserver<MoveLeaderResponse> out) {
-        Calls.now(out, () -> {
-            ctx.auth().checkAdmin();
-            // A single member is already the leader; any other target is not a member.
-            if (request.getTargetID() != ctx.config().memberId()) {
-                throw new EtcdException(EtcdError.BAD_LEADER_TRANSFEREE);
+        java.util.concurrent.CompletableFuture<Void> moved;
+        try {
+            var cluster = ctx.gateway().cluster();
+            if (cluster.isPresent() && !cluster.get().isLeader()) {
+                // etcd asks this before anything else, authentication included.
+                throw new EtcdException(EtcdError.NOT_LEADER);
             }
-            return MoveLeaderResponse.newBuilder().setHeader(ctx.headers().now()).build();
-        });
+            ctx.auth().checkAdmin();
+            if (cluster.isPresent()) {
+                moved = cluster.get().moveLeader(request.getTargetID());
+            } else if (request.getTargetID() != ctx.config().memberId()) {
+                // A single member is already the leader; any other target is not a member.
+                throw new EtcdException(EtcdError.BAD_LEADER_TRANSFEREE);
+            } else {
+                moved = java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+        } catch (RuntimeException e) {
+            out.onError(dev.cachai.etcd.support.Errors.from(e));
+            return;
+        }
+        Calls.reply(out, moved, done -> MoveLeaderResponse.newBuilder().setHeader(ctx.headers().now()).build());
     }
 
     @Override

@@ -14,9 +14,11 @@ import dev.cachai.engine.EngineLimits;
 import dev.cachai.engine.EngineSnapshot;
 import dev.cachai.server.config.ClusterMember;
 import dev.cachai.server.config.HostPort;
+import dev.cachai.server.config.InitialCluster;
 import dev.cachai.server.config.ServerConfig;
 import dev.cachai.server.driver.DriverObserver;
 import dev.cachai.server.storage.DataDir;
+import dev.cachai.server.transport.PeerFrame;
 import dev.cachai.server.transport.PeerTraffic;
 import dev.cachai.server.transport.PeerTransport;
 import dev.cachai.server.transport.TransportLimits;
@@ -26,11 +28,16 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -59,35 +66,133 @@ public final class ClusterBoot {
     public static ClusterDriver start(ServerConfig config, DataDir dataDir, ClusterLimits limits,
                                       TransportLimits transportLimits, Consumer<Engine> engineReplaced,
                                       DriverObserver observer, PeerTraffic traffic) {
-        List<ClusterMember> members = config.initialCluster().members();
-        ClusterMember self = config.initialCluster().self(config.name());
+        InitialCluster cluster = effectiveCluster(config);
+        ClusterMember self = cluster.self(config.name());
         refuseSingleNodeData(dataDir);
         EngineSnapshot.Restored restored = dataDir.loadNewestSnapshot(EngineLimits.DEFAULTS);
         Wal wal = openWal(dataDir);
         try {
             WalState walState = wal.recovered();
-            if (walState.entries().isEmpty() && walState.snapshot().isEmpty() && config.initialCluster().existing()) {
-                LOG.warn("joining an existing cluster with an empty log: the leader will send a snapshot or the log");
+            Optional<NodeIdentity> identity = NodeIdentity.read(dataDir);
+            boolean blank = walState.entries().isEmpty() && walState.snapshot().isEmpty() && restored.appliedIndex() == 0;
+            if (identity.isEmpty() && blank && cluster.existing()) {
+                return join(config, cluster, dataDir, wal, restored, limits, transportLimits, engineReplaced,
+                        observer, traffic);
             }
-            PaxosConfig paxosConfig = paxosConfig(self.id(), members, limits);
+            NodeIdentity id = identity.orElseGet(() -> new NodeIdentity(self.id(), cluster.clusterId()));
+            if (identity.isEmpty()) {
+                id.write(dataDir);
+            }
+            PaxosConfig paxosConfig = paxosConfig(id.nodeId(), cluster.members(), limits);
             PersistentState persistent = restartState(walState, restored.appliedIndex(), paxosConfig);
-            SnapshotFiles snapshots = new SnapshotFiles(dataDir);
             PaxosNode paxos = new PaxosNode(paxosConfig, persistent,
-                    new SplittableRandom(System.nanoTime() ^ self.id()), snapshots);
-            ClusterDriver driver = new ClusterDriver(self.id(), members, paxos, wal, dataDir, restored.engine(),
-                    restored.appliedIndex(), limits, engineReplaced, observer);
-            PeerTransport transport = new PeerTransport(self.id(), config.initialCluster().clusterId(), config.peerListen(),
-                    peersOf(self, members),
-                    transportLimits, driver::deliver, traffic);
-            transport.start();
-            driver.start(transport);
-            LOG.info("node '{}' (id {}) joined cluster {} at log index {} (commit {}), peer port {}", self.name(),
-                    self.id(), members.stream().map(ClusterMember::name).collect(Collectors.joining(",")),
-                    restored.appliedIndex(), persistent.hardState().commitIndex(), transport.port());
+                    new SplittableRandom(System.nanoTime() ^ id.nodeId()), new SnapshotFiles(dataDir));
+            ClusterDriver driver = new ClusterDriver(id.nodeId(), cluster.members(), paxos, wal, dataDir,
+                    restored.engine(), restored.appliedIndex(), limits, engineReplaced, observer);
+            PeerTransport transport = new PeerTransport(id.nodeId(), id.clusterId(), config.peerListen(),
+                    advertisedPeer(self, config), Map.of(), transportLimits, driver::deliver, hello -> { }, traffic);
+            startDriver(driver, transport);
+            LOG.info("node '{}' (id {}) of cluster {} started at log index {} (commit {}), members {}, peer port {}",
+                    self.name(), id.nodeId(), id.clusterId(), restored.appliedIndex(),
+                    persistent.hardState().commitIndex(), paxos.membership().members(), transport.port());
             return driver;
         } catch (RuntimeException e) {
             closeQuietly(wal);
             throw e;
+        }
+    }
+
+    /** Without {@code --initial-cluster} a node is a cluster of one, named by {@code --name}, that may grow later. */
+    public static InitialCluster effectiveCluster(ServerConfig config) {
+        if (config.clustered()) {
+            return config.initialCluster();
+        }
+        HostPort peer = config.peerListen();
+        return new InitialCluster(List.of(new ClusterMember(config.name(), InitialCluster.nodeIdOf(config.name()), peer)),
+                false);
+    }
+
+    /** Where peers dial us: our entry in the member list, unless it asks for a free port. */
+    private static HostPort advertisedPeer(ClusterMember self, ServerConfig config) {
+        return self.peer().port() == 0 ? null : self.peer();
+    }
+
+    private static void startDriver(ClusterDriver driver, PeerTransport transport) {
+        try {
+            transport.start();
+        } catch (RuntimeException e) {
+            transport.close();
+            throw e;
+        }
+        driver.start(transport);
+    }
+
+    /**
+     * A node added to a running cluster (etcd's {@code --initial-cluster-state existing} on an
+     * empty data dir): it does not bootstrap anything. It listens until a member dials it, takes
+     * the id and cluster that member names, then receives the log or a snapshot like any lagging
+     * follower; it returns once it has applied its own addition.
+     */
+    private static ClusterDriver join(ServerConfig config, InitialCluster cluster, DataDir dataDir, Wal wal,
+                                      EngineSnapshot.Restored restored, ClusterLimits limits,
+                                      TransportLimits transportLimits, Consumer<Engine> engineReplaced,
+                                      DriverObserver observer, PeerTraffic traffic) {
+        ClusterMember self = cluster.self(config.name());
+        CompletableFuture<PeerFrame.Hello> dialedBy = new CompletableFuture<>();
+        AtomicReference<ClusterDriver> driverRef = new AtomicReference<>();
+        PeerTransport transport = PeerTransport.joining(config.peerListen(), advertisedPeer(self, config),
+                transportLimits, (from, frame) -> {
+                    ClusterDriver d = driverRef.get();
+                    if (d != null) {
+                        d.deliver(from, frame);
+                    }
+                }, dialedBy::complete, traffic);
+        transport.start();
+        ClusterDriver driver = null;
+        try {
+            LOG.info("node '{}' waits to be dialed by a member of the cluster it was added to (peer port {})",
+                    self.name(), transport.port());
+            PeerFrame.Hello hello = await(dialedBy, "no member of the cluster dialed this node; add it first "
+                    + "(etcdctl member add, or ZooKeeper reconfig) with this node's peer URL");
+            NodeIdentity id = new NodeIdentity(hello.toId(), hello.clusterId());
+            id.write(dataDir);
+            List<ClusterMember> known = new ArrayList<>(cluster.members());
+            if (known.stream().noneMatch(m -> m.id() == hello.nodeId())) {
+                known.add(new ClusterMember(hello.peerAddress(), hello.nodeId(), HostPort.parse(hello.peerAddress())));
+            }
+            // Until the log or a snapshot says otherwise, the member that dialed is all we know of the cluster.
+            PaxosConfig paxosConfig = paxosConfig(id.nodeId(), java.util.Set.of(hello.nodeId()), limits);
+            PaxosNode paxos = new PaxosNode(paxosConfig, PersistentState.EMPTY,
+                    new SplittableRandom(System.nanoTime() ^ id.nodeId()), new SnapshotFiles(dataDir));
+            driver = new ClusterDriver(id.nodeId(), known, paxos, wal, dataDir, restored.engine(), 0, limits,
+                    engineReplaced, observer);
+            driverRef.set(driver);
+            driver.start(transport);
+            ClusterDriver joined = driver;
+            await(joined.addedToMembership(), "this node did not catch up with the cluster in time");
+            LOG.info("node '{}' joined cluster {} as member {}", self.name(), id.clusterId(), id.nodeId());
+            return driver;
+        } catch (RuntimeException e) {
+            if (driver != null) {
+                driver.close();
+            } else {
+                transport.close();
+            }
+            throw e;
+        }
+    }
+
+    /** How long a joining node waits to be dialed, then to apply its own addition. */
+    static final long JOIN_WAIT_MS_MAX = 120_000;
+
+    private static <T> T await(CompletableFuture<T> future, String failure) {
+        try {
+            return future.get(JOIN_WAIT_MS_MAX, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while joining the cluster", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(failure + " (waited " + JOIN_WAIT_MS_MAX / 1000 + " s)", e);
         }
     }
 
@@ -108,6 +213,11 @@ public final class ClusterBoot {
         LOG.warn("snapshot at {} is newer than the consensus log; treating it as installed", snapshotIndex);
         Membership membership = wal.snapshot().map(SnapshotMarker::membership)
                 .orElse(Membership.ofVoters(config.initialVoters()));
+        for (Entry e : wal.entries()) {
+            if (e.index() <= snapshotIndex && e.kind() == dev.cachai.consensus.EntryKind.MEMBERSHIP) {
+                membership = Membership.decode(e.data());
+            }
+        }
         HardState hardState = new HardState(wal.hardState().promised(), snapshotIndex);
         List<Entry> above = wal.entries().stream().filter(e -> e.index() > snapshotIndex).toList();
         return new PersistentState(hardState, above, Optional.of(new SnapshotMarker(snapshotIndex, membership)),
@@ -115,29 +225,31 @@ public final class ClusterBoot {
     }
 
     static PaxosConfig paxosConfig(int selfId, List<ClusterMember> members, ClusterLimits limits) {
-        PaxosConfig d = PaxosConfig.defaults(selfId, members.stream().map(ClusterMember::id).collect(Collectors.toSet()));
+        return paxosConfig(selfId, members.stream().map(ClusterMember::id).collect(Collectors.toSet()), limits);
+    }
+
+    static PaxosConfig paxosConfig(int selfId, java.util.Set<Integer> initialVoters, ClusterLimits limits) {
+        PaxosConfig d = PaxosConfig.defaults(selfId, initialVoters);
         return new PaxosConfig(selfId, d.initialVoters(), limits.electionTicks(), 1, d.entriesPerAcceptMax(),
                 ACCEPT_BYTES_MAX, d.acceptsInflightMax(), d.proposalsUncommittedMax(), ENTRY_BYTES_MAX,
                 d.readsPendingMax(), SNAPSHOT_CHUNK_BYTES_MAX, d.snapshotBytesMax(), d.learnerLagEntriesMax(),
                 true, true);
     }
 
-    private static Map<Integer, HostPort> peersOf(ClusterMember self, List<ClusterMember> members) {
-        Map<Integer, HostPort> peers = new HashMap<>();
-        for (ClusterMember m : members) {
-            if (m.id() != self.id()) {
-                peers.put(m.id(), m.peer());
-            }
-        }
-        return peers;
-    }
-
-    /** The single-node log's indexes mean nothing to consensus: never mix the two in one data dir. */
+    /**
+     * Before every node ran on consensus, a single node kept its own command log in {@code wal/};
+     * its indexes mean nothing to consensus, so such a data dir is refused rather than misread.
+     */
     private static void refuseSingleNodeData(DataDir dataDir) {
+        if (!Files.isDirectory(dataDir.walDir())) {
+            return;
+        }
         try (Stream<java.nio.file.Path> files = Files.list(dataDir.walDir())) {
             if (files.findAny().isPresent()) {
                 throw new IllegalStateException("data dir " + dataDir.walDir().getParent()
-                        + " holds a single-node log; start cluster members on fresh data dirs");
+                        + " holds a single-node log (wal/) of an older Cachai, which ran a single node without"
+                        + " consensus; this version cannot read it: start on a fresh data dir (to keep the data, run"
+                        + " the older version and copy it over with the migration tool)");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

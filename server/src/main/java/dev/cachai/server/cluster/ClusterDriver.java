@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -66,7 +65,7 @@ public final class ClusterDriver implements Driver, ClusterView {
     }
 
     private final int selfId;
-    private final List<ClusterMember> members;
+    private final MembershipChanges memberChanges;
     private final PaxosNode paxos;
     private final Wal wal;
     private final DataDir dataDir;
@@ -88,7 +87,6 @@ public final class ClusterDriver implements Driver, ClusterView {
     private volatile boolean running = true;
     private volatile Throwable failure;
     private volatile int leaderId;
-    private volatile Set<Integer> voters;
     private boolean wasLeader;
     /** A stopping leader hands over: new proposals wait for the next leader instead of failing. */
     private boolean handingOver;
@@ -108,7 +106,6 @@ public final class ClusterDriver implements Driver, ClusterView {
                   long appliedIndex, ClusterLimits limits, Consumer<Engine> engineReplaced, DriverObserver observer) {
         this.observer = observer;
         this.selfId = selfId;
-        this.members = List.copyOf(members);
         this.paxos = paxos;
         this.wal = wal;
         this.dataDir = dataDir;
@@ -117,7 +114,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         this.lastSnapshotIndex = appliedIndex;
         this.limits = limits;
         this.engineReplaced = engineReplaced;
-        this.voters = paxos.membership().voters();
+        this.memberChanges = new MembershipChanges(selfId, members, paxos, limits, nextSeq, this::stopRemoved);
         this.events = new ArrayBlockingQueue<>(limits.eventsQueuedMax());
         this.reads = new ReadBarriers(limits.readRetryTicks());
         this.timers = new LeaseTimers(() -> this.engine, System::currentTimeMillis);
@@ -135,6 +132,11 @@ public final class ClusterDriver implements Driver, ClusterView {
     /** Starts the loop once the transport exists (the transport delivers into this driver). */
     void start(PeerTransport peerTransport) {
         this.transport = peerTransport;
+        memberChanges.start(peerTransport);
+        if (paxos.membership().voters().equals(java.util.Set.of(selfId))) {
+            // Alone, there is no one to wait for: lead at once rather than after an election timeout.
+            events.offer(paxos::campaign);
+        }
         loop.start();
         new LeaderDuties(timers, this::engine, this::isLeader, this::propose, limits.reapBatchMax())
                 .schedule(housekeeping, limits.leaseCheckIntervalMs(), limits.reapIntervalMs());
@@ -234,6 +236,8 @@ public final class ClusterDriver implements Driver, ClusterView {
             if (isLeader()) {
                 leases.renewedElsewhere(k.leaseIds());
             }
+        } else {
+            memberChanges.onFrame(from, frame);
         }
     }
 
@@ -303,6 +307,7 @@ public final class ClusterDriver implements Driver, ClusterView {
                     }
                     batch.clear();
                 }
+                memberChanges.pump();
                 if (System.currentTimeMillis() >= nextTickMs) {
                     onTick();
                     nextTickMs = System.currentTimeMillis() + limits.tickMs();
@@ -331,6 +336,7 @@ public final class ClusterDriver implements Driver, ClusterView {
             resendUnsent();
         }
         forwardRenewals();
+        memberChanges.onTick(tickCount);
     }
 
     private void forwardRenewals() {
@@ -380,6 +386,7 @@ public final class ClusterDriver implements Driver, ClusterView {
     private void apply(Entry entry) {
         appliedIndex = entry.index();
         if (entry.kind() != EntryKind.COMMAND) {
+            memberChanges.onApplied(entry);
             return;
         }
         EntryPayload payload = EntryPayload.decode(entry.data());
@@ -402,9 +409,9 @@ public final class ClusterDriver implements Driver, ClusterView {
         }
         if (wasLeader && !leading) {
             leadershipLost.complete(null);
+            memberChanges.onLeadershipLost();
         }
         wasLeader = leading;
-        voters = paxos.membership().voters();
         int leader = paxos.leaderId();
         if (leader == leaderId) {
             return false;
@@ -431,6 +438,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         appliedIndex = snapshot.index();
         lastSnapshotIndex = snapshot.index();
         timers.restartAll();
+        memberChanges.refresh();
         LOG.info("installed the leader's snapshot at log index {} (revision {})", snapshot.index(),
                 restored.revision());
         engineReplaced.accept(restored.engine());
@@ -470,6 +478,61 @@ public final class ClusterDriver implements Driver, ClusterView {
         dataDir.purgeSnapshots();
     }
 
+    // ---------------------------------------------------------------- membership
+
+    /** A membership change for the leader to carry out; completes with the membership after it. */
+    CompletableFuture<ClusterMembers> changeMembers(MemberRequest request) {
+        CompletableFuture<ClusterMembers> f = new CompletableFuture<>();
+        enqueue(f, loopEvent(f, () -> memberChanges.submit(request, f)));
+        return f;
+    }
+
+    /** etcd's MoveLeader: only the leader hands over, and completes once the target leads. */
+    CompletableFuture<Void> moveLeader(int targetId) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        enqueue(f, loopEvent(f, () -> memberChanges.moveLeader(targetId, f)));
+        return f;
+    }
+
+    private LoopEvent loopEvent(CompletableFuture<?> f, Runnable action) {
+        return new LoopEvent() {
+            @Override
+            public void run() {
+                action.run();
+            }
+
+            @Override
+            public void abandon() {
+                f.completeExceptionally(new GatewayException(stoppedError()));
+            }
+        };
+    }
+
+    /** Once its endpoints run, this node tells the cluster its name and addresses (etcd's publish). */
+    public void advertise(MemberRecord self) {
+        memberChanges.advertise(self);
+    }
+
+    /** Completes when this node sees itself in the membership it has applied. */
+    CompletableFuture<Void> addedToMembership() {
+        return memberChanges.added();
+    }
+
+    /** A removed member stops serving, as etcd's does; its data dir no longer belongs to a cluster. */
+    private void stopRemoved() {
+        running = false;
+    }
+
+    /** Where peers dial this node. */
+    public dev.cachai.server.config.HostPort peerAddress() {
+        return transport.advertisedAddress();
+    }
+
+    /** The cluster this node belongs to (etcd's cluster id). */
+    public long clusterId() {
+        return transport.clusterId();
+    }
+
     /** The peer transport, for fault injection in tests. */
     PeerTransport transport() {
         return transport;
@@ -488,16 +551,8 @@ public final class ClusterDriver implements Driver, ClusterView {
     }
 
     @Override
-    public List<ClusterMember> members() {
-        Set<Integer> current = voters;
-        List<ClusterMember> out = new ArrayList<>();
-        for (ClusterMember m : members) {
-            if (current.contains(m.id())) {
-                out.add(m);
-            }
-        }
-        out.sort((a, b) -> Integer.compare(a.id(), b.id()));
-        return out;
+    public ClusterMembers members() {
+        return memberChanges.members();
     }
 
     @Override
@@ -517,17 +572,18 @@ public final class ClusterDriver implements Driver, ClusterView {
      * election timeout (a rolling restart then costs a round trip, not a second).
      */
     private void handOverLeadership() {
-        if (!running || !isLeader() || members.size() < 2) {
+        List<Integer> voters = new ArrayList<>(paxos.membership().voters());
+        if (!running || !isLeader() || voters.size() < 2) {
             return;
         }
         CompletableFuture<Void> lost = new CompletableFuture<>();
         leadershipLost = lost;
         events.offer(() -> {
-            for (ClusterMember m : members) {
-                if (m.id() != selfId && transport.connectedTo(m.id())) {
-                    SubmitResult result = paxos.transferLeadership(m.id());
+            for (int voter : voters) {
+                if (voter != selfId && transport.connectedTo(voter)) {
+                    SubmitResult result = paxos.transferLeadership(voter);
                     handingOver = result instanceof SubmitResult.Pending;
-                    LOG.info("stopping: handing leadership to node {}: {}", m.id(), result);
+                    LOG.info("stopping: handing leadership to node {}: {}", voter, result);
                     return;
                 }
             }
@@ -545,6 +601,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         EtcdError error = stoppedError();
         proposals.failAll(error);
         reads.failAll(error);
+        memberChanges.failAll(error);
         List<LoopEvent> rest = new ArrayList<>();
         events.drainTo(rest);
         rest.forEach(LoopEvent::abandon);

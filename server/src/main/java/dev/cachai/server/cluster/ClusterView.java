@@ -1,19 +1,15 @@
 package dev.cachai.server.cluster;
 
-import dev.cachai.server.config.ClusterMember;
-
-import java.util.List;
-
 /**
- * What the protocol adapters need to know about the cluster: etcd's MemberList and /health,
- * ZooKeeper's ruok, isro, srvr mode and /zookeeper/config. Safe to call from any thread.
+ * What the protocol adapters and tests need to know about the cluster: etcd's MemberList and
+ * /health, ZooKeeper's ruok, isro, srvr mode and /zookeeper/config. Safe to call from any thread.
  */
 public interface ClusterView {
     /** This node's id. */
     int localId();
 
-    /** Every voting member, this node included, in id order. */
-    List<ClusterMember> members();
+    /** The membership this node has applied, with every member's record. */
+    ClusterMembers members();
 
     /** The leader this node follows (itself when it leads), or 0 while no leader is known. */
     int leaderId();

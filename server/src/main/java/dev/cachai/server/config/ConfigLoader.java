@@ -21,7 +21,7 @@ import java.util.Map;
 public final class ConfigLoader {
     static final List<String> KEYS = List.of("name", "data-dir", "zk-listen", "etcd-listen", "peer-listen",
             "zk-tick-time-ms", "etcd-version", "zk-extended-types", "zk-super-digest", "zk-4lw-whitelist",
-            "initial-cluster", "initial-cluster-state", "zk-max-client-cnxns");
+            "initial-cluster", "initial-cluster-state", "zk-max-client-cnxns", "zk-reconfig-enabled");
     private static final String CONFIG_FILE = "config-file";
 
     private ConfigLoader() {}
@@ -113,7 +113,16 @@ public final class ConfigLoader {
                 s.getOrDefault("zk-super-digest", d.zkSuperDigest()),
                 s.getOrDefault("zk-4lw-whitelist", d.zk4lwWhitelist()),
                 InitialCluster.parse(s.get("initial-cluster"), s.get("initial-cluster-state")),
-                s.containsKey("zk-max-client-cnxns") ? parseInt(s, "zk-max-client-cnxns") : d.zkMaxClientCnxns());
+                s.containsKey("zk-max-client-cnxns") ? parseInt(s, "zk-max-client-cnxns") : d.zkMaxClientCnxns(),
+                s.containsKey("zk-reconfig-enabled") ? parseBoolean(s, "zk-reconfig-enabled") : d.zkReconfigEnabled());
+    }
+
+    private static boolean parseBoolean(Map<String, String> s, String key) {
+        String v = s.get(key).trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, got '" + s.get(key) + "'");
+        }
+        return v.equals("true");
     }
 
     private static int parseInt(Map<String, String> s, String key) {

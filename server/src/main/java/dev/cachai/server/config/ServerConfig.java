@@ -8,10 +8,19 @@ import java.nio.file.Path;
  */
 public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
                            int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
-                           String zk4lwWhitelist, InitialCluster initialCluster, int zkMaxClientCnxns) {
+                           String zk4lwWhitelist, InitialCluster initialCluster, int zkMaxClientCnxns,
+                           boolean zkReconfigEnabled) {
     public static final String DEFAULT_ETCD_VERSION = "3.5.17";
     /** ZooKeeper's maxClientCnxns default: connections one client address may hold; 0 = no limit. */
     public static final int ZK_MAX_CLIENT_CNXNS_DEFAULT = 60;
+
+    /** The settings with ZooKeeper's reconfiguration off, as ZooKeeper's reconfigEnabled defaults. */
+    public ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
+                        int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
+                        String zk4lwWhitelist, InitialCluster initialCluster, int zkMaxClientCnxns) {
+        this(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion, zkExtendedTypes,
+                zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, false);
+    }
 
     /** The settings without a per-address connection limit of their own (ZooKeeper's default applies). */
     public ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
@@ -38,10 +47,16 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
     /** The same node as a member of {@code cluster}. */
     public ServerConfig withInitialCluster(InitialCluster cluster) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
-                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, cluster, zkMaxClientCnxns);
+                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, cluster, zkMaxClientCnxns, zkReconfigEnabled);
     }
 
-    /** Cluster mode: consensus between the listed members (a list naming only this node included). */
+    /** The same node with ZooKeeper's dynamic reconfiguration switched on or off. */
+    public ServerConfig withZkReconfigEnabled(boolean enabled) {
+        return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
+                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, enabled);
+    }
+
+    /** Started with an explicit member list (without one, a node is a cluster of one that may grow). */
     public boolean clustered() {
         return !initialCluster.isEmpty();
     }

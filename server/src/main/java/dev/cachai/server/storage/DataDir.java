@@ -22,8 +22,10 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The layout of a node's data directory: {@code wal/} (command log segments), {@code snap/}
- * (snapshots named by the log index they cover) and a lock file so two processes never share it.
+ * The layout of a node's data directory: {@code paxos/} (the consensus log), {@code snap/}
+ * (snapshots named by the log index they cover), {@code member} (which member of which cluster)
+ * and a lock file so two processes never share it. {@code wal/} held the single-node log of
+ * older versions; it is only looked at, to refuse such a data dir.
  */
 public final class DataDir implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataDir.class);
@@ -43,7 +45,6 @@ public final class DataDir implements AutoCloseable {
 
     public static DataDir open(Path root) {
         try {
-            Files.createDirectories(root.resolve("wal"));
             Files.createDirectories(root.resolve("snap"));
             FileChannel ch = FileChannel.open(root.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
@@ -66,7 +67,7 @@ public final class DataDir implements AutoCloseable {
         return root.resolve("wal");
     }
 
-    /** The consensus log of a clustered node (the single-node command log lives in {@code wal/}). */
+    /** The consensus log. */
     public Path paxosDir() {
         return root.resolve("paxos");
     }

@@ -6,7 +6,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -18,21 +17,19 @@ final class InboundHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private static final Logger LOG = LoggerFactory.getLogger(InboundHandler.class);
 
     private final PeerFrameCodec codec;
-    private final Set<Integer> knownPeers;
+    private final PeerGate gate;
     private final PeerInbox inbox;
-    private final PeerFrame.Hello alive;
     private final long livenessIntervalMs;
     private final PeerTraffic traffic;
     private int peerId;
     private ScheduledFuture<?> liveness;
 
-    InboundHandler(PeerFrameCodec codec, Set<Integer> knownPeers, PeerInbox inbox, PeerFrame.Hello self,
-                   long livenessIntervalMs, PeerTraffic traffic) {
+    InboundHandler(PeerFrameCodec codec, PeerGate gate, PeerInbox inbox, long livenessIntervalMs,
+                   PeerTraffic traffic) {
         this.traffic = traffic;
         this.codec = codec;
-        this.knownPeers = knownPeers;
+        this.gate = gate;
         this.inbox = inbox;
-        this.alive = self;
         this.livenessIntervalMs = livenessIntervalMs;
     }
 
@@ -40,7 +37,7 @@ final class InboundHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private void startLiveness(ChannelHandlerContext ctx) {
         liveness = ctx.executor().scheduleAtFixedRate(() -> {
             if (ctx.channel().isWritable()) {
-                ctx.writeAndFlush(alive, ctx.voidPromise());
+                ctx.writeAndFlush(gate.alive(peerId), ctx.voidPromise());
             }
         }, 0, livenessIntervalMs, TimeUnit.MILLISECONDS);
     }
@@ -58,8 +55,7 @@ final class InboundHandler extends SimpleChannelInboundHandler<ByteBuf> {
         int frameBytes = body.readableBytes() + PeerTransport.LENGTH_PREFIX_BYTES;
         PeerFrame frame = codec.decode(body);
         if (peerId == 0) {
-            if (!(frame instanceof PeerFrame.Hello hello) || !knownPeers.contains(hello.nodeId())
-                    || hello.clusterId() != alive.clusterId()) {
+            if (!(frame instanceof PeerFrame.Hello hello) || !gate.admit(hello)) {
                 LOG.warn("closing peer connection from {}: no Hello from a member of this cluster ({})",
                         ctx.channel().remoteAddress(), frame);
                 ctx.close();

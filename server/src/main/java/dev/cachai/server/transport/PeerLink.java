@@ -21,13 +21,14 @@ final class PeerLink {
     private final int peerId;
     private final HostPort address;
     private final Bootstrap bootstrap;
-    private final PeerFrame.Hello hello;
+    private final java.util.function.IntFunction<PeerFrame.Hello> hello;
     private final TransportLimits limits;
     private volatile Channel channel;
     private volatile boolean closed;
     private volatile long reconnectDelayMs;
 
-    PeerLink(int peerId, HostPort address, Bootstrap bootstrap, PeerFrame.Hello hello, TransportLimits limits) {
+    PeerLink(int peerId, HostPort address, Bootstrap bootstrap, java.util.function.IntFunction<PeerFrame.Hello> hello,
+             TransportLimits limits) {
         this.peerId = peerId;
         this.address = address;
         this.bootstrap = bootstrap;
@@ -47,7 +48,7 @@ final class PeerLink {
             }
             Channel ch = f.channel();
             ch.attr(PeerTransport.PEER_ID).set(peerId);
-            ch.writeAndFlush(hello);
+            ch.writeAndFlush(hello.apply(peerId));
             reconnectDelayMs = limits.reconnectDelayMsMin();
             channel = ch;
             LOG.info("connected to peer {} at {}", peerId, address);
@@ -75,6 +76,10 @@ final class PeerLink {
         }
         ch.writeAndFlush(frame, ch.voidPromise());
         return true;
+    }
+
+    HostPort address() {
+        return address;
     }
 
     boolean connected() {

@@ -16,33 +16,54 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * TCP between cluster members: each node dials every peer once and sends on that connection,
  * and receives on the connections peers dialed to it. Frames are length-prefixed with a limit.
+ * The set of peers follows the membership ({@link #updatePeers}). A node joining a running
+ * cluster starts without an id ({@link #joining}) and takes the one the first member to dial
+ * it names.
  */
-public final class PeerTransport implements AutoCloseable {
-    /** Peer traffic is light next to client traffic: a couple of threads carry it. */
-    private static final int EVENT_LOOP_THREADS = 2;
+public final class PeerTransport implements AutoCloseable, PeerGate {
     /** The member at the other end of a connection, once known (for traffic counts). */
     static final AttributeKey<Integer> PEER_ID = AttributeKey.valueOf("cachai.peerId");
     static final int LENGTH_PREFIX_BYTES = 4;
+    private static final Logger LOG = LoggerFactory.getLogger(PeerTransport.class);
+    /** Peer traffic is light next to client traffic: a couple of threads carry it. */
+    private static final int EVENT_LOOP_THREADS = 2;
 
-    private final PeerFrame.Hello hello;
     private final HostPort listen;
+    /** Where peers dial us back (our peer URL); null: the listen host and the bound port. */
+    private final HostPort advertised;
     private final TransportLimits limits;
     private final PeerInbox inbox;
     private final PeerTraffic traffic;
     private final PeerFrameCodec codec;
     private final EventLoopGroup group;
-    private final Map<Integer, PeerLink> links = new HashMap<>();
-    private final Map<Integer, HostPort> peers;
+    private final Map<Integer, PeerLink> links = new ConcurrentHashMap<>();
+    private final Map<Integer, HostPort> initialPeers;
+    private final Consumer<PeerFrame.Hello> joined;
+    private volatile int selfId;
+    private volatile long clusterId;
+    private volatile Set<Integer> members;
+    /** While this node is not (yet) in the membership it knows, any member of its cluster may dial it. */
+    private volatile boolean admitAnyMember;
+    /**
+     * Members that dialed us while we were not in our own membership: a joining node answers
+     * whoever replicates to it, before its log tells it who the members are.
+     */
+    private final Map<Integer, HostPort> learned = new ConcurrentHashMap<>();
+    private Map<Integer, HostPort> wanted = Map.of();
+    private Bootstrap dialer;
     private Channel server;
     /** Peers we neither send to nor listen to: fault injection for partition tests and drills. */
     private volatile Set<Integer> cutOff = Set.of();
@@ -53,23 +74,36 @@ public final class PeerTransport implements AutoCloseable {
      */
     public PeerTransport(int selfId, long clusterId, HostPort listen, Map<Integer, HostPort> peers,
                          TransportLimits limits, PeerInbox inbox) {
-        this(selfId, clusterId, listen, peers, limits, inbox, PeerTraffic.NONE);
+        this(selfId, clusterId, listen, null, peers, limits, inbox, hello -> { }, PeerTraffic.NONE);
     }
 
-    public PeerTransport(int selfId, long clusterId, HostPort listen, Map<Integer, HostPort> peers,
-                         TransportLimits limits, PeerInbox inbox, PeerTraffic traffic) {
+    /** @param traffic counts the bytes exchanged with each peer (metrics) */
+    public PeerTransport(int selfId, long clusterId, HostPort listen, HostPort advertised, Map<Integer, HostPort> peers,
+                         TransportLimits limits, PeerInbox inbox, Consumer<PeerFrame.Hello> joined, PeerTraffic traffic) {
         this.traffic = traffic;
-        this.hello = new PeerFrame.Hello(selfId, clusterId);
+        this.selfId = selfId;
+        this.clusterId = clusterId;
         this.listen = listen;
-        this.peers = Map.copyOf(peers);
+        this.advertised = advertised;
         this.limits = limits;
         this.inbox = inbox;
+        this.joined = joined;
+        this.members = Set.copyOf(peers.keySet());
         this.codec = new PeerFrameCodec(limits.peerFrameBytesMax());
         this.group = new MultiThreadIoEventLoopGroup(EVENT_LOOP_THREADS, NioIoHandler.newFactory());
+        this.initialPeers = Map.copyOf(peers);
+    }
+
+    /**
+     * A node joining a running cluster: it knows neither its id nor the cluster's until a member
+     * dials it; {@code joined} hears that first Hello (then call {@link #updatePeers}).
+     */
+    public static PeerTransport joining(HostPort listen, HostPort advertised, TransportLimits limits, PeerInbox inbox,
+                                        Consumer<PeerFrame.Hello> joined, PeerTraffic traffic) {
+        return new PeerTransport(0, 0, listen, advertised, Map.of(), limits, inbox, joined, traffic);
     }
 
     public void start() {
-        Set<Integer> known = peers.keySet();
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -78,12 +112,12 @@ public final class PeerTransport implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(frameDecoder(),
                                 new FrameEncoder(codec, limits.peerFrameBytesMax(), traffic),
-                                new InboundHandler(codec, known, unlessCutOff(inbox), hello,
+                                new InboundHandler(codec, PeerTransport.this, unlessCutOff(inbox),
                                         limits.livenessIntervalMs(), traffic));
                     }
                 })
                 .bind(new InetSocketAddress(listen.host(), listen.port())).syncUninterruptibly().channel();
-        Bootstrap dialer = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        dialer = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, limits.connectTimeoutMs())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
@@ -99,12 +133,105 @@ public final class PeerTransport implements AutoCloseable {
                                 new DialedHandler(traffic));
                     }
                 });
+        updatePeers(initialPeers, true);
+    }
+
+    /**
+     * Dials exactly these peers from now on (new ones at once; a moved one at its new address;
+     * removed ones are hung up) and admits connections from them only.
+     *
+     * @param selfIsMember false while this node does not see itself in the membership (a joining
+     *                     node catching up): then any member of its cluster may dial it
+     */
+    public synchronized void updatePeers(Map<Integer, HostPort> peers, boolean selfIsMember) {
+        if (selfIsMember) {
+            learned.clear();
+        }
+        wanted = Map.copyOf(peers);
+        admitAnyMember = !selfIsMember;
+        dial(peers);
+    }
+
+    private synchronized void dial(Map<Integer, HostPort> memberPeers) {
+        Map<Integer, HostPort> peers = new java.util.HashMap<>(learned);
+        peers.putAll(memberPeers);
+        for (Map.Entry<Integer, PeerLink> link : Map.copyOf(links).entrySet()) {
+            HostPort wanted = peers.get(link.getKey());
+            if (wanted == null || !wanted.equals(link.getValue().address())) {
+                links.remove(link.getKey()).close();
+            }
+        }
         for (Map.Entry<Integer, HostPort> peer : peers.entrySet()) {
-            PeerLink link = new PeerLink(peer.getKey(), peer.getValue(), dialer, hello, limits);
-            links.put(peer.getKey(), link);
-            link.connect();
+            if (peer.getKey() != selfId && !links.containsKey(peer.getKey())) {
+                PeerLink link = new PeerLink(peer.getKey(), peer.getValue(), dialer, this::helloTo, limits);
+                links.put(peer.getKey(), link);
+                link.connect();
+            }
+        }
+        members = Set.copyOf(peers.keySet());
+    }
+
+    private synchronized void learn(PeerFrame.Hello hello) {
+        if (hello.peerAddress().isEmpty() || hello.nodeId() == selfId || wanted.containsKey(hello.nodeId())) {
+            return;
+        }
+        HostPort address;
+        try {
+            address = HostPort.parse(hello.peerAddress());
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        if (!address.equals(learned.put(hello.nodeId(), address))) {
+            dial(wanted);
         }
     }
+
+    private PeerFrame.Hello helloTo(int peerId) {
+        return new PeerFrame.Hello(selfId, clusterId, peerId, advertisedAddress().toString());
+    }
+
+    /** Where peers dial this node: its peer URL's address. */
+    public HostPort advertisedAddress() {
+        return advertised != null ? advertised : new HostPort(listen.host(), port());
+    }
+
+    // ---------------------------------------------------------------- PeerGate
+
+    @Override
+    public boolean admit(PeerFrame.Hello hello) {
+        synchronized (this) {
+            if (selfId == 0) {
+                if (hello.toId() == 0 || hello.clusterId() == 0) {
+                    return false;
+                }
+                selfId = hello.toId();
+                clusterId = hello.clusterId();
+                LOG.info("joined cluster {} as node {}, first dialed by node {} ({})", clusterId, selfId,
+                        hello.nodeId(), hello.peerAddress());
+                joined.accept(hello);
+                learn(hello);
+                return true;
+            }
+        }
+        boolean toUs = hello.toId() == 0 || hello.toId() == selfId;
+        if (!toUs || hello.clusterId() != clusterId) {
+            return false;
+        }
+        if (members.contains(hello.nodeId())) {
+            return true;
+        }
+        if (admitAnyMember) {
+            learn(hello);
+        }
+        return admitAnyMember;
+    }
+
+    @Override
+    public PeerFrame.Hello alive(int toId) {
+        return helloTo(toId);
+    }
+
+    // ----------------------------------------------------------------
 
     private PeerInbox unlessCutOff(PeerInbox inbox) {
         return (from, frame) -> {
@@ -138,9 +265,19 @@ public final class PeerTransport implements AutoCloseable {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
+    /** This node's id (0 while a joining node has not been dialed yet). */
+    public int selfId() {
+        return selfId;
+    }
+
+    public long clusterId() {
+        return clusterId;
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         links.values().forEach(PeerLink::close);
+        links.clear();
         if (server != null) {
             server.close().syncUninterruptibly();
         }

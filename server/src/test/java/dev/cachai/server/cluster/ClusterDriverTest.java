@@ -44,7 +44,7 @@ class ClusterDriverTest {
                 assertThat(barrier).isGreaterThanOrEqualTo(revisions.stream().mapToLong(Long::longValue).max().orElseThrow());
                 assertThat(valueCount(cluster.node(i).gateway().engine(), "k")).isEqualTo(30);
             }
-            assertThat(cluster.view(0).members()).hasSize(3);
+            assertThat(cluster.view(0).members().membership().voters()).hasSize(3);
             assertThat(cluster.view(1).healthy()).isTrue();
         }
     }

@@ -4,7 +4,6 @@ import dev.cachai.server.CachaiServer;
 import dev.cachai.server.config.HostPort;
 import dev.cachai.server.config.InitialCluster;
 import dev.cachai.server.config.ServerConfig;
-import dev.cachai.server.driver.DriverLimits;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,7 +52,7 @@ final class InProcessCluster implements AutoCloseable {
     }
 
     CachaiServer start(int i) {
-        nodes[i] = CachaiServer.start(configs.get(i), DriverLimits.DEFAULTS, limits);
+        nodes[i] = CachaiServer.start(configs.get(i), limits);
         return nodes[i];
     }
 

@@ -33,8 +33,8 @@ class PeerFrameCodecTest {
         }
         List<Object[]> delivered = new ArrayList<>();
         EmbeddedChannel receiver = new EmbeddedChannel(new LengthFieldBasedFrameDecoder(FRAME_BYTES_MAX, 0, 4, 0, 4),
-                new InboundHandler(codec, Set.of(7), (from, frame) -> delivered.add(new Object[] {from, frame}), new PeerFrame.Hello(1, CLUSTER),
-                        LIVENESS_INTERVAL_MS, receiverTraffic));
+                new InboundHandler(codec, PeerGate.fixed(Set.of(7), new PeerFrame.Hello(1, CLUSTER)),
+                        (from, frame) -> delivered.add(new Object[] {from, frame}), LIVENESS_INTERVAL_MS, receiverTraffic));
         ByteBuf out;
         while ((out = sender.readOutbound()) != null) {
             while (out.isReadable() && receiver.isActive()) {
@@ -90,8 +90,9 @@ class PeerFrameCodecTest {
         Tally receiverSide = new Tally();
         PeerFrame.Forward forward = new PeerFrame.Forward(9, new byte[] {1, 2, 3});
         roundTrip(senderSide, receiverSide, new PeerFrame.Hello(7, CLUSTER), forward);
-        // Hello: length prefix, type, node id, cluster id; Forward: prefix, type, seq, length, payload.
-        long helloBytes = 4 + 1 + 4 + 8;
+        // Hello: length prefix, type, node id, cluster id, to id, empty address (its length);
+        // Forward: prefix, type, seq, length, payload.
+        long helloBytes = 4 + 1 + 4 + 8 + 4 + 4;
         long forwardBytes = 4 + 1 + 8 + 4 + 3;
         assertThat(senderSide.sent).containsExactly(java.util.Map.entry(1, helloBytes + forwardBytes));
         assertThat(receiverSide.received).containsExactly(java.util.Map.entry(7, helloBytes + forwardBytes));

@@ -1,0 +1,84 @@
+package dev.cachai.compat.etcd;
+
+import dev.cachai.compat.FreePorts;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Cluster;
+import io.etcd.jetcd.cluster.Member;
+import io.etcd.jetcd.cluster.MemberAddResponse;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.cachai.compat.etcd.JetcdDifferentialTest.error;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * etcd's Cluster service and MoveLeader through jetcd against a one-member Cachai and a
+ * one-member real etcd: the same changes succeed, and refused ones fail with the same texts.
+ */
+class MembershipDifferentialTest {
+
+    @Test
+    void memberChangesOnASingleMemberAnswerAsEtcd() throws Exception {
+        try (Targets.Target etcd = Targets.realEtcd()) {
+            assertThat(etcd).as("real etcd installed (Debian etcd-server)").isNotNull();
+            List<String> expected = run(etcd);
+            try (Targets.Target cachai = Targets.cachai()) {
+                assertThat(run(cachai)).containsExactlyElementsOf(expected);
+            }
+            assertThat(expected).contains("promote unready learner: etcdserver: can only promote a learner member which"
+                    + " is in sync with leader");
+        }
+    }
+
+    private static List<String> run(Targets.Target target) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Client client = Client.builder().endpoints(target.endpoint()).build()) {
+            Cluster cluster = client.getClusterClient();
+            List<Member> alone = cluster.listMember().get(10, TimeUnit.SECONDS).getMembers();
+            Member self = alone.get(0);
+            out.add("list: " + alone.size() + " learner=" + self.isLearner() + " named=" + !self.getName().isEmpty()
+                    + " clientUrls=" + self.getClientURIs().size());
+            long selfId = self.getId();
+            out.add("promote self: " + error(() -> cluster.promoteMember(selfId).get(10, TimeUnit.SECONDS)));
+            out.add("promote unknown: " + error(() -> cluster.promoteMember(12345).get(10, TimeUnit.SECONDS)));
+            out.add("remove unknown: " + error(() -> cluster.removeMember(12345).get(10, TimeUnit.SECONDS)));
+            out.add("remove self: " + error(() -> cluster.removeMember(selfId).get(10, TimeUnit.SECONDS)));
+            out.add("update unknown: " + error(() -> cluster.updateMember(12345,
+                    List.of(URI.create("http://127.0.0.1:" + FreePorts.next()))).get(10, TimeUnit.SECONDS)));
+            out.add("add without port: " + error(() -> cluster.addMember(List.of(URI.create("http://127.0.0.1")), true)
+                    .get(10, TimeUnit.SECONDS)));
+            out.add("add own peer url: " + error(() -> cluster.addMember(self.getPeerURIs(), true)
+                    .get(10, TimeUnit.SECONDS)));
+            URI learnerUrl = URI.create("http://127.0.0.1:" + FreePorts.next());
+            MemberAddResponse added = cluster.addMember(List.of(learnerUrl), true).get(10, TimeUnit.SECONDS);
+            Member learner = added.getMember();
+            out.add("add learner: learner=" + learner.isLearner() + " urls=" + learner.getPeerURIs().equals(List.of(learnerUrl))
+                    + " members=" + added.getMembers().size() + " named=" + !learner.getName().isEmpty());
+            out.add("second learner: " + error(() -> cluster.addMember(
+                    List.of(URI.create("http://127.0.0.1:" + FreePorts.next())), true).get(10, TimeUnit.SECONDS)));
+            out.add("promote unready learner: " + error(() -> cluster.promoteMember(learner.getId())
+                    .get(10, TimeUnit.SECONDS)));
+            out.add("move leader to unknown: " + error(() -> client.getMaintenanceClient().moveLeader(12345)
+                    .get(10, TimeUnit.SECONDS)));
+            out.add("move leader to learner: " + error(() -> client.getMaintenanceClient().moveLeader(learner.getId())
+                    .get(10, TimeUnit.SECONDS)));
+            out.add("move leader to itself: " + error(() -> client.getMaintenanceClient().moveLeader(selfId)
+                    .get(10, TimeUnit.SECONDS)));
+            List<Member> two = cluster.listMember().get(10, TimeUnit.SECONDS).getMembers();
+            out.add("list: " + two.size() + " learners=" + two.stream().filter(Member::isLearner).count());
+            URI moved = URI.create("http://127.0.0.1:" + FreePorts.next());
+            List<Member> afterUpdate = cluster.updateMember(learner.getId(), List.of(moved)).get(10, TimeUnit.SECONDS)
+                    .getMembers();
+            out.add("update learner: " + afterUpdate.stream().anyMatch(m -> m.getPeerURIs().equals(List.of(moved))));
+            out.add("update to a taken url: " + error(() -> cluster.updateMember(learner.getId(), self.getPeerURIs())
+                    .get(10, TimeUnit.SECONDS)));
+            List<Member> afterRemove = cluster.removeMember(learner.getId()).get(10, TimeUnit.SECONDS).getMembers();
+            out.add("remove learner: " + afterRemove.size());
+        }
+        return out;
+    }
+}
