@@ -40,6 +40,8 @@ public final class EtcdServer implements AutoCloseable {
     static final long KEEPALIVE_PINGS_MIN_INTERVAL_MS = 5_000;
 
     private final EtcdServerConfig config;
+    /** Null: the client port speaks plain text. */
+    private final EtcdTls tls;
     private final EtcdContext ctx;
     private final List<ServerServiceDefinition> services;
     private final LeaderRequirement leaderRequirement;
@@ -48,14 +50,20 @@ public final class EtcdServer implements AutoCloseable {
     private HttpGateway http;
 
     public EtcdServer(EtcdServerConfig config, CommandGateway gateway) {
+        this(config, gateway, null);
+    }
+
+    /** A server whose client port speaks TLS when {@code tls} is given. */
+    public EtcdServer(EtcdServerConfig config, CommandGateway gateway, EtcdTls tls) {
         this.config = config;
+        this.tls = tls;
         Alarms alarms = new Alarms(config.memberId(), config.quotaBackendBytes(), gateway.engine()::approxBytes);
         Headers headers = new Headers(config, gateway.engine());
         AuthGuard auth = new AuthGuard(gateway.engine(), new Tokens(config.authTokenTtlSeconds(), System::currentTimeMillis));
         WatchHub watches = new WatchHub(gateway.engine(), config.watchHistoryEventsMax(),
                 config.watchProgressNotifyIntervalMs());
         this.ctx = new EtcdContext(config, gateway, headers, auth, alarms, watches);
-        AuthInterceptor authInterceptor = new AuthInterceptor(auth);
+        AuthInterceptor authInterceptor = new AuthInterceptor(auth, tls != null && tls.clientCertAuth());
         RequestSizeInterceptor size = new RequestSizeInterceptor(config.requestBytesMax());
         this.leaderRequirement = new LeaderRequirement(() -> gateway.cluster().map(c -> c.leaderId() != 0).orElse(true));
         this.leaderChecks = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -84,9 +92,12 @@ public final class EtcdServer implements AutoCloseable {
         NettyServerBuilder b;
         if (config.gatewayPort() == EtcdServerConfig.GATEWAY_ON_CLIENT_PORT) {
             http = HttpGateway.sharedPort(this);
-            b = NettyServerBuilder.forAddress(address, http.sharedPortCredentials());
+            b = NettyServerBuilder.forAddress(address, http.sharedPortCredentials(tls == null ? null : tls.sharedPortContext()));
         } else {
             b = NettyServerBuilder.forAddress(address);
+            if (tls != null) {
+                b.sslContext(tls.grpcOnlyContext());
+            }
         }
         b.maxInboundMessageSize(config.requestBytesMax() + EtcdServerConfig.GRPC_OVERHEAD_BYTES)
                 .maxConcurrentCallsPerConnection(config.concurrentStreamsMax())
@@ -96,7 +107,8 @@ public final class EtcdServer implements AutoCloseable {
         try {
             grpc = b.build().start();
             if (http == null) {
-                http = HttpGateway.standalone(this, config.host(), config.gatewayPort());
+                http = HttpGateway.standalone(this, config.host(), config.gatewayPort(),
+                        tls == null ? null : tls.http1OnlyContext());
             }
         } catch (IOException e) {
             close();
@@ -127,7 +139,7 @@ public final class EtcdServer implements AutoCloseable {
         if (!config.clientUrls().isEmpty() || grpc == null) {
             return config.clientUrls();
         }
-        return List.of("http://" + config.host() + ":" + port());
+        return List.of((tls == null ? "http://" : "https://") + config.host() + ":" + port());
     }
 
     @Override
