@@ -58,6 +58,11 @@ public record ZkSecurePort(String host, int port, PrivateKey key, List<X509Certi
         }
     }
 
+    /** The same settings on another port (a restart keeps the port first bound). */
+    public ZkSecurePort withPort(int newPort) {
+        return new ZkSecurePort(host, newPort, key, certificateChain, trustedCas, clientAuth);
+    }
+
     SslContext serverContext() {
         SslContextBuilder b = SslContextBuilder.forServer(key, certificateChain.toArray(X509Certificate[]::new))
                 .sslProvider(SslProvider.JDK);

@@ -15,6 +15,7 @@ import dev.cachai.server.driver.DriverLimits;
 import dev.cachai.server.driver.LocalDriver;
 import dev.cachai.server.log.CommandLog;
 import dev.cachai.server.storage.DataDir;
+import dev.cachai.server.tls.ClientTlsSetup;
 import dev.cachai.server.transport.TransportLimits;
 import dev.cachai.zk.ZkServerConfig;
 import org.slf4j.Logger;
@@ -74,12 +75,14 @@ public final class CachaiServer implements AutoCloseable {
                     ? ClusterBoot.start(config, dataDir, clusterLimits, TransportLimits.DEFAULTS,
                             engine -> restartIfStarted(endpointsRef.get()))
                     : startLocal(dataDir, limits);
-            endpoints = new Endpoints(zkConfig(config), etcdConfig(config), driver);
+            endpoints = new Endpoints(zkConfig(config), ClientTlsSetup.zk(config.clientTls()), etcdConfig(config),
+                    ClientTlsSetup.etcd(config.clientTls()), driver);
             endpointsRef.set(endpoints);
             endpoints.start();
             LOG.info("cachai node '{}' ready in {} ms: ZooKeeper on {}:{}, etcd on {}:{}, data in {}", config.name(),
                     (System.nanoTime() - started) / 1_000_000, config.zkListen().host(), endpoints.zkPort(),
                     config.etcdListen().host(), endpoints.etcdPort(), config.dataDir().toAbsolutePath());
+            logTls(config, endpoints);
             return new CachaiServer(config, dataDir, driver, endpoints);
         } catch (RuntimeException e) {
             if (endpoints != null) {
@@ -90,6 +93,18 @@ public final class CachaiServer implements AutoCloseable {
             }
             dataDir.close();
             throw e;
+        }
+    }
+
+    private static void logTls(ServerConfig config, Endpoints endpoints) {
+        if (config.clientTls().etcdTls()) {
+            LOG.info("etcd port serves TLS (client certificates {}, client-cert-auth {})",
+                    config.clientTls().etcdTrustedCaFile() != null ? "required" : "not asked",
+                    config.clientTls().etcdClientCertAuth());
+        }
+        if (config.clientTls().zkSecure()) {
+            LOG.info("ZooKeeper secure client port on {}:{} (ssl.clientAuth {})", config.clientTls().zkSecureListen().host(),
+                    endpoints.zkSecurePort(), config.clientTls().zkClientCertAuth());
         }
     }
 
@@ -183,6 +198,9 @@ public final class CachaiServer implements AutoCloseable {
     public int etcdPort() { return endpoints.etcdPort(); }
 
     public ServerConfig config() { return config; }
+
+    /** The bound secure ZooKeeper port, or -1 without one. */
+    public int zkSecurePort() { return endpoints.zkSecurePort(); }
 
     public CommandGateway gateway() { return driver; }
 

@@ -3,7 +3,9 @@ package dev.cachai.server;
 import dev.cachai.engine.CommandGateway;
 import dev.cachai.etcd.EtcdServer;
 import dev.cachai.etcd.EtcdServerConfig;
+import dev.cachai.etcd.EtcdTls;
 import dev.cachai.zk.ZkServer;
+import dev.cachai.zk.ZkSecurePort;
 import dev.cachai.zk.ZkServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,21 +20,32 @@ final class Endpoints implements AutoCloseable {
 
     private ZkServerConfig zkConfig;
     private EtcdServerConfig etcdConfig;
+    /** Null: no secure ZooKeeper port. */
+    private ZkSecurePort zkSecure;
+    /** Null: the etcd port speaks plain text. */
+    private final EtcdTls etcdTls;
     private final CommandGateway gateway;
     private ZkServer zk;
     private EtcdServer etcd;
 
     Endpoints(ZkServerConfig zkConfig, EtcdServerConfig etcdConfig, CommandGateway gateway) {
+        this(zkConfig, null, etcdConfig, null, gateway);
+    }
+
+    Endpoints(ZkServerConfig zkConfig, ZkSecurePort zkSecure, EtcdServerConfig etcdConfig, EtcdTls etcdTls,
+              CommandGateway gateway) {
         this.zkConfig = zkConfig;
+        this.zkSecure = zkSecure;
         this.etcdConfig = etcdConfig;
+        this.etcdTls = etcdTls;
         this.gateway = gateway;
     }
 
     synchronized void start() {
-        zk = new ZkServer(zkConfig, gateway);
+        zk = new ZkServer(zkConfig, gateway, zkSecure);
         zk.start();
         try {
-            etcd = new EtcdServer(etcdConfig, gateway);
+            etcd = new EtcdServer(etcdConfig, gateway, etcdTls);
             etcd.start();
         } catch (RuntimeException e) {
             zk.close();
@@ -49,6 +62,9 @@ final class Endpoints implements AutoCloseable {
         LOG.info("restarting client endpoints on the installed snapshot");
         zkConfig = withPort(zkConfig, zk.port());
         etcdConfig = withPort(etcdConfig, etcd.port());
+        if (zkSecure != null) {
+            zkSecure = zkSecure.withPort(zk.securePort());
+        }
         close();
         start();
     }
@@ -69,6 +85,11 @@ final class Endpoints implements AutoCloseable {
 
     synchronized int zkPort() {
         return zk.port();
+    }
+
+    /** The bound secure ZooKeeper port, or -1 without one. */
+    synchronized int zkSecurePort() {
+        return zk.securePort();
     }
 
     synchronized int etcdPort() {

@@ -8,10 +8,19 @@ import java.nio.file.Path;
  */
 public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
                            int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
-                           String zk4lwWhitelist, InitialCluster initialCluster, int zkMaxClientCnxns) {
+                           String zk4lwWhitelist, InitialCluster initialCluster, int zkMaxClientCnxns,
+                           ClientTls clientTls) {
     public static final String DEFAULT_ETCD_VERSION = "3.5.17";
     /** ZooKeeper's maxClientCnxns default: connections one client address may hold; 0 = no limit. */
     public static final int ZK_MAX_CLIENT_CNXNS_DEFAULT = 60;
+
+    /** The settings without TLS towards clients. */
+    public ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
+                        int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
+                        String zk4lwWhitelist, InitialCluster initialCluster, int zkMaxClientCnxns) {
+        this(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion, zkExtendedTypes,
+                zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, ClientTls.NONE);
+    }
 
     /** The settings without a per-address connection limit of their own (ZooKeeper's default applies). */
     public ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
@@ -38,7 +47,13 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
     /** The same node as a member of {@code cluster}. */
     public ServerConfig withInitialCluster(InitialCluster cluster) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
-                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, cluster, zkMaxClientCnxns);
+                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, cluster, zkMaxClientCnxns, clientTls);
+    }
+
+    /** The same node with TLS towards clients as given. */
+    public ServerConfig withClientTls(ClientTls tls) {
+        return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
+                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, tls);
     }
 
     /** Cluster mode: consensus between the listed members (a list naming only this node included). */
@@ -58,6 +73,9 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
         }
         if (initialCluster == null) {
             initialCluster = InitialCluster.NONE;
+        }
+        if (clientTls == null) {
+            clientTls = ClientTls.NONE;
         }
         if (!initialCluster.isEmpty()) {
             initialCluster.self(name);
