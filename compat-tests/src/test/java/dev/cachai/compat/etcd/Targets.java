@@ -96,7 +96,7 @@ final class Targets {
         }
     }
 
-    private static boolean canConnect(int port) {
+    static boolean canConnect(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);
             return true;
