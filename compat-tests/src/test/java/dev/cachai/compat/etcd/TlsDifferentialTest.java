@@ -1,6 +1,5 @@
 package dev.cachai.compat.etcd;
 
-import dev.cachai.compat.FreePorts;
 import dev.cachai.engine.testing.TestPki;
 import dev.cachai.server.CachaiServer;
 import dev.cachai.server.config.ClientTls;
@@ -17,13 +16,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The etcd port over TLS with client certificates, as kube-apiserver uses etcd: the same etcdctl
@@ -112,31 +109,8 @@ class TlsDifferentialTest {
 
     /** A real etcd serving its client port with the same files and flags, or null when not installed. */
     private static Targets.Target realEtcdWithTls() throws IOException {
-        if (!Files.isExecutable(Path.of("/usr/bin/etcd"))) {
-            return null;
-        }
-        int client = FreePorts.next();
-        int peer = FreePorts.next();
-        Path data = Files.createTempDirectory(dir, "etcd");
-        Process p = new ProcessBuilder("/usr/bin/etcd", "--name", "a", "--data-dir", data.toString(),
-                "--listen-client-urls", "https://127.0.0.1:" + client, "--advertise-client-urls", "https://127.0.0.1:" + client,
-                "--listen-peer-urls", "http://127.0.0.1:" + peer, "--initial-advertise-peer-urls", "http://127.0.0.1:" + peer,
-                "--initial-cluster", "a=http://127.0.0.1:" + peer,
-                "--cert-file", server.certFile().toString(), "--key-file", server.keyFile().toString(),
-                "--trusted-ca-file", pki.caFile().toString(), "--client-cert-auth")
-                .redirectErrorStream(true).redirectOutput(data.resolve("etcd.log").toFile()).start();
-        await().atMost(Duration.ofSeconds(20)).until(() -> Targets.canConnect(client));
-        return new Targets.Target() {
-            public String endpoint() { return "https://127.0.0.1:" + client; }
-            public String name() { return "etcd"; }
-            public void close() {
-                p.destroy();
-                try {
-                    p.waitFor();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        return Targets.realEtcd("https", List.of("--cert-file", server.certFile().toString(),
+                "--key-file", server.keyFile().toString(), "--trusted-ca-file", pki.caFile().toString(),
+                "--client-cert-auth"));
     }
 }
