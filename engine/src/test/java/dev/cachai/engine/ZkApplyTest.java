@@ -199,6 +199,18 @@ class ZkApplyTest {
     }
 
     @Test
+    void x509IdsAreAuthenticatedIdentitiesWithX500Names() {
+        ZkIdentity client = new ZkIdentity(List.of(new ZkId("ip", "127.0.0.1"), new ZkId("x509", "CN=app,O=Cachai")), false);
+        write(client, new ZkOp.Create("/tls", null, List.of(new Acl(Acl.ALL, "auth", "")), NodeKind.PERSISTENT, -1));
+        assertThat(engine.zkNode("/tls").acl()).containsExactly(new Acl(Acl.ALL, "x509", "CN=app,O=Cachai"));
+        ZkIdentity other = new ZkIdentity(List.of(new ZkId("x509", "CN=other,O=Cachai")), false);
+        assertThat(write(other, new ZkOp.SetData("/tls", utf8("x"), -1)).err()).isEqualTo(ZkCode.NOAUTH);
+        assertThat(write(client, new ZkOp.SetData("/tls", utf8("x"), -1)).err()).isZero();
+        assertThat(write(new ZkOp.Create("/bad-dn", null, List.of(new Acl(Acl.ALL, "x509", "not a dn")),
+                NodeKind.PERSISTENT, -1)).err()).isEqualTo(ZkCode.INVALIDACL);
+    }
+
+    @Test
     void containerIsReapedOnlyAfterItHadChildren() {
         create("/c", "", NodeKind.CONTAINER);
         assertThat(engine.zkNode("/c").stat().ephemeralOwner()).as("ZooKeeper hides container marks").isZero();

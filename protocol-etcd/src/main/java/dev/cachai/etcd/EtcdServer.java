@@ -43,6 +43,8 @@ public final class EtcdServer implements AutoCloseable {
     static final long KEEPALIVE_PINGS_MIN_INTERVAL_MS = 5_000;
 
     private final EtcdServerConfig config;
+    /** Null: the client port speaks plain text. */
+    private final EtcdTls tls;
     private final EtcdContext ctx;
     private final List<ServerServiceDefinition> services;
     private final LeaderRequirement leaderRequirement;
@@ -51,12 +53,16 @@ public final class EtcdServer implements AutoCloseable {
     private HttpGateway http;
 
     public EtcdServer(EtcdServerConfig config, CommandGateway gateway) {
-        this(config, gateway, new MetricRegistry());
+        this(config, gateway, new MetricRegistry(), null);
     }
 
-    /** @param metrics where this adapter's metrics go; /metrics serves everything registered there */
-    public EtcdServer(EtcdServerConfig config, CommandGateway gateway, MetricRegistry metrics) {
+    /**
+     * @param metrics where this adapter's metrics go; /metrics serves everything registered there
+     * @param tls     when given, the client port speaks TLS
+     */
+    public EtcdServer(EtcdServerConfig config, CommandGateway gateway, MetricRegistry metrics, EtcdTls tls) {
         this.config = config;
+        this.tls = tls;
         Alarms alarms = new Alarms(config.memberId(), config.quotaBackendBytes(), gateway.engine()::approxBytes);
         Headers headers = new Headers(config, gateway.engine());
         AuthGuard auth = new AuthGuard(gateway.engine(), new Tokens(config.authTokenTtlSeconds(), System::currentTimeMillis));
@@ -65,7 +71,7 @@ public final class EtcdServer implements AutoCloseable {
         this.ctx = new EtcdContext(config, gateway, headers, auth, alarms, watches,
                 new EtcdMetrics(metrics, config, gateway::engine));
         GrpcMetrics grpcMetrics = new GrpcMetrics(metrics);
-        AuthInterceptor authInterceptor = new AuthInterceptor(auth);
+        AuthInterceptor authInterceptor = new AuthInterceptor(auth, tls != null && tls.clientCertAuth());
         RequestSizeInterceptor size = new RequestSizeInterceptor(config.requestBytesMax());
         this.leaderRequirement = new LeaderRequirement(() -> gateway.health().hasLeader());
         this.leaderChecks = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -96,9 +102,12 @@ public final class EtcdServer implements AutoCloseable {
         NettyServerBuilder b;
         if (config.gatewayPort() == EtcdServerConfig.GATEWAY_ON_CLIENT_PORT) {
             http = HttpGateway.sharedPort(this);
-            b = NettyServerBuilder.forAddress(address, http.sharedPortCredentials());
+            b = NettyServerBuilder.forAddress(address, http.sharedPortCredentials(tls == null ? null : tls.sharedPortContext()));
         } else {
             b = NettyServerBuilder.forAddress(address);
+            if (tls != null) {
+                b.sslContext(tls.grpcOnlyContext());
+            }
         }
         b.maxInboundMessageSize(config.requestBytesMax() + EtcdServerConfig.GRPC_OVERHEAD_BYTES)
                 .maxConcurrentCallsPerConnection(config.concurrentStreamsMax())
@@ -108,7 +117,8 @@ public final class EtcdServer implements AutoCloseable {
         try {
             grpc = b.build().start();
             if (http == null) {
-                http = HttpGateway.standalone(this, config.host(), config.gatewayPort());
+                http = HttpGateway.standalone(this, config.host(), config.gatewayPort(),
+                        tls == null ? null : tls.http1OnlyContext());
             }
         } catch (IOException e) {
             close();
@@ -139,7 +149,7 @@ public final class EtcdServer implements AutoCloseable {
         if (!config.clientUrls().isEmpty() || grpc == null) {
             return config.clientUrls();
         }
-        return List.of("http://" + config.host() + ":" + port());
+        return List.of((tls == null ? "http://" : "https://") + config.host() + ":" + port());
     }
 
     @Override

@@ -56,7 +56,7 @@ final class RequestRouter {
         this.gateway = gateway;
         this.engine = gateway.engine();
         this.reads = new ReadOps(engine, tree, watches);
-        this.writes = new WriteOps(gateway, server.config());
+        this.writes = new WriteOps(gateway, server.config(), server.x509Enabled());
         this.multis = new MultiOps(gateway, writes, reads);
         this.watchOps = new WatchOps(engine, tree, watches);
         this.reconfigs = new ReconfigOps(server.config(), tree, gateway::cluster);
@@ -93,7 +93,8 @@ final class RequestRouter {
             }
             case OpCode.SET_ACL -> {
                 SetACLRequest r = Jute.read(in, new SetACLRequest());
-                return writes.single(c, type, refusedOr(WriteOps.systemWriteRefusal(r.getPath(), false),
+                Integer system = WriteOps.systemWriteRefusal(r.getPath(), false);
+                return writes.single(c, type, refusedOr(system != null ? system : writes.aclRefusal(r.getAcl()),
                         new ZkOp.SetAcl(r.getPath(), Convert.fromJute(r.getAcl()), r.getVersion())));
             }
             case OpCode.CHECK -> {

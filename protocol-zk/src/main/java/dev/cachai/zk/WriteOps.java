@@ -29,10 +29,13 @@ final class WriteOps {
 
     private final CommandGateway gateway;
     private final ZkServerConfig config;
+    /** Whether the x509 scheme exists here (ZooKeeper registers it only where certificates are used). */
+    private final boolean x509Scheme;
 
-    WriteOps(CommandGateway gateway, ZkServerConfig config) {
+    WriteOps(CommandGateway gateway, ZkServerConfig config, boolean x509Scheme) {
         this.gateway = gateway;
         this.config = config;
+        this.x509Scheme = x509Scheme;
     }
 
     /** The op for a create request, or a refusal code. */
@@ -55,7 +58,24 @@ final class WriteOps {
         if (system != null) {
             return new Refusal(system);
         }
+        Integer acls = aclRefusal(acl);
+        if (acls != null) {
+            return new Refusal(acls);
+        }
         return new ZkOp.Create(path, data, Convert.fromJute(acl), kind, kind.isTtl() ? ttl : 0);
+    }
+
+    /** INVALIDACL for x509 ids on a server without the x509 provider, as ZooKeeper answers an unknown scheme. */
+    Integer aclRefusal(List<org.apache.zookeeper.data.ACL> acl) {
+        if (x509Scheme || acl == null) {
+            return null;
+        }
+        for (org.apache.zookeeper.data.ACL a : acl) {
+            if (a.getId() != null && X509Identity.SCHEME.equals(a.getId().getScheme())) {
+                return ZkCode.INVALIDACL;
+            }
+        }
+        return null;
     }
 
     /** The built-in nodes exist and /zookeeper/config is read-only; other paths under /zookeeper are stored. */

@@ -19,6 +19,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.InetAddress;
@@ -38,6 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ZkServer implements AutoCloseable {
     private final ZkServerConfig config;
+    /** Null: no secure client port. */
+    private final ZkSecurePort securePort;
     private final CommandGateway gateway;
     private final TreeView tree;
     private final WatchRegistry watches = new WatchRegistry();
@@ -53,15 +56,20 @@ public final class ZkServer implements AutoCloseable {
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
+    private Channel secureChannel;
     private ScheduledFuture<?> endedSessionsTask;
 
     public ZkServer(ZkServerConfig config, CommandGateway gateway) {
-        this(config, gateway, new MetricRegistry());
+        this(config, gateway, new MetricRegistry(), null);
     }
 
-    /** @param metrics where this endpoint's gauges go (ZooKeeper's Prometheus names) */
-    public ZkServer(ZkServerConfig config, CommandGateway gateway, MetricRegistry metrics) {
+    /**
+     * @param metrics    where this endpoint's gauges go (ZooKeeper's Prometheus names)
+     * @param securePort when given, a second, TLS-only client port
+     */
+    public ZkServer(ZkServerConfig config, CommandGateway gateway, MetricRegistry metrics, ZkSecurePort securePort) {
         this.config = config;
+        this.securePort = securePort;
         this.gateway = gateway;
         Engine engine = gateway.engine();
         this.tree = new TreeView(engine, config, gateway::cluster);
@@ -90,8 +98,26 @@ public final class ZkServer implements AutoCloseable {
                     }
                 });
         serverChannel = b.bind(new InetSocketAddress(config.host(), config.port())).syncUninterruptibly().channel();
+        if (securePort != null) {
+            secureChannel = bindSecure(b.clone(), securePort);
+        }
         long periodMs = Math.max(1, config.tickTimeMs() / 2);
         endedSessionsTask = workerGroup.next().scheduleAtFixedRate(sessions::closeEnded, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    private Channel bindSecure(ServerBootstrap b, ZkSecurePort secure) {
+        SslContext ssl = secure.serverContext();
+        b.childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ZkConnection connection = new ZkConnection(ZkServer.this);
+                ch.pipeline().addLast("ssl", ssl.newHandler(ch.alloc()));
+                ch.pipeline().addLast("x509", new X509Identity(connection));
+                ch.pipeline().addLast("frames", new ZkFrameDecoder(config.frameBytesMax()));
+                ch.pipeline().addLast("zk", connection);
+            }
+        });
+        return b.bind(new InetSocketAddress(secure.host(), secure.port())).syncUninterruptibly().channel();
     }
 
     /** Sessions already in the engine (from before a restart) get a full timeout from now. */
@@ -109,6 +135,16 @@ public final class ZkServer implements AutoCloseable {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** The bound secure client port, or -1 without one. */
+    public int securePort() {
+        return secureChannel == null ? -1 : ((InetSocketAddress) secureChannel.localAddress()).getPort();
+    }
+
+    /** Whether clients can authenticate with certificates (ZooKeeper's x509 provider is configured). */
+    boolean x509Enabled() {
+        return securePort != null && securePort.clientAuth() != ZkSecurePort.ClientCertificates.NONE;
+    }
+
     @Override
     public synchronized void close() {
         if (endedSessionsTask != null) {
@@ -118,6 +154,9 @@ public final class ZkServer implements AutoCloseable {
         dispatcher.close();
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
+        }
+        if (secureChannel != null) {
+            secureChannel.close().syncUninterruptibly();
         }
         if (workerGroup != null) {
             bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);

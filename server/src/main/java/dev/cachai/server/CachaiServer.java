@@ -17,6 +17,7 @@ import dev.cachai.server.metrics.NodeMetrics;
 import dev.cachai.server.metrics.PeerMetrics;
 import dev.cachai.server.metrics.ProcessMetrics;
 import dev.cachai.server.storage.DataDir;
+import dev.cachai.server.tls.ClientTlsSetup;
 import dev.cachai.server.transport.TransportLimits;
 import dev.cachai.zk.ZkServerConfig;
 import org.slf4j.Logger;
@@ -74,13 +75,15 @@ public final class CachaiServer implements AutoCloseable {
                     engine -> restartIfStarted(endpointsRef.get()), node, new PeerMetrics(metrics));
             driverRef.set(driver);
             Driver gateway = new MeteredDriver(driver, node, metrics);
-            endpoints = new Endpoints(zkConfig(config, driver), etcdConfig(config, driver), gateway, metrics);
+            endpoints = new Endpoints(zkConfig(config, driver), ClientTlsSetup.zk(config.clientTls()),
+                    etcdConfig(config, driver), ClientTlsSetup.etcd(config.clientTls()), gateway, metrics);
             endpointsRef.set(endpoints);
             endpoints.start();
             driver.advertise(selfRecord(config, driver, endpoints));
             LOG.info("cachai node '{}' ready in {} ms: ZooKeeper on {}:{}, etcd on {}:{}, data in {}", config.name(),
                     (System.nanoTime() - started) / 1_000_000, config.zkListen().host(), endpoints.zkPort(),
                     config.etcdListen().host(), endpoints.etcdPort(), config.dataDir().toAbsolutePath());
+            logTls(config, endpoints);
             return new CachaiServer(config, dataDir, driver, gateway, endpoints, metrics);
         } catch (RuntimeException e) {
             if (endpoints != null) {
@@ -91,6 +94,18 @@ public final class CachaiServer implements AutoCloseable {
             }
             dataDir.close();
             throw e;
+        }
+    }
+
+    private static void logTls(ServerConfig config, Endpoints endpoints) {
+        if (config.clientTls().etcdTls()) {
+            LOG.info("etcd port serves TLS (client certificates {}, client-cert-auth {})",
+                    config.clientTls().etcdTrustedCaFile() != null ? "required" : "not asked",
+                    config.clientTls().etcdClientCertAuth());
+        }
+        if (config.clientTls().zkSecure()) {
+            LOG.info("ZooKeeper secure client port on {}:{} (ssl.clientAuth {})", config.clientTls().zkSecureListen().host(),
+                    endpoints.zkSecurePort(), config.clientTls().zkClientCertAuth());
         }
     }
 
@@ -108,7 +123,8 @@ public final class CachaiServer implements AutoCloseable {
     /** What this node tells the cluster about itself once its endpoints run (etcd's published attributes). */
     static MemberRecord selfRecord(ServerConfig c, ClusterDriver driver, Endpoints endpoints) {
         MemberRecord recorded = driver.members().record(driver.localId());
-        String clientUrl = "http://" + new HostPort(c.etcdListen().host(), endpoints.etcdPort());
+        String scheme = c.clientTls().etcdTls() ? "https://" : "http://";
+        String clientUrl = scheme + new HostPort(c.etcdListen().host(), endpoints.etcdPort());
         String zkClient = new HostPort(c.zkListen().host(), endpoints.zkPort()).toString();
         return new MemberRecord(c.name(), List.of("http://" + driver.peerAddress()), List.of(clientUrl),
                 recorded.zkServerId(), zkClient, false);
@@ -148,6 +164,9 @@ public final class CachaiServer implements AutoCloseable {
     public int etcdPort() { return endpoints.etcdPort(); }
 
     public ServerConfig config() { return config; }
+
+    /** The bound secure ZooKeeper port, or -1 without one. */
+    public int zkSecurePort() { return endpoints.zkSecurePort(); }
 
     public CommandGateway gateway() { return gateway; }
 

@@ -3,8 +3,10 @@ package dev.cachai.server;
 import dev.cachai.engine.CommandGateway;
 import dev.cachai.etcd.EtcdServer;
 import dev.cachai.etcd.EtcdServerConfig;
+import dev.cachai.etcd.EtcdTls;
 import dev.cachai.metrics.MetricRegistry;
 import dev.cachai.zk.ZkServer;
+import dev.cachai.zk.ZkSecurePort;
 import dev.cachai.zk.ZkServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,23 +21,30 @@ final class Endpoints implements AutoCloseable {
 
     private ZkServerConfig zkConfig;
     private EtcdServerConfig etcdConfig;
+    /** Null: no secure ZooKeeper port. */
+    private ZkSecurePort zkSecure;
+    /** Null: the etcd port speaks plain text. */
+    private final EtcdTls etcdTls;
     private final CommandGateway gateway;
     private final MetricRegistry metrics;
     private ZkServer zk;
     private EtcdServer etcd;
 
-    Endpoints(ZkServerConfig zkConfig, EtcdServerConfig etcdConfig, CommandGateway gateway, MetricRegistry metrics) {
+    Endpoints(ZkServerConfig zkConfig, ZkSecurePort zkSecure, EtcdServerConfig etcdConfig, EtcdTls etcdTls,
+              CommandGateway gateway, MetricRegistry metrics) {
         this.zkConfig = zkConfig;
+        this.zkSecure = zkSecure;
         this.etcdConfig = etcdConfig;
+        this.etcdTls = etcdTls;
         this.gateway = gateway;
         this.metrics = metrics;
     }
 
     synchronized void start() {
-        zk = new ZkServer(zkConfig, gateway, metrics);
+        zk = new ZkServer(zkConfig, gateway, metrics, zkSecure);
         zk.start();
         try {
-            etcd = new EtcdServer(etcdConfig, gateway, metrics);
+            etcd = new EtcdServer(etcdConfig, gateway, metrics, etcdTls);
             etcd.start();
         } catch (RuntimeException e) {
             zk.close();
@@ -52,6 +61,9 @@ final class Endpoints implements AutoCloseable {
         LOG.info("restarting client endpoints on the installed snapshot");
         zkConfig = withPort(zkConfig, zk.port());
         etcdConfig = withPort(etcdConfig, etcd.port());
+        if (zkSecure != null) {
+            zkSecure = zkSecure.withPort(zk.securePort());
+        }
         close();
         start();
     }
@@ -72,6 +84,11 @@ final class Endpoints implements AutoCloseable {
 
     synchronized int zkPort() {
         return zk.port();
+    }
+
+    /** The bound secure ZooKeeper port, or -1 without one. */
+    synchronized int zkSecurePort() {
+        return zk.securePort();
     }
 
     synchronized int etcdPort() {

@@ -1,5 +1,6 @@
 package dev.cachai.server;
 
+import dev.cachai.server.config.ClientTls;
 import dev.cachai.server.config.ConfigLoader;
 import dev.cachai.server.config.HostPort;
 import dev.cachai.server.config.ServerConfig;
@@ -50,5 +51,41 @@ class ConfigLoaderTest {
         Files.writeString(yaml, "- a\n- b\n");
         assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--config-file", yaml.toString()}, Map.of()))
                 .hasMessageContaining("YAML mapping");
+    }
+
+    @Test
+    void tlsSettingsTakeCachaiAndEtcdSpellings(@TempDir Path dir) throws Exception {
+        ServerConfig etcdStyle = ConfigLoader.load(new String[] {"--cert-file", "/p/server.crt", "--key-file=/p/server.key",
+                "--client-cert-auth", "--trusted-ca-file", "/p/ca.crt"}, Map.of());
+        assertThat(etcdStyle.clientTls().etcdCertFile()).isEqualTo(Path.of("/p/server.crt"));
+        assertThat(etcdStyle.clientTls().etcdKeyFile()).isEqualTo(Path.of("/p/server.key"));
+        assertThat(etcdStyle.clientTls().etcdTrustedCaFile()).isEqualTo(Path.of("/p/ca.crt"));
+        assertThat(etcdStyle.clientTls().etcdClientCertAuth()).isTrue();
+        assertThat(ConfigLoader.load(new String[0], Map.of()).clientTls()).isEqualTo(ClientTls.NONE);
+
+        Path yaml = dir.resolve("tls.yaml");
+        Files.writeString(yaml, "zk-secure-listen: 127.0.0.1:2281\nzk-cert-file: /z/s.crt\nzk-key-file: /z/s.key\n"
+                + "zk-trusted-ca-file: /z/ca.crt\ncert-file: /e/s.crt\nkey-file: /e/s.key\n");
+        ServerConfig c = ConfigLoader.load(new String[] {"--config-file", yaml.toString()},
+                Map.of("CACHAI_ZK_CLIENT_CERT_AUTH", "Want", "CACHAI_ETCD_CLIENT_CERT_AUTH", "false"));
+        assertThat(c.clientTls().zkSecureListen()).isEqualTo(new HostPort("127.0.0.1", 2281));
+        assertThat(c.clientTls().zkClientCertAuth()).isEqualTo("want");
+        assertThat(c.clientTls().etcdCertFile()).isEqualTo(Path.of("/e/s.crt"));
+        assertThat(c.clientTls().etcdClientCertAuth()).isFalse();
+    }
+
+    @Test
+    void incompleteTlsSettingsAreClearErrors() {
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--etcd-cert-file", "/a"}, Map.of()))
+                .hasMessageContaining("etcd-cert-file and etcd-key-file go together");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--etcd-cert-file", "/a", "--etcd-key-file", "/b",
+                "--etcd-client-cert-auth", "true"}, Map.of()))
+                .hasMessageContaining("etcd-client-cert-auth needs etcd-trusted-ca-file");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--zk-secure-listen", "127.0.0.1:2281"}, Map.of()))
+                .hasMessageContaining("zk-secure-listen needs zk-cert-file and zk-key-file");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--zk-client-cert-auth", "maybe"}, Map.of()))
+                .hasMessageContaining("need, want or none");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--client-cert-auth", "yes"}, Map.of()))
+                .hasMessageContaining("must be true or false");
     }
 }

@@ -14,7 +14,9 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 
 import static org.awaitility.Awaitility.await;
 
@@ -61,20 +63,31 @@ final class Targets {
 
     /** A real etcd on free loopback ports, or null when the binary is not installed. */
     static Target realEtcd() throws IOException {
+        return realEtcd("http", List.of());
+    }
+
+    /**
+     * A real etcd whose client port speaks {@code scheme} ("https" with TLS flags among
+     * {@code extraFlags}), or null when the binary is not installed.
+     */
+    static Target realEtcd(String scheme, List<String> extraFlags) throws IOException {
         if (!Files.isExecutable(Path.of("/usr/bin/etcd"))) {
             return null;
         }
         int client = FreePorts.next();
         int peer = FreePorts.next();
         Path dir = Files.createTempDirectory("etcd-oracle");
-        Process p = new ProcessBuilder("/usr/bin/etcd", "--name", "a", "--data-dir", dir.toString(),
-                "--listen-client-urls", "http://127.0.0.1:" + client, "--advertise-client-urls", "http://127.0.0.1:" + client,
+        String clientUrl = scheme + "://127.0.0.1:" + client;
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/etcd", "--name", "a", "--data-dir", dir.toString(),
+                "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
                 "--listen-peer-urls", "http://127.0.0.1:" + peer, "--initial-advertise-peer-urls", "http://127.0.0.1:" + peer,
-                "--initial-cluster", "a=http://127.0.0.1:" + peer)
+                "--initial-cluster", "a=http://127.0.0.1:" + peer));
+        cmd.addAll(extraFlags);
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("etcd.log").toFile()).start();
         await().atMost(Duration.ofSeconds(20)).until(() -> canConnect(client));
         return new Target() {
-            public String endpoint() { return "http://127.0.0.1:" + client; }
+            public String endpoint() { return clientUrl; }
             public String name() { return "etcd"; }
             public void close() {
                 p.destroy();

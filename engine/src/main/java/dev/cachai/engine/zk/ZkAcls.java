@@ -1,6 +1,6 @@
 package dev.cachai.engine.zk;
 
-
+import javax.security.auth.x500.X500Principal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -73,15 +73,26 @@ public final class ZkAcls {
 
     /** Schemes whose ids are real authentications ("ip" is not: ZooKeeper's IP provider says so). */
     private static boolean isAuthenticatedScheme(String scheme) {
-        return scheme.equals("digest");
+        return scheme.equals("digest") || scheme.equals("x509");
     }
 
     private static boolean isValidId(String scheme, String id) {
         return switch (scheme) {
             case "digest" -> id.split(":").length == 2;
             case "ip" -> parseIp(id) != null;
+            case "x509" -> isX500Name(id);
             default -> false;
         };
+    }
+
+    /** ZooKeeper's X509AuthenticationProvider accepts any id that parses as an X.500 name. */
+    private static boolean isX500Name(String id) {
+        try {
+            new X500Principal(id);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private record Subnet(byte[] addr, int bits) {}

@@ -11,7 +11,11 @@ import io.grpc.ServerInterceptor;
 
 /**
  * Resolves the {@code token} metadata to a user for the whole call. An unknown or expired token
- * fails the call with etcd's "invalid auth token", which makes clients re-authenticate.
+ * fails the call with etcd's "invalid auth token", which makes clients re-authenticate. With
+ * etcd's {@code --client-cert-auth}, a call without a token acts as the user named by the
+ * CommonName of its verified client certificate, as etcd's AuthInfoFromTLS does. Calls from the
+ * HTTP gateway arrive in-process, without a TLS session, so a gateway request never takes a
+ * certificate's name (etcd ignores it for gateway requests too).
  */
 public final class AuthInterceptor implements ServerInterceptor {
     public static final Metadata.Key<String> TOKEN = Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER);
@@ -20,9 +24,11 @@ public final class AuthInterceptor implements ServerInterceptor {
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final AuthGuard guard;
+    private final boolean clientCertAuth;
 
-    public AuthInterceptor(AuthGuard guard) {
+    public AuthInterceptor(AuthGuard guard, boolean clientCertAuth) {
         this.guard = guard;
+        this.clientCertAuth = clientCertAuth;
     }
 
     @Override
@@ -32,8 +38,13 @@ public final class AuthInterceptor implements ServerInterceptor {
         if (token == null) {
             token = headers.get(AUTHORIZATION);
         }
-        if (token == null || !guard.enabled()) {
+        if (!guard.enabled()) {
             return next.startCall(call, headers);
+        }
+        if (token == null) {
+            String commonName = clientCertAuth ? ClientCertificates.commonName(call) : null;
+            return commonName == null ? next.startCall(call, headers)
+                    : Contexts.interceptCall(Context.current().withValue(AuthGuard.USER, commonName), call, headers, next);
         }
         String user = guard.tokens().user(token);
         if (user == null) {

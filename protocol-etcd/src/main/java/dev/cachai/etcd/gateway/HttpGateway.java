@@ -22,6 +22,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,15 +69,19 @@ public final class HttpGateway implements AutoCloseable {
         bodyBytesMax = server.context().config().requestBytesMax() * 2;
     }
 
-    /** The gateway on a port of its own. */
-    public static HttpGateway standalone(EtcdServer server, String host, int port) {
+    /** The gateway on a port of its own; {@code sslContext} null for plain HTTP. */
+    public static HttpGateway standalone(EtcdServer server, String host, int port, SslContext sslContext) {
         HttpGateway g = new HttpGateway(server);
         g.group = new MultiThreadIoEventLoopGroup(IO_THREADS, NioIoHandler.newFactory());
         g.listener = new ServerBootstrap().group(g.group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(g.http1Handlers());
+                        if (sslContext == null) {
+                            ch.pipeline().addLast(g.http1Handlers());
+                        } else {
+                            ch.pipeline().addLast(new TlsFront(sslContext, g.http1Handlers()));
+                        }
                     }
                 })
                 .bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
@@ -91,9 +96,12 @@ public final class HttpGateway implements AutoCloseable {
         return new HttpGateway(server);
     }
 
-    /** gRPC server credentials whose negotiation sends HTTP/1.x connections to this gateway. */
-    public ServerCredentials sharedPortCredentials() {
-        return InternalNettyServerCredentials.create(new SharedPortNegotiator(this::installAfter));
+    /**
+     * gRPC server credentials whose negotiation sends HTTP/1.x connections to this gateway;
+     * {@code sslContext} null for a plain-text port.
+     */
+    public ServerCredentials sharedPortCredentials(SslContext sslContext) {
+        return InternalNettyServerCredentials.create(new SharedPortNegotiator(this::installAfter, sslContext));
     }
 
     private void installAfter(ChannelHandlerContext ctx) {

@@ -21,7 +21,14 @@ import java.util.Map;
 public final class ConfigLoader {
     static final List<String> KEYS = List.of("name", "data-dir", "zk-listen", "etcd-listen", "peer-listen",
             "zk-tick-time-ms", "etcd-version", "zk-extended-types", "zk-super-digest", "zk-4lw-whitelist",
-            "initial-cluster", "initial-cluster-state", "zk-max-client-cnxns", "zk-reconfig-enabled");
+            "initial-cluster", "initial-cluster-state", "zk-max-client-cnxns", "zk-reconfig-enabled",
+            "etcd-cert-file", "etcd-key-file", "etcd-trusted-ca-file", "etcd-client-cert-auth",
+            "zk-secure-listen", "zk-cert-file", "zk-key-file", "zk-trusted-ca-file", "zk-client-cert-auth");
+    /** etcd's own spellings of its TLS flags, so an etcd command line carries over. */
+    static final Map<String, String> ALIASES = Map.of("cert-file", "etcd-cert-file", "key-file", "etcd-key-file",
+            "trusted-ca-file", "etcd-trusted-ca-file", "client-cert-auth", "etcd-client-cert-auth");
+    /** Switches that, as in etcd, may stand alone on the command line ({@code --client-cert-auth}). */
+    private static final List<String> SWITCHES = List.of("etcd-client-cert-auth");
     private static final String CONFIG_FILE = "config-file";
 
     private ConfigLoader() {}
@@ -60,8 +67,12 @@ public final class ConfigLoader {
             int eq = key.indexOf('=');
             if (eq >= 0) {
                 value = key.substring(eq + 1);
-                key = key.substring(0, eq);
+                key = canonical(key.substring(0, eq));
+            } else if (SWITCHES.contains(canonical(key)) && (i + 1 == args.length || args[i + 1].startsWith("--"))) {
+                key = canonical(key);
+                value = "true";
             } else if (i + 1 < args.length) {
+                key = canonical(key);
                 value = args[++i];
             } else {
                 throw new IllegalArgumentException("option --" + key + " needs a value");
@@ -70,6 +81,10 @@ public final class ConfigLoader {
             out.put(key, value);
         }
         return out;
+    }
+
+    private static String canonical(String key) {
+        return ALIASES.getOrDefault(key, key);
     }
 
     private static void requireKnown(String key, boolean allowConfigFile) {
@@ -89,7 +104,7 @@ public final class ConfigLoader {
                 throw new IllegalArgumentException("config file " + file + " must be a YAML mapping");
             }
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                String key = String.valueOf(e.getKey());
+                String key = canonical(String.valueOf(e.getKey()));
                 requireKnown(key, false);
                 out.put(key, String.valueOf(e.getValue()));
             }
@@ -114,7 +129,21 @@ public final class ConfigLoader {
                 s.getOrDefault("zk-4lw-whitelist", d.zk4lwWhitelist()),
                 InitialCluster.parse(s.get("initial-cluster"), s.get("initial-cluster-state")),
                 s.containsKey("zk-max-client-cnxns") ? parseInt(s, "zk-max-client-cnxns") : d.zkMaxClientCnxns(),
-                s.containsKey("zk-reconfig-enabled") ? parseBoolean(s, "zk-reconfig-enabled") : d.zkReconfigEnabled());
+                s.containsKey("zk-reconfig-enabled") ? parseBoolean(s, "zk-reconfig-enabled") : d.zkReconfigEnabled(),
+                clientTls(s));
+    }
+
+    private static ClientTls clientTls(Map<String, String> s) {
+        return new ClientTls(path(s, "etcd-cert-file"), path(s, "etcd-key-file"), path(s, "etcd-trusted-ca-file"),
+                s.containsKey("etcd-client-cert-auth") && parseBoolean(s, "etcd-client-cert-auth"),
+                s.containsKey("zk-secure-listen") ? HostPort.parse(s.get("zk-secure-listen")) : null,
+                path(s, "zk-cert-file"), path(s, "zk-key-file"), path(s, "zk-trusted-ca-file"),
+                s.get("zk-client-cert-auth"));
+    }
+
+    private static Path path(Map<String, String> s, String key) {
+        String v = s.get(key);
+        return v == null || v.isBlank() ? null : Path.of(v.trim());
     }
 
     private static boolean parseBoolean(Map<String, String> s, String key) {

@@ -1,0 +1,37 @@
+package dev.cachai.server.tls;
+
+import dev.cachai.etcd.EtcdTls;
+import dev.cachai.server.config.ClientTls;
+import dev.cachai.zk.ZkSecurePort;
+
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/** Reads the configured PEM files into the TLS settings of the etcd and ZooKeeper endpoints. */
+public final class ClientTlsSetup {
+    private ClientTlsSetup() {}
+
+    /** The etcd port's TLS, or null for plain text. */
+    public static EtcdTls etcd(ClientTls c) {
+        if (!c.etcdTls()) {
+            return null;
+        }
+        return new EtcdTls(PemFiles.privateKey(c.etcdKeyFile()), PemFiles.certificates(c.etcdCertFile()),
+                cas(c.etcdTrustedCaFile()), c.etcdClientCertAuth());
+    }
+
+    /** ZooKeeper's secure client port, or null without one. */
+    public static ZkSecurePort zk(ClientTls c) {
+        if (!c.zkSecure()) {
+            return null;
+        }
+        return new ZkSecurePort(c.zkSecureListen().host(), c.zkSecureListen().port(),
+                PemFiles.privateKey(c.zkKeyFile()), PemFiles.certificates(c.zkCertFile()), cas(c.zkTrustedCaFile()),
+                ZkSecurePort.ClientCertificates.parse(c.zkClientCertAuth()));
+    }
+
+    private static List<X509Certificate> cas(Path file) {
+        return file == null ? List.of() : PemFiles.certificates(file);
+    }
+}
