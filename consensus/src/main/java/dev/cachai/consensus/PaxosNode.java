@@ -83,6 +83,15 @@ public final class PaxosNode {
         return core.ready();
     }
 
+    /**
+     * Tells the node that what {@code ready} asked to persist is durable (synced). Call it for
+     * every Ready, in order, before the next {@link #ready()}; a leader counts its own copy of
+     * its proposals toward a quorum only from here, so without it a leader never commits.
+     */
+    public void persisted(Ready ready) {
+        core.persisted(ready);
+    }
+
     public int id() {
         return id;
     }

@@ -18,21 +18,6 @@ class PaxosNodeTest {
     }
 
     @Test
-    void singleVoterCommitsInTheSameReadyItPersists() {
-        PaxosNode node = PaxosNode.fresh(PaxosConfig.defaults(1, Set.of(1)), new SplittableRandom(1),
-                SnapshotSource.NONE);
-        node.campaign();
-        assertThat(node.role()).isEqualTo(Role.LEADER);
-        node.ready();
-        SubmitResult result = node.propose(bytes("a"));
-        assertThat(result).isInstanceOf(SubmitResult.Accepted.class);
-        Ready ready = node.ready();
-        assertThat(ready.entriesToPersist()).extracting(Entry::index).containsExactly(2L);
-        assertThat(ready.committedEntries()).extracting(Entry::index).containsExactly(2L);
-        assertThat(ready.hardState()).map(HardState::commitIndex).contains(2L);
-    }
-
-    @Test
     void followerRefusesProposalsAndNamesTheLeader() {
         TestCluster cluster = new TestCluster(3);
         cluster.elect(2);

@@ -354,14 +354,18 @@ public final class ClusterDriver implements Driver, ClusterView {
         } while (observeLeadership());
     }
 
-    /** The order is Ready's contract: durable before sent, installed before applied. */
+    /**
+     * The order is Ready's contract: a leader's Accepts leave first, so followers write while we
+     * do; everything carrying our promises or accepted slots leaves once they are durable;
+     * installed before applied. A Ready that only moves the commit index costs no fsync.
+     */
     private void carryOut(Ready ready) {
+        sendAll(ready.messagesBeforePersist());
         ready.snapshotToInstall().ifPresent(s -> dataDir.writeSnapshotBytes(s.index(), s.data()));
         wal.save(ready);
+        paxos.persisted(ready);
         ready.snapshotMarker().ifPresent(marker -> wal.truncateBefore(marker.index() + 1));
-        for (Message m : ready.messages()) {
-            transport.send(m.to(), new PeerFrame.Paxos(m));
-        }
+        sendAll(ready.messagesAfterPersist());
         ready.snapshotToInstall().ifPresent(this::installSnapshot);
         for (Entry entry : ready.committedEntries()) {
             apply(entry);
@@ -370,6 +374,13 @@ public final class ClusterDriver implements Driver, ClusterView {
             reads.release(read, engine.revision());
         }
         maybeSnapshot();
+    }
+
+    /** Hands frames to the peer links, which write them on their own threads. */
+    private void sendAll(List<Message> messages) {
+        for (Message m : messages) {
+            transport.send(m.to(), new PeerFrame.Paxos(m));
+        }
     }
 
     private void apply(Entry entry) {
