@@ -36,6 +36,11 @@ final class Campaigns {
         if (!node.membership.isVoter(node.id) || node.role == Role.LEADER && !transfer) {
             return;
         }
+        if (!transfer && node.config.leaseReads() && (hearsLeader() || inLeaseAfterStart())) {
+            // Promising our own ballot breaks our word to the leader as much as promising another's.
+            // A timer never gets here (it fires after electionTicks); an explicit campaign() can.
+            return;
+        }
         node.resetElectionTimer();
         node.leaderId = NodeCore.NO_LEADER;
         long round = Math.max(node.promised.round(), maxRoundSeen) + 1;

@@ -74,7 +74,10 @@ public final class PaxosNode {
         core.compact(index);
     }
 
-    /** Starts an election now (used by tests and operators); pre-vote still applies. */
+    /**
+     * Starts an election now (used by tests and operators); pre-vote still applies. With lease
+     * reads it does nothing while this node honours a leader's lease (use a transfer instead).
+     */
     public void campaign() {
         core.campaigns.campaign(config.preVote(), false);
     }
