@@ -332,6 +332,9 @@ final class Leadership {
         }
         if (!node.membership.isVoter(node.id)) {
             // We were removed: leading a cluster we do not belong to would count a wrong quorum.
+            // Announce the commit first: voters that never learn the change is chosen keep
+            // counting us, and those that know more refuse them as behind (no one could lead).
+            broadcastHeartbeat();
             node.becomeFollower(NodeCore.NO_LEADER);
         }
     }
