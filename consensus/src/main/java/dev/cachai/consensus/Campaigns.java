@@ -36,6 +36,11 @@ final class Campaigns {
         if (!node.membership.isVoter(node.id) || node.role == Role.LEADER && !transfer) {
             return;
         }
+        if (!transfer && node.config.leaseReads() && (hearsLeader() || inLeaseAfterStart())) {
+            // Promising our own ballot breaks our word to the leader as much as promising another's.
+            // A timer never gets here (it fires after electionTicks); an explicit campaign() can.
+            return;
+        }
         node.resetElectionTimer();
         node.leaderId = NodeCore.NO_LEADER;
         long round = Math.max(node.promised.round(), maxRoundSeen) + 1;
@@ -76,8 +81,30 @@ final class Campaigns {
         if (node.role == Role.LEADER) {
             return true;
         }
-        return node.config.checkQuorum() && node.leaderId != NodeCore.NO_LEADER
+        boolean guarded = node.config.checkQuorum() || node.config.leaseReads();
+        return guarded && hearsLeader() || inLeaseAfterStart();
+    }
+
+    private boolean hearsLeader() {
+        return node.leaderId != NodeCore.NO_LEADER && node.leaderId != node.id
                 && node.electionElapsedTicks < node.config.electionTicks();
+    }
+
+    /**
+     * With lease reads, a restarted node does not know which leader it answered before the crash,
+     * so it honours that lease too: no vote for the first {@code electionTicks} after a start.
+     */
+    private boolean inLeaseAfterStart() {
+        return node.config.leaseReads() && node.startElapsedTicks < node.config.electionTicks();
+    }
+
+    /**
+     * With lease reads the leader answers reads alone while followers keep their word: no promise
+     * to another candidate within {@code electionTicks} of hearing the leader. A transfer's
+     * campaign is exempt: the leader that asked for it gave up its lease first.
+     */
+    private boolean honoursLease(Prepare prepare) {
+        return node.config.leaseReads() && !prepare.transfer() && (hearsLeader() || inLeaseAfterStart());
     }
 
     void onPreVoteResponse(PreVoteResponse response) {
@@ -97,7 +124,8 @@ final class Campaigns {
         Ballot ballot = prepare.ballot();
         noteRound(ballot.round());
         boolean repeat = ballot.equals(node.promised) && node.role == Role.FOLLOWER;
-        if (!ballot.isAbove(node.promised) && !repeat || prepare.commitIndex() < node.commitIndex) {
+        if (!ballot.isAbove(node.promised) && !repeat || prepare.commitIndex() < node.commitIndex
+                || !repeat && honoursLease(prepare)) {
             // A candidate behind our commit index would have to fetch chosen slots we may have
             // compacted, and, across membership changes, could count a stale quorum: refuse it.
             node.send(new Reject(node.id, prepare.from(), ballot, node.promised, node.commitIndex));

@@ -28,8 +28,19 @@ final class Leadership {
     private final Map<Integer, Progress> progress = new HashMap<>();
     private final Deque<PendingRead> readsAwaitingStart = new ArrayDeque<>();
     private final Deque<PendingRead> readsAwaitingQuorum = new ArrayDeque<>();
+    /** The last heartbeat round sent; followers echo it, read confirmations and the lease count it. */
     private long readSeq;
     private boolean readHeartbeatDue;
+    /** Null without lease reads. */
+    private final ReadLease lease;
+    /** A leadership that started a transfer never trusts its lease again: the target campaigns at once. */
+    private boolean leaseForfeited;
+    /**
+     * The last of our own slots durable on our disk (they are contiguous from our first one).
+     * Our vote counts toward a quorum only up to here: a leader that crashed before its sync
+     * would otherwise have counted a copy it no longer has.
+     */
+    private long selfAcceptedIndex;
     /** The commit index last sent to followers in a heartbeat. */
     private long commitAnnounced;
     private int heartbeatElapsedTicks;
@@ -42,6 +53,8 @@ final class Leadership {
     Leadership(NodeCore node, Election won) {
         this.node = node;
         this.ballot = won.ballot;
+        this.selfAcceptedIndex = won.fromIndex - 1;
+        this.lease = node.config.leaseReads() ? new ReadLease(node.config.leaseTicks()) : null;
         this.firstOwnIndex = reproposeOpenSlots(won);
         for (int member : node.membership.members()) {
             if (member != node.id) {
@@ -96,16 +109,36 @@ final class Leadership {
         if (node.commitIndex < firstOwnIndex) {
             readsAwaitingStart.add(read);
         } else {
-            startConfirming(read);
+            serveOrConfirm(read);
         }
         return new SubmitResult.Pending();
     }
 
-    private void startConfirming(PendingRead read) {
-        readSeq++;
-        readsAwaitingQuorum.add(new PendingRead(read.context(), read.origin(), node.commitIndex, readSeq));
+    /** Our commit index is a read point once no other leader can exist: by lease, or by asking. */
+    private void serveOrConfirm(PendingRead read) {
+        if (leaseHeld()) {
+            release(read.context(), read.origin(), node.commitIndex);
+            return;
+        }
+        // The answers must be to a heartbeat sent after the read arrived: the next round.
+        readsAwaitingQuorum.add(new PendingRead(read.context(), read.origin(), node.commitIndex, readSeq + 1));
         readHeartbeatDue = true;
         confirmReads();
+    }
+
+    private boolean leaseHeld() {
+        return lease != null && !leaseForfeited && lease.heldAfter(roundAnsweredByQuorum());
+    }
+
+    /** The newest heartbeat round that a quorum of voters (we count as having answered all) answered. */
+    private long roundAnsweredByQuorum() {
+        List<Long> answered = new ArrayList<>();
+        for (int voter : node.membership.voters()) {
+            Progress peer = progress.get(voter);
+            answered.add(voter == node.id ? readSeq : peer == null ? 0 : peer.readSeqAcked);
+        }
+        answered.sort(java.util.Comparator.reverseOrder());
+        return answered.get(node.membership.quorumSize() - 1);
     }
 
     SubmitResult transferTo(int targetId) {
@@ -116,6 +149,7 @@ final class Leadership {
             return new SubmitResult.Rejected("transfer target " + targetId + " is not a voter");
         }
         transferTargetId = targetId;
+        leaseForfeited = true;
         transferElapsedTicks = 0;
         timeoutNowSent = false;
         maybeSendTimeoutNow();
@@ -227,7 +261,6 @@ final class Leadership {
         // A new commit index goes out at once rather than with the next Accept or heartbeat tick:
         // followers apply sooner, and a write forwarded through a follower is answered sooner.
         if (readHeartbeatDue || node.commitIndex > commitAnnounced) {
-            readHeartbeatDue = false;
             broadcastHeartbeat();
         }
     }
@@ -289,11 +322,23 @@ final class Leadership {
         confirmReads();
     }
 
+    /** Our own slots in {@code entries} reached our disk. */
+    void onPersisted(List<Entry> entries) {
+        for (Entry entry : entries) {
+            if (entry.ballot().equals(ballot)) {
+                Invariants.check(entry.index() == selfAcceptedIndex + 1,
+                        "leader's slot " + entry.index() + " persisted after " + selfAcceptedIndex);
+                selfAcceptedIndex = entry.index();
+            }
+        }
+        maybeCommit();
+    }
+
     private void maybeCommit() {
         List<Long> matches = new ArrayList<>();
         for (int voter : node.membership.voters()) {
             if (voter == node.id) {
-                matches.add(node.log.lastIndex());
+                matches.add(selfAcceptedIndex);
             } else {
                 Progress peer = progress.get(voter);
                 matches.add(peer == null ? 0 : peer.matchIndex);
@@ -313,11 +358,14 @@ final class Leadership {
     private void onCommitAdvanced() {
         if (node.commitIndex >= firstOwnIndex) {
             while (!readsAwaitingStart.isEmpty()) {
-                startConfirming(readsAwaitingStart.poll());
+                serveOrConfirm(readsAwaitingStart.poll());
             }
         }
         if (!node.membership.isVoter(node.id)) {
             // We were removed: leading a cluster we do not belong to would count a wrong quorum.
+            // Announce the commit first: voters that never learn the change is chosen keep
+            // counting us, and those that know more refuse them as behind (no one could lead).
+            broadcastHeartbeat();
             node.becomeFollower(NodeCore.NO_LEADER);
         }
     }
@@ -327,11 +375,15 @@ final class Leadership {
     private void confirmReads() {
         while (!readsAwaitingQuorum.isEmpty() && confirmedByQuorum(readsAwaitingQuorum.peek().readSeq())) {
             PendingRead read = readsAwaitingQuorum.poll();
-            if (read.origin() == node.id) {
-                node.readsAwaitingApply.add(new ReadState(read.index(), read.context()));
-            } else {
-                node.send(new ReadIndexResponse(node.id, read.origin(), read.context(), read.index(), true));
-            }
+            release(read.context(), read.origin(), read.index());
+        }
+    }
+
+    private void release(byte[] context, int origin, long index) {
+        if (origin == node.id) {
+            node.readsAwaitingApply.add(new ReadState(index, context));
+        } else {
+            node.send(new ReadIndexResponse(node.id, origin, context, index, true));
         }
     }
 
@@ -349,6 +401,9 @@ final class Leadership {
     // ---------------------------------------------------------------- time
 
     void tick() {
+        if (lease != null) {
+            lease.tick();
+        }
         heartbeatElapsedTicks++;
         quorumCheckElapsedTicks++;
         if (quorumCheckElapsedTicks >= node.config.electionTicks()) {
@@ -404,6 +459,15 @@ final class Leadership {
     }
 
     private void broadcastHeartbeat() {
+        // A new round only when someone waits for one: otherwise heartbeats repeat the last, so
+        // a quiet leader's traffic stays the same. With a lease every heartbeat renews it.
+        if (readHeartbeatDue || lease != null) {
+            readHeartbeatDue = false;
+            readSeq++;
+            if (lease != null) {
+                lease.onRoundSent(readSeq);
+            }
+        }
         commitAnnounced = node.commitIndex;
         for (int member : progress.keySet()) {
             node.send(new Heartbeat(node.id, member, ballot, node.commitIndex, readSeq));

@@ -45,6 +45,8 @@ final class NodeCore {
     Role role = Role.FOLLOWER;
     int leaderId = NO_LEADER;
     int electionElapsedTicks;
+    /** Ticks since this incarnation started, counted up to {@code electionTicks} (lease reads). */
+    int startElapsedTicks;
     private int electionTimeoutTicks;
     Leadership leadership;
     final Campaigns campaigns;
@@ -54,9 +56,14 @@ final class NodeCore {
     final List<ReadState> readsAwaitingApply = new ArrayList<>();
 
     private boolean hardStateDirty;
+    /** The pending hard state must be synced: a new promise, or a chosen membership change. */
+    private boolean hardStateMustSync;
+    /** The promise changed since the last Ready: nothing of ours may leave before it is durable. */
+    private boolean promiseChanged;
     private final List<Entry> entriesToPersist = new ArrayList<>();
     private SnapshotMarker snapshotMarkerToPersist;
     private Snapshot snapshotToInstall;
+    private final List<Message> outboxBeforePersist = new ArrayList<>();
     private final List<Message> outbox = new ArrayList<>();
 
     NodeCore(PaxosConfig config, PersistentState restored, RandomGenerator random, SnapshotSource snapshots) {
@@ -72,7 +79,10 @@ final class NodeCore {
         membershipByIndex.put(snapshotIndex, membership);
         log.compactThrough(snapshotIndex);
         log.loadFrom(restored.entries());
-        this.commitIndex = Math.max(snapshotIndex, restored.hardState().commitIndex());
+        // A commit index that only moved is written without a sync, so a crash may lose it; what
+        // the state machine applied (restored from its snapshot) was chosen all the same.
+        this.commitIndex = Math.max(Math.max(snapshotIndex, restored.hardState().commitIndex()),
+                restored.appliedIndex());
         this.appliedIndex = restored.appliedIndex();
         Invariants.check(log.lastIndex() >= commitIndex, "restored commit index beyond the restored log");
         applyMembershipEntries(snapshotIndex, commitIndex);
@@ -82,6 +92,7 @@ final class NodeCore {
     // ---------------------------------------------------------------- inputs
 
     void tick() {
+        startElapsedTicks = Math.min(startElapsedTicks + 1, config.electionTicks());
         if (role == Role.LEADER) {
             leadership.tick();
             return;
@@ -184,16 +195,33 @@ final class NodeCore {
         }
         List<Entry> committed = takeCommitted();
         List<ReadState> reads = takeReadsCoveredByApplied();
+        if (promiseChanged) {
+            // A leader's Accepts may only overlap its own write when the ballot they carry is
+            // already durable here: a node that lost an unsynced promise could campaign again
+            // with the same ballot and propose other values in it.
+            outbox.addAll(0, outboxBeforePersist);
+            outboxBeforePersist.clear();
+        }
         Ready ready = new Ready(
                 hardStateDirty ? Optional.of(new HardState(promised, commitIndex)) : Optional.empty(),
-                entriesToPersist, Optional.ofNullable(snapshotMarkerToPersist), outbox,
-                Optional.ofNullable(snapshotToInstall), committed, reads);
+                hardStateDirty && hardStateMustSync, entriesToPersist, Optional.ofNullable(snapshotMarkerToPersist),
+                outboxBeforePersist, outbox, Optional.ofNullable(snapshotToInstall), committed, reads);
         hardStateDirty = false;
+        hardStateMustSync = false;
+        promiseChanged = false;
         entriesToPersist.clear();
         snapshotMarkerToPersist = null;
         snapshotToInstall = null;
+        outboxBeforePersist.clear();
         outbox.clear();
         return ready;
+    }
+
+    /** The driver made durable what {@code ready} asked to persist. */
+    void persisted(Ready ready) {
+        if (leadership != null) {
+            leadership.onPersisted(ready.entriesToPersist());
+        }
     }
 
     // ---------------------------------------------------------------- roles
@@ -307,14 +335,21 @@ final class NodeCore {
         long previous = commitIndex;
         commitIndex = newCommitIndex;
         hardStateDirty = true;
-        applyMembershipEntries(previous, newCommitIndex);
+        if (applyMembershipEntries(previous, newCommitIndex)) {
+            // The membership a restarted node counts quorums with comes from its durable commit
+            // index; forgetting a chosen change would let it count an older, smaller quorum.
+            hardStateMustSync = true;
+        }
     }
 
-    private void applyMembershipEntries(long afterIndex, long throughIndex) {
+    /** Follows membership entries chosen in the range; true when there was one. */
+    private boolean applyMembershipEntries(long afterIndex, long throughIndex) {
+        boolean changed = false;
         for (long index = Math.max(afterIndex, log.snapshotIndex()) + 1; index <= throughIndex; index++) {
             Entry entry = log.get(index);
             Invariants.check(entry != null, "hole in the chosen prefix at slot " + index);
             if (entry.kind() == EntryKind.MEMBERSHIP) {
+                changed = true;
                 membership = Membership.decode(entry.data());
                 membershipByIndex.put(index, membership);
                 if (leadership != null) {
@@ -322,6 +357,7 @@ final class NodeCore {
                 }
             }
         }
+        return changed;
     }
 
     /** The slot of the membership in force (the snapshot index when it came with a snapshot). */
@@ -403,6 +439,7 @@ final class NodeCore {
         commitIndex = marker.index();
         appliedIndex = marker.index();
         hardStateDirty = true;
+        hardStateMustSync = true;
         membership = marker.membership();
         membershipByIndex.put(marker.index(), membership);
         snapshotMarkerToPersist = marker;
@@ -416,6 +453,8 @@ final class NodeCore {
             Invariants.check(ballot.isAbove(promised), "promise moving backwards");
             promised = ballot;
             hardStateDirty = true;
+            hardStateMustSync = true;
+            promiseChanged = true;
         }
     }
 
@@ -424,8 +463,21 @@ final class NodeCore {
         entriesToPersist.add(entry);
     }
 
+    /**
+     * Queues a message. A leader's Accept and Heartbeat carry its proposals and its commit index
+     * (chosen slots, durable at a quorum), never a vote of this node as an acceptor, so they may
+     * leave before this node's own write is synced: the leader counts itself toward a quorum
+     * only once {@link #persisted} says its copy is durable. Everything else waits for the sync:
+     * Promise, Accepted and Reject carry promises and accepted slots; a HeartbeatAck carries the
+     * match index the leader commits with, and its read confirmation is only worth something
+     * while the promise behind it survives a crash; an InstallSnapshotAck reports a snapshot held.
+     */
     void send(Message message) {
-        outbox.add(message);
+        if (message instanceof Accept || message instanceof Heartbeat) {
+            outboxBeforePersist.add(message);
+        } else {
+            outbox.add(message);
+        }
     }
 
     void broadcastToVoters(java.util.function.IntFunction<Message> messageFor) {

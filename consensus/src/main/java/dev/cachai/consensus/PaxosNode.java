@@ -82,13 +82,25 @@ public final class PaxosNode {
         core.compact(index);
     }
 
-    /** Starts an election now (used by tests and operators); pre-vote still applies. */
+    /**
+     * Starts an election now (used by tests and operators); pre-vote still applies. With lease
+     * reads it does nothing while this node honours a leader's lease (use a transfer instead).
+     */
     public void campaign() {
         core.campaigns.campaign(config.preVote(), false);
     }
 
     public Ready ready() {
         return core.ready();
+    }
+
+    /**
+     * Tells the node that what {@code ready} asked to persist is durable (synced). Call it for
+     * every Ready, in order, before the next {@link #ready()}; a leader counts its own copy of
+     * its proposals toward a quorum only from here, so without it a leader never commits.
+     */
+    public void persisted(Ready ready) {
+        core.persisted(ready);
     }
 
     public int id() {

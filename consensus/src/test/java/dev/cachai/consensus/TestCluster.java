@@ -55,6 +55,7 @@ final class TestCluster {
 
     void process(int id) {
         Ready ready = node(id).ready();
+        node(id).persisted(ready);
         for (Message message : ready.messages()) {
             if (!isolated.contains(message.from()) && !isolated.contains(message.to())) {
                 inFlight.add(message);

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 /**
  * The durable Paxos log: segmented, append-only, a CRC32C on every record. Appends are buffered
  * in the OS until {@link #sync()}, so a batch of appends costs one fsync (group commit);
- * {@link #save(Ready)} writes its whole batch with one write call and one fdatasync.
+ * {@link #save(Ready)} writes its whole batch with one write call and at most one fdatasync.
  *
  * <p>Segments are preallocated with zeros (see {@link WalSegment}): the written part ends at the
  * first zero length, and recovery treats zeros after it as free space, not damage.
@@ -91,7 +91,10 @@ public final class Wal implements Closeable {
         flush();
     }
 
-    /** Writes what a {@link Ready} asks to persist in one write call and syncs once. */
+    /**
+     * Writes what a {@link Ready} asks to persist in one write call, and syncs once when
+     * {@link Ready#needsSync()}: a hard state that only moves the commit index is written, not synced.
+     */
     public void save(Ready ready) {
         ready.snapshotMarker().ifPresent(this::stageSnapshotMarker);
         ready.hardState().ifPresent(this::stageHardState);

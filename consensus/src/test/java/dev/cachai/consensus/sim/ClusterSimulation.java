@@ -45,6 +45,7 @@ public final class ClusterSimulation {
     private final Map<Integer, Long> restartAtTick = new HashMap<>();
     private final Set<dev.cachai.consensus.Ballot> ballotsLed = new HashSet<>();
     private int crashes;
+    private int crashesAfterEarlySend;
     private int membershipChanges;
     private int transfers;
     private static final double TRANSFER_RATE_PER_TICK = 0.002;
@@ -75,13 +76,20 @@ public final class ClusterSimulation {
         for (int id : nodeIds) {
             PaxosConfig config = PaxosConfig.defaults(id, voters).withElection(10, 2).withPipeline(8, 4, 256)
                     .withSnapshotChunkBytesMax(64).withGuards(preVote, checkQuorum);
-            SimNode node = new SimNode(id, config);
+            if (options.leaseReads()) {
+                config = config.withLeaseReads(true, 2);
+            }
+            double drift = options.clockDriftMax() * (2 * random.nextDouble() - 1);
+            SimNode node = new SimNode(id, config, 1 + drift);
             node.start(random.nextLong());
             nodes.add(node);
         }
         for (int c = 0; c < options.clientCount(); c++) {
-            clients.add(new SimClient(c, random.split()));
+            clients.add(new SimClient(c, random.split(), false));
         }
+        // One client only reads, and keeps reading where it was last answered: a partitioned
+        // leader that wrongly trusts its lease would be caught serving it stale values.
+        clients.add(new SimClient(options.clientCount(), random.split(), true));
     }
 
     public long seed() {
@@ -120,7 +128,7 @@ public final class ClusterSimulation {
             client.act(this);
         }
         for (SimNode node : nodes) {
-            if (node.alive) {
+            for (int ticks = node.ticksDue(); ticks > 0 && node.alive; ticks--) {
                 node.paxos.tick();
                 process(node);
             }
@@ -136,19 +144,28 @@ public final class ClusterSimulation {
 
     // ---------------------------------------------------------------- the driver
 
-    /** What the real driver does with a Ready: persist, sync, send, install, apply, serve reads. */
+    /** What the real driver does: carry out Readies until the node has nothing more to do. */
     void process(SimNode node) {
-        Ready ready = node.paxos.ready();
-        if (ready.isEmpty()) {
-            return;
+        node.drainReadies(ready -> carryOut(node, ready));
+    }
+
+    /**
+     * Leader Accepts out, then write and sync, tell the node, send the rest, install, apply,
+     * serve reads. Crashes strike before the sync (after the Accepts left) and after a Promise.
+     */
+    private void carryOut(SimNode node, Ready ready) {
+        for (Message message : ready.messagesBeforePersist()) {
+            network.send(message, nowTick, faultsEnabled);
         }
         node.disk.write(ready);
-        if (faultsEnabled && ready.needsSync() && random.nextDouble() < options.crashBeforeSyncRate()) {
-            crash(node);
+        if (faultsEnabled && crashesBeforeSync(node, ready)) {
             return;
         }
-        oracle.onDurablyAccepted(node.id, node.disk.sync());
-        for (Message message : ready.messages()) {
+        if (ready.needsSync()) {
+            oracle.onDurablyAccepted(node.id, node.disk.sync());
+        }
+        node.paxos.persisted(ready);
+        for (Message message : ready.messagesAfterPersist()) {
             network.send(message, nowTick, faultsEnabled);
         }
         ready.snapshotToInstall().ifPresent(snapshot -> {
@@ -171,9 +188,34 @@ public final class ClusterSimulation {
         if (faultsEnabled && promisedSomething(ready) && random.nextDouble() < PROMISE_CRASH_RATE) {
             // The riskiest moment for an acceptor: its promise just left. Restart it soon, so a
             // promise that was not durable would let the old leader's Accepts back in.
-            crash(node);
-            restartAtTick.put(node.id, nowTick + 1 + random.nextInt(3));
+            crashAndRestartSoon(node);
         }
+    }
+
+    /**
+     * A crash that loses this Ready's writes. After a leader's early Accepts it is the new risk:
+     * followers may hold slots the leader lost, and the leader must not have counted its copy.
+     */
+    private boolean crashesBeforeSync(SimNode node, Ready ready) {
+        if (!ready.needsSync()) {
+            return false;
+        }
+        boolean acceptsLeft = ready.messagesBeforePersist().stream().anyMatch(m -> m instanceof Message.Accept);
+        if (acceptsLeft && random.nextDouble() < options.crashAfterEarlySendRate()) {
+            crashesAfterEarlySend++;
+            crashAndRestartSoon(node);
+            return true;
+        }
+        if (random.nextDouble() < options.crashBeforeSyncRate()) {
+            crash(node);
+            return true;
+        }
+        return false;
+    }
+
+    private void crashAndRestartSoon(SimNode node) {
+        crash(node);
+        restartAtTick.put(node.id, nowTick + 1 + random.nextInt(3));
     }
 
     private static boolean promisedSomething(Ready ready) {
@@ -353,8 +395,10 @@ public final class ClusterSimulation {
                     + key.getValue().size() + " ops) is " + verdict.describe());
         }
         long chosen = oracle.appliedLog().size();
+        int readsInOneTick = clients.stream().mapToInt(SimClient::readsAnsweredInTheirTick).sum();
         return new SimReport(seed, chosen, completed, network.messagesSent, network.messagesDropped, ballotsLed.size(),
-                crashes, snapshotsInstalled, readsServed, membershipChanges, transfers);
+                crashes, crashesAfterEarlySend, snapshotsInstalled, readsServed, readsInOneTick, membershipChanges,
+                transfers);
     }
 
     private String describeNodes() {

@@ -27,7 +27,10 @@ final class ScenarioEnv {
     private final TreeMap<Integer, SimNode> nodes = new TreeMap<>();
     private final List<Message> pending = new ArrayList<>();
     private final Set<Integer> isolated = new HashSet<>();
+    /** Nodes that crash in their next Ready needing a sync, after its early messages left. */
+    private final Set<Integer> crashBeforeSync = new HashSet<>();
     private Set<Integer> initialVoters = Set.of();
+    private boolean leaseReads;
     private final List<String> out = new ArrayList<>();
 
     String run(String commandLine) {
@@ -39,7 +42,7 @@ final class ScenarioEnv {
 
     private void execute(String[] a) {
         switch (a[0]) {
-            case "cluster" -> cluster(Integer.parseInt(a[1]));
+            case "cluster" -> cluster(Integer.parseInt(a[1]), a.length > 2 && a[2].equals("lease-reads"));
             case "add-node" -> addNode(Integer.parseInt(a[1]));
             case "campaign" -> {
                 node(a[1]).paxos.campaign();
@@ -56,6 +59,7 @@ final class ScenarioEnv {
             case "isolate" -> isolated.add(Integer.parseInt(a[1]));
             case "heal" -> isolated.clear();
             case "crash" -> crash(node(a[1]));
+            case "crash-before-sync" -> crashBeforeSync.add(Integer.parseInt(a[1]));
             case "restart" -> restart(nodes.get(Integer.parseInt(a[1])));
             case "deliver" -> deliver(optionalId(a, 1), optionalId(a, 2));
             case "drop" -> drop(Integer.parseInt(a[1]), Integer.parseInt(a[2]));
@@ -70,7 +74,8 @@ final class ScenarioEnv {
         return args.length > position ? Integer.parseInt(args[position]) : 0;
     }
 
-    private void cluster(int size) {
+    private void cluster(int size, boolean withLeaseReads) {
+        leaseReads = withLeaseReads;
         Set<Integer> voters = new HashSet<>();
         for (int id = 1; id <= size; id++) {
             voters.add(id);
@@ -83,7 +88,7 @@ final class ScenarioEnv {
 
     private void addNode(int id) {
         PaxosConfig config = PaxosConfig.defaults(id, initialVoters).withElection(10, 2)
-                .withSnapshotChunkBytesMax(16);
+                .withSnapshotChunkBytesMax(16).withLeaseReads(leaseReads, 2);
         SimNode node = new SimNode(id, config);
         node.start(NODE_SEED + id);
         nodes.put(id, node);
@@ -144,11 +149,28 @@ final class ScenarioEnv {
 
     // ---------------------------------------------------------------- message movement
 
+    /** Carries out Readies the way the driver contract says, until the node has nothing to do. */
     private void process(SimNode node) {
-        Ready ready = node.paxos.ready();
+        node.drainReadies(ready -> carryOut(node, ready));
+    }
+
+    private void carryOut(SimNode node, Ready ready) {
+        for (Message message : ready.messagesBeforePersist()) {
+            out.add(node.id + " send before sync " + TraceFormat.message(message));
+            pending.add(message);
+        }
         node.disk.write(ready);
-        node.disk.sync();
-        for (Message message : ready.messages()) {
+        if (ready.needsSync() && crashBeforeSync.remove(node.id)) {
+            out.add(node.id + " crashed before its sync");
+            node.crash();
+            pending.removeIf(m -> m.to() == node.id);
+            return;
+        }
+        if (ready.needsSync()) {
+            node.disk.sync();
+        }
+        node.paxos.persisted(ready);
+        for (Message message : ready.messagesAfterPersist()) {
             out.add(node.id + " send " + TraceFormat.message(message));
             pending.add(message);
         }

@@ -43,13 +43,21 @@ final class SimClient {
 
     private final int clientId;
     private final SplittableRandom random;
+    /** Does only read-index reads (the others mix puts and gets through the log with them). */
+    private final boolean readsOnly;
     private final List<Recorded> history = new ArrayList<>();
     private InFlightOp current;
     private int leaderHint = NO_NODE;
 
-    SimClient(int clientId, SplittableRandom random) {
+    SimClient(int clientId, SplittableRandom random, boolean readsOnly) {
         this.clientId = clientId;
         this.random = random;
+        this.readsOnly = readsOnly;
+    }
+
+    int readsAnsweredInTheirTick() {
+        return (int) history.stream().filter(op -> op.answered() && !op.viaLog() && op.responseTick() == op.invokeTick())
+                .count();
     }
 
     List<Recorded> history() {
@@ -81,7 +89,7 @@ final class SimClient {
         }
         long opId = sim.newOpId();
         String key = "k" + random.nextInt(sim.options().keyCount());
-        double kind = random.nextDouble();
+        double kind = readsOnly ? 0 : random.nextDouble();
         SubmitResult result;
         InFlightOp op;
         if (kind < 0.3) {

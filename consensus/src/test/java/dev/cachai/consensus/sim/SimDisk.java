@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A node's disk: writes sit in a volatile buffer until {@link #sync()}; a crash loses them.
+ * A node's disk: writes sit in a volatile buffer until {@link #sync()}; a crash loses them all
+ * (also a commit-only hard state, which the driver writes without a sync).
  * State machine snapshots are written atomically (temp file + rename in the real driver).
  */
 final class SimDisk {
@@ -22,19 +23,23 @@ final class SimDisk {
     private byte[] snapshotData;
     private long snapshotFileIndex;
 
-    private Ready unsynced;
+    private final List<Ready> unsynced = new ArrayList<>();
 
     void write(Ready ready) {
-        unsynced = ready;
+        unsynced.add(ready);
     }
 
-    /** Makes the buffered Ready durable and returns the entries that became durable. */
+    /** Makes the buffered writes durable, in order, and returns the entries that became durable. */
     List<Entry> sync() {
-        Ready ready = unsynced;
-        unsynced = null;
-        if (ready == null) {
-            return List.of();
+        List<Entry> durable = new ArrayList<>();
+        for (Ready ready : unsynced) {
+            durable.addAll(makeDurable(ready));
         }
+        unsynced.clear();
+        return durable;
+    }
+
+    private List<Entry> makeDurable(Ready ready) {
         ready.snapshotToInstall().ifPresent(snapshot -> saveSnapshot(snapshot.index(), snapshot.data()));
         ready.hardState().ifPresent(state -> hardState = state);
         ready.snapshotMarker().ifPresent(this::applyMarker);
@@ -54,7 +59,7 @@ final class SimDisk {
     }
 
     void crash() {
-        unsynced = null;
+        unsynced.clear();
     }
 
     /** The state machine's own snapshot file, durable at once (written to a temp file and renamed). */

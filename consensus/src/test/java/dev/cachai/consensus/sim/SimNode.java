@@ -3,15 +3,20 @@ package dev.cachai.consensus.sim;
 import dev.cachai.consensus.PaxosConfig;
 import dev.cachai.consensus.PaxosNode;
 import dev.cachai.consensus.PersistentState;
+import dev.cachai.consensus.Ready;
 import dev.cachai.consensus.SnapshotSource;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /** One simulated server: the Paxos core, its disk and its state machine. */
 final class SimNode {
 
     final int id;
     final PaxosConfig config;
+    /** Ticks of this node per tick of simulated time: its clock's drift. */
+    private final double tickRate;
+    private double tickPhase;
     final SimDisk disk = new SimDisk();
     KvStateMachine kv;
     PaxosNode paxos;
@@ -21,8 +26,21 @@ final class SimNode {
     long appliedSinceSnapshot;
 
     SimNode(int id, PaxosConfig config) {
+        this(id, config, 1);
+    }
+
+    SimNode(int id, PaxosConfig config, double tickRate) {
         this.id = id;
         this.config = config;
+        this.tickRate = tickRate;
+    }
+
+    /** How many times this node's clock ticks during the next tick of simulated time (0, 1 or 2). */
+    int ticksDue() {
+        tickPhase += tickRate;
+        int due = (int) tickPhase;
+        tickPhase -= due;
+        return due;
     }
 
     void start(long seed) {
@@ -37,6 +55,17 @@ final class SimNode {
         SnapshotSource snapshots = SnapshotSource.fromLatest(this::latestSnapshot);
         paxos = new PaxosNode(config, restored, new SplittableRandom(seed), snapshots);
         alive = true;
+    }
+
+    /** Hands Readies to {@code carryOut} until the node has nothing more to do or crashed. */
+    void drainReadies(Consumer<Ready> carryOut) {
+        while (alive) {
+            Ready ready = paxos.ready();
+            if (ready.isEmpty()) {
+                return;
+            }
+            carryOut.accept(ready);
+        }
     }
 
     void crash() {

@@ -1,7 +1,11 @@
 package dev.cachai.consensus.sim;
 
-/** What one simulated run achieved, to make sure runs are not vacuous. */
+/**
+ * What one simulated run achieved, to make sure runs are not vacuous. {@code readsInOneTick}:
+ * read-index reads answered in the tick they were asked, which only a lease allows (a heartbeat
+ * round takes at least two ticks).
+ */
 public record SimReport(long seed, long slotsChosen, int opsCompleted, long messagesSent, long messagesDropped,
-        int leaderships, int crashes, int snapshotsInstalled, int readsServed, int membershipChanges,
-        int transfersStarted) {
+        int leaderships, int crashes, int crashesAfterEarlySend, int snapshotsInstalled, int readsServed,
+        int readsInOneTick, int membershipChanges, int transfersStarted) {
 }

@@ -132,8 +132,10 @@ class WalDrivenClusterTest {
 
     private void process(int id) {
         Ready ready = nodes.get(id).ready();
+        inFlight.addAll(ready.messagesBeforePersist());
         wals.get(id).save(ready);
-        inFlight.addAll(ready.messages());
+        nodes.get(id).persisted(ready);
+        inFlight.addAll(ready.messagesAfterPersist());
         for (Entry entry : ready.committedEntries()) {
             if (entry.kind() == EntryKind.COMMAND) {
                 applied.get(id).add(new String(entry.data(), StandardCharsets.UTF_8));

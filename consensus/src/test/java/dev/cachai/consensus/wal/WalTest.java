@@ -230,8 +230,9 @@ class WalTest {
     void saveWritesItsWholeBatchOnceAndSyncsOnce() throws IOException {
         WalOptions options = new WalOptions(1 << 20, 1 << 16);
         Membership membership = Membership.ofVoters(Set.of(1, 2, 3));
-        Ready ready = new Ready(Optional.of(new HardState(BALLOT, 7)), entries(1, 50, BALLOT),
-                Optional.of(new SnapshotMarker(0, membership)), List.of(), Optional.empty(), List.of(), List.of());
+        Ready ready = new Ready(Optional.of(new HardState(BALLOT, 7)), true, entries(1, 50, BALLOT),
+                Optional.of(new SnapshotMarker(0, membership)), List.of(), List.of(), Optional.empty(), List.of(),
+                List.of());
         try (Wal wal = Wal.open(dir, options)) {
             long writes = wal.writeCallCount();
             long fsyncs = wal.fsyncCount();
@@ -242,6 +243,23 @@ class WalTest {
         try (Wal wal = Wal.open(dir, options)) {
             assertThat(wal.recovered().entries()).containsExactlyElementsOf(entries(1, 50, BALLOT));
             assertThat(wal.recovered().hardState()).isEqualTo(new HardState(BALLOT, 7));
+        }
+    }
+
+    @Test
+    void aCommitOnlyReadyIsWrittenWithoutAnFsync() throws IOException {
+        Ready commitOnly = new Ready(Optional.of(new HardState(BALLOT, 3)), false, List.of(), Optional.empty(),
+                List.of(), List.of(), Optional.empty(), List.of(), List.of());
+        try (Wal wal = Wal.open(dir)) {
+            wal.append(entries(1, 3, BALLOT));
+            wal.sync();
+            long fsyncs = wal.fsyncCount();
+            wal.save(commitOnly);
+            assertThat(wal.fsyncCount()).isEqualTo(fsyncs);
+        }
+        try (Wal wal = Wal.open(dir)) {
+            // Written to the file all the same: only a crash of the machine can lose it.
+            assertThat(wal.recovered().hardState()).isEqualTo(new HardState(BALLOT, 3));
         }
     }
 

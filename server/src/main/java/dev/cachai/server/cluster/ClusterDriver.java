@@ -42,8 +42,8 @@ import java.util.function.Consumer;
 /**
  * The clustered path from proposal to apply. One loop thread owns the Paxos node: it takes
  * client requests and peer frames from a bounded queue, ticks the node, and carries out each
- * {@link Ready} in the order its contract demands (persist and fsync, send, install, apply,
- * serve reads). Followers forward proposals to the leader; whichever node took the client's
+ * {@link Ready} in the order its contract demands (a leader's Accepts out, persist and fsync
+ * when needed, the rest out, install, apply, serve reads). Followers forward proposals to the leader; whichever node took the client's
  * request completes its future when it applies the entry that carries its origin id.
  */
 public final class ClusterDriver implements Driver, ClusterView {
@@ -360,18 +360,22 @@ public final class ClusterDriver implements Driver, ClusterView {
         } while (observeLeadership());
     }
 
-    /** The order is Ready's contract: durable before sent, installed before applied. */
+    /**
+     * The order is Ready's contract: a leader's Accepts leave first, so followers write while we
+     * do; everything carrying our promises or accepted slots leaves once they are durable;
+     * installed before applied. A Ready that only moves the commit index costs no fsync.
+     */
     private void carryOut(Ready ready) {
+        sendAll(ready.messagesBeforePersist());
         ready.snapshotToInstall().ifPresent(s -> dataDir.writeSnapshotBytes(s.index(), s.data()));
         long saveStarted = System.nanoTime();
         wal.save(ready);
         if (ready.needsSync()) {
             observer.logSynced(System.nanoTime() - saveStarted);
         }
+        paxos.persisted(ready);
         ready.snapshotMarker().ifPresent(marker -> wal.truncateBefore(marker.index() + 1));
-        for (Message m : ready.messages()) {
-            transport.send(m.to(), new PeerFrame.Paxos(m));
-        }
+        sendAll(ready.messagesAfterPersist());
         ready.snapshotToInstall().ifPresent(this::installSnapshot);
         for (Entry entry : ready.committedEntries()) {
             apply(entry);
@@ -381,6 +385,13 @@ public final class ClusterDriver implements Driver, ClusterView {
         }
         observer.progress(paxos.commitIndex(), appliedIndex);
         maybeSnapshot();
+    }
+
+    /** Hands frames to the peer links, which write them on their own threads. */
+    private void sendAll(List<Message> messages) {
+        for (Message m : messages) {
+            transport.send(m.to(), new PeerFrame.Paxos(m));
+        }
     }
 
     private void apply(Entry entry) {
