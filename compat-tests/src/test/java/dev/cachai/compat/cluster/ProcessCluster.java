@@ -25,8 +25,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Cluster members as separate JVMs running the shaded jar on loopback ports. With peer proxies,
- * every member dials every other one through its own {@link TcpProxy} (the addresses in its
- * {@code --initial-cluster}), so a test can partition the network between members.
+ * every member's peer port sits behind a {@link TcpProxy} whose address is the one the member
+ * list gives for it (members dial the addresses the replicated membership records, as etcd
+ * members dial advertised peer URLs), so a test can cut a member's peer traffic.
  */
 final class ProcessCluster implements AutoCloseable {
     static final Path JAR = Path.of("..", "server", "target", "cachai-server.jar");
@@ -41,8 +42,8 @@ final class ProcessCluster implements AutoCloseable {
     private final Set<Integer> paused = new HashSet<>();
     /** Where each member's log stood when it was last launched: older lines speak of an earlier run. */
     private final long[] logLengthAtLaunch;
-    /** {@code proxies[i][j]}: what member i dials to reach member j; null without peer proxies. */
-    private final TcpProxy[][] proxies;
+    /** {@code proxies[j]}: what every member dials to reach member j; null without peer proxies. */
+    private final TcpProxy[] proxies;
 
     ProcessCluster(Path root, int size) {
         this(root, size, false);
@@ -57,11 +58,9 @@ final class ProcessCluster implements AutoCloseable {
         }
         processes = new Process[size];
         logLengthAtLaunch = new long[size];
-        proxies = peerProxies ? new TcpProxy[size][size] : null;
-        for (int i = 0; peerProxies && i < size; i++) {
-            for (int j = 0; j < size; j++) {
-                proxies[i][j] = i == j ? null : newProxy("127.0.0.1:" + members.get(j).peerPort());
-            }
+        proxies = peerProxies ? new TcpProxy[size] : null;
+        for (int j = 0; peerProxies && j < size; j++) {
+            proxies[j] = newProxy("127.0.0.1:" + members.get(j).peerPort());
         }
     }
 
@@ -73,12 +72,12 @@ final class ProcessCluster implements AutoCloseable {
         }
     }
 
-    /** The {@code --initial-cluster} member {@code i} starts with: peers' ports or its proxies to them. */
+    /** The {@code --initial-cluster} member {@code i} starts with: members' peer ports or their proxies. */
     private String initialClusterOf(int i) {
         StringBuilder list = new StringBuilder();
         for (int j = 0; j < members.size(); j++) {
-            String address = proxies == null || i == j ? "127.0.0.1:" + members.get(j).peerPort()
-                    : proxies[i][j].connectString();
+            String address = proxies == null ? "127.0.0.1:" + members.get(j).peerPort()
+                    : proxies[j].connectString();
             list.append(j == 0 ? "" : ",").append(members.get(j).name()).append('=').append(address);
         }
         return list.toString();
@@ -171,24 +170,20 @@ final class ProcessCluster implements AutoCloseable {
         assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s", signal).isTrue();
     }
 
-    /** Silently drops all peer traffic between member {@code i} and the others, both ways. */
+    /**
+     * Silently drops every peer connection to member {@code i}: it no longer hears the others'
+     * votes, acknowledgements or forwarded requests. What it sends on its own connections still
+     * arrives, so, as a leader, it must notice the silence (checkQuorum) and step down before the
+     * others can elect another; nothing it takes can be chosen without them.
+     */
     void isolate(int i) {
-        for (int j = 0; j < processes.length; j++) {
-            if (j != i) {
-                proxies[i][j].blackhole(true);
-                proxies[j][i].blackhole(true);
-            }
-        }
+        proxies[i].blackhole(true);
     }
 
     /** Ends every partition: peers redial and exchange traffic again. */
     void heal() {
-        for (TcpProxy[] row : proxies) {
-            for (TcpProxy p : row) {
-                if (p != null) {
-                    p.blackhole(false);
-                }
-            }
+        for (TcpProxy p : proxies) {
+            p.blackhole(false);
         }
     }
 
@@ -271,12 +266,8 @@ final class ProcessCluster implements AutoCloseable {
                 p.destroyForcibly();
             }
         }
-        for (TcpProxy[] row : proxies == null ? new TcpProxy[0][] : proxies) {
-            for (TcpProxy p : row) {
-                if (p != null) {
-                    p.close();
-                }
-            }
+        for (TcpProxy p : proxies == null ? new TcpProxy[0] : proxies) {
+            p.close();
         }
     }
 }
