@@ -56,6 +56,29 @@ final class BenchSession {
         return results;
     }
 
+    /**
+     * One unmeasured pass over every served workload at the highest concurrency level, {@code each}
+     * long, before {@link #runAll}: a JVM server (Cachai, ZooKeeper) then answers the measured runs
+     * with its hot paths compiled, as it would after minutes in production, rather than meeting the
+     * first workload of the table cold. Every target gets the same pass.
+     */
+    void warmUp(Endpoints target, java.time.Duration each) {
+        if (each.isZero()) {
+            return;
+        }
+        LoadSettings s = settings;
+        LoadSettings pass = new LoadSettings(java.time.Duration.ZERO, each, 0, s.clientsLevels(), s.connectionsMax(),
+                s.valueBytes(), s.keyspaceKeys(), s.opTimeout());
+        Driver driver = new Driver(pass);
+        int clients = s.clientsLevels().stream().mapToInt(Integer::intValue).max().orElse(1);
+        for (Map.Entry<String, Supplier<Workload>> w : workloads.entrySet()) {
+            if (target.serves(WorkloadCatalog.protocolOf(w.getKey()))) {
+                RunResult r = driver.run(target, w.getValue(), clients);
+                System.err.println("[bench] warm-up " + progressLine(r).substring("[bench] ".length()));
+            }
+        }
+    }
+
     /** Runs whose protocol the target serves, for the up-front time estimate. */
     int runsFor(Endpoints target) {
         return (int) workloads.keySet().stream()

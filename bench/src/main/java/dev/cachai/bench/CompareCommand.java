@@ -68,6 +68,7 @@ final class CompareCommand {
     private List<ServerLauncher> launchers() {
         int clusterSize = args.integer("cluster", 1);
         environment.put("clusterSize", Integer.toString(clusterSize));
+        environment.put("serverWarmup", args.duration("server-warmup", java.time.Duration.ZERO).toString());
         return clusterSize > 1 ? clusterLaunchers(clusterSize) : singleLaunchers();
     }
 
@@ -120,6 +121,7 @@ final class CompareCommand {
             Endpoints endpoints = launcher.start(Files.createDirectories(workRoot.resolve(launcher.name())));
             System.err.printf("[bench] %s up at %s; %d runs of ~%ds each%n", launcher.name(), endpoints,
                     session.runsFor(endpoints), settings.warmup().plus(settings.measure()).toSeconds());
+            session.warmUp(endpoints, args.duration("server-warmup", java.time.Duration.ZERO));
             List<RunResult> results = session.runAll(endpoints);
             try {
                 maybeFailover(launcher, endpoints);

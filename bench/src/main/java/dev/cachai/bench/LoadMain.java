@@ -21,6 +21,8 @@ public final class LoadMain {
             "  compare  start Cachai, etcd and ZooKeeper in turn and compare (--duration 8s --warmup 2s",
             "           --clients 1,16,128 --workloads etcd-put,zk-get --targets cachai,etcd,zookeeper",
             "           --cachai-jar server/target/cachai-server.jar --etcd-bin /usr/bin/etcd --server-heap 2g)",
+            "           --server-warmup 4s: first an unmeasured pass of every workload at the top client level, so",
+            "           JVM servers answer the table warm (every target gets it);",
             "           --cluster 3: three members per target on loopback (heap 1g each), clients spread over them;",
             "           --failover true: then kill -9 the leader under a put load (Cachai, etcd)",
             "  run      load an already running server: --etcd 127.0.0.1:2379 --zk 127.0.0.1:2181 --name x",
