@@ -24,7 +24,6 @@ public final class ZkPaths {
             return "Path must not end with / character";
         }
         char last = '/';
-        String[] segments = path.substring(1).split("/", -1);
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
             if (c == 0) {
@@ -39,12 +38,22 @@ public final class ZkPaths {
             }
             last = c;
         }
-        for (String s : segments) {
-            if (s.equals(".") || s.equals("..")) {
-                return "relative paths not allowed";
+        int segmentStart = 1;
+        for (int i = 1; i <= path.length(); i++) {
+            if (i == path.length() || path.charAt(i) == '/') {
+                if (isDotSegment(path, segmentStart, i)) {
+                    return "relative paths not allowed";
+                }
+                segmentStart = i + 1;
             }
         }
         return null;
+    }
+
+    /** "." or ".." between {@code from} and {@code to}: relative segments ZooKeeper refuses. */
+    private static boolean isDotSegment(CharSequence path, int from, int to) {
+        int length = to - from;
+        return (length == 1 || length == 2) && path.charAt(from) == '.' && path.charAt(to - 1) == '.';
     }
 
     public static boolean isValid(String path) {
@@ -56,8 +65,46 @@ public final class ZkPaths {
         if (key.length < 2 || key[0] != '/') {
             return false;
         }
+        if (isAscii(key)) {
+            return isValidAsciiPath(key);
+        }
         String s = new String(key, StandardCharsets.UTF_8);
         return isValid(s) && java.util.Arrays.equals(s.getBytes(StandardCharsets.UTF_8), key);
+    }
+
+    private static boolean isAscii(byte[] key) {
+        for (byte b : key) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #isValid} for a path of ASCII bytes without decoding it: the same rules (no NUL or
+     * control characters, no empty, "." or ".." segments, no trailing slash). Every key a write
+     * or a child listing touches goes through here, so it avoids building a String.
+     */
+    private static boolean isValidAsciiPath(byte[] key) {
+        if (key[key.length - 1] == '/') {
+            return false;
+        }
+        int segmentStart = 1;
+        for (int i = 1; i <= key.length; i++) {
+            byte c = i == key.length ? (byte) '/' : key[i];
+            if (c < 0x20 || c == 0x7f) {
+                return false;
+            }
+            if (c == '/') {
+                int length = i - segmentStart;
+                if (length == 0 || (length <= 2 && key[segmentStart] == '.' && key[i - 1] == '.')) {
+                    return false;
+                }
+                segmentStart = i + 1;
+            }
+        }
+        return true;
     }
 
     /** The parent of a non-root path ("/" for a top-level node). */

@@ -1,0 +1,39 @@
+package dev.cachai.engine.zk;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ZkPathsTest {
+    @Test
+    void relativeSegmentsAreRefusedWhereverTheyStand() {
+        for (String p : new String[] {"/.", "/..", "/a/.", "/a/..", "/./a", "/../a", "/a/./b", "/a/../b"}) {
+            assertThat(ZkPaths.invalidReason(p)).as(p).isEqualTo("relative paths not allowed");
+        }
+        for (String p : new String[] {"/...", "/.a", "/a.", "/a/.b/c", "/a/b..", "/a.b"}) {
+            assertThat(ZkPaths.invalidReason(p)).as(p).isNull();
+        }
+        assertThat(ZkPaths.invalidReason("/./a\u0001")).as("character errors come first").isEqualTo("invalid character @4");
+    }
+
+    /** The byte-level check of ASCII keys answers as the String-level check does. */
+    @Property(tries = 2000)
+    void asciiKeysAreJudgedAsTheirStrings(@ForAll("asciiKeys") String path) {
+        byte[] key = path.getBytes(StandardCharsets.UTF_8);
+        boolean expected = key.length >= 2 && key[0] == '/' && ZkPaths.isValid(path);
+        assertThat(ZkPaths.isNodeKey(key)).as(path.replace("\u0000", "\\0")).isEqualTo(expected);
+    }
+
+    @Provide
+    Arbitrary<String> asciiKeys() {
+        return Arbitraries.strings().withChars('/', '.', 'a', 'Z', '0', ' ', '\u0000', '\u0001', '\u001f', '\u007f', '~')
+                .ofMinLength(0).ofMaxLength(8).map(s -> "/" + s);
+    }
+}
