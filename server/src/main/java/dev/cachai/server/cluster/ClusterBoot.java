@@ -57,12 +57,7 @@ public final class ClusterBoot {
 
     private ClusterBoot() {}
 
-    public static ClusterDriver start(ServerConfig config, DataDir dataDir, ClusterLimits limits,
-                                      TransportLimits transportLimits, Consumer<Engine> engineReplaced) {
-        return start(config, dataDir, limits, transportLimits, engineReplaced, DriverObserver.NONE, PeerTraffic.NONE);
-    }
-
-    /** As above, reporting to {@code observer} (metrics, health) and counting peer bytes in {@code traffic}. */
+    /** Starts this node's driver, reporting to {@code observer} (metrics, health) and counting peer bytes in {@code traffic}. */
     public static ClusterDriver start(ServerConfig config, DataDir dataDir, ClusterLimits limits,
                                       TransportLimits transportLimits, Consumer<Engine> engineReplaced,
                                       DriverObserver observer, PeerTraffic traffic) {

@@ -98,11 +98,6 @@ public final class ClusterDriver implements Driver, ClusterView {
     private volatile boolean snapshotInProgress;
 
     ClusterDriver(int selfId, List<ClusterMember> members, PaxosNode paxos, Wal wal, DataDir dataDir, Engine engine,
-                  long appliedIndex, ClusterLimits limits, Consumer<Engine> engineReplaced) {
-        this(selfId, members, paxos, wal, dataDir, engine, appliedIndex, limits, engineReplaced, DriverObserver.NONE);
-    }
-
-    ClusterDriver(int selfId, List<ClusterMember> members, PaxosNode paxos, Wal wal, DataDir dataDir, Engine engine,
                   long appliedIndex, ClusterLimits limits, Consumer<Engine> engineReplaced, DriverObserver observer) {
         this.observer = observer;
         this.selfId = selfId;

@@ -5,13 +5,11 @@ import dev.cachai.engine.result.Result;
 
 /**
  * What a driver reports as it runs, for metrics and health: leadership, log progress, applied
- * commands, disk timings. Both drivers call it from their loop thread (snapshot timings from the
+ * commands, disk timings. The driver calls it from its loop thread (snapshot timings from the
  * housekeeping thread); implementations must be cheap and never block. Every method defaults to
  * doing nothing.
  */
 public interface DriverObserver {
-    DriverObserver NONE = new DriverObserver() {};
-
     /** The leader this node knows changed: its id (0 while none is known), and whether it is this node. */
     default void leaderIs(long leaderId, boolean self) {}
 
