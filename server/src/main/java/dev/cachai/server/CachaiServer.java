@@ -36,6 +36,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class CachaiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CachaiServer.class);
+    /** How long a node alone waits at start for its own election (a slow disk's fsync, with margin). */
+    private static final long ALONE_LEADER_WAIT_MS = 10_000;
 
     private final ServerConfig config;
     private final DataDir dataDir;
@@ -74,6 +76,7 @@ public final class CachaiServer implements AutoCloseable {
             driver = ClusterBoot.start(config, dataDir, clusterLimits, TransportLimits.DEFAULTS,
                     engine -> restartIfStarted(endpointsRef.get()), node, new PeerMetrics(metrics));
             driverRef.set(driver);
+            awaitOwnLeadership(driver);
             Driver gateway = new MeteredDriver(driver, node, metrics);
             endpoints = new Endpoints(zkConfig(config, driver), ClientTlsSetup.zk(config.clientTls()),
                     etcdConfig(config, driver), ClientTlsSetup.etcd(config.clientTls()), gateway, metrics);
@@ -94,6 +97,17 @@ public final class CachaiServer implements AutoCloseable {
             }
             dataDir.close();
             throw e;
+        }
+    }
+
+    /**
+     * A node alone leads itself within one fsync; it opens its client ports only then, so the
+     * first request (or health probe) after start does not meet a node without a leader.
+     */
+    private static void awaitOwnLeadership(ClusterDriver driver) {
+        if (driver.alone() && !driver.awaitLeader(ALONE_LEADER_WAIT_MS)) {
+            LOG.warn("node alone has not led itself after {} ms; serving anyway (requests fail until it leads)",
+                    ALONE_LEADER_WAIT_MS);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.cachai.consensus.Snapshot;
 import dev.cachai.consensus.SubmitResult;
 import dev.cachai.consensus.message.Message;
 import dev.cachai.consensus.wal.Wal;
+import dev.cachai.engine.ClusterInfo;
 import dev.cachai.engine.Engine;
 import dev.cachai.engine.EngineSnapshot;
 import dev.cachai.engine.EtcdError;
@@ -31,11 +32,15 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -92,6 +97,8 @@ public final class ClusterDriver implements Driver, ClusterView {
     private boolean handingOver;
     /** Completed when this node stops leading (set by a stopping leader waiting to hand over). */
     private volatile CompletableFuture<Void> leadershipLost = new CompletableFuture<>();
+    /** Completed the first time this node knows a leader. */
+    private final CompletableFuture<Void> firstLeaderKnown = new CompletableFuture<>();
     private long tickCount;
     private long appliedIndex;
     private long lastSnapshotIndex;
@@ -128,7 +135,7 @@ public final class ClusterDriver implements Driver, ClusterView {
     void start(PeerTransport peerTransport) {
         this.transport = peerTransport;
         memberChanges.start(peerTransport);
-        if (paxos.membership().voters().equals(java.util.Set.of(selfId))) {
+        if (alone()) {
             // Alone, there is no one to wait for: lead at once rather than after an election timeout.
             events.offer(paxos::campaign);
         }
@@ -428,6 +435,9 @@ public final class ClusterDriver implements Driver, ClusterView {
         }
         leaderId = leader;
         observer.leaderIs(leader, leader == selfId);
+        if (leader != 0) {
+            firstLeaderKnown.complete(null);
+        }
         if (leader == 0 || !proposals.anyParked()) {
             return false;
         }
@@ -547,8 +557,8 @@ public final class ClusterDriver implements Driver, ClusterView {
     // ---------------------------------------------------------------- ClusterView
 
     @Override
-    public java.util.Optional<dev.cachai.engine.ClusterInfo> cluster() {
-        return java.util.Optional.of(clusterInfo);
+    public Optional<ClusterInfo> cluster() {
+        return Optional.of(clusterInfo);
     }
 
     @Override
@@ -564,6 +574,29 @@ public final class ClusterDriver implements Driver, ClusterView {
     @Override
     public int leaderId() {
         return leaderId;
+    }
+
+    /** Whether this node is the only voter, so it needs no one else to elect a leader. */
+    public boolean alone() {
+        return paxos.membership().voters().equals(Set.of(selfId));
+    }
+
+    /**
+     * Waits until this node first knows a leader, at most {@code timeoutMs}; false when none came
+     * (a node alone leads within one fsync, a cluster member needs its peers).
+     */
+    public boolean awaitLeader(long timeoutMs) {
+        try {
+            firstLeaderKnown.get(timeoutMs, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return false;
+        }
     }
 
     @Override
@@ -598,7 +631,7 @@ public final class ClusterDriver implements Driver, ClusterView {
             lost.get(HANDOVER_WAIT_MS_MAX, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             LOG.warn("leadership not handed over in {} ms; stopping anyway", HANDOVER_WAIT_MS_MAX);
         }
     }
