@@ -10,11 +10,12 @@ import dev.cachai.engine.zk.ZkStat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The ZooKeeper tree read from the flat keyspace. A key that is a valid path is a node; a path
@@ -65,39 +66,51 @@ final class ZkView {
         return new ZkStat(0, 0, 0, 0, 0, m.clientCversion(), m.aversion(), 0, 0, m.numChildren(), m.pzxid());
     }
 
-    /** Child names in key order, or an empty list. Subtrees are skipped, so the cost follows the children. */
+    /**
+     * Child names sorted, without duplicates, or an empty list. The children's keys are walked in
+     * order with one iterator; a subtree is skipped with one seek, so the cost follows the
+     * children. Names come out sorted except when a sibling's name sorts between a child and its
+     * subtree ("a-b" between "a" and "a/x", or a child that exists only through its subtree): then
+     * one sort puts them right.
+     */
     static List<String> children(EngineState s, String path, long rev) {
-        String prefix = ZkPaths.childPrefix(path);
-        byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
+        byte[] p = ZkPaths.childPrefix(path).getBytes(StandardCharsets.UTF_8);
         NavigableMap<byte[], Entry> range = s.kv.view(p, Bytes.prefixEnd(p));
-        Set<String> names = new LinkedHashSet<>();
-        byte[] cursor = p;
-        while (true) {
-            Map.Entry<byte[], Entry> next = range.ceilingEntry(cursor);
-            if (next == null) {
-                break;
-            }
+        List<String> names = new ArrayList<>();
+        boolean inOrder = true;
+        Iterator<Map.Entry<byte[], Entry>> it = range.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<byte[], Entry> next = it.next();
             byte[] key = next.getKey();
             KeyValue v = next.getValue().head().modRevision() > rev ? s.kv.get(key, rev) : next.getValue().head();
+            boolean live = v != null && !v.isTombstone() && ZkPaths.isNodeKeyBelow(key, p.length);
             int slash = indexOf(key, (byte) '/', p.length);
-            boolean live = v != null && !v.isTombstone() && ZkPaths.isNodeKey(key);
             if (slash < 0) {
                 if (live) {
-                    names.add(new String(key, p.length, key.length - p.length, StandardCharsets.UTF_8));
+                    String name = new String(key, p.length, key.length - p.length, StandardCharsets.UTF_8);
+                    inOrder &= names.isEmpty() || names.get(names.size() - 1).compareTo(name) < 0;
+                    names.add(name);
                 }
-                cursor = Bytes.successor(key);
-            } else {
-                if (live) {
-                    names.add(new String(key, p.length, slash - p.length, StandardCharsets.UTF_8));
-                    byte[] skip = java.util.Arrays.copyOf(key, slash + 1);
-                    skip[slash] = '0';
-                    cursor = skip;
-                } else {
-                    cursor = Bytes.successor(key);
-                }
+                continue;
             }
+            if (!live) {
+                continue;
+            }
+            String name = new String(key, p.length, slash - p.length, StandardCharsets.UTF_8);
+            String last = names.isEmpty() ? null : names.get(names.size() - 1);
+            if (!name.equals(last)) {
+                inOrder &= last == null || last.compareTo(name) < 0;
+                names.add(name);
+            }
+            // Everything else below this child sorts before "<child>0" ('0' follows '/').
+            byte[] skip = Arrays.copyOf(key, slash + 1);
+            skip[slash] = '0';
+            it = range.tailMap(skip, true).entrySet().iterator();
         }
-        return new ArrayList<>(names);
+        if (!inOrder) {
+            names = new ArrayList<>(new TreeSet<>(names));
+        }
+        return names;
     }
 
     static int countChildren(EngineState s, String path, long rev) {

@@ -267,6 +267,39 @@ class ZkApplyTest {
     }
 
     @Test
+    void childrenListingIsSortedAndUniqueWhatEverTheKeysLookLike() {
+        // Random etcd keys under /r (some deleted, some only as subtrees of a missing child, names
+        // sharing prefixes with '-', '.', '0' and non-ASCII): the listing must equal every live
+        // node key's first segment, sorted as Strings, each once.
+        String[] segments = {"a", "a-b", "a.b", "a0", "b", "\u00e9", "\ud83d\ude00", "x1", "."};
+        java.util.Random random = new java.util.Random(7);
+        java.util.Map<String, Boolean> live = new java.util.TreeMap<>();
+        engine.apply(now, Put.of(utf8("/r"), utf8("")));
+        for (int i = 0; i < 400; i++) {
+            StringBuilder key = new StringBuilder("/r");
+            int depth = 1 + random.nextInt(3);
+            for (int d = 0; d < depth; d++) {
+                key.append('/').append(segments[random.nextInt(segments.length)]);
+            }
+            String k = key.toString();
+            boolean delete = random.nextInt(4) == 0;
+            if (delete) {
+                engine.apply(now, dev.cachai.engine.command.DeleteRange.of(utf8(k)));
+            } else {
+                engine.apply(now, Put.of(utf8(k), utf8("v")));
+            }
+            live.put(k, !delete);
+            java.util.TreeSet<String> expected = new java.util.TreeSet<>();
+            live.forEach((path, present) -> {
+                if (present && dev.cachai.engine.zk.ZkPaths.isValid(path)) {
+                    expected.add(path.substring(3).split("/")[0]);
+                }
+            });
+            assertThat(engine.zkChildren("/r")).as("after %s", k).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
     void etcdWritesCannotBypassZooKeeperAcls() throws Exception {
         ZkIdentity alice = new ZkIdentity(List.of(new ZkId("digest", "alice:hash")), false);
         write(alice, new ZkOp.Create("/locked", utf8("v"), List.of(new Acl(Acl.ALL, "digest", "alice:hash")),

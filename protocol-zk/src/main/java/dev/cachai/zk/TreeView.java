@@ -185,10 +185,11 @@ public final class TreeView {
         if (stored == null) {
             return null;
         }
-        TreeSet<String> sorted = new TreeSet<>(stored);
-        if (path.equals("/")) {
-            sorted.add("zookeeper");
+        if (!path.equals("/")) {
+            return stored; // the engine lists them sorted already
         }
+        TreeSet<String> sorted = new TreeSet<>(stored);
+        sorted.add("zookeeper");
         return new ArrayList<>(sorted);
     }
 

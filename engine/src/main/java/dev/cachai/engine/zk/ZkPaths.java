@@ -65,16 +65,28 @@ public final class ZkPaths {
         if (key.length < 2 || key[0] != '/') {
             return false;
         }
-        if (isAscii(key)) {
-            return isValidAsciiPath(key);
+        return isNodeKeyFrom(key, 1);
+    }
+
+    /**
+     * {@link #isNodeKey} for a key that starts with {@code validPrefixLength} bytes known to be a
+     * valid path followed by '/' (a child listing's prefix): only the rest is checked.
+     */
+    public static boolean isNodeKeyBelow(byte[] key, int validPrefixLength) {
+        return key.length > validPrefixLength && isNodeKeyFrom(key, validPrefixLength);
+    }
+
+    private static boolean isNodeKeyFrom(byte[] key, int segmentStart) {
+        if (isAscii(key, segmentStart)) {
+            return isValidAsciiPath(key, segmentStart);
         }
         String s = new String(key, StandardCharsets.UTF_8);
         return isValid(s) && java.util.Arrays.equals(s.getBytes(StandardCharsets.UTF_8), key);
     }
 
-    private static boolean isAscii(byte[] key) {
-        for (byte b : key) {
-            if (b < 0) {
+    private static boolean isAscii(byte[] key, int from) {
+        for (int i = from; i < key.length; i++) {
+            if (key[i] < 0) {
                 return false;
             }
         }
@@ -83,15 +95,15 @@ public final class ZkPaths {
 
     /**
      * {@link #isValid} for a path of ASCII bytes without decoding it: the same rules (no NUL or
-     * control characters, no empty, "." or ".." segments, no trailing slash). Every key a write
-     * or a child listing touches goes through here, so it avoids building a String.
+     * control characters, no empty, "." or ".." segments, no trailing slash), checked from a
+     * segment's start on. Every key a write or a child listing touches goes through here, so it
+     * avoids building a String.
      */
-    private static boolean isValidAsciiPath(byte[] key) {
+    private static boolean isValidAsciiPath(byte[] key, int segmentStart) {
         if (key[key.length - 1] == '/') {
             return false;
         }
-        int segmentStart = 1;
-        for (int i = 1; i <= key.length; i++) {
+        for (int i = segmentStart; i <= key.length; i++) {
             byte c = i == key.length ? (byte) '/' : key[i];
             if (c < 0x20 || c == 0x7f) {
                 return false;

@@ -31,6 +31,17 @@ class ZkPathsTest {
         assertThat(ZkPaths.isNodeKey(key)).as(path.replace("\u0000", "\\0")).isEqualTo(expected);
     }
 
+    /** Checking only what follows a valid parent's prefix answers as checking the whole key. */
+    @Property(tries = 2000)
+    void keysBelowAValidPrefixAreJudgedAsWholeKeys(@ForAll("asciiKeys") String rest) {
+        for (String parent : new String[] {"/", "/p/", "/\u00e9t\u00e9/"}) {
+            byte[] key = (parent + rest.substring(1)).getBytes(StandardCharsets.UTF_8);
+            int prefix = parent.getBytes(StandardCharsets.UTF_8).length;
+            assertThat(ZkPaths.isNodeKeyBelow(key, prefix)).as(parent + "|" + rest.replace("\u0000", "\\0"))
+                    .isEqualTo(ZkPaths.isNodeKey(key));
+        }
+    }
+
     @Provide
     Arbitrary<String> asciiKeys() {
         return Arbitraries.strings().withChars('/', '.', 'a', 'Z', '0', ' ', '\u0000', '\u0001', '\u001f', '\u007f', '~')

@@ -3,13 +3,15 @@ package dev.cachai.zk.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufInputStream;
-import io.netty.buffer.ByteBufOutputStream;
 import org.apache.jute.BinaryInputArchive;
 import org.apache.jute.BinaryOutputArchive;
 import org.apache.jute.Record;
 
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /** Reading jute records from frames and writing length-prefixed reply frames. */
 public final class Jute {
@@ -25,22 +27,75 @@ public final class Jute {
         return record;
     }
 
-    /** One frame: the length, then each record (null records are skipped). */
+    /**
+     * One frame: the length, then each record (null records are skipped). Records are serialized
+     * into this thread's scratch array and copied into the frame in one piece: jute writes field
+     * by field, and each small write into a pooled direct buffer costs more than the copy.
+     */
     public static ByteBuf frame(ByteBufAllocator alloc, Record... records) {
-        ByteBuf buf = alloc.buffer();
-        buf.writeInt(0);
-        try (ByteBufOutputStream os = new ByteBufOutputStream(buf)) {
-            BinaryOutputArchive out = new BinaryOutputArchive(os);
+        Scratch scratch = SCRATCH.get();
+        scratch.reset();
+        try {
             for (Record r : records) {
                 if (r != null) {
-                    r.serialize(out, "r");
+                    r.serialize(scratch.archive, "r");
                 }
             }
         } catch (IOException e) {
-            buf.release();
             throw new UncheckedIOException(e);
         }
-        buf.setInt(0, buf.readableBytes() - 4);
+        int length = scratch.size();
+        ByteBuf buf = alloc.buffer(4 + length);
+        buf.writeInt(length);
+        buf.writeBytes(scratch.bytes(), 0, length);
+        if (scratch.bytes().length > SCRATCH_RETAINED_BYTES_MAX) {
+            SCRATCH.remove(); // a rare large reply does not pin its buffer to the thread
+        }
         return buf;
+    }
+
+    /** A thread's scratch array keeps at most this many bytes between frames. */
+    static final int SCRATCH_RETAINED_BYTES_MAX = 256 * 1024;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * A growable byte array with a jute archive writing into it (the archive keeps its own small
+     * buffer). Unsynchronized, unlike ByteArrayOutputStream: only its thread uses it.
+     */
+    private static final class Scratch extends OutputStream {
+        final BinaryOutputArchive archive = new BinaryOutputArchive(new DataOutputStream(this));
+        private byte[] bytes = new byte[1024];
+        private int size;
+
+        void reset() {
+            size = 0;
+        }
+
+        int size() {
+            return size;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            bytes[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, bytes, size, len);
+            size += len;
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
     }
 }
