@@ -16,6 +16,7 @@ import dev.cachai.etcd.maintenance.MaintenanceService;
 import dev.cachai.etcd.metrics.EtcdMetrics;
 import dev.cachai.etcd.metrics.GrpcMetrics;
 import dev.cachai.etcd.support.Headers;
+import dev.cachai.etcd.support.CallExecutors;
 import dev.cachai.etcd.support.LeaderRequirement;
 import dev.cachai.etcd.support.RequestSizeInterceptor;
 import dev.cachai.etcd.watch.WatchHub;
@@ -51,6 +52,7 @@ public final class EtcdServer implements AutoCloseable {
     private final ScheduledExecutorService leaderChecks;
     private Server grpc;
     private HttpGateway http;
+    private final CallExecutors callExecutors = new CallExecutors();
 
     public EtcdServer(EtcdServerConfig config, CommandGateway gateway) {
         this(config, gateway, new MetricRegistry(), null);
@@ -112,7 +114,9 @@ public final class EtcdServer implements AutoCloseable {
         b.maxInboundMessageSize(config.requestBytesMax() + EtcdServerConfig.GRPC_OVERHEAD_BYTES)
                 .maxConcurrentCallsPerConnection(config.concurrentStreamsMax())
                 .permitKeepAliveTime(KEEPALIVE_PINGS_MIN_INTERVAL_MS, TimeUnit.MILLISECONDS)
-                .permitKeepAliveWithoutCalls(true);
+                .permitKeepAliveWithoutCalls(true)
+                .directExecutor()
+                .callExecutor(callExecutors);
         services.forEach(b::addService);
         try {
             grpc = b.build().start();
@@ -167,5 +171,6 @@ public final class EtcdServer implements AutoCloseable {
         }
         ctx.watches().close();
         leaderChecks.shutdownNow();
+        callExecutors.close();
     }
 }
