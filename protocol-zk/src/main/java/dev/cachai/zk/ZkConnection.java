@@ -90,6 +90,8 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
     private int timeoutMs;
     private boolean connected;
     private boolean closing;
+    /** Set once a watch of this connection is registered (any thread); never cleared. */
+    private volatile boolean everWatched;
     private int writesInFlight;
     private int repliesPending;
     private final ConnectionStats stats = new ConnectionStats();
@@ -221,12 +223,19 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
             return;
         }
         slot.reply = reply;
-        // Always queued, never run inline: "dispatched" means the events were handed to this
-        // loop (deliver), and only a task queued behind them is sure to run after they are placed.
-        server.dispatcher().whenDispatched(() -> channel.eventLoop().execute(() -> {
+        if (!everWatched) {
+            // No watch of this connection was ever registered, so no event can be owed to it
+            // ahead of this reply: no need to wait for the dispatcher.
             slot.ready = true;
             flush();
-        }));
+        } else {
+            // Always queued, never run inline: "dispatched" means the events were handed to this
+            // loop (deliver), and only a task queued behind them is sure to run after they are placed.
+            server.dispatcher().whenDispatched(() -> channel.eventLoop().execute(() -> {
+                slot.ready = true;
+                flush();
+            }));
+        }
         pump();
     }
 
@@ -324,6 +333,11 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
     }
 
     // ---- what request handlers read ----
+
+    @Override
+    public void watchRegistered() {
+        everWatched = true;
+    }
 
     @Override
     public long sessionId() {

@@ -48,6 +48,7 @@ public final class WatchRegistry {
 
     /** Adds a watch seen by changes after {@code afterRevision}; false when the same watch existed. */
     public synchronized boolean add(WatchKind kind, String path, WatchSink sink, long afterRevision) {
+        sink.watchRegistered();
         Map<WatchSink, Armed> sinks = watches.get(kind).computeIfAbsent(path, p -> new HashMap<>());
         Armed old = sinks.get(sink);
         if (old != null) {

@@ -8,6 +8,12 @@ import java.util.List;
 public interface WatchSink {
     void deliver(List<WatcherEvent> events, long zxid);
 
+    /**
+     * A watch for this sink was registered. A sink that never had one cannot be owed an event, so
+     * its replies need not wait for the watch dispatcher.
+     */
+    default void watchRegistered() {}
+
     /** Session id shown by the wchc/wchp four-letter words. */
     long sessionId();
 }
