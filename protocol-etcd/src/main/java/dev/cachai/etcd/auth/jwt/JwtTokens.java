@@ -83,12 +83,12 @@ public final class JwtTokens implements TokenProvider {
      */
     @Override
     public void invalidateUser(String user) {
-        // see above
+        // The change that calls this also moves the auth revision past the user's tokens.
     }
 
     @Override
     public void clear() {
-        // see invalidateUser
+        // Disabling auth moves the auth revision too: tokens issued before stay refused.
     }
 
     /** The claims etcd reads, after golang-jwt's time checks: exp, nbf and iat, each only if present. */
