@@ -27,7 +27,14 @@ class AuthApplyTest {
         long before = engine.auth().authRevision();
         assertThat(engine.apply(0, new AuthCommand.Enable())).isInstanceOf(AuthResult.class);
         assertThat(engine.auth().enabled()).isTrue();
-        assertThat(engine.auth().authRevision()).isEqualTo(before + 1);
+        assertThat(engine.auth().authRevision()).as("etcd keeps the auth revision on enable").isEqualTo(before);
+        assertThat(error(new AuthCommand.UserGrantRole("root", "root"))).isNull();
+        assertThat(engine.auth().authRevision()).as("granting a role already held changes nothing").isEqualTo(before);
+        assertThat(error(new AuthCommand.Disable())).isNull();
+        assertThat(engine.auth().authRevision()).as("disabling commits a revision").isEqualTo(before + 1);
+        assertThat(error(new AuthCommand.Disable())).isNull();
+        assertThat(engine.auth().authRevision()).as("disabling twice does not").isEqualTo(before + 1);
+        assertThat(error(new AuthCommand.Enable())).isNull();
         assertThat(error(new AuthCommand.UserDelete("root"))).isEqualTo(EtcdError.INVALID_AUTH_MGMT);
         assertThat(error(new AuthCommand.UserRevokeRole("root", "root"))).isEqualTo(EtcdError.INVALID_AUTH_MGMT);
     }

@@ -4,7 +4,6 @@ import dev.cachai.engine.CommandGateway;
 import dev.cachai.etcd.auth.AuthGuard;
 import dev.cachai.etcd.auth.AuthInterceptor;
 import dev.cachai.etcd.auth.AuthService;
-import dev.cachai.etcd.auth.Tokens;
 import dev.cachai.etcd.concurrency.ElectionService;
 import dev.cachai.etcd.concurrency.LockService;
 import dev.cachai.etcd.gateway.HttpGateway;
@@ -67,7 +66,9 @@ public final class EtcdServer implements AutoCloseable {
         this.tls = tls;
         Alarms alarms = new Alarms(config.memberId(), config.quotaBackendBytes(), gateway.engine()::approxBytes);
         Headers headers = new Headers(config, gateway.engine());
-        AuthGuard auth = new AuthGuard(gateway.engine(), new Tokens(config.authTokenTtlSeconds(), System::currentTimeMillis));
+        AuthGuard auth = new AuthGuard(gateway.engine(),
+                config.authTokens().provider(config.authTokenTtlSeconds(), System::currentTimeMillis),
+                System::currentTimeMillis);
         WatchHub watches = new WatchHub(gateway.engine(), config.watchHistoryEventsMax(),
                 config.watchProgressNotifyIntervalMs());
         this.ctx = new EtcdContext(config, gateway, headers, auth, alarms, watches,

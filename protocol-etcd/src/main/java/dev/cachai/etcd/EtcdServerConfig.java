@@ -1,5 +1,7 @@
 package dev.cachai.etcd;
 
+import dev.cachai.etcd.auth.AuthTokenConfig;
+
 import java.util.List;
 
 /**
@@ -24,13 +26,14 @@ import java.util.List;
  * @param watchHistoryEventsMax      events the watch hub keeps for replays and slow watchers
  * @param watchProgressNotifyIntervalMs etcd --experimental-watch-progress-notify-interval
  * @param leaseTtlSecondsMin         etcd's minimum lease TTL (1.5 election timeouts, rounded up)
+ * @param authTokens                 etcd --auth-token: simple tokens or JWTs with their keys
  */
 public record EtcdServerConfig(String host, int port, int gatewayPort, String memberName, long memberId,
                                long clusterId, List<String> peerUrls, List<String> clientUrls,
                                String version, int requestBytesMax, int txnOpsMax,
                                long quotaBackendBytes, long authTokenTtlSeconds, int concurrentStreamsMax,
                                int watchHistoryEventsMax, long watchProgressNotifyIntervalMs,
-                               long leaseTtlSecondsMin) {
+                               long leaseTtlSecondsMin, AuthTokenConfig authTokens) {
     public static final String VERSION_DEFAULT = "3.5.17";
     /** {@link #gatewayPort()} value that serves the gateway on the client port, as etcd does. */
     public static final int GATEWAY_ON_CLIENT_PORT = -1;
@@ -53,6 +56,19 @@ public record EtcdServerConfig(String host, int port, int gatewayPort, String me
         require(watchProgressNotifyIntervalMs > 0, "watchProgressNotifyIntervalMs must be > 0");
         require(leaseTtlSecondsMin > 0, "leaseTtlSecondsMin must be > 0");
         require(memberId != 0 && clusterId != 0, "memberId and clusterId must be non-zero");
+        require(authTokens != null, "authTokens must be given");
+    }
+
+    /** The settings with etcd's default simple tokens. */
+    public EtcdServerConfig(String host, int port, int gatewayPort, String memberName, long memberId,
+                            long clusterId, List<String> peerUrls, List<String> clientUrls,
+                            String version, int requestBytesMax, int txnOpsMax,
+                            long quotaBackendBytes, long authTokenTtlSeconds, int concurrentStreamsMax,
+                            int watchHistoryEventsMax, long watchProgressNotifyIntervalMs,
+                            long leaseTtlSecondsMin) {
+        this(host, port, gatewayPort, memberName, memberId, clusterId, peerUrls, clientUrls, version, requestBytesMax,
+                txnOpsMax, quotaBackendBytes, authTokenTtlSeconds, concurrentStreamsMax, watchHistoryEventsMax,
+                watchProgressNotifyIntervalMs, leaseTtlSecondsMin, AuthTokenConfig.SIMPLE);
     }
 
     /** A single member on {@code host:port} with etcd's defaults. */
@@ -65,25 +81,39 @@ public record EtcdServerConfig(String host, int port, int gatewayPort, String me
     public EtcdServerConfig withGatewayPort(int newGatewayPort) {
         return new EtcdServerConfig(host, port, newGatewayPort, memberName, memberId, clusterId, peerUrls,
                 clientUrls, version, requestBytesMax, txnOpsMax, quotaBackendBytes, authTokenTtlSeconds,
-                concurrentStreamsMax, watchHistoryEventsMax, watchProgressNotifyIntervalMs, leaseTtlSecondsMin);
+                concurrentStreamsMax, watchHistoryEventsMax, watchProgressNotifyIntervalMs, leaseTtlSecondsMin, authTokens);
     }
 
     public EtcdServerConfig withWatchProgressNotifyIntervalMs(long intervalMs) {
         return new EtcdServerConfig(host, port, gatewayPort, memberName, memberId, clusterId, peerUrls,
                 clientUrls, version, requestBytesMax, txnOpsMax, quotaBackendBytes, authTokenTtlSeconds,
-                concurrentStreamsMax, watchHistoryEventsMax, intervalMs, leaseTtlSecondsMin);
+                concurrentStreamsMax, watchHistoryEventsMax, intervalMs, leaseTtlSecondsMin, authTokens);
     }
 
     public EtcdServerConfig withQuotaBackendBytes(long bytes) {
         return new EtcdServerConfig(host, port, gatewayPort, memberName, memberId, clusterId, peerUrls,
                 clientUrls, version, requestBytesMax, txnOpsMax, bytes, authTokenTtlSeconds,
-                concurrentStreamsMax, watchHistoryEventsMax, watchProgressNotifyIntervalMs, leaseTtlSecondsMin);
+                concurrentStreamsMax, watchHistoryEventsMax, watchProgressNotifyIntervalMs, leaseTtlSecondsMin, authTokens);
     }
 
     public EtcdServerConfig withWatchHistoryEventsMax(int eventsMax) {
         return new EtcdServerConfig(host, port, gatewayPort, memberName, memberId, clusterId, peerUrls,
                 clientUrls, version, requestBytesMax, txnOpsMax, quotaBackendBytes, authTokenTtlSeconds,
-                concurrentStreamsMax, eventsMax, watchProgressNotifyIntervalMs, leaseTtlSecondsMin);
+                concurrentStreamsMax, eventsMax, watchProgressNotifyIntervalMs, leaseTtlSecondsMin, authTokens);
+    }
+
+    /** The same settings on another client port (a restart keeps the bound port). */
+    public EtcdServerConfig withPort(int newPort) {
+        return new EtcdServerConfig(host, newPort, gatewayPort, memberName, memberId, clusterId, peerUrls,
+                clientUrls, version, requestBytesMax, txnOpsMax, quotaBackendBytes, authTokenTtlSeconds,
+                concurrentStreamsMax, watchHistoryEventsMax, watchProgressNotifyIntervalMs, leaseTtlSecondsMin, authTokens);
+    }
+
+    /** The same settings with other auth tokens (etcd --auth-token). */
+    public EtcdServerConfig withAuthTokens(AuthTokenConfig tokens) {
+        return new EtcdServerConfig(host, port, gatewayPort, memberName, memberId, clusterId, peerUrls,
+                clientUrls, version, requestBytesMax, txnOpsMax, quotaBackendBytes, authTokenTtlSeconds,
+                concurrentStreamsMax, watchHistoryEventsMax, watchProgressNotifyIntervalMs, leaseTtlSecondsMin, tokens);
     }
 
     /** "3.5" for "3.5.17": etcd reports the cluster version as major.minor.0. */

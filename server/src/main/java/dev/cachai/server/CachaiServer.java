@@ -17,6 +17,7 @@ import dev.cachai.server.metrics.NodeMetrics;
 import dev.cachai.server.metrics.PeerMetrics;
 import dev.cachai.server.metrics.ProcessMetrics;
 import dev.cachai.server.storage.DataDir;
+import dev.cachai.server.tls.AuthTokenSetup;
 import dev.cachai.server.tls.ClientTlsSetup;
 import dev.cachai.server.transport.TransportLimits;
 import dev.cachai.zk.ZkServerConfig;
@@ -112,6 +113,7 @@ public final class CachaiServer implements AutoCloseable {
     }
 
     private static void logTls(ServerConfig config, Endpoints endpoints) {
+        LOG.info("etcd auth tokens: {}", AuthTokenSetup.describe(config.etcdAuthToken()));
         if (config.clientTls().etcdTls()) {
             LOG.info("etcd port serves TLS (client certificates {}, client-cert-auth {})",
                     config.clientTls().etcdTrustedCaFile() != null ? "required" : "not asked",
@@ -170,7 +172,8 @@ public final class CachaiServer implements AutoCloseable {
         return new EtcdServerConfig(d.host(), d.port(), d.gatewayPort(), c.name(), driver.localId(),
                 driver.clusterId(), List.of(peerUrl), d.clientUrls(), c.etcdVersion(), d.requestBytesMax(),
                 d.txnOpsMax(), d.quotaBackendBytes(), d.authTokenTtlSeconds(), d.concurrentStreamsMax(),
-                d.watchHistoryEventsMax(), d.watchProgressNotifyIntervalMs(), d.leaseTtlSecondsMin());
+                d.watchHistoryEventsMax(), d.watchProgressNotifyIntervalMs(), d.leaseTtlSecondsMin(),
+                AuthTokenSetup.load(c.etcdAuthToken()));
     }
 
     public int zkPort() { return endpoints.zkPort(); }

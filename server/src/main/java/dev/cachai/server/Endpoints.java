@@ -60,7 +60,7 @@ final class Endpoints implements AutoCloseable {
         }
         LOG.info("restarting client endpoints on the installed snapshot");
         zkConfig = withPort(zkConfig, zk.port());
-        etcdConfig = withPort(etcdConfig, etcd.port());
+        etcdConfig = etcdConfig.withPort(etcd.port());
         if (zkSecure != null) {
             zkSecure = zkSecure.withPort(zk.securePort());
         }
@@ -73,13 +73,6 @@ final class Endpoints implements AutoCloseable {
                 c.connectionsPerAddressMax(), c.requestsOutstandingMax(), c.frameBytesMax(), c.fourLetterWords(),
                 c.superDigest(), c.extendedTypesEnabled(), c.serverId(), c.members(), c.configVersion(),
                 c.eventLoopThreads(), c.changesQueuedMax(), c.reconfigEnabled());
-    }
-
-    private static EtcdServerConfig withPort(EtcdServerConfig c, int port) {
-        return new EtcdServerConfig(c.host(), port, c.gatewayPort(), c.memberName(), c.memberId(), c.clusterId(),
-                c.peerUrls(), c.clientUrls(), c.version(), c.requestBytesMax(), c.txnOpsMax(), c.quotaBackendBytes(),
-                c.authTokenTtlSeconds(), c.concurrentStreamsMax(), c.watchHistoryEventsMax(),
-                c.watchProgressNotifyIntervalMs(), c.leaseTtlSecondsMin());
     }
 
     synchronized int zkPort() {

@@ -58,6 +58,8 @@ public final class Main {
                   --config-file FILE        YAML file with the same keys (data-dir: ..., zk-listen: ...)
                   --zk-tick-time-ms N, --zk-extended-types true|false, --zk-super-digest user:hash,
                   --zk-4lw-whitelist LIST, --zk-max-client-cnxns N (0 = no limit), --etcd-version X.Y.Z
+                  --auth-token simple|jwt,pub-key=PATH,priv-key=PATH,sign-method=RS256|...|EdDSA|HS256,ttl=5m
+                                            etcd's tokens (default simple); JWTs verify on every member
                 Every option can also be set as an environment variable: CACHAI_DATA_DIR, CACHAI_ZK_LISTEN, ...""";
     }
 }

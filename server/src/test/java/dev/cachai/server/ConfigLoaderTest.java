@@ -1,5 +1,7 @@
 package dev.cachai.server;
 
+import dev.cachai.etcd.auth.AuthTokenOptions;
+import dev.cachai.etcd.auth.jwt.JwtSignMethod;
 import dev.cachai.server.config.ClientTls;
 import dev.cachai.server.config.ConfigLoader;
 import dev.cachai.server.config.HostPort;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,6 +75,23 @@ class ConfigLoaderTest {
         assertThat(c.clientTls().zkClientCertAuth()).isEqualTo("want");
         assertThat(c.clientTls().etcdCertFile()).isEqualTo(Path.of("/e/s.crt"));
         assertThat(c.clientTls().etcdClientCertAuth()).isFalse();
+    }
+
+    @Test
+    void authTokenTakesEtcdsFlagAndSyntax(@TempDir Path dir) throws Exception {
+        assertThat(ConfigLoader.load(new String[0], Map.of()).etcdAuthToken()).isEqualTo(AuthTokenOptions.SIMPLE);
+        ServerConfig jwt = ConfigLoader.load(new String[] {"--auth-token", "jwt,priv-key=/k/priv.pem,sign-method=RS512,ttl=10m"},
+                Map.of());
+        assertThat(jwt.etcdAuthToken().signMethod()).isEqualTo(JwtSignMethod.RS512);
+        assertThat(jwt.etcdAuthToken().privateKeyFile()).isEqualTo(Path.of("/k/priv.pem"));
+        assertThat(jwt.etcdAuthToken().ttl()).isEqualTo(Duration.ofMinutes(10));
+        Path yaml = Files.writeString(dir.resolve("c.yaml"), "auth-token: jwt,pub-key=/k/pub.pem,sign-method=ES256\n");
+        assertThat(ConfigLoader.load(new String[] {"--config-file", yaml.toString()}, Map.of()).etcdAuthToken().publicKeyFile())
+                .isEqualTo(Path.of("/k/pub.pem"));
+        assertThat(ConfigLoader.load(new String[0], Map.of("CACHAI_ETCD_AUTH_TOKEN", "jwt,sign-method=HS256,priv-key=/s"))
+                .etcdAuthToken().signMethod()).isEqualTo(JwtSignMethod.HS256);
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--auth-token", "jwt,sign-method=XX1"}, Map.of()))
+                .hasMessageStartingWith("etcd-auth-token: auth: invalid auth options (unknown sign-method 'XX1'");
     }
 
     @Test

@@ -35,11 +35,31 @@ public final class AuthStore {
 
     /** Applies one change; returns the error etcd gives, or null on success. */
     public EtcdError apply(AuthCommand c) {
+        boolean keepsRevision = keepsRevision(c);
         EtcdError e = dispatch(c);
-        if (e == null) {
+        if (e == null && !keepsRevision) {
             authRevision++;
         }
         return e;
+    }
+
+    /**
+     * Changes that leave etcd's auth revision as it is: enabling auth, disabling it when it is
+     * off, granting a role the user already has. JWTs carry the revision they were issued at, so
+     * a token is only interchangeable with a real etcd's when both count alike.
+     */
+    private boolean keepsRevision(AuthCommand c) {
+        if (c instanceof AuthCommand.Enable) {
+            return true;
+        }
+        if (c instanceof AuthCommand.Disable) {
+            return !enabled;
+        }
+        if (c instanceof AuthCommand.UserGrantRole g) {
+            User user = users.get(g.user());
+            return user != null && user.roles().contains(g.role());
+        }
+        return false;
     }
 
     private EtcdError dispatch(AuthCommand c) {

@@ -9,23 +9,29 @@ import dev.cachai.engine.kv.RangeRequest;
 import dev.cachai.etcd.support.EtcdException;
 import io.grpc.Context;
 
+import java.util.function.LongSupplier;
+
 /**
- * Per-request permission checks against the replicated auth store, for the user the
- * {@link AuthInterceptor} put in the gRPC context.
+ * Per-request permission checks against the replicated auth store, for the credential the
+ * {@link AuthInterceptor} put in the gRPC context. As etcd's isOpPermitted: no user is "user name
+ * is empty"; a JWT issued before the store's latest change is "revision of auth store is old"
+ * (clients then authenticate again); then the ranges the user's roles grant.
  */
 public final class AuthGuard {
-    /** The authenticated user of the current call, absent when no valid token was given. */
-    public static final Context.Key<String> USER = Context.key("cachai-etcd-user");
+    /** Who the current call acts as, absent when no valid token was given. */
+    public static final Context.Key<AuthInfo> CALLER = Context.key("cachai-etcd-caller");
 
     private final Engine engine;
-    private final Tokens tokens;
+    private final TokenProvider tokens;
+    private final LongSupplier clockMs;
 
-    public AuthGuard(Engine engine, Tokens tokens) {
+    public AuthGuard(Engine engine, TokenProvider tokens, LongSupplier clockMs) {
         this.engine = engine;
         this.tokens = tokens;
+        this.clockMs = clockMs;
     }
 
-    public Tokens tokens() {
+    public TokenProvider tokens() {
         return tokens;
     }
 
@@ -33,8 +39,21 @@ public final class AuthGuard {
         return engine.auth().enabled();
     }
 
-    public static String currentUser() {
-        return USER.get();
+    /** The current call's credential, or null; capture it before leaving the call's thread. */
+    public static AuthInfo caller() {
+        return CALLER.get();
+    }
+
+    /**
+     * After a read: etcd answers "revision of auth store is old" when the store changed while the
+     * read ran, or the JWT carries any revision but the store's (etcd's doSerialize).
+     */
+    public void checkRevisionUnchanged(AuthInfo caller) {
+        AuthStore auth = engine.auth();
+        if (auth.enabled() && caller != null && !caller.issuedAtCurrentRevision()
+                && caller.revision() != auth.authRevision()) {
+            throw new EtcdException(EtcdError.AUTH_OLD_REVISION);
+        }
     }
 
     public void checkRead(byte[] key, byte[] end) {
@@ -51,7 +70,7 @@ public final class AuthGuard {
         if (!auth.enabled()) {
             return;
         }
-        String user = requireUser();
+        String user = requireCaller().user();
         if (!auth.isRoot(user)) {
             throw new EtcdException(EtcdError.PERMISSION_DENIED);
         }
@@ -88,17 +107,24 @@ public final class AuthGuard {
         if (!auth.enabled()) {
             return;
         }
-        String user = requireUser();
-        if (!auth.permitted(user, key, end, write)) {
+        AuthInfo caller = requireCaller();
+        if (caller.revision() < auth.authRevision()) {
+            throw new EtcdException(EtcdError.AUTH_OLD_REVISION);
+        }
+        if (!auth.permitted(caller.user(), key, end, write)) {
             throw new EtcdException(EtcdError.PERMISSION_DENIED);
         }
     }
 
-    private String requireUser() {
-        String user = USER.get();
-        if (user == null || user.isEmpty()) {
+    /** The caller, whose JWT may have expired since the call (a watch stream) began. */
+    private AuthInfo requireCaller() {
+        AuthInfo caller = CALLER.get();
+        if (caller == null || caller.user().isEmpty() || caller.revision() == 0) {
             throw new EtcdException(EtcdError.USER_EMPTY);
         }
-        return user;
+        if (clockMs.getAsLong() >= caller.expiresAtMs()) {
+            throw new EtcdException(EtcdError.INVALID_AUTH_TOKEN);
+        }
+        return caller;
     }
 }

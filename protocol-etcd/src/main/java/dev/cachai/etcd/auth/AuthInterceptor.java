@@ -10,7 +10,8 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 
 /**
- * Resolves the {@code token} metadata to a user for the whole call. An unknown or expired token
+ * Resolves the {@code token} metadata to a credential for the whole call (a simple token this
+ * node issued, or a JWT whose signature and expiry hold). An unknown, forged or expired token
  * fails the call with etcd's "invalid auth token", which makes clients re-authenticate. With
  * etcd's {@code --client-cert-auth}, a call without a token acts as the user named by the
  * CommonName of its verified client certificate, as etcd's AuthInfoFromTLS does. Calls from the
@@ -44,14 +45,19 @@ public final class AuthInterceptor implements ServerInterceptor {
         if (token == null) {
             String commonName = clientCertAuth ? ClientCertificates.commonName(call) : null;
             return commonName == null ? next.startCall(call, headers)
-                    : Contexts.interceptCall(Context.current().withValue(AuthGuard.USER, commonName), call, headers, next);
+                    : withCaller(AuthInfo.current(commonName), call, headers, next);
         }
-        String user = guard.tokens().user(token);
-        if (user == null) {
+        AuthInfo caller = guard.tokens().info(token);
+        if (caller == null) {
             var status = Errors.of(EtcdError.INVALID_AUTH_TOKEN).getStatus();
             call.close(status, new Metadata());
             return new ServerCall.Listener<>() {};
         }
-        return Contexts.interceptCall(Context.current().withValue(AuthGuard.USER, user), call, headers, next);
+        return withCaller(caller, call, headers, next);
+    }
+
+    private static <Q, R> ServerCall.Listener<Q> withCaller(AuthInfo caller, ServerCall<Q, R> call, Metadata headers,
+                                                           ServerCallHandler<Q, R> next) {
+        return Contexts.interceptCall(Context.current().withValue(AuthGuard.CALLER, caller), call, headers, next);
     }
 }

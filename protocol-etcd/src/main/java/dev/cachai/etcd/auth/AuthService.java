@@ -17,7 +17,10 @@ import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
-/** etcd's Auth service: management is proposed to the replicated auth store; tokens are per node. */
+/**
+ * etcd's Auth service: management is proposed to the replicated auth store; simple tokens are per
+ * node, JWTs carry the auth revision they were issued at and verify on any member.
+ */
 public final class AuthService extends AuthGrpc.AuthImplBase {
     private final EtcdContext ctx;
 
@@ -71,7 +74,7 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
             if (user == null || !Passwords.matches(request.getPassword(), user.passwordHash())) {
                 throw new EtcdException(EtcdError.AUTH_FAILED);
             }
-            String token = ctx.auth().tokens().issue(user.name());
+            String token = ctx.auth().tokens().assign(user.name(), store().authRevision());
             return AuthenticateResponse.newBuilder().setHeader(ctx.headers().now()).setToken(token).build();
         });
     }

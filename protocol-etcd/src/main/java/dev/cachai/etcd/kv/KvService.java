@@ -13,6 +13,8 @@ import dev.cachai.engine.result.DeleteResult;
 import dev.cachai.engine.result.PutResult;
 import dev.cachai.engine.result.RangeResult;
 import dev.cachai.engine.result.TxnResult;
+import dev.cachai.etcd.auth.AuthGuard;
+import dev.cachai.etcd.auth.AuthInfo;
 import dev.cachai.etcd.EtcdContext;
 import dev.cachai.etcd.proto.etcdserverpb.CompactionRequest;
 import dev.cachai.etcd.proto.etcdserverpb.CompactionResponse;
@@ -46,10 +48,11 @@ public final class KvService extends KVGrpc.KVImplBase {
         try {
             dev.cachai.engine.kv.RangeRequest r = toRange(request);
             ctx.auth().checkRead(r.key(), r.rangeEnd());
+            AuthInfo caller = AuthGuard.caller();
             ctx.metrics().mvcc().ranged();
             result = request.getSerializable()
-                    ? CompletableFuture.completedFuture(read(r))
-                    : ctx.gateway().readBarrier().thenApply(ignored -> read(r));
+                    ? CompletableFuture.completedFuture(read(r, caller))
+                    : ctx.gateway().readBarrier().thenApply(ignored -> read(r, caller));
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
@@ -68,9 +71,10 @@ public final class KvService extends KVGrpc.KVImplBase {
         return KvProtos.range(request);
     }
 
-    private RangeResponse read(dev.cachai.engine.kv.RangeRequest r) {
+    private RangeResponse read(dev.cachai.engine.kv.RangeRequest r, AuthInfo caller) {
         try {
             RangeResult result = ctx.engine().range(r);
+            ctx.auth().checkRevisionUnchanged(caller);
             return KvProtos.rangeResponse(ctx.headers().at(result.revision()), result);
         } catch (EngineException e) {
             throw new EtcdException(e.error());

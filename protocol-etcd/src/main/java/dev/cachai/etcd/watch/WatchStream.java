@@ -145,7 +145,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
             auth.checkRead(key, end == null ? new byte[] {0} : end);
         } catch (EtcdException e) {
             enqueue(response(-1, current).setCreated(true).setCanceled(true)
-                    .setCancelReason(PERMISSION_DENIED_REASON).build());
+                    .setCancelReason(cancelReason(e.error())).build());
             return;
         }
         long id = c.getWatchId() != 0 ? c.getWatchId() : nextFreeId();
@@ -160,6 +160,21 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         watchers.put(id, new Watcher(id, key, end, start, c.getPrevKv(), noPut, noDelete, c.getProgressNotify(),
                 c.getFragment()));
         enqueue(response(id, current).setCreated(true).build());
+    }
+
+    /**
+     * etcd names the auth failures a client can act on (authenticate again) and calls every other
+     * refusal "permission denied", in the text of a Go gRPC status error.
+     */
+    static String cancelReason(EtcdError e) {
+        if (e != EtcdError.INVALID_AUTH_TOKEN && e != EtcdError.AUTH_OLD_REVISION && e != EtcdError.USER_EMPTY) {
+            return PERMISSION_DENIED_REASON;
+        }
+        StringBuilder code = new StringBuilder();
+        for (String word : e.grpcCode().split("_")) {
+            code.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        return "rpc error: code = " + code + " desc = " + e.message();
     }
 
     /** etcd: no range_end watches one key; "\0" watches every key >= key. */

@@ -1,5 +1,6 @@
 package dev.cachai.server.config;
 
+import dev.cachai.etcd.auth.AuthTokenOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -23,10 +24,12 @@ public final class ConfigLoader {
             "zk-tick-time-ms", "etcd-version", "zk-extended-types", "zk-super-digest", "zk-4lw-whitelist",
             "initial-cluster", "initial-cluster-state", "zk-max-client-cnxns", "zk-reconfig-enabled",
             "etcd-cert-file", "etcd-key-file", "etcd-trusted-ca-file", "etcd-client-cert-auth",
-            "zk-secure-listen", "zk-cert-file", "zk-key-file", "zk-trusted-ca-file", "zk-client-cert-auth");
-    /** etcd's own spellings of its TLS flags, so an etcd command line carries over. */
+            "zk-secure-listen", "zk-cert-file", "zk-key-file", "zk-trusted-ca-file", "zk-client-cert-auth",
+            "etcd-auth-token");
+    /** etcd's own spellings of its TLS and auth flags, so an etcd command line carries over. */
     static final Map<String, String> ALIASES = Map.of("cert-file", "etcd-cert-file", "key-file", "etcd-key-file",
-            "trusted-ca-file", "etcd-trusted-ca-file", "client-cert-auth", "etcd-client-cert-auth");
+            "trusted-ca-file", "etcd-trusted-ca-file", "client-cert-auth", "etcd-client-cert-auth",
+            "auth-token", "etcd-auth-token");
     /** Switches that, as in etcd, may stand alone on the command line ({@code --client-cert-auth}). */
     private static final List<String> SWITCHES = List.of("etcd-client-cert-auth");
     private static final String CONFIG_FILE = "config-file";
@@ -130,7 +133,20 @@ public final class ConfigLoader {
                 InitialCluster.parse(s.get("initial-cluster"), s.get("initial-cluster-state")),
                 s.containsKey("zk-max-client-cnxns") ? parseInt(s, "zk-max-client-cnxns") : d.zkMaxClientCnxns(),
                 s.containsKey("zk-reconfig-enabled") ? parseBoolean(s, "zk-reconfig-enabled") : d.zkReconfigEnabled(),
-                clientTls(s));
+                clientTls(s),
+                authToken(s));
+    }
+
+    private static AuthTokenOptions authToken(Map<String, String> s) {
+        String v = s.get("etcd-auth-token");
+        if (v == null) {
+            return AuthTokenOptions.SIMPLE;
+        }
+        try {
+            return AuthTokenOptions.parse(v.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("etcd-auth-token: " + e.getMessage(), e);
+        }
     }
 
     private static ClientTls clientTls(Map<String, String> s) {

@@ -1,18 +1,32 @@
 package dev.cachai.server.config;
 
+import dev.cachai.etcd.auth.AuthTokenOptions;
+
 import java.nio.file.Path;
 
 /**
  * Everything a node needs to start. Built by {@link ConfigLoader} from, in rising precedence,
  * defaults, a YAML file, environment variables and command-line options.
+ *
+ * @param etcdAuthToken etcd's --auth-token: simple (the default) or jwt with its key files
  */
 public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
                            int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
                            String zk4lwWhitelist, InitialCluster initialCluster, int zkMaxClientCnxns,
-                           boolean zkReconfigEnabled, ClientTls clientTls) {
+                           boolean zkReconfigEnabled, ClientTls clientTls, AuthTokenOptions etcdAuthToken) {
     public static final String DEFAULT_ETCD_VERSION = "3.5.17";
     /** ZooKeeper's maxClientCnxns default: connections one client address may hold; 0 = no limit. */
     public static final int ZK_MAX_CLIENT_CNXNS_DEFAULT = 60;
+
+    /** The settings with etcd's simple auth tokens. */
+    public ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
+                        int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
+                        String zk4lwWhitelist, InitialCluster initialCluster, int zkMaxClientCnxns,
+                        boolean zkReconfigEnabled, ClientTls clientTls) {
+        this(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion, zkExtendedTypes,
+                zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled, clientTls,
+                AuthTokenOptions.SIMPLE);
+    }
 
     /** The settings with ZooKeeper's reconfiguration off, as ZooKeeper's reconfigEnabled defaults, and no TLS towards clients. */
     public ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
@@ -47,20 +61,29 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
     /** The same node as a member of {@code cluster}. */
     public ServerConfig withInitialCluster(InitialCluster cluster) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
-                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, cluster, zkMaxClientCnxns, zkReconfigEnabled, clientTls);
+                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, cluster, zkMaxClientCnxns, zkReconfigEnabled, clientTls,
+                etcdAuthToken);
     }
 
     /** The same node with TLS towards clients as given. */
     public ServerConfig withClientTls(ClientTls tls) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
-                tls);
+                tls, etcdAuthToken);
     }
 
     /** The same node with ZooKeeper's dynamic reconfiguration switched on or off. */
     public ServerConfig withZkReconfigEnabled(boolean enabled) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
-                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, enabled, clientTls);
+                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, enabled, clientTls,
+                etcdAuthToken);
+    }
+
+    /** The same node handing out etcd auth tokens as given (etcd --auth-token). */
+    public ServerConfig withEtcdAuthToken(AuthTokenOptions authToken) {
+        return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
+                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
+                clientTls, authToken);
     }
 
     /** Started with an explicit member list (without one, a node is a cluster of one that may grow). */
@@ -83,6 +106,9 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
         }
         if (clientTls == null) {
             clientTls = ClientTls.NONE;
+        }
+        if (etcdAuthToken == null) {
+            etcdAuthToken = AuthTokenOptions.SIMPLE;
         }
         if (!initialCluster.isEmpty()) {
             initialCluster.self(name);

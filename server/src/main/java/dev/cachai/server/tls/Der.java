@@ -4,12 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 
 /**
- * Just enough DER to wrap the traditional OpenSSL key formats into PKCS#8, which is what the
- * JDK's KeyFactory reads: PKCS#1 RSA keys and SEC1 EC keys.
+ * Just enough DER to wrap the traditional OpenSSL key formats into what the JDK's KeyFactory
+ * reads: PKCS#1 RSA and SEC1 EC private keys into PKCS#8, PKCS#1 RSA public keys into X.509
+ * SubjectPublicKeyInfo.
  */
 final class Der {
     private static final int SEQUENCE = 0x30;
     private static final int INTEGER = 0x02;
+    private static final int BIT_STRING = 0x03;
     private static final int OCTET_STRING = 0x04;
     private static final int NULL = 0x05;
     private static final int OID = 0x06;
@@ -22,8 +24,17 @@ final class Der {
     private Der() {}
 
     static byte[] pkcs8FromPkcs1(byte[] pkcs1) {
-        byte[] algorithm = tlv(SEQUENCE, concat(tlv(OID, RSA_ENCRYPTION), tlv(NULL, new byte[0])));
-        return privateKeyInfo(algorithm, pkcs1);
+        return privateKeyInfo(rsaAlgorithm(), pkcs1);
+    }
+
+    static byte[] spkiFromPkcs1(byte[] pkcs1) {
+        byte[] bits = new byte[pkcs1.length + 1]; // a leading 0: no unused bits
+        System.arraycopy(pkcs1, 0, bits, 1, pkcs1.length);
+        return tlv(SEQUENCE, concat(rsaAlgorithm(), tlv(BIT_STRING, bits)));
+    }
+
+    private static byte[] rsaAlgorithm() {
+        return tlv(SEQUENCE, concat(tlv(OID, RSA_ENCRYPTION), tlv(NULL, new byte[0])));
     }
 
     /** SEC1 keeps the curve in its optional [0] field; PKCS#8 wants it in the algorithm identifier. */

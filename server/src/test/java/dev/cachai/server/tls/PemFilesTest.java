@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.ECGenParameterSpec;
@@ -64,6 +65,30 @@ class PemFilesTest {
         assertThat(loaded.getEncoded()).isEqualTo(server.key().getEncoded());
         assertThat(PemFiles.certificates(server.certFile())).containsExactly(server.certificate());
         assertThat(PemFiles.certificates(pki.caFile())).containsExactly(pki.caCertificate());
+    }
+
+    @Test
+    void publicKeysAsSpkiPkcs1OrCertificate() throws Exception {
+        for (String algorithm : new String[] {"RSA", "EC", "Ed25519"}) {
+            PublicKey key = KeyPairGenerator.getInstance(algorithm).generateKeyPair().getPublic();
+            Path file = dir.resolve(algorithm + ".pub");
+            TestPki.writePem(file, "PUBLIC KEY", key.getEncoded());
+            assertThat(PemFiles.publicKey(file)).isEqualTo(key);
+        }
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        PublicKey rsa = g.generateKeyPair().getPublic();
+        // SubjectPublicKeyInfo's BIT STRING holds the PKCS#1 key after one byte of unused-bit count.
+        Der.Reader spki = new Der.Reader(rsa.getEncoded()).enter(0x30);
+        spki.skip(0x30);
+        byte[] bits = spki.read(0x03);
+        Path pkcs1 = dir.resolve("rsa-pkcs1.pub");
+        TestPki.writePem(pkcs1, "RSA PUBLIC KEY", java.util.Arrays.copyOfRange(bits, 1, bits.length));
+        assertThat(PemFiles.publicKey(pkcs1)).isEqualTo(rsa);
+
+        TestPki.Issued server = TestPki.create(dir).issueServer("server");
+        assertThat(PemFiles.publicKey(server.certFile())).isEqualTo(server.certificate().getPublicKey());
+        assertThatThrownBy(() -> PemFiles.publicKey(server.keyFile())).hasMessageContaining("no PEM public key");
     }
 
     @Test

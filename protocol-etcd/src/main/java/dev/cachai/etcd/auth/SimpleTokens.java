@@ -8,9 +8,10 @@ import java.util.function.LongSupplier;
 
 /**
  * etcd's "simple" tokens: random strings held by this node with a TTL renewed on use. Tokens are
- * per node (as in etcd), so a client re-authenticates after failing over to another member.
+ * per node (as in etcd), so a client re-authenticates after failing over to another member. They
+ * act at the auth store's current revision: a simple token is never "old".
  */
-public final class Tokens {
+public final class SimpleTokens implements TokenProvider {
     private static final String LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     private static final int TOKEN_LETTERS = 16;
     /** Bounds memory under a client that authenticates in a loop without reusing tokens. */
@@ -24,12 +25,13 @@ public final class Tokens {
     private final long ttlMs;
     private final LongSupplier clockMs;
 
-    public Tokens(long ttlSeconds, LongSupplier clockMs) {
+    public SimpleTokens(long ttlSeconds, LongSupplier clockMs) {
         this.ttlMs = ttlSeconds * 1000;
         this.clockMs = clockMs;
     }
 
-    public String issue(String user) {
+    @Override
+    public String assign(String user, long authRevision) {
         if (tokens.size() >= TOKENS_MAX) {
             purgeExpired();
         }
@@ -43,7 +45,8 @@ public final class Tokens {
     }
 
     /** The user of a live token (renewing it), or null. */
-    public String user(String token) {
+    @Override
+    public AuthInfo info(String token) {
         Entry e = tokens.get(token);
         long now = clockMs.getAsLong();
         if (e == null || e.expiresAtMs() < now) {
@@ -53,14 +56,15 @@ public final class Tokens {
             return null;
         }
         tokens.put(token, new Entry(e.user(), now + ttlMs));
-        return e.user();
+        return AuthInfo.current(e.user());
     }
 
-    /** Drops every token (auth disabled, or a user's password or roles changed). */
+    @Override
     public void invalidateUser(String user) {
         tokens.values().removeIf(e -> e.user().equals(user));
     }
 
+    @Override
     public void clear() {
         tokens.clear();
     }
