@@ -25,10 +25,13 @@ public final class CommandCodec {
     private static final int LIST_ITEMS_MAX = 1 << 20;
     private static final int BYTES_LENGTH_MAX = 64 << 20;
 
+    private static final int ENCODED_BYTES_INITIAL = 512;
+
     private CommandCodec() {}
 
     public static byte[] encode(long timeMs, Command c) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        // Sized for a typical write (a key and a value of a few hundred bytes) so it rarely grows.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(ENCODED_BYTES_INITIAL);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT_VERSION);
             out.writeLong(timeMs);
