@@ -5,8 +5,11 @@ import dev.cachai.engine.command.Command;
 import dev.cachai.engine.result.Failed;
 import dev.cachai.engine.result.Result;
 import io.grpc.stub.StreamObserver;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /** Completing unary calls from futures, and turning engine Failed results into etcd errors. */
@@ -29,23 +32,41 @@ public final class Calls {
         });
     }
 
-    /** Sends the mapped value of {@code future} as the single response, or its failure as a status. */
+    /**
+     * Sends the mapped value of {@code future} as the single response, or its failure as a status.
+     * A future completed elsewhere (a write completes on the consensus loop) is answered on the
+     * event loop the call came in on, as the ZooKeeper side does: building and framing the
+     * response then never holds up the loop that applies every write.
+     */
     public static <T, R> void reply(StreamObserver<R> out, CompletableFuture<T> future, Function<T, R> mapper) {
+        EventExecutor callLoop = ThreadExecutorMap.currentExecutor();
         future.whenComplete((value, error) -> {
-            if (error != null) {
-                out.onError(Errors.from(error));
+            if (callLoop == null || callLoop.inEventLoop()) {
+                send(out, value, error, mapper);
                 return;
             }
-            R response;
             try {
-                response = mapper.apply(value);
-            } catch (RuntimeException e) {
-                out.onError(Errors.from(e));
-                return;
+                callLoop.execute(() -> send(out, value, error, mapper));
+            } catch (RejectedExecutionException stopping) {
+                send(out, value, error, mapper); // the transport is closing; answer (or fail) here
             }
-            out.onNext(response);
-            out.onCompleted();
         });
+    }
+
+    private static <T, R> void send(StreamObserver<R> out, T value, Throwable error, Function<T, R> mapper) {
+        if (error != null) {
+            out.onError(Errors.from(error));
+            return;
+        }
+        R response;
+        try {
+            response = mapper.apply(value);
+        } catch (RuntimeException e) {
+            out.onError(Errors.from(e));
+            return;
+        }
+        out.onNext(response);
+        out.onCompleted();
     }
 
     /** Runs a synchronous handler body, mapping thrown etcd errors to statuses. */
