@@ -49,7 +49,8 @@ final class ZkApplier {
     Result txn(WriteTxn w, ZkTxn t) {
         w.forceRevision = true;
         if (movedAway(t)) {
-            return new ZkTxnResult(w.revision, ZkCode.SESSIONMOVED, failedResults(t.ops().size(), 0, ZkCode.SESSIONMOVED));
+            int moved = ZkCode.SESSIONMOVED;
+            return new ZkTxnResult(w.revision, moved, failedResults(t.ops().size(), 0, moved));
         }
         w.undoable = t.ops().size() > 1;
         List<ZkOpResult> results = new ArrayList<>();

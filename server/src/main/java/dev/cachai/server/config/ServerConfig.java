@@ -9,17 +9,20 @@ import java.nio.file.Path;
 public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
                            int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
                            String zk4lwWhitelist, InitialCluster initialCluster, int zkMaxClientCnxns,
-                           boolean zkReconfigEnabled, ClientTls clientTls) {
+                           boolean zkReconfigEnabled, ClientTls clientTls, boolean zkEnforceQuota) {
     public static final String DEFAULT_ETCD_VERSION = "3.5.17";
     /** ZooKeeper's maxClientCnxns default: connections one client address may hold; 0 = no limit. */
     public static final int ZK_MAX_CLIENT_CNXNS_DEFAULT = 60;
 
-    /** The settings with ZooKeeper's reconfiguration off, as ZooKeeper's reconfigEnabled defaults, and no TLS towards clients. */
+    /**
+     * The settings with ZooKeeper's reconfiguration off and quotas not enforced, as ZooKeeper's
+     * reconfigEnabled and enforceQuota default, and no TLS towards clients.
+     */
     public ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
                         int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
                         String zk4lwWhitelist, InitialCluster initialCluster, int zkMaxClientCnxns) {
         this(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion, zkExtendedTypes,
-                zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, false, ClientTls.NONE);
+                zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, false, ClientTls.NONE, false);
     }
 
     /** The settings without a per-address connection limit of their own (ZooKeeper's default applies). */
@@ -47,20 +50,29 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
     /** The same node as a member of {@code cluster}. */
     public ServerConfig withInitialCluster(InitialCluster cluster) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
-                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, cluster, zkMaxClientCnxns, zkReconfigEnabled, clientTls);
+                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, cluster, zkMaxClientCnxns, zkReconfigEnabled, clientTls,
+                zkEnforceQuota);
     }
 
     /** The same node with TLS towards clients as given. */
     public ServerConfig withClientTls(ClientTls tls) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
-                tls);
+                tls, zkEnforceQuota);
     }
 
     /** The same node with ZooKeeper's dynamic reconfiguration switched on or off. */
     public ServerConfig withZkReconfigEnabled(boolean enabled) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
-                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, enabled, clientTls);
+                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, enabled, clientTls,
+                zkEnforceQuota);
+    }
+
+    /** The same node with ZooKeeper's hard quota limits enforced or not (zookeeper.enforceQuota). */
+    public ServerConfig withZkEnforceQuota(boolean enforce) {
+        return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
+                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
+                clientTls, enforce);
     }
 
     /** Started with an explicit member list (without one, a node is a cluster of one that may grow). */
