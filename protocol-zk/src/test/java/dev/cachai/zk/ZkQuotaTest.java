@@ -49,13 +49,10 @@ class ZkQuotaTest {
         server.close();
     }
 
+    /** The limits setquota's -n, -b, -N and -B give, in StatsTrack's text; -1 leaves one unset. */
     private static StatsTrack limits(long count, long bytes, long countHard, long bytesHard) {
-        StatsTrack t = new StatsTrack();
-        t.setCount(count);
-        t.setBytes(bytes);
-        t.setCountHardLimit(countHard);
-        t.setByteHardLimit(bytesHard);
-        return t;
+        return new StatsTrack("count=" + count + ",bytes=" + bytes + ";countHardLimit=" + countHard
+                + ";byteHardLimit=" + bytesHard);
     }
 
     private static void create(ZooKeeper zk, String path, String data) throws Exception {
