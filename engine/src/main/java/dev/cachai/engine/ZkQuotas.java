@@ -80,6 +80,7 @@ final class ZkQuotas {
         String limited = ZkQuota.quotaOfLimitNode(path);
         if (limited != null) {
             quotas.put(limited, limited.getBytes(StandardCharsets.UTF_8));
+            dirty = true;
             recount(s, limited, rev);
             recount(s, enclosing(limited), rev);
         }

@@ -127,6 +127,18 @@ class ZkQuotaApplyTest {
     }
 
     @Test
+    void aDeeperQuotaWithoutStatsTakesItsSubtreeOutOfTheCheck() {
+        mustCreate("/a", null);
+        mustCreate("/a/b", null);
+        setQuota("/a", String.format(LIMITS, -1, 2));
+        assertThat(write(true, create("/a/x", null)).err()).isEqualTo(ZkCode.QUOTAEXCEEDED);
+        mustCreate("/zookeeper/quota/a/b", null);
+        mustCreate(ZkQuota.limitPath("/a/b"), String.format(LIMITS, -1, 1));
+        assertThat(write(true, create("/a/b/x", null)).err())
+                .as("counted toward /a/b, which has no stats node: unchecked, as in ZooKeeper").isZero();
+    }
+
+    @Test
     void softLimitsOnlyWarn() {
         mustCreate("/s", null);
         setQuota("/s", "count=1,bytes=0");
