@@ -24,6 +24,7 @@ import dev.cachai.engine.result.Result;
 import dev.cachai.engine.result.SessionResult;
 import dev.cachai.engine.zk.ZkNode;
 import dev.cachai.engine.zk.ZkPaths;
+import dev.cachai.engine.zk.ZkQuota;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,8 @@ public final class Engine {
         Result r = dispatch(w, command);
         if (w.wrote()) {
             commit(w);
+        } else {
+            s.quotas.publish();
         }
         return r;
     }
@@ -90,6 +93,8 @@ public final class Engine {
             return sessionCreate(w, sc);
         } else if (command instanceof LeaseCommand.SessionClose sc) {
             return sessionClose(w, sc);
+        } else if (command instanceof LeaseCommand.SessionOwner so) {
+            return sessionOwner(so);
         } else if (command instanceof ZkTxn t) {
             return zk.txn(w, t);
         } else if (command instanceof ZkReap rp) {
@@ -105,6 +110,7 @@ public final class Engine {
      * read at revision R has already queued R's events (ZooKeeper sends events before replies).
      */
     private void commit(WriteTxn w) {
+        s.quotas.publish();
         if (!w.events().isEmpty()) {
             s.revisions.record(w.revision, w.events());
             if (!listeners.isEmpty()) {
@@ -178,6 +184,16 @@ public final class Engine {
         return new SessionResult(w.revision, ZkCode.OK);
     }
 
+    /** Not a ZooKeeper txn (a revalidation takes no zxid there): no revision. */
+    private Result sessionOwner(LeaseCommand.SessionOwner c) {
+        Lease lease = s.leases.get(c.sessionId());
+        if (lease == null || lease.kind() != Lease.Kind.SESSION) {
+            return new SessionResult(s.revision, ZkCode.SESSIONEXPIRED);
+        }
+        lease.owner(c.owner());
+        return new SessionResult(s.revision, ZkCode.OK);
+    }
+
     private Result authChange(AuthCommand a) {
         EtcdError e = auth.apply(a);
         return e == null ? new AuthResult(s.revision, auth.authRevision()) : new Failed(s.revision, e);
@@ -210,6 +226,19 @@ public final class Engine {
             out.add(History.changeAt(s, e.getKey(), e.getValue()));
         }
         return out;
+    }
+
+    /** The usage of the quota on {@code quotaPath} (what its stats node reads), or null when not counted. */
+    public ZkQuota.Usage zkQuotaUsage(String quotaPath) {
+        return s.quotas.published().usage().get(quotaPath);
+    }
+
+    /**
+     * What the quotas say of creating a node or changing its data at {@code path} now: the check
+     * a member enforcing quotas applies to the write (ZooKeeper's checkQuota).
+     */
+    public ZkQuota.Verdict zkQuotaCheck(String path, long bytesDiff, int countDiff) {
+        return QuotaCheck.of(s, path, bytesDiff, countDiff);
     }
 
     /** A ZooKeeper node (data, Stat, ACL), or null when there is none. */

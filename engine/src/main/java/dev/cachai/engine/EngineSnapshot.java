@@ -39,13 +39,17 @@ import java.util.Map;
  * and history at or above the pinned revision is kept until {@link #close}.
  */
 public final class EngineSnapshot implements AutoCloseable {
-    private static final int FORMAT_VERSION = 1;
+    /** 2 added each session's owner; version 1 files still load (with no owners). */
+    private static final int FORMAT_VERSION = 2;
+    private static final int FORMAT_VERSION_NO_OWNERS = 1;
 
     private final EngineState state;
     private final long revision;
     private final long compactRevision;
     private final NodeMeta rootMeta;
     private final List<Lease> leases;
+    /** Session owners as at the pinned revision: unlike the rest of a lease, an owner changes in place. */
+    private final int[] owners;
     private final boolean authEnabled;
     private final long authRevision;
     private final List<AuthStore.User> users;
@@ -58,6 +62,10 @@ public final class EngineSnapshot implements AutoCloseable {
         this.compactRevision = state.compactRevision;
         this.rootMeta = state.rootMeta;
         this.leases = new ArrayList<>(state.leases.all());
+        this.owners = new int[leases.size()];
+        for (int i = 0; i < owners.length; i++) {
+            owners[i] = leases.get(i).owner();
+        }
         this.authEnabled = auth.enabled();
         this.authRevision = auth.authRevision();
         this.users = auth.users();
@@ -109,11 +117,13 @@ public final class EngineSnapshot implements AutoCloseable {
         out.writeLong(appliedIndex);
         writeMeta(out, rootMeta);
         out.writeInt(leases.size());
-        for (Lease l : leases) {
+        for (int i = 0; i < leases.size(); i++) {
+            Lease l = leases.get(i);
             out.writeLong(l.id());
             out.writeByte(l.kind().ordinal());
             out.writeLong(l.ttlMs());
             writeBytes(out, l.password());
+            out.writeInt(owners[i]);
         }
         out.writeBoolean(authEnabled);
         out.writeLong(authRevision);
@@ -205,6 +215,7 @@ public final class EngineSnapshot implements AutoCloseable {
                 readEntry(e.getValue(), s);
             }
             s.revisions.rebuild(s.kv, s.compactRevision);
+            s.quotas.rebuild(s, s.revision);
             return new Restored(engine, header[0], header[1]);
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt snapshot " + file, e);
@@ -216,7 +227,7 @@ public final class EngineSnapshot implements AutoCloseable {
     private static long[] readHeader(byte[] data, EngineState s, AuthStore auth) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
         int version = in.readInt();
-        if (version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != FORMAT_VERSION_NO_OWNERS) {
             throw new IOException("unknown snapshot format " + version);
         }
         s.revision = in.readLong();
@@ -227,7 +238,10 @@ public final class EngineSnapshot implements AutoCloseable {
         for (int i = 0; i < leases; i++) {
             long id = in.readLong();
             Lease.Kind kind = Lease.Kind.values()[in.readUnsignedByte()];
-            s.leases.add(new Lease(id, kind, in.readLong(), readBytes(in)));
+            long ttlMs = in.readLong();
+            byte[] password = readBytes(in);
+            int owner = version == FORMAT_VERSION_NO_OWNERS ? 0 : in.readInt();
+            s.leases.add(new Lease(id, kind, ttlMs, password, owner));
         }
         boolean enabled = in.readBoolean();
         long authRevision = in.readLong();

@@ -14,6 +14,7 @@ final class EngineState {
     final KvStore kv = new KvStore();
     final dev.cachai.engine.kv.RevisionIndex revisions = new dev.cachai.engine.kv.RevisionIndex();
     final LeaseTable leases = new LeaseTable();
+    final ZkQuotas quotas = new ZkQuotas();
     volatile long revision = 1;
     volatile long compactRevision = 0;
     volatile NodeMeta rootMeta = NodeMeta.forNewNode(NodeKind.PERSISTENT, 0, 0, Acl.OPEN_ACL_UNSAFE, 0);

@@ -28,7 +28,8 @@ final class StateHash {
 
     /**
      * Everything replicated at the current revision: the history reads can still see (what lies
-     * below the compaction point may or may not be pruned yet), ZooKeeper meta, leases, auth revision.
+     * below the compaction point may or may not be pruned yet), ZooKeeper meta, leases and
+     * session owners, auth revision.
      */
     static long full(EngineState s, long authRevision) {
         CRC32C crc = new CRC32C();
@@ -55,8 +56,8 @@ final class StateHash {
         update(crc, s.rootMeta);
         for (long id : s.leases.ids()) {
             Lease l = s.leases.get(id);
-            ByteBuffer lb = ByteBuffer.allocate(20);
-            lb.putLong(id).putLong(l.ttlMs()).putInt(l.keyCount());
+            ByteBuffer lb = ByteBuffer.allocate(24);
+            lb.putLong(id).putLong(l.ttlMs()).putInt(l.keyCount()).putInt(l.owner());
             crc.update(lb.array());
         }
         ByteBuffer ab = ByteBuffer.allocate(8);

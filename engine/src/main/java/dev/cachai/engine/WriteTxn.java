@@ -27,6 +27,8 @@ final class WriteTxn {
     private final EngineState state;
     private final List<Event> events = new ArrayList<>(2);
     private List<Undo> undo;
+    /** The quota usage before this revision, kept only once an undoable write changes it. */
+    private ZkQuotas.View quotasBefore;
     /** Set when the revision must be taken even without key changes (ZooKeeper txns, sessions). */
     boolean forceRevision;
     /** Only a ZooKeeper multi can fail after it wrote; other commands skip the undo log. */
@@ -60,6 +62,13 @@ final class WriteTxn {
         if (prev == null) {
             onNodeCreated(next, prevMeta);
         }
+        if (quotasTouched(key)) {
+            if (prev == null) {
+                state.quotas.created(state, next, revision);
+            } else {
+                state.quotas.dataChanged(prev, next);
+            }
+        }
         return prev;
     }
 
@@ -79,7 +88,21 @@ final class WriteTxn {
         state.leases.reattach(prevHead.key(), prevHead.lease(), 0);
         events.add(new Event(Event.Type.DELETE, state.kv.entry(key).head(), prevHead));
         onNodeDeleted(prevHead.key());
+        if (quotasTouched(key)) {
+            state.quotas.deleted(state, prevHead, revision);
+        }
         return prevHead;
+    }
+
+    /** Whether writing {@code key} changes quota usage; an undoable write first keeps what to restore. */
+    private boolean quotasTouched(byte[] key) {
+        if (!state.quotas.touchedBy(key)) {
+            return false;
+        }
+        if (undoable && quotasBefore == null) {
+            quotasBefore = state.quotas.checkpoint();
+        }
+        return true;
     }
 
     /** Installs a ZooKeeper node's meta (create, setACL). */
@@ -189,5 +212,9 @@ final class WriteTxn {
         }
         undo = null;
         events.clear();
+        if (quotasBefore != null) {
+            state.quotas.restore(quotasBefore);
+            quotasBefore = null;
+        }
     }
 }

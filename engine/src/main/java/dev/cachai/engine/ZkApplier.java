@@ -48,6 +48,10 @@ final class ZkApplier {
 
     Result txn(WriteTxn w, ZkTxn t) {
         w.forceRevision = true;
+        if (movedAway(t)) {
+            int moved = ZkCode.SESSIONMOVED;
+            return new ZkTxnResult(w.revision, moved, failedResults(t.ops().size(), 0, moved));
+        }
         w.undoable = t.ops().size() > 1;
         List<ZkOpResult> results = new ArrayList<>();
         for (int i = 0; i < t.ops().size(); i++) {
@@ -65,6 +69,22 @@ final class ZkApplier {
         return new ZkTxnResult(w.revision, ZkCode.OK, results);
     }
 
+    /**
+     * Whether the txn came through a connection its session left: the session now belongs to
+     * another member (ZooKeeper's checkSession). The first write of a session without an owner
+     * yet makes its member the owner, as ZooKeeper's does.
+     */
+    private boolean movedAway(ZkTxn t) {
+        Lease session = t.origin() == 0 ? null : s.leases.get(t.sessionId());
+        if (session == null || session.kind() != Lease.Kind.SESSION) {
+            return false;
+        }
+        if (session.owner() == 0) {
+            session.owner(t.origin());
+        }
+        return session.owner() != t.origin();
+    }
+
     private static List<ZkOpResult> failedResults(int size, int failedAt, int code) {
         List<ZkOpResult> out = new ArrayList<>(size);
         for (int j = 0; j < size; j++) {
@@ -80,7 +100,7 @@ final class ZkApplier {
         } else if (op instanceof ZkOp.Delete d) {
             return delete(w, t.identity(), d);
         } else if (op instanceof ZkOp.SetData sd) {
-            return setData(w, t.identity(), sd);
+            return setData(w, t, sd);
         } else if (op instanceof ZkOp.SetAcl sa) {
             return setAcl(w, t.identity(), sa);
         }
@@ -119,6 +139,9 @@ final class ZkApplier {
                 throw new ZkFailure(ZkCode.SESSIONEXPIRED);
             }
             lease = t.sessionId();
+        }
+        if (t.enforceQuota()) {
+            enforceQuota(path, c.data() == null ? 0 : c.data().length, 1);
         }
         byte[] key = path.getBytes(StandardCharsets.UTF_8);
         w.put(key, c.data() == null ? Bytes.EMPTY : c.data(), c.data() == null, lease);
@@ -163,9 +186,12 @@ final class ZkApplier {
         return new ZkOpResult(ZkCode.OK, d.path(), null);
     }
 
-    private ZkOpResult setData(WriteTxn w, ZkIdentity id, ZkOp.SetData sd) throws ZkFailure {
+    private ZkOpResult setData(WriteTxn w, ZkTxn t, ZkOp.SetData sd) throws ZkFailure {
         ZkNode target = existing(w, sd.path());
-        requirePerm(target.acl(), Acl.WRITE, id);
+        requirePerm(target.acl(), Acl.WRITE, t.identity());
+        if (t.enforceQuota()) {
+            enforceQuota(sd.path(), (sd.data() == null ? 0 : sd.data().length) - target.stat().dataLength(), 0);
+        }
         checkVersion(target.stat().version(), sd.version());
         byte[] key = sd.path().getBytes(StandardCharsets.UTF_8);
         KeyValue current = s.kv.get(key, w.revision);
@@ -262,6 +288,14 @@ final class ZkApplier {
     private static void requirePerm(List<Acl> acl, int perm, ZkIdentity id) throws ZkFailure {
         if (!ZkAcls.allows(acl, perm, id)) {
             throw new ZkFailure(ZkCode.NOAUTH);
+        }
+    }
+
+    /** Hard quota limits, checked where ZooKeeper's PrepRequestProcessor checks them. */
+    private void enforceQuota(String path, long bytesDiff, int countDiff) throws ZkFailure {
+        int code = QuotaCheck.of(s, path, bytesDiff, countDiff).code();
+        if (code != ZkCode.OK) {
+            throw new ZkFailure(code);
         }
     }
 

@@ -16,6 +16,7 @@ import dev.cachai.engine.kv.RangeRequest;
 import dev.cachai.engine.zk.Acl;
 import dev.cachai.engine.zk.NodeKind;
 import dev.cachai.engine.zk.ZkIdentity;
+import dev.cachai.engine.zk.ZkQuota;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -89,6 +90,12 @@ class DeterminismPropertiesTest {
         assertRestoreThenContinueEqualsContinue(first, second);
     }
 
+    @Property(tries = 25)
+    void snapshotRestoreKeepsQuotasAndSessionOwners(@ForAll("commandsUnderQuotas") List<Command> first,
+                                                    @ForAll("commands") List<Command> second) throws IOException {
+        assertRestoreThenContinueEqualsContinue(first, second);
+    }
+
     /** Found by the property: a recreated key's meta, stored while the snapshot was pinned, then leased by etcd. */
     @Example
     void aMetaStoredWhileASnapshotIsPinnedEqualsTheDerivedOne() throws IOException {
@@ -118,6 +125,39 @@ class DeterminismPropertiesTest {
         assertThat(copy.stateHash()).isEqualTo(original.stateHash());
         assertThat(copy.revision()).isEqualTo(original.revision());
         assertThat(reapIndexKeys(copy)).isEqualTo(reapIndexKeys(original));
+        for (String quota : List.of("/a", "/a/b")) {
+            assertThat(copy.zkQuotaUsage(quota)).as(quota).isEqualTo(original.zkQuotaUsage(quota));
+        }
+    }
+
+    @Property(tries = 100)
+    void quotaUsageIsARecountOfTheKeyspace(@ForAll("commandsUnderQuotas") List<Command> commands) {
+        Engine engine = new Engine();
+        commands.forEach(c -> engine.apply(10, c));
+        for (String quota : List.of("/a", "/a/b")) {
+            assertThat(engine.zkQuotaUsage(quota)).as(quota).isEqualTo(recount(engine, quota));
+        }
+    }
+
+    /** The usage ZooKeeper's stats node shows, counted the slow way: null unless limit and stats nodes live. */
+    private static ZkQuota.Usage recount(Engine engine, String quota) {
+        java.util.function.Predicate<String> lives = p -> engine.keyspace().get(Bytes.utf8(p), engine.revision()) != null;
+        if (!lives.test(ZkQuota.limitPath(quota)) || !lives.test(ZkQuota.statsPath(quota))) {
+            return null;
+        }
+        List<String> nested = List.of("/a/b").stream()
+                .filter(q -> !q.equals(quota) && q.startsWith(quota + "/") && lives.test(ZkQuota.limitPath(q))).toList();
+        long[] usage = new long[2];
+        engine.keyspace().forEachEntry(e -> {
+            String path = Bytes.string(e.head().key());
+            boolean under = path.equals(quota) || path.startsWith(quota + "/");
+            boolean elsewhere = nested.stream().anyMatch(q -> path.equals(q) || path.startsWith(q + "/"));
+            if (!e.head().isTombstone() && dev.cachai.engine.zk.ZkPaths.isNodeKey(e.head().key()) && under && !elsewhere) {
+                usage[0]++;
+                usage[1] += e.head().value().length;
+            }
+        });
+        return new ZkQuota.Usage(usage[0], usage[1]);
     }
 
     @Property(tries = 60)
@@ -189,12 +229,14 @@ class DeterminismPropertiesTest {
                 new LeaseCommand.SessionCreate(77, 4000, new byte[16], false), new LeaseCommand.SessionClose(77, true));
         Arbitrary<Command> zkCreate = Combinators.combine(path(), value,
                         Arbitraries.of(NodeKind.PERSISTENT, NodeKind.EPHEMERAL, NodeKind.PERSISTENT_SEQUENTIAL, NodeKind.CONTAINER,
-                                NodeKind.PERSISTENT_WITH_TTL))
-                .as((p, v, k) -> ZkTxn.single(77, ZkIdentity.ANONYMOUS,
-                        new ZkOp.Create(p, v, Acl.OPEN_ACL_UNSAFE, k, k.isTtl() ? 1_000 : -1)));
+                                NodeKind.PERSISTENT_WITH_TTL), origin(), Arbitraries.of(false, true))
+                .as((p, v, k, o, enforce) -> new ZkTxn(77, ZkIdentity.ANONYMOUS,
+                        List.of(new ZkOp.Create(p, v, Acl.OPEN_ACL_UNSAFE, k, k.isTtl() ? 1_000 : -1)), false, o, enforce));
         Arbitrary<Command> zkDelete = path().map(p -> ZkTxn.single(77, ZkIdentity.ANONYMOUS, new ZkOp.Delete(p, -1)));
-        Arbitrary<Command> zkSet = Combinators.combine(path(), value)
-                .as((p, v) -> ZkTxn.single(77, ZkIdentity.ANONYMOUS, new ZkOp.SetData(p, v, -1)));
+        Arbitrary<Command> zkSet = Combinators.combine(path(), value, origin(), Arbitraries.of(false, true))
+                .as((p, v, o, enforce) -> new ZkTxn(77, ZkIdentity.ANONYMOUS, List.of(new ZkOp.SetData(p, v, -1)), false,
+                        o, enforce));
+        Arbitrary<Command> owner = origin().map(o -> new LeaseCommand.SessionOwner(77, o));
         Arbitrary<Command> zkMulti = Combinators.combine(path(), path())
                 .as((p1, p2) -> new ZkTxn(77, ZkIdentity.ANONYMOUS, List.of(
                         new ZkOp.Create(p1, null, Acl.OPEN_ACL_UNSAFE, NodeKind.PERSISTENT, -1),
@@ -203,6 +245,57 @@ class DeterminismPropertiesTest {
                 net.jqwik.api.Tuple.of(5, put), net.jqwik.api.Tuple.of(2, del), net.jqwik.api.Tuple.of(1, delPrefix),
                 net.jqwik.api.Tuple.of(2, txn), net.jqwik.api.Tuple.of(1, compact), net.jqwik.api.Tuple.of(2, lease),
                 net.jqwik.api.Tuple.of(4, zkCreate), net.jqwik.api.Tuple.of(2, zkDelete), net.jqwik.api.Tuple.of(2, zkSet),
-                net.jqwik.api.Tuple.of(2, zkMulti));
+                net.jqwik.api.Tuple.of(2, zkMulti), net.jqwik.api.Tuple.of(3, quotaChange()),
+                net.jqwik.api.Tuple.of(1, owner));
+    }
+
+    /** Random commands after quotas on /a (and often /a/b) and a session were set up. */
+    @Provide
+    Arbitrary<List<Command>> commandsUnderQuotas() {
+        Arbitrary<List<Command>> setup = Combinators.combine(limits(), limits(), Arbitraries.of(false, true))
+                .as((onA, onB, nested) -> {
+                    List<Command> out = new ArrayList<>(List.of(new LeaseCommand.SessionCreate(77, 4000, new byte[16], false),
+                            new ZkTxn(77, ZkIdentity.ANONYMOUS, List.of(zkCreate("/zookeeper", null),
+                                    zkCreate("/zookeeper/quota", null)), true), setQuota("/a", onA)));
+                    if (nested) {
+                        out.add(setQuota("/a/b", onB));
+                    }
+                    return out;
+                });
+        return Combinators.combine(setup, commands()).as((a, b) -> {
+            List<Command> all = new ArrayList<>(a);
+            all.addAll(b);
+            return all;
+        });
+    }
+
+    private static Arbitrary<String> limits() {
+        return Arbitraries.of("count=3,bytes=-1", "count=-1,bytes=-1=;byteHardLimit=8;countHardLimit=4",
+                "count=-1,bytes=-1=;byteHardLimit=-1;countHardLimit=2", "x");
+    }
+
+    private static Command setQuota(String path, String limits) {
+        return new ZkTxn(77, ZkIdentity.ANONYMOUS, List.of(zkCreate("/zookeeper/quota" + path, null),
+                zkCreate(ZkQuota.limitPath(path), limits), zkCreate(ZkQuota.statsPath(path), "count=0,bytes=0")), true);
+    }
+
+    private static Arbitrary<Integer> origin() {
+        return Arbitraries.of(0, 1, 2);
+    }
+
+    /** Quotas on /a and /a/b as ZooKeeper's setquota lays them out, and their nodes deleted one by one. */
+    private static Arbitrary<Command> quotaChange() {
+        Arbitrary<Command> base = Arbitraries.just(new ZkTxn(77, ZkIdentity.ANONYMOUS, List.of(
+                zkCreate("/zookeeper", null), zkCreate("/zookeeper/quota", null)), true));
+        Arbitrary<Command> quota = Combinators.combine(Arbitraries.of("/a", "/a/b"), limits())
+                .as(DeterminismPropertiesTest::setQuota);
+        Arbitrary<Command> remove = Arbitraries.of(ZkQuota.limitPath("/a"), ZkQuota.statsPath("/a"),
+                        ZkQuota.limitPath("/a/b"), ZkQuota.statsPath("/a/b"))
+                .map(p -> ZkTxn.single(77, ZkIdentity.ANONYMOUS, new ZkOp.Delete(p, -1)));
+        return Arbitraries.oneOf(base, quota, remove);
+    }
+
+    private static ZkOp zkCreate(String path, String data) {
+        return new ZkOp.Create(path, data == null ? null : Bytes.utf8(data), Acl.OPEN_ACL_UNSAFE, NodeKind.PERSISTENT, -1);
     }
 }

@@ -72,11 +72,37 @@ final class Connector {
         boolean valid = lease != null && lease.kind() == Lease.Kind.SESSION
                 && Arrays.equals(lease.password(), req.password());
         if (!valid) {
-            respond(c.channel(), req, 0, 0, new byte[PASSWORD_BYTES]).addListener(ChannelFutureListener.CLOSE);
+            refuse(c, req);
             return;
         }
+        int self = (int) server.config().serverId();
+        if (self == 0 || lease.owner() == self) {
+            resumed(c, req, timeout, lease.password());
+            return;
+        }
+        // Another member holds the session (or nobody yet): record the move before answering, so
+        // writes through the connection the client left fail with SESSIONMOVED from now on.
+        gateway.propose(new LeaseCommand.SessionOwner(req.sessionId(), self))
+                .whenComplete((result, err) -> c.channel().eventLoop().execute(() -> {
+                    if (err != null) {
+                        LOG.warn("could not record the session's move here", err);
+                        c.channel().close();
+                    } else if (((SessionResult) result).err() != ZkCode.OK) {
+                        refuse(c, req);
+                    } else {
+                        resumed(c, req, timeout, lease.password());
+                    }
+                }));
+    }
+
+    private void resumed(ZkConnection c, ConnectRequestFrame req, int timeout, byte[] password) {
         server.takeOverSession(req.sessionId(), c);
-        established(c, req, req.sessionId(), timeout, lease.password());
+        established(c, req, req.sessionId(), timeout, password);
+    }
+
+    /** ZooKeeper's answer to an unknown or expired session, then the connection closes. */
+    private static void refuse(ZkConnection c, ConnectRequestFrame req) {
+        respond(c.channel(), req, 0, 0, new byte[PASSWORD_BYTES]).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void established(ZkConnection c, ConnectRequestFrame req, long id, int timeout, byte[] password) {

@@ -82,7 +82,7 @@ final class MultiOps {
         List<ZkOp> zkOps = new ArrayList<>();
         ops.forEach(o -> zkOps.add((ZkOp) o));
         List<ZkOp> parents = SystemNodes.missingParents(gateway.engine(), zkOps);
-        ZkTxn txn = new ZkTxn(c.sessionId(), c.identity(), SystemNodes.concat(parents, zkOps), true);
+        ZkTxn txn = writes.txn(c, SystemNodes.concat(parents, zkOps), true);
         return gateway.propose(txn).thenApply(result ->
                 multiReply(types, SystemNodes.withoutParents((ZkTxnResult) result, parents.size())));
     }
@@ -137,6 +137,9 @@ final class MultiOps {
     }
 
     private static Reply multiReply(List<Integer> types, ZkTxnResult r) {
+        if (r.err() == ZkCode.SESSIONMOVED) {
+            return Reply.sessionMoved(r.revision());
+        }
         if (r.err() != ZkCode.OK) {
             List<Item> items = new ArrayList<>();
             for (ZkOpResult op : r.results()) {

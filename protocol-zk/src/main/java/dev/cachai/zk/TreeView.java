@@ -5,6 +5,7 @@ import dev.cachai.engine.Engine;
 import dev.cachai.engine.zk.Acl;
 import dev.cachai.engine.zk.ZkNode;
 import dev.cachai.engine.zk.ZkPaths;
+import dev.cachai.engine.zk.ZkQuota;
 import dev.cachai.engine.zk.ZkStat;
 
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * The tree a ZooKeeper client sees: the engine's nodes plus the system nodes /zookeeper,
- * /zookeeper/config and /zookeeper/quota, which this adapter serves and the engine never stores.
+ * /zookeeper/config and /zookeeper/quota, which this adapter serves and the engine never stores,
+ * with quota stats nodes reading the usage the engine keeps.
  */
 public final class TreeView {
     public static final String SYSTEM = "/zookeeper";
@@ -113,8 +115,29 @@ public final class TreeView {
             case "/":
                 return rootNode();
             default:
-                return isUnderConfig(path) ? null : engine.zkNode(path);
+                if (isUnderConfig(path)) {
+                    return null;
+                }
+                ZkNode stored = engine.zkNode(path);
+                return stored != null && path.startsWith(QUOTA + "/") ? withQuotaUsage(stored) : stored;
         }
+    }
+
+    /**
+     * A quota's stats node reads the usage the engine counts, as ZooKeeper's server rewrites the
+     * node's data in place: the Stat keeps its zxids and version, only the data length follows.
+     */
+    private ZkNode withQuotaUsage(ZkNode stored) {
+        String quota = ZkQuota.quotaOfStatsNode(stored.path());
+        ZkQuota.Usage usage = quota == null ? null : engine.zkQuotaUsage(quota);
+        if (usage == null) {
+            return stored;
+        }
+        byte[] text = usage.text();
+        ZkStat s = stored.stat();
+        ZkStat stat = new ZkStat(s.czxid(), s.mzxid(), s.ctime(), s.mtime(), s.version(), s.cversion(), s.aversion(),
+                s.ephemeralOwner(), text.length, s.numChildren(), s.pzxid());
+        return new ZkNode(stored.path(), text, stat, stored.acl());
     }
 
     /**

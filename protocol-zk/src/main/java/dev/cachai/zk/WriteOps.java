@@ -32,10 +32,24 @@ final class WriteOps {
     /** Whether the x509 scheme exists here (ZooKeeper registers it only where certificates are used). */
     private final boolean x509Scheme;
 
+    private final QuotaWarnings quotaWarnings;
+
     WriteOps(CommandGateway gateway, ZkServerConfig config, boolean x509Scheme) {
         this.gateway = gateway;
         this.config = config;
         this.x509Scheme = x509Scheme;
+        this.quotaWarnings = new QuotaWarnings(gateway.engine());
+    }
+
+    /**
+     * The txn for a connection's ops, stamped with this member (its server id, so a write through
+     * a connection the session left fails with SESSIONMOVED) and whether it enforces quotas.
+     */
+    ZkTxn txn(ZkConnection c, List<ZkOp> ops, boolean multi) {
+        if (config.enforceQuota()) {
+            ops.forEach(quotaWarnings::check);
+        }
+        return new ZkTxn(c.sessionId(), c.identity(), ops, multi, (int) config.serverId(), config.enforceQuota());
     }
 
     /** The op for a create request, or a refusal code. */
@@ -109,14 +123,16 @@ final class WriteOps {
         }
         ZkOp op = (ZkOp) opOrRefusal;
         List<ZkOp> parents = SystemNodes.missingParents(gateway.engine(), List.of(op));
-        ZkTxn txn = parents.isEmpty() ? ZkTxn.single(c.sessionId(), c.identity(), op)
-                : new ZkTxn(c.sessionId(), c.identity(), SystemNodes.concat(parents, List.of(op)), true);
+        ZkTxn txn = parents.isEmpty() ? txn(c, List.of(op), false) : txn(c, SystemNodes.concat(parents, List.of(op)), true);
         return gateway.propose(txn).thenApply(result ->
                 singleReply(type, SystemNodes.withoutParents((ZkTxnResult) result, parents.size())));
     }
 
     private static Reply singleReply(int type, Result result) {
         ZkTxnResult r = (ZkTxnResult) result;
+        if (r.err() == ZkCode.SESSIONMOVED) {
+            return Reply.sessionMoved(r.revision());
+        }
         if (r.err() != ZkCode.OK) {
             return Reply.error(r.revision(), r.err());
         }

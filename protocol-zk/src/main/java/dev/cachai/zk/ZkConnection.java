@@ -264,10 +264,12 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
             for (WatcherEvent e : r.eventsBefore()) {
                 writeEvent(e, NO_ZXID); // setWatches events name no change, as in ZooKeeper's DataTree
             }
-            ReplyHeader header = new ReplyHeader(s.xid, r.zxid(), r.err());
-            channel.write(Jute.frame(channel.alloc(), header, r.err() == 0 ? r.body() : null));
-            sent++;
-            server.stats().sent();
+            if (!r.unsent()) {
+                ReplyHeader header = new ReplyHeader(s.xid, r.zxid(), r.err());
+                channel.write(Jute.frame(channel.alloc(), header, r.err() == 0 ? r.body() : null));
+                sent++;
+                server.stats().sent();
+            }
             wrote = true;
             if (r.closeAfter()) {
                 closing = true;

@@ -25,13 +25,15 @@ import java.util.Set;
  * @param changesQueuedMax          committed revisions waiting for watch dispatch before apply is slowed
  * @param reconfigEnabled           ZooKeeper's reconfigEnabled: dynamic reconfiguration (opcode 16)
  *                                  is answered; off, it fails with ReconfigDisabled as ZooKeeper's does
+ * @param enforceQuota              zookeeper.enforceQuota: creates and setData that would pass a quota's
+ *                                  hard limit fail with QUOTAEXCEEDED; off, quotas are only counted
  */
 public record ZkServerConfig(String host, int port, int tickTimeMs, int sessionTimeoutMsMin,
                              int sessionTimeoutMsMax, int connectionsPerAddressMax,
                              int requestsOutstandingMax, int frameBytesMax, Set<String> fourLetterWords,
                              String superDigest, boolean extendedTypesEnabled, long serverId,
                              List<String> members, long configVersion, int eventLoopThreads,
-                             int changesQueuedMax, boolean reconfigEnabled) {
+                             int changesQueuedMax, boolean reconfigEnabled, boolean enforceQuota) {
 
     public static final int TICK_TIME_MS_DEFAULT = 2000;
     public static final int JUTE_MAX_BUFFER_DEFAULT = 0xfffff;
@@ -63,49 +65,63 @@ public record ZkServerConfig(String host, int port, int tickTimeMs, int sessionT
         int tick = TICK_TIME_MS_DEFAULT;
         return new ZkServerConfig("127.0.0.1", 0, tick, 2 * tick, 20 * tick, 60, 1000,
                 JUTE_MAX_BUFFER_DEFAULT, Set.of("srvr"), null, false, 1, List.of(), 0x100000000L,
-                Math.max(1, Runtime.getRuntime().availableProcessors()), 65_536, false);
+                Math.max(1, Runtime.getRuntime().availableProcessors()), 65_536, false, false);
     }
 
     public ZkServerConfig withPort(int p) {
         return new ZkServerConfig(host, p, tickTimeMs, sessionTimeoutMsMin, sessionTimeoutMsMax,
                 connectionsPerAddressMax, requestsOutstandingMax, frameBytesMax, fourLetterWords, superDigest,
-                extendedTypesEnabled, serverId, members, configVersion, eventLoopThreads, changesQueuedMax, reconfigEnabled);
+                extendedTypesEnabled, serverId, members, configVersion, eventLoopThreads, changesQueuedMax,
+                reconfigEnabled, enforceQuota);
     }
 
     public ZkServerConfig withTickTimeMs(int tick) {
         return new ZkServerConfig(host, port, tick, 2 * tick, 20 * tick,
                 connectionsPerAddressMax, requestsOutstandingMax, frameBytesMax, fourLetterWords, superDigest,
-                extendedTypesEnabled, serverId, members, configVersion, eventLoopThreads, changesQueuedMax, reconfigEnabled);
+                extendedTypesEnabled, serverId, members, configVersion, eventLoopThreads, changesQueuedMax,
+                reconfigEnabled, enforceQuota);
     }
 
     public ZkServerConfig withLimits(int connectionsMax, int outstandingMax, int frameMax) {
         return new ZkServerConfig(host, port, tickTimeMs, sessionTimeoutMsMin, sessionTimeoutMsMax,
                 connectionsMax, outstandingMax, frameMax, fourLetterWords, superDigest,
-                extendedTypesEnabled, serverId, members, configVersion, eventLoopThreads, changesQueuedMax, reconfigEnabled);
+                extendedTypesEnabled, serverId, members, configVersion, eventLoopThreads, changesQueuedMax,
+                reconfigEnabled, enforceQuota);
     }
 
     public ZkServerConfig withFourLetterWords(Set<String> words) {
         return new ZkServerConfig(host, port, tickTimeMs, sessionTimeoutMsMin, sessionTimeoutMsMax,
                 connectionsPerAddressMax, requestsOutstandingMax, frameBytesMax, words, superDigest,
-                extendedTypesEnabled, serverId, members, configVersion, eventLoopThreads, changesQueuedMax, reconfigEnabled);
+                extendedTypesEnabled, serverId, members, configVersion, eventLoopThreads, changesQueuedMax,
+                reconfigEnabled, enforceQuota);
     }
 
     public ZkServerConfig withAuth(String superDigestValue, boolean extendedTypes) {
         return new ZkServerConfig(host, port, tickTimeMs, sessionTimeoutMsMin, sessionTimeoutMsMax,
                 connectionsPerAddressMax, requestsOutstandingMax, frameBytesMax, fourLetterWords, superDigestValue,
-                extendedTypes, serverId, members, configVersion, eventLoopThreads, changesQueuedMax, reconfigEnabled);
+                extendedTypes, serverId, members, configVersion, eventLoopThreads, changesQueuedMax,
+                reconfigEnabled, enforceQuota);
     }
 
     public ZkServerConfig withMembers(long id, List<String> memberLines) {
         return new ZkServerConfig(host, port, tickTimeMs, sessionTimeoutMsMin, sessionTimeoutMsMax,
                 connectionsPerAddressMax, requestsOutstandingMax, frameBytesMax, fourLetterWords, superDigest,
-                extendedTypesEnabled, id, memberLines, configVersion, eventLoopThreads, changesQueuedMax, reconfigEnabled);
+                extendedTypesEnabled, id, memberLines, configVersion, eventLoopThreads, changesQueuedMax,
+                reconfigEnabled, enforceQuota);
     }
 
     public ZkServerConfig withReconfigEnabled(boolean enabled) {
         return new ZkServerConfig(host, port, tickTimeMs, sessionTimeoutMsMin, sessionTimeoutMsMax,
                 connectionsPerAddressMax, requestsOutstandingMax, frameBytesMax, fourLetterWords, superDigest,
-                extendedTypesEnabled, serverId, members, configVersion, eventLoopThreads, changesQueuedMax, enabled);
+                extendedTypesEnabled, serverId, members, configVersion, eventLoopThreads, changesQueuedMax, enabled,
+                enforceQuota);
+    }
+
+    public ZkServerConfig withEnforceQuota(boolean enforce) {
+        return new ZkServerConfig(host, port, tickTimeMs, sessionTimeoutMsMin, sessionTimeoutMsMax,
+                connectionsPerAddressMax, requestsOutstandingMax, frameBytesMax, fourLetterWords, superDigest,
+                extendedTypesEnabled, serverId, members, configVersion, eventLoopThreads, changesQueuedMax,
+                reconfigEnabled, enforce);
     }
 
     public boolean fourLetterWordAllowed(String word) {

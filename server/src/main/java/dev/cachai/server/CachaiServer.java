@@ -153,7 +153,7 @@ public final class CachaiServer implements AutoCloseable {
                 c.zkMaxClientCnxns(), d.requestsOutstandingMax(), d.frameBytesMax(),
                 new HashSet<>(Arrays.asList(c.zk4lwWhitelist().split("\\s*,\\s*"))), c.zkSuperDigest(),
                 c.zkExtendedTypes(), zkServerId(driver, d.serverId()), List.of(), d.configVersion(),
-                d.eventLoopThreads(), d.changesQueuedMax(), c.zkReconfigEnabled());
+                d.eventLoopThreads(), d.changesQueuedMax(), c.zkReconfigEnabled(), c.zkEnforceQuota());
     }
 
     /**

@@ -59,20 +59,13 @@ final class Endpoints implements AutoCloseable {
             return;
         }
         LOG.info("restarting client endpoints on the installed snapshot");
-        zkConfig = withPort(zkConfig, zk.port());
+        zkConfig = zkConfig.withPort(zk.port());
         etcdConfig = etcdConfig.withPort(etcd.port());
         if (zkSecure != null) {
             zkSecure = zkSecure.withPort(zk.securePort());
         }
         close();
         start();
-    }
-
-    private static ZkServerConfig withPort(ZkServerConfig c, int port) {
-        return new ZkServerConfig(c.host(), port, c.tickTimeMs(), c.sessionTimeoutMsMin(), c.sessionTimeoutMsMax(),
-                c.connectionsPerAddressMax(), c.requestsOutstandingMax(), c.frameBytesMax(), c.fourLetterWords(),
-                c.superDigest(), c.extendedTypesEnabled(), c.serverId(), c.members(), c.configVersion(),
-                c.eventLoopThreads(), c.changesQueuedMax(), c.reconfigEnabled());
     }
 
     synchronized int zkPort() {

@@ -30,6 +30,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void zooKeeperQuotasAreEnforcedOnlyWhenAsked() {
+        assertThat(ConfigLoader.load(new String[0], Map.of()).zkEnforceQuota()).isFalse();
+        assertThat(ConfigLoader.load(new String[] {"--zk-enforce-quota", "true"}, Map.of()).zkEnforceQuota()).isTrue();
+        assertThat(ConfigLoader.load(new String[0], Map.of("CACHAI_ZK_ENFORCE_QUOTA", "true")).zkEnforceQuota()).isTrue();
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--zk-enforce-quota", "1"}, Map.of()))
+                .hasMessageContaining("zk-enforce-quota must be true or false");
+    }
+
+    @Test
     void commandLineBeatsEnvironmentWhichBeatsTheFile(@TempDir Path dir) throws Exception {
         Path yaml = dir.resolve("cachai.yaml");
         Files.writeString(yaml, "name: from-file\ndata-dir: /from/file\nzk-listen: 0.0.0.0:3000\n");

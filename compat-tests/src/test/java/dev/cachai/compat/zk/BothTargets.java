@@ -12,8 +12,18 @@ abstract class BothTargets {
 
     @BeforeAll
     void startBoth() throws Exception {
-        cachai = ZkTargets.cachai();
-        real = ZkTargets.realZooKeeper();
+        cachai = startCachai();
+        real = startReal();
+    }
+
+    /** Cachai as this class needs it (the default configuration unless overridden). */
+    protected ZkTargets.Target startCachai() throws Exception {
+        return ZkTargets.cachai();
+    }
+
+    /** The real ZooKeeper as this class needs it (in-process unless overridden). */
+    protected ZkTargets.Target startReal() throws Exception {
+        return ZkTargets.realZooKeeper();
     }
 
     @AfterAll

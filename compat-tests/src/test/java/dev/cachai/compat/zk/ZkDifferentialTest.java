@@ -75,6 +75,11 @@ class ZkDifferentialTest extends BothTargets {
 
     private List<String> run(ZkTargets.Target target, String root, Scenario s) throws Exception {
         current = target;
+        return transcript(target, root, s);
+    }
+
+    /** What a scenario observes on one server, after creating its root node there. */
+    static List<String> transcript(ZkTargets.Target target, String root, Scenario s) throws Exception {
         try (ZooKeeper zk = connect(target); ZooKeeper other = connect(target)) {
             Transcript t = new Transcript();
             t.baseline = zk.create(root, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, new Stat(), -1).isEmpty()
@@ -99,6 +104,12 @@ class ZkDifferentialTest extends BothTargets {
         List<String> expected = run(real, root, s);
         List<String> actual = run(cachai, root, s);
         assertThat(actual).as("cachai vs zookeeper").containsExactlyElementsOf(expected);
+    }
+
+    /** The same comparison for suites with their own pair of servers. */
+    static void compare(ZkTargets.Target real, ZkTargets.Target cachai, String root, Scenario s) throws Exception {
+        List<String> expected = transcript(real, root, s);
+        assertThat(transcript(cachai, root, s)).as("cachai vs zookeeper").containsExactlyElementsOf(expected);
     }
 
     @Test

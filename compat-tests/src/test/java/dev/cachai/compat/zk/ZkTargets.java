@@ -10,12 +10,21 @@ import org.apache.zookeeper.server.ZooKeeperServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import static org.awaitility.Awaitility.await;
 
 /** The servers a ZooKeeper compatibility test runs against: Cachai and a real ZooKeeper 3.9.5 (the oracle). */
 final class ZkTargets {
     /** Credentials of the super user both servers are configured with. */
     static final String SUPER_CREDENTIALS = "super:superpw";
     static final int TICK_TIME_MS_DEFAULT = 2000;
+    private static final int PROCESS_START_S_MAX = 30;
     private static final String SUPER_DIGEST = DigestAuth.idFor(SUPER_CREDENTIALS);
 
     static {
@@ -42,10 +51,15 @@ final class ZkTargets {
     }
 
     static Target cachai(int tickTimeMs) throws Exception {
+        return cachai(tickTimeMs, c -> c);
+    }
+
+    /** Cachai configured as the real servers are, then as {@code adjust} says. */
+    static Target cachai(int tickTimeMs, UnaryOperator<ServerConfig> adjust) throws Exception {
         Path dir = Files.createTempDirectory("cachai-zk");
         ServerConfig d = ServerConfig.ephemeral(dir);
-        ServerConfig config = new ServerConfig(d.name(), dir, d.zkListen(), d.etcdListen(), d.peerListen(), tickTimeMs,
-                d.etcdVersion(), true, SUPER_DIGEST, "*", d.initialCluster());
+        ServerConfig config = adjust.apply(new ServerConfig(d.name(), dir, d.zkListen(), d.etcdListen(), d.peerListen(),
+                tickTimeMs, d.etcdVersion(), true, SUPER_DIGEST, "*", d.initialCluster()));
         CachaiServer server = CachaiServer.start(config);
         return new Target() {
             public String connectString() {
@@ -64,6 +78,55 @@ final class ZkTargets {
 
     static Target realZooKeeper() throws Exception {
         return realZooKeeper(TICK_TIME_MS_DEFAULT);
+    }
+
+    /**
+     * A real ZooKeeper in its own JVM, for settings ZooKeeper reads once per JVM (such as
+     * {@code zookeeper.enforceQuota}) that the in-process server of the other suites must not get.
+     */
+    static Target realZooKeeperProcess(Map<String, String> systemProperties) throws Exception {
+        Path dir = Files.createTempDirectory("real-zk-process");
+        int port = FreePorts.next();
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.writeString(cfg, "tickTime=" + TICK_TIME_MS_DEFAULT + "\ndataDir=" + dir.resolve("data")
+                + "\nclientPort=" + port + "\nclientPortAddress=127.0.0.1\nadmin.enableServer=false\n");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                "-Dzookeeper.DigestAuthenticationProvider.superDigest=" + SUPER_DIGEST,
+                "-Dzookeeper.extendedTypesEnabled=true", "-Dzookeeper.4lw.commands.whitelist=*"));
+        systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("org.apache.zookeeper.server.ZooKeeperServerMain", cfg.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("zookeeper.log").toFile()).start();
+        String connectString = "127.0.0.1:" + port;
+        try {
+            await().atMost(Duration.ofSeconds(PROCESS_START_S_MAX)).pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptions().until(() -> RawZk.fourLetterWord(connectString, "ruok").equals("imok"));
+        } catch (RuntimeException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("ZooKeeper did not start; see " + dir.resolve("zookeeper.log"), e);
+        }
+        return new Target() {
+            public String connectString() {
+                return connectString;
+            }
+
+            public String name() {
+                return "zookeeper process";
+            }
+
+            public void close() {
+                process.destroy();
+                try {
+                    if (!process.waitFor(PROCESS_START_S_MAX, TimeUnit.SECONDS)) {
+                        process.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    process.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
     }
 
     static Target realZooKeeper(int tickTimeMs) throws Exception {

@@ -24,6 +24,9 @@ public final class CommandCodec {
     /** Upper bound on one encoded list's length, so a corrupt length cannot allocate unbounded memory. */
     private static final int LIST_ITEMS_MAX = 1 << 20;
     private static final int BYTES_LENGTH_MAX = 64 << 20;
+    private static final int ZK_MULTI = 1;
+    private static final int ZK_ENFORCE_QUOTA = 2;
+    private static final int ZK_ORIGIN = 4;
 
     private static final int ENCODED_BYTES_INITIAL = 512;
 
@@ -97,6 +100,7 @@ public final class CommandCodec {
             case 11 -> new LeaseCommand.Revoke(in.readLong());
             case 12 -> new LeaseCommand.SessionCreate(in.readLong(), in.readInt(), readBytes(in), in.readBoolean());
             case 13 -> new LeaseCommand.SessionClose(in.readLong(), in.readBoolean());
+            case 14 -> new LeaseCommand.SessionOwner(in.readLong(), in.readInt());
             case 20 -> readZkTxn(in);
             case 21 -> new ZkReap(in.readUTF());
             default -> {
@@ -122,6 +126,10 @@ public final class CommandCodec {
             out.writeInt(s.timeoutMs());
             writeBytes(out, s.password());
             out.writeBoolean(s.readOnly());
+        } else if (c instanceof LeaseCommand.SessionOwner o) {
+            out.writeByte(14);
+            out.writeLong(o.sessionId());
+            out.writeInt(o.owner());
         } else {
             LeaseCommand.SessionClose s = (LeaseCommand.SessionClose) c;
             out.writeByte(13);
@@ -265,7 +273,13 @@ public final class CommandCodec {
             out.writeUTF(id.scheme());
             out.writeUTF(id.id());
         }
-        out.writeBoolean(z.multi());
+        // One byte of flags, where older logs wrote the multi boolean (0 or 1).
+        int flags = (z.multi() ? ZK_MULTI : 0) | (z.enforceQuota() ? ZK_ENFORCE_QUOTA : 0)
+                | (z.origin() != 0 ? ZK_ORIGIN : 0);
+        out.writeByte(flags);
+        if (z.origin() != 0) {
+            out.writeInt(z.origin());
+        }
         out.writeInt(z.ops().size());
         for (ZkOp op : z.ops()) {
             writeZkOp(out, op);
@@ -280,13 +294,18 @@ public final class CommandCodec {
         for (int i = 0; i < n; i++) {
             ids.add(new ZkId(in.readUTF(), in.readUTF()));
         }
-        boolean multi = in.readBoolean();
+        int flags = in.readUnsignedByte();
+        if ((flags & ~(ZK_MULTI | ZK_ENFORCE_QUOTA | ZK_ORIGIN)) != 0) {
+            throw new IllegalArgumentException("unknown zk txn flags " + flags);
+        }
+        int origin = (flags & ZK_ORIGIN) != 0 ? in.readInt() : 0;
         int ops = readCount(in);
         List<ZkOp> list = new ArrayList<>(ops);
         for (int i = 0; i < ops; i++) {
             list.add(readZkOp(in));
         }
-        return new ZkTxn(session, new ZkIdentity(ids, superUser), list, multi);
+        return new ZkTxn(session, new ZkIdentity(ids, superUser), list, (flags & ZK_MULTI) != 0, origin,
+                (flags & ZK_ENFORCE_QUOTA) != 0);
     }
 
     private static void writeZkOp(DataOutputStream out, ZkOp op) throws IOException {

@@ -25,7 +25,7 @@ public final class ConfigLoader {
             "initial-cluster", "initial-cluster-state", "zk-max-client-cnxns", "zk-reconfig-enabled",
             "etcd-cert-file", "etcd-key-file", "etcd-trusted-ca-file", "etcd-client-cert-auth",
             "zk-secure-listen", "zk-cert-file", "zk-key-file", "zk-trusted-ca-file", "zk-client-cert-auth",
-            "etcd-auth-token");
+            "etcd-auth-token", "zk-enforce-quota");
     /** etcd's own spellings of its TLS and auth flags, so an etcd command line carries over. */
     static final Map<String, String> ALIASES = Map.of("cert-file", "etcd-cert-file", "key-file", "etcd-key-file",
             "trusted-ca-file", "etcd-trusted-ca-file", "client-cert-auth", "etcd-client-cert-auth",
@@ -134,7 +134,8 @@ public final class ConfigLoader {
                 s.containsKey("zk-max-client-cnxns") ? parseInt(s, "zk-max-client-cnxns") : d.zkMaxClientCnxns(),
                 s.containsKey("zk-reconfig-enabled") ? parseBoolean(s, "zk-reconfig-enabled") : d.zkReconfigEnabled(),
                 clientTls(s),
-                authToken(s));
+                authToken(s),
+                s.containsKey("zk-enforce-quota") ? parseBoolean(s, "zk-enforce-quota") : d.zkEnforceQuota());
     }
 
     private static AuthTokenOptions authToken(Map<String, String> s) {

@@ -8,24 +8,26 @@ import java.nio.file.Path;
  * Everything a node needs to start. Built by {@link ConfigLoader} from, in rising precedence,
  * defaults, a YAML file, environment variables and command-line options.
  *
- * @param etcdAuthToken etcd's --auth-token: simple (the default) or jwt with its key files
+ * @param etcdAuthToken  etcd's --auth-token: simple (the default) or jwt with its key files
+ * @param zkEnforceQuota ZooKeeper's zookeeper.enforceQuota: hard quota limits fail writes
  */
 public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
                            int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
                            String zk4lwWhitelist, InitialCluster initialCluster, int zkMaxClientCnxns,
-                           boolean zkReconfigEnabled, ClientTls clientTls, AuthTokenOptions etcdAuthToken) {
+                           boolean zkReconfigEnabled, ClientTls clientTls, AuthTokenOptions etcdAuthToken,
+                           boolean zkEnforceQuota) {
     public static final String DEFAULT_ETCD_VERSION = "3.5.17";
     /** ZooKeeper's maxClientCnxns default: connections one client address may hold; 0 = no limit. */
     public static final int ZK_MAX_CLIENT_CNXNS_DEFAULT = 60;
 
-    /** The settings with etcd's simple auth tokens. */
+    /** The settings with etcd's simple auth tokens and ZooKeeper quotas not enforced (both servers' defaults). */
     public ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
                         int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
                         String zk4lwWhitelist, InitialCluster initialCluster, int zkMaxClientCnxns,
                         boolean zkReconfigEnabled, ClientTls clientTls) {
         this(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion, zkExtendedTypes,
                 zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled, clientTls,
-                AuthTokenOptions.SIMPLE);
+                AuthTokenOptions.SIMPLE, false);
     }
 
     /** The settings with ZooKeeper's reconfiguration off, as ZooKeeper's reconfigEnabled defaults, and no TLS towards clients. */
@@ -62,28 +64,35 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
     public ServerConfig withInitialCluster(InitialCluster cluster) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, cluster, zkMaxClientCnxns, zkReconfigEnabled, clientTls,
-                etcdAuthToken);
+                etcdAuthToken, zkEnforceQuota);
     }
 
     /** The same node with TLS towards clients as given. */
     public ServerConfig withClientTls(ClientTls tls) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
-                tls, etcdAuthToken);
+                tls, etcdAuthToken, zkEnforceQuota);
     }
 
     /** The same node with ZooKeeper's dynamic reconfiguration switched on or off. */
     public ServerConfig withZkReconfigEnabled(boolean enabled) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, enabled, clientTls,
-                etcdAuthToken);
+                etcdAuthToken, zkEnforceQuota);
     }
 
     /** The same node handing out etcd auth tokens as given (etcd --auth-token). */
     public ServerConfig withEtcdAuthToken(AuthTokenOptions authToken) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
-                clientTls, authToken);
+                clientTls, authToken, zkEnforceQuota);
+    }
+
+    /** The same node with ZooKeeper's hard quota limits enforced or not (zookeeper.enforceQuota). */
+    public ServerConfig withZkEnforceQuota(boolean enforce) {
+        return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
+                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
+                clientTls, etcdAuthToken, enforce);
     }
 
     /** Started with an explicit member list (without one, a node is a cluster of one that may grow). */

@@ -1,6 +1,7 @@
 package dev.cachai.server.cluster;
 
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -58,6 +60,56 @@ class ClusterZkSessionTest {
         Watcher.Event.KeeperState s = states.poll(WAIT_S, TimeUnit.SECONDS);
         assertThat(s).as("a session state within " + WAIT_S + " s").isNotNull();
         return s;
+    }
+
+    /**
+     * ZooKeeper's session move: once the session is resumed on another member, a write through
+     * the connection left behind gets no answer and that connection closes (its client reports
+     * a connection loss, as ZooKeeper 3.9's does); the write is not applied.
+     */
+    @Test
+    void aWriteThroughTheMemberASessionLeftIsRefusedAndClosesThatConnection(@TempDir Path tmp) throws Exception {
+        try (InProcessCluster cluster = new InProcessCluster(tmp, 3, ClusterLimits.DEFAULTS).startAll()) {
+            int leader = cluster.awaitLeader();
+            int a = (leader + 1) % 3;
+            int b = (leader + 2) % 3;
+            BlockingQueue<Watcher.Event.KeeperState> states = new LinkedBlockingQueue<>();
+            ZooKeeper old = new ZooKeeper("cluster", SESSION_TIMEOUT_MS, e -> states.add(e.getState()), false,
+                    new Route(zk(cluster, a)));
+            BlockingQueue<Watcher.Event.KeeperState> twinStates = new LinkedBlockingQueue<>();
+            ZooKeeper twin = null;
+            try {
+                assertThat(next(states)).isEqualTo(Watcher.Event.KeeperState.SyncConnected);
+                old.create("/owned", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+                twin = new ZooKeeper("cluster", SESSION_TIMEOUT_MS, e -> twinStates.add(e.getState()),
+                        old.getSessionId(), old.getSessionPasswd(), false, new Route(zk(cluster, b)));
+                assertThat(next(twinStates)).isEqualTo(Watcher.Event.KeeperState.SyncConnected);
+                assertThat(old.exists("/owned", false)).as("reads are still served there").isNotNull();
+
+                assertThatThrownBy(() -> old.create("/stale", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT))
+                        .isInstanceOf(KeeperException.ConnectionLossException.class);
+                assertThat(next(states)).isEqualTo(Watcher.Event.KeeperState.Disconnected);
+                twin.create("/fresh", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                for (int node = 0; node < 3; node++) {
+                    int n = node;
+                    await().atMost(Duration.ofSeconds(WAIT_S)).until(() -> nodePresent(cluster, n, "/fresh"));
+                    assertThat(nodePresent(cluster, n, "/stale")).as("the stale write on node " + n).isFalse();
+                    assertThat(nodePresent(cluster, n, "/owned")).as("the session lives on").isTrue();
+                }
+
+                // The old client reconnects to its member, which takes the session back in turn.
+                assertThat(next(states)).isEqualTo(Watcher.Event.KeeperState.SyncConnected);
+                ZooKeeper left = twin;
+                assertThatThrownBy(() -> left.setData("/fresh", new byte[1], -1))
+                        .isInstanceOf(KeeperException.ConnectionLossException.class);
+                assertThat(old.setData("/fresh", new byte[1], -1).getVersion()).isEqualTo(1);
+            } finally {
+                if (twin != null) {
+                    twin.close();
+                }
+                old.close();
+            }
+        }
     }
 
     @Test
