@@ -38,7 +38,7 @@ class DataDirTargetTest {
     void anEmptyEngineMakesADirectoryANodeStartsFromEmpty() {
         Path data = dir.resolve("empty-source");
         try (DataDirTarget target = DataDirTarget.open(data, ClusterIdentity.of("test", null))) {
-            target.write(new BootstrapEngine());
+            target.finish(new BootstrapEngine(), new Progress("copy", System.err, false), "keys", System.err);
         }
         try (CachaiServer server = CachaiServer.start(ServerConfig.ephemeral(data))) {
             assertThat(server.healthy()).isTrue();

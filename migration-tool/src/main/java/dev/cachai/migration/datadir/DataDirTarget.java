@@ -7,9 +7,11 @@ import dev.cachai.consensus.wal.Wal;
 import dev.cachai.consensus.wal.WalOptions;
 import dev.cachai.engine.EngineSnapshot;
 import dev.cachai.migration.MigrationException;
+import dev.cachai.migration.Progress;
 import dev.cachai.server.storage.DataDir;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -119,7 +121,7 @@ public final class DataDirTarget implements AutoCloseable {
     }
 
     /** Writes the engine's state as the snapshot the log names; from then on the directory is complete. */
-    public void write(BootstrapEngine engine) {
+    void write(BootstrapEngine engine) {
         try (EngineSnapshot snapshot = engine.snapshot(SNAPSHOT_INDEX)) {
             snapshot.writeTo(dataDir.snapshotFile(SNAPSHOT_INDEX));
             syncDirectory(dir);
@@ -130,8 +132,15 @@ public final class DataDirTarget implements AutoCloseable {
         }
     }
 
-    public String startHint() {
-        return cluster.startHint(dir.toString());
+    /** Writes the snapshot, then says what was copied at what rate (the write included) and how to start on it. */
+    public void finish(BootstrapEngine engine, Progress progress, String unit, PrintStream err) {
+        progress.finish();
+        long writeStarted = System.nanoTime();
+        write(engine);
+        err.printf("copied %d %s in %.1f s (%.0f keys/s) into data dir %s (snapshot of %d keys at revision %d written "
+                        + "in %.1f s)%n", progress.done(), unit, progress.elapsedSeconds(), progress.rate(), dir,
+                engine.keyCount(), engine.revision(), (System.nanoTime() - writeStarted) / 1e9);
+        err.println(cluster.startHint(dir.toString()));
     }
 
     /** Releases the directory; when the snapshot was not written, removes everything this run put there. */

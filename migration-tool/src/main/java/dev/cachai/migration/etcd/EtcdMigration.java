@@ -77,11 +77,7 @@ public final class EtcdMigration {
             err.println("copying " + reader.total() + " keys at source revision " + revision);
             BootstrapEngine engine = new BootstrapEngine();
             reader.readAll(new EngineKeyWriter(engine, report, progress).withLeasesOf(reader));
-            progress.finish();
-            target.write(engine);
-            err.printf("copied %d keys in %.1f s (%.0f keys/s) into data dir %s%n", progress.done(),
-                    progress.elapsedSeconds(), progress.rate(), options.target().path());
-            err.println(target.startHint());
+            target.finish(engine, progress, "keys", err);
         }
     }
 

@@ -83,11 +83,7 @@ public final class ZkMigration {
             writer.createAncestors(root);
             source.walk(root, writer);
             writer.alignCounters();
-            progress.finish();
-            target.write(engine);
-            err.printf("copied %d nodes in %.1f s (%.0f keys/s) into data dir %s%n", progress.done(),
-                    progress.elapsedSeconds(), progress.rate(), options.target().path());
-            err.println(target.startHint());
+            target.finish(engine, progress, "nodes", err);
         }
     }
 
