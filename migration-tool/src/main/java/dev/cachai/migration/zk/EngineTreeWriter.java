@@ -40,8 +40,8 @@ public final class EngineTreeWriter implements NodeSink {
     /** A subtree copied on its own gets its ancestors empty and open, as the live copy creates them. */
     public void createAncestors(String root) {
         for (String path : ZkMigration.ancestors(root)) {
-            apply(path, engine.startedMs(), List.of(new ZkOp.Create(path, EMPTY, Acl.OPEN_ACL_UNSAFE,
-                    dev.cachai.engine.zk.NodeKind.PERSISTENT, -1)), Report.Count.CREATED);
+            apply("create", path, engine.startedMs(), List.of(new ZkOp.Create(path, EMPTY, Acl.OPEN_ACL_UNSAFE,
+                    dev.cachai.engine.zk.NodeKind.PERSISTENT, -1)));
         }
     }
 
@@ -57,13 +57,12 @@ public final class EngineTreeWriter implements NodeSink {
             List<ZkOp> ops = rootChanges(node);
             if (ops.isEmpty()) {
                 report.count(Report.Count.IDENTICAL);
-            } else {
-                apply("/", timeMs, ops, Report.Count.UPDATED);
+            } else if (apply("set", "/", timeMs, ops)) {
+                report.count(Report.Count.UPDATED);
             }
-        } else {
-            apply(node.path(), timeMs, List.of(new ZkOp.Create(node.path(), node.data(),
-                    TargetNode.engineAcl(node.acl()), TargetNode.engineKind(node), TargetNode.ttlMs(node))),
-                    Report.Count.CREATED);
+        } else if (apply("create", node.path(), timeMs, List.of(new ZkOp.Create(node.path(), node.data(),
+                TargetNode.engineAcl(node.acl()), TargetNode.engineKind(node), TargetNode.ttlMs(node))))) {
+            report.count(Report.Count.CREATED);
         }
         progress.add(1);
     }
@@ -104,22 +103,18 @@ public final class EngineTreeWriter implements NodeSink {
                 ops.add(new ZkOp.Create(child, EMPTY, Acl.OPEN_ACL_UNSAFE, dev.cachai.engine.zk.NodeKind.PERSISTENT, -1));
                 ops.add(new ZkOp.Delete(child, -1));
             }
-            if (!apply(parent, engine.startedMs(), ops, null)) {
+            if (!apply("raising the sequence counter of", parent, engine.startedMs(), ops)) {
                 return;
             }
         }
     }
 
     /** Applies one ZooKeeper write; a refusal is reported with ZooKeeper's code name, as the live copy reports it. */
-    private boolean apply(String path, long timeMs, List<ZkOp> ops, Report.Count success) {
+    private boolean apply(String what, String path, long timeMs, List<ZkOp> ops) {
         ZkTxnResult result = (ZkTxnResult) engine.apply(timeMs, new ZkTxn(0, ZkIdentity.SUPER, ops, ops.size() > 1));
         if (result.err() == ZkCode.OK) {
-            if (success != null) {
-                report.count(success);
-            }
             return true;
         }
-        String what = success == null ? "raising the sequence counter of" : success == Report.Count.CREATED ? "create" : "set";
         report.issue(Report.Count.FAILED, "failed: " + what + " " + path + ": " + KeeperException.Code.get(result.err()));
         return false;
     }
