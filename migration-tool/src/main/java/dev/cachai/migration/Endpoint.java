@@ -5,21 +5,27 @@ import java.nio.file.Path;
 /**
  * Where data comes from or goes to: {@code zk://host:port[/path]}, {@code etcd://host:port[/prefix]} or
  * {@code zkdata:/path/to/zookeeper/dataDir} (offline snapshot + txn logs) or {@code etcd-snapshot:///path/to/snapshot.db}
- * (an etcd snapshot file, offline).
+ * (an etcd snapshot file, offline); as a target also {@code datadir:/path/to/new/data} (a new Cachai node's data
+ * directory, written offline).
  */
 public record Endpoint(Scheme scheme, String host, int port, String path) {
-    public enum Scheme { ZK, ETCD, ZK_DATA, ETCD_SNAPSHOT }
+    public enum Scheme { ZK, ETCD, ZK_DATA, ETCD_SNAPSHOT, DATA_DIR }
 
     public static Endpoint parse(String text) {
         int sep = text.indexOf(':');
         if (sep < 0) {
-            throw new MigrationException("not an endpoint: '" + text + "' (expected zk://host:port, etcd://host:port, zkdata:DIR or etcd-snapshot://FILE)");
+            throw new MigrationException("not an endpoint: '" + text + "' (expected zk://host:port, etcd://host:port, zkdata:DIR, "
+                    + "etcd-snapshot://FILE or datadir:DIR)");
         }
         String scheme = text.substring(0, sep);
         String rest = text.substring(sep + 1);
-        if (scheme.equals("zkdata") || scheme.equals("etcd-snapshot")) {
+        Scheme local = localScheme(scheme);
+        if (local != null) {
             String file = rest.startsWith("//") ? rest.substring(2) : rest;
-            return new Endpoint(scheme.equals("zkdata") ? Scheme.ZK_DATA : Scheme.ETCD_SNAPSHOT, null, 0, file);
+            if (file.isEmpty()) {
+                throw new MigrationException("missing path in '" + text + "'");
+            }
+            return new Endpoint(local, null, 0, file);
         }
         if (!rest.startsWith("//")) {
             throw new MigrationException("not an endpoint: '" + text + "'");
@@ -46,9 +52,19 @@ public record Endpoint(Scheme scheme, String host, int port, String path) {
         return new Endpoint(s, hostPort.substring(0, colon), port, path);
     }
 
+    /** The schemes that name a file or directory on this machine, or null. */
+    private static Scheme localScheme(String scheme) {
+        return switch (scheme) {
+            case "zkdata" -> Scheme.ZK_DATA;
+            case "etcd-snapshot" -> Scheme.ETCD_SNAPSHOT;
+            case "datadir" -> Scheme.DATA_DIR;
+            default -> null;
+        };
+    }
+
     /** The ZooKeeper subtree root this endpoint names: "/" when none was given. */
     public String zkRoot() {
-        if (scheme == Scheme.ZK_DATA || scheme == Scheme.ETCD_SNAPSHOT || path == null || path.isEmpty() || path.equals("/")) {
+        if (scheme != Scheme.ZK && scheme != Scheme.ETCD || path == null || path.isEmpty() || path.equals("/")) {
             return "/";
         }
         return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
@@ -69,6 +85,7 @@ public record Endpoint(Scheme scheme, String host, int port, String path) {
             case ETCD -> "etcd://" + hostPort() + path;
             case ZK_DATA -> "zkdata:" + path;
             case ETCD_SNAPSHOT -> "etcd-snapshot://" + path;
+            case DATA_DIR -> "datadir:" + path;
         };
     }
 }

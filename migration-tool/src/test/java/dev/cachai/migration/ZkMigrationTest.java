@@ -78,12 +78,7 @@ class ZkMigrationTest {
             assertThat(target.getACL("/app/readonly", new Stat())).isEqualTo(ZooDefs.Ids.READ_ACL_UNSAFE);
             assertThat(target.exists("/app/live", false)).isNull();
             assertThat(target.getData("/app/blob", false, null)).hasSize(200_000);
-            // The target's counter is raised to the source's cversion (5 creates + 2 deletes): like ZooKeeper,
-            // Cachai names the next child after the creates only, so both sides give it the same name.
-            assertThat(target.exists("/app/queue", false).getCversion()).isEqualTo(source.exists("/app/queue", false).getCversion());
-            String next = source.create("/app/queue/item-", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL);
-            assertThat(target.create("/app/queue/item-", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                    CreateMode.PERSISTENT_SEQUENTIAL)).isEqualTo(next);
+            assertSameNextSequentialName(source, target, "/app/queue");
         }
         try (Client etcd = Client.builder().endpoints("http://127.0.0.1:" + cachai.etcdPort()).build()) {
             var kvs = etcd.getKVClient().get(ByteSequence.from("/app/p3/c7", StandardCharsets.UTF_8)).get().getKvs();
@@ -157,7 +152,18 @@ class ZkMigrationTest {
         assertThat(r.err()).contains("cannot reach source ZooKeeper at 127.0.0.1:" + closed).doesNotContain("\tat ");
         Cli bad = Cli.run("migrate", sourceUri(), "--target", "etcd://127.0.0.1:1");
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).contains("needs a zk:// target");
+        assertThat(bad.err()).contains("needs a zk:// or datadir: target");
+    }
+
+    /**
+     * The target's counter is raised to the source's cversion (5 creates + 2 deletes): like ZooKeeper, Cachai names
+     * the next child after the creates only, so both sides give it the same name.
+     */
+    static void assertSameNextSequentialName(ZooKeeper source, ZooKeeper target, String parent) throws Exception {
+        assertThat(target.exists(parent, false).getCversion()).isEqualTo(source.exists(parent, false).getCversion());
+        String next = source.create(parent + "/item-", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL);
+        assertThat(target.create(parent + "/item-", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                CreateMode.PERSISTENT_SEQUENTIAL)).isEqualTo(next);
     }
 
     static ZooKeeper connect(String hostPort) throws Exception {

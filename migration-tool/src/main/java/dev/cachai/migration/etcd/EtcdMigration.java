@@ -6,6 +6,8 @@ import dev.cachai.migration.MigrationException;
 import dev.cachai.migration.Progress;
 import dev.cachai.migration.Report;
 import dev.cachai.migration.cli.Options;
+import dev.cachai.migration.datadir.BootstrapEngine;
+import dev.cachai.migration.datadir.DataDirTarget;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -30,6 +32,10 @@ public final class EtcdMigration {
     }
 
     public void migrate() throws InterruptedException {
+        if (options.target() != null && options.target().scheme() == Endpoint.Scheme.DATA_DIR && !options.dryRun()) {
+            bootstrap();
+            return;
+        }
         try (OpenedSource source = openSource()) {
             KeySource reader = source.keys();
             long revision = reader.pin();
@@ -57,6 +63,21 @@ public final class EtcdMigration {
                 err.printf("copied %d keys in %.1f s (%.0f keys/s)%n", progress.done(), progress.elapsedSeconds(),
                         progress.rate());
             }
+        }
+    }
+
+    /** Writes a new node's data directory from the source: the target is checked before the source is read. */
+    private void bootstrap() throws InterruptedException {
+        try (DataDirTarget target = DataDirTarget.open(options.target().dir(), options.cluster());
+             OpenedSource source = openSource()) {
+            KeySource reader = source.keys();
+            long revision = reader.pin();
+            Progress progress = new Progress("copy", err, options.progress());
+            progress.expect(reader.total());
+            err.println("copying " + reader.total() + " keys at source revision " + revision);
+            BootstrapEngine engine = new BootstrapEngine();
+            reader.readAll(new EngineKeyWriter(engine, report, progress).withLeasesOf(reader));
+            target.finish(engine, progress, "keys", err);
         }
     }
 

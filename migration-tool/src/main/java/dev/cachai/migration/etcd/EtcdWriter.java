@@ -101,9 +101,7 @@ final class EtcdWriter implements KeySource.PageSink {
 
     /** The put that makes the target match, or null when nothing is to be written (identical or reported). */
     private Op putFor(KeyValue kv, KeyValue there) {
-        if (kv.getKey().size() + kv.getValue().size() > EtcdLimits.PUT_BYTES_MAX) {
-            report.issue(Report.Count.TOO_LARGE, "too large: " + text(kv.getKey()) + " (" + kv.getValue().size()
-                    + " bytes; the target accepts requests up to " + EtcdLimits.REQUEST_BYTES_MAX + " bytes)");
+        if (tooLarge(kv, report)) {
             return null;
         }
         if (there != null && there.getValue().equals(kv.getValue()) && there.getLease() == kv.getLease()) {
@@ -116,6 +114,16 @@ final class EtcdWriter implements KeySource.PageSink {
         report.count(there == null ? Report.Count.CREATED : Report.Count.UPDATED);
         PutOption option = kv.getLease() == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(kv.getLease()).build();
         return Op.put(kv.getKey(), kv.getValue(), option);
+    }
+
+    /** Keys a Cachai would refuse (over its request limit) are reported and left out, by either kind of target. */
+    static boolean tooLarge(KeyValue kv, Report report) {
+        if (kv.getKey().size() + kv.getValue().size() <= EtcdLimits.PUT_BYTES_MAX) {
+            return false;
+        }
+        report.issue(Report.Count.TOO_LARGE, "too large: " + text(kv.getKey()) + " (" + kv.getValue().size()
+                + " bytes; the target accepts requests up to " + EtcdLimits.REQUEST_BYTES_MAX + " bytes)");
+        return true;
     }
 
     private CompletableFuture<Map<ByteSequence, KeyValue>> targetSpan(List<KeyValue> page) {

@@ -17,12 +17,12 @@ final class LeaseCopier {
     static final int LEASES_MAX = 1_000_000;
 
     private final KeySource source;
-    private final LeaseGranter target;
+    private final LeaseTarget target;
     private final Report report;
     /** Source lease id → whether it was alive when copied. Read from client callback threads. */
     private final Map<Long, Boolean> alive = new ConcurrentHashMap<>();
 
-    LeaseCopier(KeySource source, LeaseGranter target, Report report) {
+    LeaseCopier(KeySource source, LeaseTarget target, Report report) {
         this.source = source;
         this.target = target;
         this.report = report;

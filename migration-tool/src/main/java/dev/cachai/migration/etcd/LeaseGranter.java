@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * Grants leases in the target under the source's lease ids, so clients that hold a lease id keep working after the
  * switch. jetcd cannot choose an id, so this speaks etcd's Lease service directly on its own channel.
  */
-final class LeaseGranter implements AutoCloseable {
+final class LeaseGranter implements LeaseTarget, AutoCloseable {
     /** etcd's answer when the id is taken: on a re-run, the lease this tool granted before. */
     static final String LEASE_EXISTS = "lease already exists";
     static final Metadata.Key<String> TOKEN = Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER);
@@ -54,8 +54,8 @@ final class LeaseGranter implements AutoCloseable {
         }
     }
 
-    /** Grants lease {@code id} with {@code ttlSeconds}; false when the target already has a lease with that id. */
-    boolean grant(long id, long ttlSeconds) {
+    @Override
+    public boolean grant(long id, long ttlSeconds) {
         LeaseGrantRequest request = LeaseGrantRequest.newBuilder().setID(id).setTTL(ttlSeconds).build();
         try {
             leases.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).leaseGrant(request);

@@ -37,13 +37,9 @@ public final class CversionAligner {
 
     public void align(List<ZkNode> parents) throws InterruptedException {
         for (ZkNode p : parents) {
-            if (p.kind() == NodeKind.CONTAINER && p.numChildren() == 0) {
-                continue; // an emptied container is about to be removed by the server; bumping would remove it in ours
+            if (!leftAlone(p)) {
+                measure(p);
             }
-            if (p.path().equals("/")) {
-                continue; // nobody creates sequential children of the root, and /zookeeper skews its count
-            }
-            measure(p);
         }
         inflight.awaitZero();
         for (int i = 0; i < gapPaths.size(); i++) {
@@ -60,20 +56,11 @@ public final class CversionAligner {
                 if (rc != KeeperException.Code.OK.intValue() || stat == null) {
                     return; // not copied: already reported by the writer
                 }
-                long gap = (long) source.cversion() - stat.getCversion();
-                if (gap < 0) {
-                    // Harmless for uniqueness: the target's next sequential names are only higher.
-                    report.issue(Report.Count.NOTES, "note: sequence counter ahead: " + path + " cversion "
-                            + stat.getCversion() + " in the target, " + source.cversion() + " in the source");
-                } else if (gap > 0) {
+                long pairs = pairsToAlign(source, stat.getCversion(), report);
+                if (pairs > 0) {
                     synchronized (gaps) {
                         gapPaths.add(path);
-                        gaps.add(new long[] {(gap + 1) / 2});
-                    }
-                    if (gap % 2 == 1) {
-                        report.issue(Report.Count.NOTES,
-                                "note: sequence counter of " + path + " set to " + (source.cversion() + 1)
-                                        + ", one past the source's " + source.cversion() + " (odd gap)");
+                        gaps.add(new long[] {pairs});
                     }
                 }
             } finally {
@@ -81,6 +68,32 @@ public final class CversionAligner {
                 inflight.end();
             }
         }, null);
+    }
+
+    /** Parents whose counter is not raised. */
+    static boolean leftAlone(ZkNode parent) {
+        // An emptied container is about to be removed by the server; bumping would remove it in ours. Nobody creates
+        // sequential children of the root, and /zookeeper skews its count.
+        return parent.kind() == NodeKind.CONTAINER && parent.numChildren() == 0 || parent.path().equals("/");
+    }
+
+    /**
+     * The create+delete pairs that raise a target counter standing at {@code targetCversion} to the source's; notes
+     * a counter already ahead and an odd gap (overshot by one).
+     */
+    static long pairsToAlign(ZkNode source, int targetCversion, Report report) {
+        long gap = (long) source.cversion() - targetCversion;
+        if (gap < 0) {
+            // Harmless for uniqueness: the target's next sequential names are only higher.
+            report.issue(Report.Count.NOTES, "note: sequence counter ahead: " + source.path() + " cversion "
+                    + targetCversion + " in the target, " + source.cversion() + " in the source");
+            return 0;
+        }
+        if (gap % 2 == 1) {
+            report.issue(Report.Count.NOTES, "note: sequence counter of " + source.path() + " set to "
+                    + (source.cversion() + 1) + ", one past the source's " + source.cversion() + " (odd gap)");
+        }
+        return (gap + 1) / 2;
     }
 
     private void bump(String parent, int pairs) throws InterruptedException {

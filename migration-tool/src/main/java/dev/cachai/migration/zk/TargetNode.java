@@ -2,8 +2,10 @@ package dev.cachai.migration.zk;
 
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
+import dev.cachai.engine.zk.Acl;
 import org.apache.zookeeper.data.ACL;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** How a source node is created in the target. */
@@ -17,6 +19,24 @@ final class TargetNode {
             case EPHEMERAL -> throw new IllegalStateException("ephemeral nodes are skipped or made persistent before this");
             case PERSISTENT -> CreateMode.PERSISTENT;
         };
+    }
+
+    /** The kind as the engine stores it, for a node written straight into a new data directory. */
+    static dev.cachai.engine.zk.NodeKind engineKind(ZkNode node) {
+        return switch (node.kind()) {
+            case CONTAINER -> dev.cachai.engine.zk.NodeKind.CONTAINER;
+            case TTL -> dev.cachai.engine.zk.NodeKind.PERSISTENT_WITH_TTL;
+            case EPHEMERAL -> throw new IllegalStateException("ephemeral nodes are skipped or made persistent before this");
+            case PERSISTENT -> dev.cachai.engine.zk.NodeKind.PERSISTENT;
+        };
+    }
+
+    static List<Acl> engineAcl(List<ACL> acl) {
+        List<Acl> out = new ArrayList<>(acl.size());
+        for (ACL a : acl) {
+            out.add(new Acl(a.getPerms(), a.getId().getScheme(), a.getId().getId()));
+        }
+        return out;
     }
 
     static long ttlMs(ZkNode node) {

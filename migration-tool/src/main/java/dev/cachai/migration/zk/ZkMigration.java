@@ -6,6 +6,8 @@ import dev.cachai.migration.MigrationException;
 import dev.cachai.migration.Progress;
 import dev.cachai.migration.Report;
 import dev.cachai.migration.cli.Options;
+import dev.cachai.migration.datadir.BootstrapEngine;
+import dev.cachai.migration.datadir.DataDirTarget;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
@@ -31,6 +33,10 @@ public final class ZkMigration {
     }
 
     public void migrate() throws InterruptedException {
+        if (options.target() != null && options.target().scheme() == Endpoint.Scheme.DATA_DIR && !options.dryRun()) {
+            bootstrap();
+            return;
+        }
         String root = options.source().zkRoot();
         Admission admission = new Admission(report, options.ephemeralsAsPersistent());
         try (ZkSource source = openSource()) {
@@ -61,6 +67,23 @@ public final class ZkMigration {
             } finally {
                 ZkConnect.closeQuietly(target);
             }
+        }
+    }
+
+    /** Writes a new node's data directory from the source: the target is checked before the source is read. */
+    private void bootstrap() throws InterruptedException {
+        String root = options.source().zkRoot();
+        Admission admission = new Admission(report, options.ephemeralsAsPersistent());
+        try (DataDirTarget target = DataDirTarget.open(options.target().dir(), options.cluster());
+             ZkSource source = openSource()) {
+            Progress progress = new Progress("copy", err, options.progress());
+            progress.expect(source.count(root));
+            BootstrapEngine engine = new BootstrapEngine();
+            EngineTreeWriter writer = new EngineTreeWriter(engine, report, progress, admission);
+            writer.createAncestors(root);
+            source.walk(root, writer);
+            writer.alignCounters();
+            target.finish(engine, progress, "nodes", err);
         }
     }
 
@@ -123,13 +146,18 @@ public final class ZkMigration {
                 report);
     }
 
-    /** A subtree copied on its own needs its ancestors; they are created empty and open, as etcd-made parents are. */
-    private static void createAncestors(ZooKeeper target, String root) throws InterruptedException {
+    /** The ancestors of a subtree's root below "/", outermost first. */
+    static List<String> ancestors(String root) {
         List<String> ancestors = new ArrayList<>();
         for (String p = Admission.parentOf(root); p != null && !p.equals("/"); p = Admission.parentOf(p)) {
             ancestors.add(0, p);
         }
-        for (String p : ancestors) {
+        return ancestors;
+    }
+
+    /** A subtree copied on its own needs its ancestors; they are created empty and open, as etcd-made parents are. */
+    private static void createAncestors(ZooKeeper target, String root) throws InterruptedException {
+        for (String p : ancestors(root)) {
             try {
                 target.create(p, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             } catch (KeeperException.NodeExistsException e) {

@@ -7,17 +7,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.zip.CRC32;
 
-/** One node as read from a source: what must be copied, plus the parent-side counter for sequential children. */
-public record ZkNode(String path, byte[] data, List<ACL> acl, NodeKind kind, long ttlMs, int cversion, int numChildren) {
+/**
+ * One node as read from a source: what must be copied, plus the parent-side counter for sequential children and the
+ * time of its last change (a TTL node expires that long after it).
+ */
+public record ZkNode(String path, byte[] data, List<ACL> acl, NodeKind kind, long ttlMs, int cversion, int numChildren,
+                     long mtimeMs) {
     public static ZkNode of(String path, byte[] data, List<ACL> acl, Stat stat) {
         long owner = stat.getEphemeralOwner();
         return new ZkNode(path, data == null ? new byte[0] : data, acl, NodeKind.of(owner), NodeKind.ttlMs(owner),
-                stat.getCversion(), stat.getNumChildren());
+                stat.getCversion(), stat.getNumChildren(), stat.getMtime());
     }
 
     /** The same node as it should look in the target: ephemerals become persistent when the operator asked for it. */
     public ZkNode asPersistent() {
-        return new ZkNode(path, data, acl, NodeKind.PERSISTENT, 0, cversion, numChildren);
+        return new ZkNode(path, data, acl, NodeKind.PERSISTENT, 0, cversion, numChildren, mtimeMs);
     }
 
     /**

@@ -51,9 +51,7 @@ public final class ZkTreeWriter implements NodeSink {
         if (node == null) {
             return;
         }
-        if (node.cversion() > 0 || node.numChildren() > 0) {
-            track(node);
-        }
+        trackParent(parents, node);
         if (node.path().equals("/")) {
             // The root always exists (and cannot be created): compare and overwrite it alone.
             inflight.begin();
@@ -67,7 +65,11 @@ public final class ZkTreeWriter implements NodeSink {
         batchBytes += node.requestBytes();
     }
 
-    private void track(ZkNode node) {
+    /** Remembers a node that has or had children, for the sequence-counter (and ACL) pass after the copy. */
+    static void trackParent(List<ZkNode> parents, ZkNode node) {
+        if (node.cversion() == 0 && node.numChildren() == 0) {
+            return;
+        }
         if (parents.size() >= PARENTS_TRACKED_MAX) {
             throw new MigrationException("more than " + PARENTS_TRACKED_MAX + " parent nodes");
         }
