@@ -45,4 +45,21 @@ class DataDirTargetTest {
             assertThat(server.gateway().engine().keyCount()).isZero();
         }
     }
+
+    @Test
+    void aNodeStartedUnderANameTheDirectoryWasNotMadeForIsRefused() {
+        Path data = dir.resolve("for-test");
+        try (DataDirTarget target = DataDirTarget.open(data, ClusterIdentity.of("test", null))) {
+            target.finish(new BootstrapEngine(), new Progress("copy", System.err, false), "keys", System.err);
+        }
+        ServerConfig d = ServerConfig.ephemeral(data);
+        ServerConfig other = new ServerConfig("other", data, d.zkListen(), d.etcdListen(), d.peerListen(),
+                d.zkTickTimeMs(), d.etcdVersion(), d.zkExtendedTypes(), d.zkSuperDigest(), d.zk4lwWhitelist(),
+                d.initialCluster());
+        assertThatThrownBy(() -> CachaiServer.start(other))
+                .hasMessageContaining("is not one of them: start it with the --name and --initial-cluster");
+        try (CachaiServer server = CachaiServer.start(d)) {
+            assertThat(server.healthy()).as("the refusal left the directory as it was").isTrue();
+        }
+    }
 }

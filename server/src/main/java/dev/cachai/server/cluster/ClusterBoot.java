@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -75,13 +76,14 @@ public final class ClusterBoot {
                         observer, traffic);
             }
             NodeIdentity id = identity.orElseGet(() -> new NodeIdentity(self.id(), cluster.clusterId()));
-            if (identity.isEmpty()) {
-                id.write(dataDir);
-            }
             PaxosConfig paxosConfig = paxosConfig(id.nodeId(), cluster.members(), limits);
             PersistentState persistent = restartState(walState, restored.appliedIndex(), paxosConfig);
             PaxosNode paxos = new PaxosNode(paxosConfig, persistent,
                     new SplittableRandom(System.nanoTime() ^ id.nodeId()), new SnapshotFiles(dataDir));
+            if (identity.isEmpty()) {
+                refuseIfNotAMember(config, id, paxos.membership().members(), dataDir);
+                id.write(dataDir);
+            }
             ClusterDriver driver = new ClusterDriver(id.nodeId(), cluster.members(), paxos, wal, dataDir,
                     restored.engine(), restored.appliedIndex(), limits, engineReplaced, observer);
             PeerTransport transport = new PeerTransport(id.nodeId(), id.clusterId(), config.peerListen(),
@@ -94,6 +96,20 @@ public final class ClusterBoot {
         } catch (RuntimeException e) {
             closeQuietly(wal);
             throw e;
+        }
+    }
+
+    /**
+     * A data dir made for other members (an offline bootstrap written for other names, or a copy
+     * of another member's dir) records a membership without this node: started anyway, it would
+     * wait for ever for a leader that never counts it. Refused at once instead.
+     */
+    static void refuseIfNotAMember(ServerConfig config, NodeIdentity id, Set<Integer> members,
+                                   DataDir dataDir) {
+        if (!members.contains(id.nodeId())) {
+            throw new IllegalStateException("data dir " + dataDir.root() + " records the members " + members
+                    + ", and this node ('" + config.name() + "', id " + id.nodeId() + ") is not one of them: start it"
+                    + " with the --name and --initial-cluster the data dir was made for");
         }
     }
 

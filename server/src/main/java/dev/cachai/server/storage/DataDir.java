@@ -63,6 +63,11 @@ public final class DataDir implements AutoCloseable {
         }
     }
 
+    /** The data directory itself. */
+    public Path root() {
+        return root;
+    }
+
     public Path walDir() {
         return root.resolve("wal");
     }
