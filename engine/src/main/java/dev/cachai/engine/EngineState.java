@@ -18,6 +18,14 @@ final class EngineState {
     volatile long revision = 1;
     volatile long compactRevision = 0;
     volatile NodeMeta rootMeta = NodeMeta.forNewNode(NodeKind.PERSISTENT, 0, 0, Acl.OPEN_ACL_UNSAFE, 0);
+    /**
+     * False while every live node key's ancestors are live keys too, so no path is a virtual
+     * node (one that exists only through keys below it, written through etcd). Then a missing key
+     * is simply no node, without looking for keys below it. Set once an etcd write breaks the
+     * chain (a key under a missing parent, a parent deleted under its children); only a restore
+     * recomputes it. It decides only how an answer is found, never the answer.
+     */
+    volatile boolean virtualNodesPossible;
     /** The lowest revision a running snapshot still reads; history at or above it is kept. */
     volatile long pinnedRevision = Long.MAX_VALUE;
     /** The compaction point when the snapshot was pinned: physical pruning stays at or below it. */

@@ -80,6 +80,9 @@ final class WriteTxn {
         }
         KeyValue prevHead = e.head();
         NodeMeta prevMeta = e.meta();
+        if (metaOf(prevHead, prevMeta).numChildren() > 0) {
+            state.virtualNodesPossible = true; // its children outlive it (only etcd deletes do this)
+        }
         state.kv.delete(key, revision);
         if (state.snapshotPinned() && prevMeta != null) {
             state.kv.setMeta(key, prevMeta);
@@ -168,6 +171,9 @@ final class WriteTxn {
         byte[] pkey = parent.getBytes(StandardCharsets.UTF_8);
         Entry e = state.kv.entry(pkey);
         if (e == null || e.head().isTombstone()) {
+            if (added) {
+                state.virtualNodesPossible = true; // a key under a missing parent: the parent is virtual
+            }
             return;
         }
         NodeMeta m = metaOf(e.head(), e.meta());

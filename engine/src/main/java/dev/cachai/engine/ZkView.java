@@ -113,7 +113,15 @@ final class ZkView {
         return names;
     }
 
+    /**
+     * Live children of {@code path}. Callers ask it of a path with no live key (is it a virtual
+     * node?) or alongside an existing node's own child count; while no virtual node can exist,
+     * the answer for the first is 0 and the second is the count, so the keyspace is not searched.
+     */
     static int countChildren(EngineState s, String path, long rev) {
+        if (!s.virtualNodesPossible) {
+            return 0;
+        }
         String prefix = ZkPaths.childPrefix(path);
         byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
         byte[] first = s.kv.ceilingKey(p);
@@ -134,6 +142,28 @@ final class ZkView {
             return true;
         });
         return n[0];
+    }
+
+    /** Whether some live node key has an ancestor without a live key (a virtual node), at the current revision. */
+    static boolean anyVirtualNode(EngineState s) {
+        boolean[] found = {false};
+        s.kv.scan(new byte[] {'/'}, new byte[] {'/' + 1}, s.revision, (kv, e) -> {
+            byte[] key = kv.key();
+            if (ZkPaths.isNodeKey(key)) {
+                String parent = ZkPaths.parent(new String(key, StandardCharsets.UTF_8));
+                if (!parent.equals("/") && !live(s, parent)) {
+                    found[0] = true;
+                    return false;
+                }
+            }
+            return true;
+        });
+        return found[0];
+    }
+
+    private static boolean live(EngineState s, String path) {
+        Entry e = s.kv.entry(path.getBytes(StandardCharsets.UTF_8));
+        return e != null && !e.head().isTombstone();
     }
 
     private static int indexOf(byte[] b, byte x, int from) {

@@ -461,8 +461,15 @@ public final class ClusterDriver implements Driver, ClusterView {
     }
 
     /** Every {@code snapshotEveryEntries} applied entries: pin a snapshot here, write it elsewhere. */
+    /**
+     * A snapshot writes the whole keyspace, so it is taken after {@code snapshotEveryEntries}
+     * applied entries or after as many entries as there are live keys, whichever is more: its
+     * cost per write then stays constant however large the keyspace grows (at 300,000 keys, a
+     * snapshot every 100,000 writes took a third of a core under a create load).
+     */
     private void maybeSnapshot() {
-        if (snapshotInProgress || appliedIndex - lastSnapshotIndex < limits.snapshotEveryEntries()) {
+        long every = Math.max(limits.snapshotEveryEntries(), engine.keyCount());
+        if (snapshotInProgress || appliedIndex - lastSnapshotIndex < every) {
             return;
         }
         snapshotInProgress = true;
