@@ -2,6 +2,7 @@ package dev.cachai.compat.cluster;
 
 import dev.cachai.consensus.linearizability.Register;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 
@@ -37,10 +38,9 @@ final class RegisterWorkload implements AutoCloseable {
     /** Creates the keys with {@link History#INITIAL} through ZooKeeper, then starts the clients. */
     static RegisterWorkload start(ProcessCluster cluster) throws Exception {
         try (ZooKeeper zk = ZkRegisterClient.open(cluster.zkConnect(0))) {
-            zk.create("/lin", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            createRetrying(zk, "/lin", new byte[0]);
             for (String key : KEYS) {
-                zk.create(key, History.INITIAL.getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                        CreateMode.PERSISTENT);
+                createRetrying(zk, key, History.INITIAL.getBytes(StandardCharsets.UTF_8));
             }
         }
         RegisterWorkload workload = new RegisterWorkload(cluster);
@@ -49,6 +49,34 @@ final class RegisterWorkload implements AutoCloseable {
             workload.clients.add(new ZkRegisterClient(cluster.zkConnect(i), i, workload.history, KEYS).start());
         }
         return workload;
+    }
+
+    /** Attempts at one setup create before the setup fails. */
+    private static final int SETUP_CREATE_ATTEMPTS_MAX = 3;
+
+    /**
+     * A setup create retried on connection loss, as ZooKeeper clients (Curator's retry policies)
+     * do: on three JVMs just started on two cores, the first session has been seen to take longer
+     * than the server's 5 s request timeout (the client then reconnects by itself). A node found
+     * existing after a lost connection is the earlier attempt's.
+     */
+    private static void createRetrying(ZooKeeper zk, String path, byte[] data) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                zk.create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                return;
+            } catch (KeeperException.ConnectionLossException e) {
+                if (attempt == SETUP_CREATE_ATTEMPTS_MAX) {
+                    throw e;
+                }
+                System.out.println("SETUP: connection lost creating " + path + " (attempt " + attempt + "), retrying");
+            } catch (KeeperException.NodeExistsException e) {
+                if (attempt == 1) {
+                    throw e;
+                }
+                return;
+            }
+        }
     }
 
     /** Waits until clients got {@code count} more answers than they had. */
