@@ -140,7 +140,8 @@ public final class ClusterDriver implements Driver, ClusterView {
             events.offer(paxos::campaign);
         }
         loop.start();
-        new LeaderDuties(timers, this::engine, this::isLeader, this::propose, limits.reapBatchMax())
+        new LeaderDuties(timers, this::engine, this::isLeader, this::propose, limits.reapBatchMax(),
+                limits.historyRetainedRevisions())
                 .schedule(housekeeping, limits.leaseCheckIntervalMs(), limits.reapIntervalMs());
     }
 

@@ -2,6 +2,7 @@ package dev.cachai.server.driver;
 
 import dev.cachai.engine.Engine;
 import dev.cachai.engine.command.Command;
+import dev.cachai.engine.command.Compact;
 import dev.cachai.engine.command.LeaseCommand;
 import dev.cachai.engine.command.ZkReap;
 import dev.cachai.engine.lease.Lease;
@@ -15,8 +16,10 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * What only the leader decides, because it needs a clock: lease and session expiry, and the
- * reaping of empty containers and expired TTL nodes. The decisions enter the log as commands.
+ * What only the leader decides, because it needs a clock: lease and session expiry, the reaping
+ * of empty containers and expired TTL nodes, and the compaction of old MVCC history (kept in
+ * memory, so without it every write of a ZooKeeper-only user would be kept for ever). The
+ * decisions enter the log as commands.
  * A single node is always its own leader.
  */
 public final class LeaderDuties {
@@ -27,20 +30,23 @@ public final class LeaderDuties {
     private final BooleanSupplier leading;
     private final Consumer<Command> propose;
     private final int reapBatchMax;
+    private final long historyRetainedRevisions;
 
     public LeaderDuties(LeaseTimers timers, Supplier<Engine> engine, BooleanSupplier leading, Consumer<Command> propose,
-                 int reapBatchMax) {
+                 int reapBatchMax, long historyRetainedRevisions) {
         this.timers = timers;
         this.engine = engine;
         this.leading = leading;
         this.propose = propose;
         this.reapBatchMax = reapBatchMax;
+        this.historyRetainedRevisions = historyRetainedRevisions;
     }
 
     public void schedule(ScheduledExecutorService executor, long leaseCheckIntervalMs, long reapIntervalMs) {
         executor.scheduleWithFixedDelay(this::expireLeases, leaseCheckIntervalMs, leaseCheckIntervalMs,
                 TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(this::reapNodes, reapIntervalMs, reapIntervalMs, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::compactHistory, reapIntervalMs, reapIntervalMs, TimeUnit.MILLISECONDS);
     }
 
     void expireLeases() {
@@ -67,6 +73,25 @@ public final class LeaderDuties {
             }
         } catch (RuntimeException e) {
             LOG.warn("container/TTL reap failed", e);
+        }
+    }
+
+    /**
+     * Once twice the retained history is uncompacted, compacts to the newest retained revisions:
+     * a compaction walks every key, so it runs once per retained-many writes, not per check.
+     */
+    void compactHistory() {
+        if (!leading.getAsBoolean()) {
+            return;
+        }
+        try {
+            Engine e = engine.get();
+            long revision = e.revision();
+            if (revision - e.compactRevision() >= 2 * historyRetainedRevisions) {
+                propose.accept(new Compact(revision - historyRetainedRevisions));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("history compaction failed", e);
         }
     }
 }

@@ -99,6 +99,24 @@ class ClusterDriverTest {
     }
 
     @Test
+    void theLeaderCompactsHistoryBeyondWhatItRetains(@TempDir Path tmp) throws Exception {
+        try (InProcessCluster cluster = new InProcessCluster(tmp, 3, LIMITS.withHistoryRetained(10)).startAll()) {
+            int leader = cluster.awaitLeader();
+            for (int i = 0; i < 25; i++) {
+                cluster.node(leader).gateway().propose(Put.of(utf8("h"), utf8("v" + i))).get(10, TimeUnit.SECONDS);
+            }
+            // 25 writes since revision 1: at least 20 uncompacted, so the leader compacts to the newest 10.
+            for (int n = 0; n < 3; n++) {
+                Engine engine = cluster.node(n).gateway().engine();
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                        assertThat(engine.compactRevision()).isGreaterThanOrEqualTo(engine.revision() - 19));
+                assertThat(engine.revision() - engine.compactRevision()).isGreaterThanOrEqualTo(10);
+                assertThat(engine.range(RangeRequest.key(utf8("h"))).kvs().get(0).value()).isEqualTo(utf8("v24"));
+            }
+        }
+    }
+
+    @Test
     void aNodeRestartsFromItsOwnSnapshotAndTheLogAboveIt(@TempDir Path tmp) throws Exception {
         try (InProcessCluster cluster = new InProcessCluster(tmp, 1, LIMITS.withSnapshots(5, 2)).startAll()) {
             cluster.awaitLeader();
