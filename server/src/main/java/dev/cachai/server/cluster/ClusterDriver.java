@@ -597,12 +597,10 @@ public final class ClusterDriver implements Driver, ClusterView {
         try {
             firstLeaderKnown.get(timeoutMs, TimeUnit.MILLISECONDS);
             return true;
-        } catch (TimeoutException e) {
+        } catch (TimeoutException | ExecutionException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
             return false;
         }
     }
