@@ -6,12 +6,15 @@ import io.netty.buffer.ByteBufInputStream;
 import org.apache.jute.BinaryInputArchive;
 import org.apache.jute.BinaryOutputArchive;
 import org.apache.jute.Record;
+import org.apache.zookeeper.proto.GetChildren2Response;
+import org.apache.zookeeper.proto.GetChildrenResponse;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.List;
 
 /** Reading jute records from frames and writing length-prefixed reply frames. */
 public final class Jute {
@@ -38,7 +41,7 @@ public final class Jute {
         try {
             for (Record r : records) {
                 if (r != null) {
-                    r.serialize(scratch.archive, "r");
+                    write(scratch, r);
                 }
             }
         } catch (IOException e) {
@@ -52,6 +55,21 @@ public final class Jute {
             SCRATCH.remove(); // a rare large reply does not pin its buffer to the thread
         }
         return buf;
+    }
+
+    /**
+     * Child lists are most of a getChildren reply: their names are written here without jute's
+     * per-character encoder when they are ASCII (the same bytes), the rest as jute writes them.
+     */
+    private static void write(Scratch scratch, Record r) throws IOException {
+        if (r instanceof GetChildrenResponse c) {
+            scratch.writeStrings(c.getChildren());
+        } else if (r instanceof GetChildren2Response c) {
+            scratch.writeStrings(c.getChildren());
+            c.getStat().serialize(scratch.archive, "stat");
+        } else {
+            r.serialize(scratch.archive, "r");
+        }
     }
 
     /** A thread's scratch array keeps at most this many bytes between frames. */
@@ -77,6 +95,41 @@ public final class Jute {
 
         byte[] bytes() {
             return bytes;
+        }
+
+        /** A jute vector of strings: its length (-1 for null), then each string. */
+        void writeStrings(List<String> strings) throws IOException {
+            if (strings == null) {
+                archive.writeInt(-1, "len");
+                return;
+            }
+            archive.writeInt(strings.size(), "len");
+            for (String s : strings) {
+                writeString(s);
+            }
+        }
+
+        /** An ASCII string's chars are its UTF-8 bytes: copied straight in after the length. */
+        @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) is exact for ASCII
+        private void writeString(String s) throws IOException {
+            if (s == null || !isAscii(s)) {
+                archive.writeString(s, "s");
+                return;
+            }
+            int length = s.length();
+            archive.writeInt(length, "len");
+            ensure(length);
+            s.getBytes(0, length, bytes, size);
+            size += length;
+        }
+
+        private static boolean isAscii(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) >= 0x80) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override
