@@ -114,7 +114,7 @@ public final class Engine {
         if (!w.events().isEmpty()) {
             s.revisions.record(w.revision, w.events());
             if (!listeners.isEmpty()) {
-                Change change = new Change(w.revision, w.timeMs, w.events());
+                Change change = new Change(w.revision, w.timeMs, w.events(), w.treeChanges());
                 for (ChangeListener l : listeners) {
                     l.onChange(change);
                 }

@@ -7,6 +7,7 @@ import dev.cachai.engine.zk.Acl;
 import dev.cachai.engine.zk.NodeKind;
 import dev.cachai.engine.zk.NodeMeta;
 import dev.cachai.engine.zk.ZkPaths;
+import dev.cachai.engine.zk.ZkTreeChange;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ final class WriteTxn {
     final long timeMs;
     private final EngineState state;
     private final List<Event> events = new ArrayList<>(2);
+    /** Allocated only when a virtual node is involved, which most revisions never see. */
+    private List<ZkTreeChange> treeChanges = List.of();
     private List<Undo> undo;
     /** The quota usage before this revision, kept only once an undoable write changes it. */
     private ZkQuotas.View quotasBefore;
@@ -46,6 +49,10 @@ final class WriteTxn {
 
     List<Event> events() {
         return events;
+    }
+
+    List<ZkTreeChange> treeChanges() {
+        return treeChanges;
     }
 
     /** Writes a version of {@code key}; returns the previous live version or null. */
@@ -80,9 +87,7 @@ final class WriteTxn {
         }
         KeyValue prevHead = e.head();
         NodeMeta prevMeta = e.meta();
-        if (metaOf(prevHead, prevMeta).numChildren() > 0) {
-            state.virtualNodesPossible = true; // its children outlive it (only etcd deletes do this)
-        }
+        int childrenLeft = metaOf(prevHead, prevMeta).numChildren();
         state.kv.delete(key, revision);
         if (state.snapshotPinned() && prevMeta != null) {
             state.kv.setMeta(key, prevMeta);
@@ -90,7 +95,7 @@ final class WriteTxn {
         remember(key, prevHead, prevMeta, prevHead.lease(), 0);
         state.leases.reattach(prevHead.key(), prevHead.lease(), 0);
         events.add(new Event(Event.Type.DELETE, state.kv.entry(key).head(), prevHead));
-        onNodeDeleted(prevHead.key());
+        onNodeDeleted(prevHead.key(), childrenLeft);
         if (quotasTouched(key)) {
             state.quotas.deleted(state, prevHead, revision);
         }
@@ -151,35 +156,73 @@ final class WriteTxn {
             // A plain leaf: its meta is the default, derived on read, so it costs no memory.
             state.kv.setMeta(created.key(), null);
         }
-        updateParent(ZkPaths.parent(path), true);
-    }
-
-    private void onNodeDeleted(byte[] key) {
-        if (ZkPaths.isNodeKey(key)) {
-            updateParent(ZkPaths.parent(new String(key, StandardCharsets.UTF_8)), false);
-        }
-    }
-
-    private void updateParent(String parent, boolean added) {
-        if (parent.equals("/")) {
-            NodeMeta m = state.rootMeta;
-            remember(ROOT_MARKER, null, m, 0, 0);
-            NodeMeta keep = state.snapshotPinned() ? m : null;
-            state.rootMeta = added ? m.childAdded(revision, keep) : m.childRemoved(revision, keep);
+        if (existing > 0) {
+            // It was a virtual node: its parent already counted it.
+            treeChange(ZkTreeChange.Kind.BECAME_REAL, path);
             return;
         }
-        byte[] pkey = parent.getBytes(StandardCharsets.UTF_8);
-        Entry e = state.kv.entry(pkey);
-        if (e == null || e.head().isTombstone()) {
-            if (added) {
-                state.virtualNodesPossible = true; // a key under a missing parent: the parent is virtual
+        treeShapeChanged(path, true);
+    }
+
+    /** {@code childrenLeft}: the deleted node's own count, exact, so no search is needed to know it stays virtual. */
+    private void onNodeDeleted(byte[] key, int childrenLeft) {
+        if (!ZkPaths.isNodeKey(key)) {
+            return;
+        }
+        String path = new String(key, StandardCharsets.UTF_8);
+        if (childrenLeft > 0) {
+            // Its children outlive it (only etcd deletes do this): it stays as a virtual node.
+            state.virtualNodesPossible = true;
+            treeChange(ZkTreeChange.Kind.BECAME_VIRTUAL, path);
+            return;
+        }
+        treeShapeChanged(path, false);
+    }
+
+    /**
+     * {@code path} came into the tree ({@code added}) or left it. Its parent gains or loses a
+     * child. A parent without a key of its own is a virtual node: created with its first
+     * descendant and gone with its last, which changes its own parent in turn, up to the first
+     * real node (or the root), whose stored count, cversion and pzxid follow. While no virtual
+     * node is involved the walk stops at the first parent, without a search.
+     */
+    private void treeShapeChanged(String path, boolean added) {
+        String child = path;
+        String parent = ZkPaths.parent(path);
+        while (!parent.equals("/")) {
+            byte[] pkey = parent.getBytes(StandardCharsets.UTF_8);
+            Entry e = state.kv.entry(pkey);
+            if (e != null && !e.head().isTombstone()) {
+                countChild(pkey, e, added);
+                return;
             }
-            return;
+            state.virtualNodesPossible = true;
+            if (ZkView.hasNodeBelowOutside(state, parent, added ? ZkPaths.name(child) : null)) {
+                return; // the virtual parent existed before (added) or still exists (removed)
+            }
+            treeChange(added ? ZkTreeChange.Kind.APPEARED : ZkTreeChange.Kind.VANISHED, parent);
+            child = parent;
+            parent = ZkPaths.parent(parent);
         }
+        NodeMeta m = state.rootMeta;
+        remember(ROOT_MARKER, null, m, 0, 0);
+        NodeMeta keep = state.snapshotPinned() ? m : null;
+        state.rootMeta = added ? m.childAdded(revision, keep) : m.childRemoved(revision, keep);
+    }
+
+    private void countChild(byte[] pkey, Entry e, boolean added) {
         NodeMeta m = metaOf(e.head(), e.meta());
         remember(pkey, e.head(), e.meta(), e.head().lease(), e.head().lease());
         NodeMeta keep = state.snapshotPinned() ? e.meta() : null;
         state.kv.setMeta(pkey, added ? m.childAdded(revision, keep) : m.childRemoved(revision, keep));
+    }
+
+    /** Records a tree change caused by the event just added. */
+    private void treeChange(ZkTreeChange.Kind kind, String path) {
+        if (treeChanges.isEmpty()) {
+            treeChanges = new ArrayList<>(2);
+        }
+        treeChanges.add(new ZkTreeChange(kind, path, events.size() - 1));
     }
 
     NodeMeta keepHistory(NodeMeta next, NodeMeta previous) {
@@ -218,6 +261,7 @@ final class WriteTxn {
         }
         undo = null;
         events.clear();
+        treeChanges = List.of();
         if (quotasBefore != null) {
             state.quotas.restore(quotasBefore);
             quotasBefore = null;

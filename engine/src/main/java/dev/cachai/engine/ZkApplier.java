@@ -174,12 +174,14 @@ final class ZkApplier {
         String parentPath = parentOfValid(d.path(), false);
         ZkNode parent = node(w, parentPath);
         ZkNode target = parent == null ? null : node(w, d.path());
-        if (parent == null || target == null || isVirtual(target)) {
+        if (parent == null || target == null) {
             throw new ZkFailure(ZkCode.NONODE);
         }
         requirePerm(parent.acl(), Acl.DELETE, id);
         checkVersion(target.stat().version(), d.version());
-        if (target.stat().numChildren() > 0 || ZkView.countChildren(s, d.path(), w.revision) > 0) {
+        // The count is what getChildren shows, virtual children included, so a virtual node
+        // (never childless) is not empty either, as its readers see.
+        if (target.stat().numChildren() > 0) {
             throw new ZkFailure(ZkCode.NOTEMPTY);
         }
         w.delete(d.path().getBytes(StandardCharsets.UTF_8));
@@ -233,7 +235,7 @@ final class ZkApplier {
             return new ZkTxnResult(s.revision, ZkCode.NONODE, List.of());
         }
         NodeMeta m = ZkView.metaAt(e, e.head(), s.revision);
-        boolean empty = m.numChildren() == 0 && ZkView.countChildren(s, r.path(), s.revision) == 0;
+        boolean empty = m.numChildren() == 0;
         if (!m.reapableAt(w.timeMs, e.head().mtimeMs(), empty)) {
             return new ZkTxnResult(s.revision, empty ? ZkCode.BADARGUMENTS : ZkCode.NOTEMPTY, List.of());
         }

@@ -114,9 +114,10 @@ final class ZkView {
     }
 
     /**
-     * Live children of {@code path}. Callers ask it of a path with no live key (is it a virtual
-     * node?) or alongside an existing node's own child count; while no virtual node can exist,
-     * the answer for the first is 0 and the second is the count, so the keyspace is not searched.
+     * Live children of {@code path}, for a path with no live key (is it a virtual node, and with
+     * how many children?) or one whose key is being created (was it virtual?). A real node's own
+     * count is stored and kept exact, so nothing else needs this. While no virtual node can exist
+     * the answer is 0 and the keyspace is not searched.
      */
     static int countChildren(EngineState s, String path, long rev) {
         if (!s.virtualNodesPossible) {
@@ -129,6 +130,46 @@ final class ZkView {
             return 0;
         }
         return children(s, path, rev).size();
+    }
+
+    /**
+     * Whether a live node key lives below {@code path}, outside the subtree of its child
+     * {@code exceptName} (null: anywhere below), at the current revision. It stops at the first
+     * one and skips the excepted subtree with one seek, so a virtual node with many children
+     * costs no more than one with a few.
+     */
+    static boolean hasNodeBelowOutside(EngineState s, String path, String exceptName) {
+        byte[] p = ZkPaths.childPrefix(path).getBytes(StandardCharsets.UTF_8);
+        NavigableMap<byte[], Entry> range = s.kv.view(p, Bytes.prefixEnd(p));
+        if (exceptName == null) {
+            return anyLiveNodeKey(range, p.length);
+        }
+        byte[] excepted = (ZkPaths.childPrefix(path) + exceptName).getBytes(StandardCharsets.UTF_8);
+        byte[] exceptedSubtreeEnd = Arrays.copyOf(excepted, excepted.length + 1);
+        exceptedSubtreeEnd[excepted.length] = '/' + 1; // past "<child>" and "<child>/..."
+        return anyLiveNodeKey(range.headMap(excepted, false), p.length)
+                || anyLiveNodeKey(range.tailMap(exceptedSubtreeEnd, true), p.length)
+                || anyLiveSiblingBetween(range, excepted, exceptedSubtreeEnd, p.length);
+    }
+
+    /**
+     * Keys between "<child>" and "<child>/" that are not in the child's subtree ("<child>-x",
+     * "<child>.x" sort there): siblings that count.
+     */
+    private static boolean anyLiveSiblingBetween(NavigableMap<byte[], Entry> range, byte[] child, byte[] subtreeEnd,
+                                                 int prefixLength) {
+        byte[] subtreeStart = Arrays.copyOf(child, child.length + 1);
+        subtreeStart[child.length] = '/';
+        return anyLiveNodeKey(range.subMap(child, false, subtreeStart, false), prefixLength);
+    }
+
+    private static boolean anyLiveNodeKey(NavigableMap<byte[], Entry> range, int prefixLength) {
+        for (Map.Entry<byte[], Entry> next : range.entrySet()) {
+            if (!next.getValue().head().isTombstone() && ZkPaths.isNodeKeyBelow(next.getKey(), prefixLength)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Every live node below {@code path} (ZooKeeper's getAllChildrenNumber). */

@@ -141,6 +141,42 @@ class ZkServerClientTest {
         assertThat(events).isEmpty();
     }
 
+    /** etcd writes that make and remove virtual nodes fire the watches getChildren and exists readers expect. */
+    @Test
+    void virtualNodesMadeByEtcdWritesFireChildAndExistenceWatches() throws Exception {
+        BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
+        ZooKeeper zk = connect(null);
+        zk.create("/v", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        assertThat(zk.getChildren("/v", events::add)).isEmpty();
+        assertThat(zk.exists("/v/b", events::add)).isNull();
+        gateway.propose(dev.cachai.engine.command.Put.of(bytes("/v/b/c"), bytes("x"))).join();
+        assertThat(typesAndPaths(events, 2)).containsExactlyInAnyOrder("NodeChildrenChanged /v", "NodeCreated /v/b");
+        Stat parent = new Stat();
+        assertThat(zk.getChildren("/v", events::add, parent)).containsExactly("b");
+        assertThat(parent.getNumChildren()).isEqualTo(1);
+        assertThat(zk.exists("/v/b", events::add).getNumChildren()).isEqualTo(1);
+        gateway.propose(dev.cachai.engine.command.DeleteRange.of(bytes("/v/b/c"))).join();
+        assertThat(typesAndPaths(events, 2)).containsExactlyInAnyOrder("NodeChildrenChanged /v", "NodeDeleted /v/b");
+        assertThat(zk.getChildren("/v", false, parent)).isEmpty();
+        assertThat(parent.getNumChildren()).isZero();
+        zk.delete("/v", -1);
+        assertThat(events).isEmpty();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> typesAndPaths(BlockingQueue<WatchedEvent> events, int count) throws InterruptedException {
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            WatchedEvent e = events.poll(WAIT_S, TimeUnit.SECONDS);
+            assertThat(e).as("event %d of %d after %s", i + 1, count, seen).isNotNull();
+            seen.add(e.getType() + " " + e.getPath());
+        }
+        return seen;
+    }
+
     @Test
     void persistentRecursiveWatchSeesDescendants() throws Exception {
         BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();

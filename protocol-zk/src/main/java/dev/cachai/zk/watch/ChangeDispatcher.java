@@ -4,6 +4,7 @@ import dev.cachai.engine.ChangeListener;
 import dev.cachai.engine.kv.Change;
 import dev.cachai.engine.kv.Event;
 import dev.cachai.engine.zk.ZkPaths;
+import dev.cachai.engine.zk.ZkTreeChange;
 import dev.cachai.zk.TreeView;
 import org.apache.zookeeper.proto.WatcherEvent;
 
@@ -118,29 +119,68 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
         fired.forEach((sink, list) -> sink.deliver(list, c.revision()));
     }
 
-    /** Creates fire NodeCreated + parent NodeChildrenChanged, deletes NodeDeleted + parent NodeChildrenChanged. */
+    /**
+     * Creates fire NodeCreated + parent NodeChildrenChanged, deletes NodeDeleted + parent
+     * NodeChildrenChanged, as ZooKeeper's tree does. Virtual nodes (paths without a key, made by
+     * etcd writes) follow what getChildren and exists show: one that appears or vanishes with its
+     * last descendant fires like a create or delete, and a key created for a virtual node or
+     * deleted from a node that keeps children fires NodeDataChanged only (the node stays).
+     */
     static List<PathEvent> toPathEvents(Change c) {
         List<PathEvent> out = new ArrayList<>();
-        for (Event e : c.events()) {
-            byte[] key = e.type() == Event.Type.PUT ? e.kv().key() : e.prevKv() != null ? e.prevKv().key() : e.kv().key();
-            if (!ZkPaths.isNodeKey(key)) {
-                continue;
+        List<ZkTreeChange> tree = c.treeChanges();
+        int nextTree = 0;
+        for (int i = 0; i < c.events().size(); i++) {
+            Event e = c.events().get(i);
+            boolean reshaped = false;
+            int firstTree = nextTree;
+            while (nextTree < tree.size() && tree.get(nextTree).eventIndex() == i) {
+                ZkTreeChange.Kind kind = tree.get(nextTree).kind();
+                reshaped |= kind == ZkTreeChange.Kind.BECAME_REAL || kind == ZkTreeChange.Kind.BECAME_VIRTUAL;
+                nextTree++;
             }
-            String path = new String(key, StandardCharsets.UTF_8);
-            if (isBuiltIn(path)) {
-                continue; // stored lazily; clients see these nodes as always there
-            }
-            if (e.type() == Event.Type.DELETE) {
-                out.add(new PathEvent(EventType.NODE_DELETED, path));
-                out.add(new PathEvent(EventType.NODE_CHILDREN_CHANGED, ZkPaths.parent(path)));
-            } else if (e.isCreate()) {
-                out.add(new PathEvent(EventType.NODE_CREATED, path));
-                out.add(new PathEvent(EventType.NODE_CHILDREN_CHANGED, ZkPaths.parent(path)));
-            } else {
-                out.add(new PathEvent(EventType.NODE_DATA_CHANGED, path));
+            addKeyEvent(out, e, reshaped);
+            for (int t = firstTree; t < nextTree; t++) {
+                addTreeEvent(out, tree.get(t));
             }
         }
         return out;
+    }
+
+    private static void addKeyEvent(List<PathEvent> out, Event e, boolean reshaped) {
+        byte[] key = e.type() == Event.Type.PUT ? e.kv().key() : e.prevKv() != null ? e.prevKv().key() : e.kv().key();
+        if (!ZkPaths.isNodeKey(key)) {
+            return;
+        }
+        String path = new String(key, StandardCharsets.UTF_8);
+        if (isBuiltIn(path)) {
+            return; // stored lazily; clients see these nodes as always there
+        }
+        if (reshaped) {
+            out.add(new PathEvent(EventType.NODE_DATA_CHANGED, path));
+        } else if (e.type() == Event.Type.DELETE) {
+            addExistenceChange(out, EventType.NODE_DELETED, path);
+        } else if (e.isCreate()) {
+            addExistenceChange(out, EventType.NODE_CREATED, path);
+        } else {
+            out.add(new PathEvent(EventType.NODE_DATA_CHANGED, path));
+        }
+    }
+
+    private static void addTreeEvent(List<PathEvent> out, ZkTreeChange t) {
+        if (isBuiltIn(t.path())) {
+            return;
+        }
+        if (t.kind() == ZkTreeChange.Kind.APPEARED) {
+            addExistenceChange(out, EventType.NODE_CREATED, t.path());
+        } else if (t.kind() == ZkTreeChange.Kind.VANISHED) {
+            addExistenceChange(out, EventType.NODE_DELETED, t.path());
+        }
+    }
+
+    private static void addExistenceChange(List<PathEvent> out, int type, String path) {
+        out.add(new PathEvent(type, path));
+        out.add(new PathEvent(EventType.NODE_CHILDREN_CHANGED, ZkPaths.parent(path)));
     }
 
     private static boolean isBuiltIn(String path) {

@@ -1,0 +1,61 @@
+package dev.cachai.zk.watch;
+
+import dev.cachai.engine.Engine;
+import dev.cachai.engine.command.Command;
+import dev.cachai.engine.command.DeleteRange;
+import dev.cachai.engine.command.Put;
+import dev.cachai.engine.kv.Change;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The watch events one revision's key events and tree changes turn into. */
+class ChangeDispatcherTest {
+    private final Engine engine = new Engine();
+    private final List<Change> changes = new ArrayList<>();
+
+    ChangeDispatcherTest() {
+        engine.addListener(changes::add);
+    }
+
+    private List<String> eventsOf(Command c) {
+        changes.clear();
+        engine.apply(1_000, c);
+        assertThat(changes).hasSize(1);
+        List<String> out = new ArrayList<>();
+        ChangeDispatcher.toPathEvents(changes.get(0)).forEach(e -> out.add(name(e.type()) + " " + e.path()));
+        return out;
+    }
+
+    private static String name(int type) {
+        return List.of("?", "created", "deleted", "data", "children").get(type);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void virtualNodesFireAsTheyAppearAndVanish() {
+        engine.apply(1_000, Put.of(bytes("/a"), bytes("")));
+        assertThat(eventsOf(Put.of(bytes("/a/b/c/d"), bytes("x")))).containsExactly("created /a/b/c/d",
+                "children /a/b/c", "created /a/b/c", "children /a/b", "created /a/b", "children /a");
+        assertThat(eventsOf(Put.of(bytes("/a/b/e"), bytes("x")))).containsExactly("created /a/b/e", "children /a/b");
+        assertThat(eventsOf(DeleteRange.of(bytes("/a/b/c/d")))).containsExactly("deleted /a/b/c/d",
+                "children /a/b/c", "deleted /a/b/c", "children /a/b");
+    }
+
+    @Test
+    void aKeyGivenToOrTakenFromANodeWithChildrenIsADataChange() {
+        engine.apply(1_000, Put.of(bytes("/a/b/c"), bytes("x")));
+        assertThat(eventsOf(Put.of(bytes("/a/b"), bytes("real")))).containsExactly("data /a/b");
+        assertThat(eventsOf(Put.of(bytes("/a/b"), bytes("again")))).containsExactly("data /a/b");
+        assertThat(eventsOf(DeleteRange.of(bytes("/a/b")))).containsExactly("data /a/b");
+        assertThat(eventsOf(DeleteRange.of(bytes("/a/b/c")))).containsExactly("deleted /a/b/c", "children /a/b",
+                "deleted /a/b", "children /a", "deleted /a", "children /");
+    }
+}
