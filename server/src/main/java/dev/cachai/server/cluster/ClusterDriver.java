@@ -156,7 +156,7 @@ public final class ClusterDriver implements Driver, ClusterView {
             @Override
             public void run() {
                 if (admit(f)) {
-                    proposals.add(seq, f, System.currentTimeMillis() + limits.requestTimeoutMs(), payload);
+                    proposals.add(seq, f, System.currentTimeMillis() + limits.requestTimeoutMs(), payload, command);
                     submit(seq, payload);
                 }
             }
@@ -404,11 +404,15 @@ public final class ClusterDriver implements Driver, ClusterView {
             return;
         }
         EntryPayload payload = EntryPayload.decode(entry.data());
-        Command command = CommandCodec.decode(payload.command()).command();
+        boolean ours = payload.originNode() == selfId;
+        Command command = ours ? proposals.command(payload.originSeq()) : null;
+        if (command == null) {
+            command = CommandCodec.decode(payload.command()).command();
+        }
         Result result = engine.apply(payload.timeMs(), command);
         timers.onApplied(command, result);
         observer.applied(command, result);
-        if (payload.originNode() == selfId) {
+        if (ours) {
             proposals.complete(payload.originSeq(), result);
         }
     }

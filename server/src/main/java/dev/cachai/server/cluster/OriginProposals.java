@@ -1,6 +1,7 @@
 package dev.cachai.server.cluster;
 
 import dev.cachai.engine.EtcdError;
+import dev.cachai.engine.command.Command;
 import dev.cachai.engine.result.Result;
 
 import java.util.ArrayList;
@@ -18,12 +19,25 @@ import java.util.concurrent.CompletableFuture;
  */
 final class OriginProposals {
     private final Waiters<Result> waiters = new Waiters<>();
-    private final Map<Long, byte[]> payloads = new HashMap<>();
+    private final Map<Long, Pending> pending = new HashMap<>();
     private final Set<Long> unsent = new LinkedHashSet<>();
 
-    void add(long seq, CompletableFuture<Result> future, long deadlineMs, byte[] payload) {
+    /**
+     * The payload is what travels; the command it encodes is kept so that applying our own entry
+     * need not decode it again (the encoding round-trips exactly: a replica that decodes applies
+     * the same command).
+     */
+    private record Pending(byte[] payload, Command command) {}
+
+    void add(long seq, CompletableFuture<Result> future, long deadlineMs, byte[] payload, Command command) {
         waiters.add(seq, future, deadlineMs);
-        payloads.put(seq, payload);
+        pending.put(seq, new Pending(payload, command));
+    }
+
+    /** The command of a proposal still waiting here, or null. */
+    Command command(long seq) {
+        Pending p = pending.get(seq);
+        return p == null ? null : p.command();
     }
 
     boolean waiting(long seq) {
@@ -45,9 +59,9 @@ final class OriginProposals {
     Map<Long, byte[]> unpark() {
         Map<Long, byte[]> out = new java.util.LinkedHashMap<>();
         for (long seq : unsent) {
-            byte[] payload = payloads.get(seq);
-            if (payload != null && waiting(seq)) {
-                out.put(seq, payload);
+            Pending p = pending.get(seq);
+            if (p != null && waiting(seq)) {
+                out.put(seq, p.payload());
             }
         }
         unsent.clear();
@@ -80,13 +94,13 @@ final class OriginProposals {
 
     void expire(long nowMs) {
         waiters.expire(nowMs);
-        payloads.keySet().removeIf(seq -> !waiting(seq));
+        pending.keySet().removeIf(seq -> !waiting(seq));
         unsent.removeIf(seq -> !waiting(seq));
     }
 
     void failAll(EtcdError error) {
         waiters.failAll(error);
-        payloads.clear();
+        pending.clear();
         unsent.clear();
     }
 
@@ -95,7 +109,7 @@ final class OriginProposals {
     }
 
     private void forget(long seq) {
-        payloads.remove(seq);
+        pending.remove(seq);
         unsent.remove(seq);
     }
 }
