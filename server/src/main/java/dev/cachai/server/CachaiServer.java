@@ -171,7 +171,7 @@ public final class CachaiServer implements AutoCloseable {
         String peerUrl = "http://" + driver.peerAddress();
         return new EtcdServerConfig(d.host(), d.port(), d.gatewayPort(), c.name(), driver.localId(),
                 driver.clusterId(), List.of(peerUrl), d.clientUrls(), c.etcdVersion(), d.requestBytesMax(),
-                d.txnOpsMax(), d.quotaBackendBytes(), d.authTokenTtlSeconds(), d.concurrentStreamsMax(),
+                d.txnOpsMax(), d.quotaBackendBytes(), c.etcdAuthTokenTtlSeconds(), d.concurrentStreamsMax(),
                 d.watchHistoryEventsMax(), d.watchProgressNotifyIntervalMs(), d.leaseTtlSecondsMin(),
                 AuthTokenSetup.load(c.etcdAuthToken()));
     }
@@ -181,6 +181,9 @@ public final class CachaiServer implements AutoCloseable {
     public int etcdPort() { return endpoints.etcdPort(); }
 
     public ServerConfig config() { return config; }
+
+    /** What the etcd adapter was started with. */
+    EtcdServerConfig etcdConfig() { return endpoints.etcdConfig(); }
 
     /** The bound secure ZooKeeper port, or -1 without one. */
     public int zkSecurePort() { return endpoints.zkSecurePort(); }

@@ -40,6 +40,11 @@ final class Endpoints implements AutoCloseable {
         this.metrics = metrics;
     }
 
+    /** The etcd adapter's settings (tests check what the node's options became). */
+    synchronized EtcdServerConfig etcdConfig() {
+        return etcdConfig;
+    }
+
     synchronized void start() {
         zk = new ZkServer(zkConfig, gateway, metrics, zkSecure);
         zk.start();

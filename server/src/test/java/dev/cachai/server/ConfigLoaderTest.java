@@ -2,6 +2,7 @@ package dev.cachai.server;
 
 import dev.cachai.etcd.auth.AuthTokenOptions;
 import dev.cachai.etcd.auth.jwt.JwtSignMethod;
+import dev.cachai.server.config.AutoCompaction;
 import dev.cachai.server.config.ClientTls;
 import dev.cachai.server.config.ConfigLoader;
 import dev.cachai.server.config.HostPort;
@@ -116,5 +117,64 @@ class ConfigLoaderTest {
                 .hasMessageContaining("need, want or none");
         assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--client-cert-auth", "yes"}, Map.of()))
                 .hasMessageContaining("must be true or false");
+    }
+
+    @Test
+    void authTokenTtlIsEtcdsUnsignedSecondsWithZeroMeaningTheDefault(@TempDir Path dir) throws Exception {
+        assertThat(ConfigLoader.load(new String[0], Map.of()).etcdAuthTokenTtlSeconds()).isEqualTo(300);
+        assertThat(ConfigLoader.load(new String[] {"--auth-token-ttl", "60"}, Map.of()).etcdAuthTokenTtlSeconds())
+                .isEqualTo(60);
+        assertThat(ConfigLoader.load(new String[] {"--auth-token-ttl=0"}, Map.of()).etcdAuthTokenTtlSeconds())
+                .as("etcd's simple tokens take 0 for their default").isEqualTo(300);
+        assertThat(ConfigLoader.load(new String[0], Map.of("CACHAI_AUTH_TOKEN_TTL", "45")).etcdAuthTokenTtlSeconds())
+                .isEqualTo(45);
+        Path yaml = Files.writeString(dir.resolve("ttl.yaml"), "auth-token-ttl: 1200\n");
+        assertThat(ConfigLoader.load(new String[] {"--config-file", yaml.toString()}, Map.of()).etcdAuthTokenTtlSeconds())
+                .isEqualTo(1200);
+        for (String bad : new String[] {"-1", "5m", "", "1.5", "99999999999"}) {
+            assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--auth-token-ttl", bad}, Map.of()))
+                    .as(bad).hasMessageStartingWith("auth-token-ttl must be a number of seconds");
+        }
+    }
+
+    @Test
+    void autoCompactionTakesEtcdsModesAndRetentions(@TempDir Path dir) throws Exception {
+        assertThat(ConfigLoader.load(new String[0], Map.of()).autoCompaction()).isEqualTo(AutoCompaction.OFF);
+        assertThat(compaction("revision", "1000")).isEqualTo(new AutoCompaction.Revisions(1000));
+        assertThat(compaction("revision", "0")).isEqualTo(AutoCompaction.OFF);
+        assertThat(compaction("periodic", "1")).as("a bare number is hours").isEqualTo(new AutoCompaction.Periodic(3_600_000));
+        assertThat(compaction("periodic", "30m")).isEqualTo(new AutoCompaction.Periodic(1_800_000));
+        assertThat(compaction("periodic", "1h30m")).isEqualTo(new AutoCompaction.Periodic(5_400_000));
+        assertThat(compaction("periodic", "0s")).isEqualTo(AutoCompaction.OFF);
+        assertThat(ConfigLoader.load(new String[] {"--auto-compaction-retention", "2h"}, Map.of()).autoCompaction())
+                .as("the mode defaults to periodic, as etcd's flag").isEqualTo(new AutoCompaction.Periodic(7_200_000));
+        assertThat(ConfigLoader.load(new String[0], Map.of("CACHAI_AUTO_COMPACTION_MODE", "revision",
+                "CACHAI_AUTO_COMPACTION_RETENTION", "5")).autoCompaction()).isEqualTo(new AutoCompaction.Revisions(5));
+        Path yaml = Files.writeString(dir.resolve("c.yaml"), "auto-compaction-mode: periodic\nauto-compaction-retention: 10m\n");
+        assertThat(ConfigLoader.load(new String[] {"--config-file", yaml.toString()}, Map.of()).autoCompaction())
+                .isEqualTo(new AutoCompaction.Periodic(600_000));
+    }
+
+    @Test
+    void badAutoCompactionOptionsStopTheStartNamingTheOption() {
+        assertThatThrownBy(() -> compaction("hourly", "1")).hasMessage(
+                "unknown auto-compaction-mode \"hourly\" (periodic or revision)");
+        assertThatThrownBy(() -> compaction("periodic", "soon")).hasMessage(
+                "auto-compaction-retention: error parsing CompactionRetention: time: invalid duration \"soon\"");
+        assertThatThrownBy(() -> compaction("periodic", "-1h"))
+                .hasMessageStartingWith("auto-compaction-retention: a periodic window must not be negative");
+        assertThatThrownBy(() -> compaction("periodic", "5ms"))
+                .hasMessageStartingWith("auto-compaction-retention: a periodic window must be at least 10ms");
+        assertThatThrownBy(() -> compaction("periodic", "9999999"))
+                .hasMessageContaining("longer than a Go duration holds");
+        for (String bad : new String[] {"1h", "-5", "ten"}) {
+            assertThatThrownBy(() -> compaction("revision", bad)).as(bad)
+                    .hasMessageStartingWith("auto-compaction-retention: in revision mode it is a number of revisions");
+        }
+    }
+
+    private static AutoCompaction compaction(String mode, String retention) {
+        return ConfigLoader.load(new String[] {"--auto-compaction-mode", mode, "--auto-compaction-retention", retention},
+                Map.of()).autoCompaction();
     }
 }

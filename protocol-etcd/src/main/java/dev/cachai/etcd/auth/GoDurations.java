@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations written as Go's time.ParseDuration reads them ("5m", "1h30m", "1.5s", "300ms"). */
-final class GoDurations {
+public final class GoDurations {
     private static final Pattern WHOLE = Pattern.compile("[-+]?(?:(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+");
     private static final Pattern COMPONENT = Pattern.compile("([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)");
     private static final Map<String, Long> UNIT_NANOS = Map.of("ns", 1L, "us", 1_000L, "\u00b5s", 1_000L,
@@ -17,7 +17,7 @@ final class GoDurations {
     private GoDurations() {}
 
     /** The duration, or an IllegalArgumentException naming the text Go would refuse. */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         if (text.equals("0") || text.equals("+0") || text.equals("-0")) {
             return Duration.ZERO;
         }

@@ -85,7 +85,8 @@ public final class ClusterBoot {
                 id.write(dataDir);
             }
             ClusterDriver driver = new ClusterDriver(id.nodeId(), cluster.members(), paxos, wal, dataDir,
-                    restored.engine(), restored.appliedIndex(), limits, engineReplaced, observer);
+                    restored.engine(), restored.appliedIndex(), limits, config.autoCompaction(), engineReplaced,
+                    observer);
             PeerTransport transport = new PeerTransport(id.nodeId(), id.clusterId(), config.peerListen(),
                     advertisedPeer(self, config), Map.of(), transportLimits, driver::deliver, hello -> { }, traffic);
             startDriver(driver, transport);
@@ -176,7 +177,7 @@ public final class ClusterBoot {
             PaxosNode paxos = new PaxosNode(paxosConfig, PersistentState.EMPTY,
                     new SplittableRandom(System.nanoTime() ^ id.nodeId()), new SnapshotFiles(dataDir));
             driver = new ClusterDriver(id.nodeId(), known, paxos, wal, dataDir, restored.engine(), 0, limits,
-                    engineReplaced, observer);
+                    config.autoCompaction(), engineReplaced, observer);
             driverRef.set(driver);
             driver.start(transport);
             ClusterDriver joined = driver;

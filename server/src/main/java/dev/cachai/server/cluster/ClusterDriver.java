@@ -19,6 +19,7 @@ import dev.cachai.engine.LeaseKeeper;
 import dev.cachai.engine.command.Command;
 import dev.cachai.engine.command.CommandCodec;
 import dev.cachai.engine.result.Result;
+import dev.cachai.server.config.AutoCompaction;
 import dev.cachai.server.config.ClusterMember;
 import dev.cachai.server.driver.Driver;
 import dev.cachai.server.driver.DriverObserver;
@@ -75,6 +76,8 @@ public final class ClusterDriver implements Driver, ClusterView {
     private final Wal wal;
     private final DataDir dataDir;
     private final ClusterLimits limits;
+    /** etcd's --auto-compaction-mode/-retention, which the leader follows on top of its memory guard. */
+    private final AutoCompaction autoCompaction;
     private final LeaseTimers timers;
     private final ClusterLeases leases;
     private final Consumer<Engine> engineReplaced;
@@ -105,7 +108,8 @@ public final class ClusterDriver implements Driver, ClusterView {
     private volatile boolean snapshotInProgress;
 
     ClusterDriver(int selfId, List<ClusterMember> members, PaxosNode paxos, Wal wal, DataDir dataDir, Engine engine,
-                  long appliedIndex, ClusterLimits limits, Consumer<Engine> engineReplaced, DriverObserver observer) {
+                  long appliedIndex, ClusterLimits limits, AutoCompaction autoCompaction, Consumer<Engine> engineReplaced,
+                  DriverObserver observer) {
         this.observer = observer;
         this.selfId = selfId;
         this.paxos = paxos;
@@ -115,6 +119,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         this.appliedIndex = appliedIndex;
         this.lastSnapshotIndex = appliedIndex;
         this.limits = limits;
+        this.autoCompaction = autoCompaction;
         this.engineReplaced = engineReplaced;
         this.memberChanges = new MembershipChanges(selfId, members, paxos, limits, nextSeq, this::stopRemoved);
         this.events = new ArrayBlockingQueue<>(limits.eventsQueuedMax());
@@ -140,8 +145,9 @@ public final class ClusterDriver implements Driver, ClusterView {
             events.offer(paxos::campaign);
         }
         loop.start();
-        new LeaderDuties(timers, this::engine, this::isLeader, this::propose, limits.reapBatchMax(),
-                limits.historyRetainedRevisions())
+        new LeaderDuties(timers, this::engine, this::isLeader, this::propose, System::currentTimeMillis,
+                limits.reapBatchMax(), limits.historyRetainedRevisions(), autoCompaction,
+                limits.revisionCompactionCheckMs())
                 .schedule(housekeeping, limits.leaseCheckIntervalMs(), limits.reapIntervalMs());
     }
 

@@ -20,15 +20,17 @@ package dev.cachai.server.cluster;
  *                                  follower catches up from the log instead of a whole snapshot
  * @param historyRetainedRevisions  MVCC history the leader keeps: once twice this many revisions
  *                                  are uncompacted it proposes a compaction to the newest this many
- *                                  (etcd's --auto-compaction-mode=revision); history lives in memory
+ *                                  (as etcd's revision mode would); history lives in memory, so this
+ *                                  guard always runs, whatever --auto-compaction-mode says
+ * @param revisionCompactionCheckMs how often --auto-compaction-mode=revision looks (etcd: 5 minutes)
  */
 public record ClusterLimits(long tickMs, int electionTicks, int eventsQueuedMax, int eventsPerBatchMax,
                             long requestTimeoutMs, int requestsPendingMax, int readRetryTicks,
                             int keepAlivesPerFrameMax, long leaseCheckIntervalMs, long reapIntervalMs,
                             int reapBatchMax, long snapshotEveryEntries, long compactionLagEntries,
-                            long historyRetainedRevisions) {
+                            long historyRetainedRevisions, long revisionCompactionCheckMs) {
     public static final ClusterLimits DEFAULTS = new ClusterLimits(50, 10, 32_768, 1_024, 5_000, 16_384, 4,
-            4_096, 100, 1_000, 1_000, 100_000, 20_000, 100_000);
+            4_096, 100, 1_000, 1_000, 100_000, 20_000, 100_000, 300_000);
 
     public ClusterLimits {
         if (tickMs < 1 || electionTicks < 3 || readRetryTicks < 1) {
@@ -43,21 +45,29 @@ public record ClusterLimits(long tickMs, int electionTicks, int eventsQueuedMax,
         if (keepAlivesPerFrameMax < 1 || leaseCheckIntervalMs < 1 || reapIntervalMs < 1 || reapBatchMax < 1) {
             throw new IllegalArgumentException("keep-alive, lease and reap limits must be positive");
         }
-        if (snapshotEveryEntries < 1 || compactionLagEntries < 0 || historyRetainedRevisions < 1) {
-            throw new IllegalArgumentException(
-                    "need snapshotEveryEntries >= 1, compactionLagEntries >= 0, historyRetainedRevisions >= 1");
+        if (snapshotEveryEntries < 1 || compactionLagEntries < 0 || historyRetainedRevisions < 1
+                || revisionCompactionCheckMs < 1) {
+            throw new IllegalArgumentException("need snapshotEveryEntries >= 1, compactionLagEntries >= 0, "
+                    + "historyRetainedRevisions >= 1, revisionCompactionCheckMs >= 1");
         }
     }
 
     public ClusterLimits withSnapshots(long everyEntries, long lagEntries) {
         return new ClusterLimits(tickMs, electionTicks, eventsQueuedMax, eventsPerBatchMax, requestTimeoutMs,
                 requestsPendingMax, readRetryTicks, keepAlivesPerFrameMax, leaseCheckIntervalMs, reapIntervalMs,
-                reapBatchMax, everyEntries, lagEntries, historyRetainedRevisions);
+                reapBatchMax, everyEntries, lagEntries, historyRetainedRevisions, revisionCompactionCheckMs);
     }
 
     public ClusterLimits withHistoryRetained(long revisions) {
         return new ClusterLimits(tickMs, electionTicks, eventsQueuedMax, eventsPerBatchMax, requestTimeoutMs,
                 requestsPendingMax, readRetryTicks, keepAlivesPerFrameMax, leaseCheckIntervalMs, reapIntervalMs,
-                reapBatchMax, snapshotEveryEntries, compactionLagEntries, revisions);
+                reapBatchMax, snapshotEveryEntries, compactionLagEntries, revisions, revisionCompactionCheckMs);
+    }
+
+    /** The same limits with revision-mode auto-compaction looking every {@code checkMs}. */
+    public ClusterLimits withRevisionCompactionCheckMs(long checkMs) {
+        return new ClusterLimits(tickMs, electionTicks, eventsQueuedMax, eventsPerBatchMax, requestTimeoutMs,
+                requestsPendingMax, readRetryTicks, keepAlivesPerFrameMax, leaseCheckIntervalMs, reapIntervalMs,
+                reapBatchMax, snapshotEveryEntries, compactionLagEntries, historyRetainedRevisions, checkMs);
     }
 }

@@ -25,7 +25,8 @@ public final class ConfigLoader {
             "initial-cluster", "initial-cluster-state", "zk-max-client-cnxns", "zk-reconfig-enabled",
             "etcd-cert-file", "etcd-key-file", "etcd-trusted-ca-file", "etcd-client-cert-auth",
             "zk-secure-listen", "zk-cert-file", "zk-key-file", "zk-trusted-ca-file", "zk-client-cert-auth",
-            "etcd-auth-token", "zk-enforce-quota");
+            "etcd-auth-token", "zk-enforce-quota", "auth-token-ttl", "auto-compaction-mode",
+            "auto-compaction-retention");
     /** etcd's own spellings of its TLS and auth flags, so an etcd command line carries over. */
     static final Map<String, String> ALIASES = Map.of("cert-file", "etcd-cert-file", "key-file", "etcd-key-file",
             "trusted-ca-file", "etcd-trusted-ca-file", "client-cert-auth", "etcd-client-cert-auth",
@@ -135,7 +136,28 @@ public final class ConfigLoader {
                 s.containsKey("zk-reconfig-enabled") ? parseBoolean(s, "zk-reconfig-enabled") : d.zkReconfigEnabled(),
                 clientTls(s),
                 authToken(s),
-                s.containsKey("zk-enforce-quota") ? parseBoolean(s, "zk-enforce-quota") : d.zkEnforceQuota());
+                s.containsKey("zk-enforce-quota") ? parseBoolean(s, "zk-enforce-quota") : d.zkEnforceQuota(),
+                authTokenTtlSeconds(s), autoCompaction(s));
+    }
+
+    /** etcd's --auth-token-ttl is an unsigned number of seconds, and 0 means its default. */
+    private static long authTokenTtlSeconds(Map<String, String> s) {
+        String v = s.get("auth-token-ttl");
+        if (v == null) {
+            return ServerConfig.AUTH_TOKEN_TTL_SECONDS_DEFAULT;
+        }
+        String t = v.trim().replaceFirst("^0+(?=[0-9])", "");
+        if (!t.matches("[0-9]{1,18}") || Long.parseLong(t) > ServerConfig.AUTH_TOKEN_TTL_SECONDS_MAX) {
+            throw new IllegalArgumentException("auth-token-ttl must be a number of seconds from 0 (etcd's default, "
+                    + ServerConfig.AUTH_TOKEN_TTL_SECONDS_DEFAULT + ") to " + ServerConfig.AUTH_TOKEN_TTL_SECONDS_MAX
+                    + ", got '" + v + "'");
+        }
+        long seconds = Long.parseLong(t);
+        return seconds == 0 ? ServerConfig.AUTH_TOKEN_TTL_SECONDS_DEFAULT : seconds;
+    }
+
+    private static AutoCompaction autoCompaction(Map<String, String> s) {
+        return AutoCompaction.parse(s.get("auto-compaction-mode"), s.get("auto-compaction-retention"));
     }
 
     private static AuthTokenOptions authToken(Map<String, String> s) {

@@ -10,24 +10,33 @@ import java.nio.file.Path;
  *
  * @param etcdAuthToken  etcd's --auth-token: simple (the default) or jwt with its key files
  * @param zkEnforceQuota ZooKeeper's zookeeper.enforceQuota: hard quota limits fail writes
+ * @param etcdAuthTokenTtlSeconds etcd's --auth-token-ttl: a simple token lives this long after its last use
+ * @param autoCompaction etcd's --auto-compaction-mode and --auto-compaction-retention (off by default)
  */
 public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
                            int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
                            String zk4lwWhitelist, InitialCluster initialCluster, int zkMaxClientCnxns,
                            boolean zkReconfigEnabled, ClientTls clientTls, AuthTokenOptions etcdAuthToken,
-                           boolean zkEnforceQuota) {
+                           boolean zkEnforceQuota, long etcdAuthTokenTtlSeconds, AutoCompaction autoCompaction) {
     public static final String DEFAULT_ETCD_VERSION = "3.5.17";
+    /** etcd's --auth-token-ttl default (also what etcd takes 0 for). */
+    public static final long AUTH_TOKEN_TTL_SECONDS_DEFAULT = 300;
+    /** The longest TTL a Go time.Duration holds: etcd multiplies the seconds into one. */
+    public static final long AUTH_TOKEN_TTL_SECONDS_MAX = Long.MAX_VALUE / 1_000_000_000L;
     /** ZooKeeper's maxClientCnxns default: connections one client address may hold; 0 = no limit. */
     public static final int ZK_MAX_CLIENT_CNXNS_DEFAULT = 60;
 
-    /** The settings with etcd's simple auth tokens and ZooKeeper quotas not enforced (both servers' defaults). */
+    /**
+     * The settings with etcd's simple auth tokens living 300 s, no auto-compaction and ZooKeeper
+     * quotas not enforced (both servers' defaults).
+     */
     public ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
                         int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
                         String zk4lwWhitelist, InitialCluster initialCluster, int zkMaxClientCnxns,
                         boolean zkReconfigEnabled, ClientTls clientTls) {
         this(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion, zkExtendedTypes,
                 zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled, clientTls,
-                AuthTokenOptions.SIMPLE, false);
+                AuthTokenOptions.SIMPLE, false, AUTH_TOKEN_TTL_SECONDS_DEFAULT, AutoCompaction.OFF);
     }
 
     /** The settings with ZooKeeper's reconfiguration off, as ZooKeeper's reconfigEnabled defaults, and no TLS towards clients. */
@@ -64,35 +73,49 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
     public ServerConfig withInitialCluster(InitialCluster cluster) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, cluster, zkMaxClientCnxns, zkReconfigEnabled, clientTls,
-                etcdAuthToken, zkEnforceQuota);
+                etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction);
     }
 
     /** The same node with TLS towards clients as given. */
     public ServerConfig withClientTls(ClientTls tls) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
-                tls, etcdAuthToken, zkEnforceQuota);
+                tls, etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction);
     }
 
     /** The same node with ZooKeeper's dynamic reconfiguration switched on or off. */
     public ServerConfig withZkReconfigEnabled(boolean enabled) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, enabled, clientTls,
-                etcdAuthToken, zkEnforceQuota);
+                etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction);
     }
 
     /** The same node handing out etcd auth tokens as given (etcd --auth-token). */
     public ServerConfig withEtcdAuthToken(AuthTokenOptions authToken) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
-                clientTls, authToken, zkEnforceQuota);
+                clientTls, authToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction);
     }
 
     /** The same node with ZooKeeper's hard quota limits enforced or not (zookeeper.enforceQuota). */
     public ServerConfig withZkEnforceQuota(boolean enforce) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
-                clientTls, etcdAuthToken, enforce);
+                clientTls, etcdAuthToken, enforce, etcdAuthTokenTtlSeconds, autoCompaction);
+    }
+
+    /** The same node with simple auth tokens living {@code seconds} after their last use (etcd --auth-token-ttl). */
+    public ServerConfig withEtcdAuthTokenTtlSeconds(long seconds) {
+        return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
+                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
+                clientTls, etcdAuthToken, zkEnforceQuota, seconds, autoCompaction);
+    }
+
+    /** The same node with etcd's auto-compaction as given. */
+    public ServerConfig withAutoCompaction(AutoCompaction compaction) {
+        return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
+                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
+                clientTls, etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, compaction);
     }
 
     /** Started with an explicit member list (without one, a node is a cluster of one that may grow). */
@@ -118,6 +141,13 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
         }
         if (etcdAuthToken == null) {
             etcdAuthToken = AuthTokenOptions.SIMPLE;
+        }
+        if (etcdAuthTokenTtlSeconds < 1 || etcdAuthTokenTtlSeconds > AUTH_TOKEN_TTL_SECONDS_MAX) {
+            throw new IllegalArgumentException("auth-token-ttl must be between 1 and " + AUTH_TOKEN_TTL_SECONDS_MAX
+                    + " seconds");
+        }
+        if (autoCompaction == null) {
+            autoCompaction = AutoCompaction.OFF;
         }
         if (!initialCluster.isEmpty()) {
             initialCluster.self(name);
