@@ -35,25 +35,51 @@ final class BenchSession {
         Driver driver = new Driver(settings);
         List<RunResult> results = new ArrayList<>();
         Map<Protocol, Integer> failuresInRow = new EnumMap<>(Protocol.class);
-        for (Map.Entry<String, Supplier<Workload>> w : workloads.entrySet()) {
-            Protocol protocol = WorkloadCatalog.protocolOf(w.getKey());
-            if (!target.serves(protocol)) {
-                continue;
-            }
+        for (String workload : workloads.keySet()) {
             for (int clients : settings.clientsLevels()) {
-                RunResult r = failuresInRow.getOrDefault(protocol, 0) >= SETUP_FAILURES_MAX
-                        ? RunResult.skipped(target.name(), w.getKey(), clients, "skipped: " + protocol + " set-up kept failing")
-                        : driver.run(target, w.getValue(), clients);
-                if (r.setupFailed()) {
-                    failuresInRow.merge(protocol, 1, Integer::sum);
-                } else if (r.ran()) {
-                    failuresInRow.put(protocol, 0);
-                }
-                System.err.println(progressLine(r));
-                results.add(r);
+                runOne(driver, target, workload, clients, failuresInRow).ifPresent(results::add);
             }
         }
         return results;
+    }
+
+    /**
+     * Every workload at every level on each target in turn ({@code compare --interleave true}): the
+     * targets' runs of one row are minutes apart at most, so a change in the host's speed during
+     * a long comparison weighs on every target alike rather than on whichever ran then.
+     */
+    List<RunResult> runInterleaved(List<Endpoints> targets) {
+        Driver driver = new Driver(settings);
+        List<RunResult> results = new ArrayList<>();
+        List<Map<Protocol, Integer>> failures = new ArrayList<>();
+        targets.forEach(t -> failures.add(new EnumMap<>(Protocol.class)));
+        for (String workload : workloads.keySet()) {
+            for (int clients : settings.clientsLevels()) {
+                for (int i = 0; i < targets.size(); i++) {
+                    runOne(driver, targets.get(i), workload, clients, failures.get(i)).ifPresent(results::add);
+                }
+            }
+        }
+        return results;
+    }
+
+    /** One measured run, unless the target does not serve the protocol; logs its progress line. */
+    private java.util.Optional<RunResult> runOne(Driver driver, Endpoints target, String workload, int clients,
+                                                 Map<Protocol, Integer> failuresInRow) {
+        Protocol protocol = WorkloadCatalog.protocolOf(workload);
+        if (!target.serves(protocol)) {
+            return java.util.Optional.empty();
+        }
+        RunResult r = failuresInRow.getOrDefault(protocol, 0) >= SETUP_FAILURES_MAX
+                ? RunResult.skipped(target.name(), workload, clients, "skipped: " + protocol + " set-up kept failing")
+                : driver.run(target, workloads.get(workload), clients);
+        if (r.setupFailed()) {
+            failuresInRow.merge(protocol, 1, Integer::sum);
+        } else if (r.ran()) {
+            failuresInRow.put(protocol, 0);
+        }
+        System.err.println(progressLine(r));
+        return java.util.Optional.of(r);
     }
 
     /**

@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * Starts each target in turn (Cachai, real etcd, real ZooKeeper; single node or, with
  * {@code --cluster 3}, three members each on loopback, fsync on),
  * runs the same workloads against it, stops it, then prints Cachai's ratio to each real server.
- * Targets run one at a time so they never share the machine's two cores with each other.
+ * Targets run one at a time so they never share the machine's two cores with each other; with
+ * {@code --interleave true} all are up at once and each row runs on every target in turn.
  */
 final class CompareCommand {
     private static final String CANDIDATE = "cachai";
@@ -52,10 +53,9 @@ final class CompareCommand {
         BenchSession session = new BenchSession(settings, WorkloadCatalog.select(args.list("workloads", List.of())));
         Path workRoot = Files.createTempDirectory("cachai-bench-");
         describeEnvironment();
-        List<RunResult> results = new ArrayList<>();
-        for (ServerLauncher launcher : launchers()) {
-            results.addAll(runTarget(launcher, session, workRoot));
-        }
+        List<RunResult> results = args.string("interleave", "false").equals("true")
+                ? runInterleaved(launchers(), session, workRoot)
+                : runEachInTurn(launchers(), session, workRoot);
         System.out.println(report(results));
         Path json = ResultJson.write(resultsDir(), "compare", environment, results);
         System.out.println("JSON: " + json.toAbsolutePath());
@@ -108,32 +108,86 @@ final class CompareCommand {
         return all;
     }
 
-    private List<RunResult> runTarget(ServerLauncher launcher, BenchSession session, Path workRoot) {
+    private List<RunResult> runEachInTurn(List<ServerLauncher> launchers, BenchSession session, Path workRoot) {
+        environment.put("order", "each target in turn, alone on the machine");
+        List<RunResult> results = new ArrayList<>();
+        for (ServerLauncher launcher : launchers) {
+            results.addAll(runTarget(launcher, session, workRoot));
+        }
+        return results;
+    }
+
+    /**
+     * {@code --interleave true}: every target is started and warmed up first, then each row runs on
+     * the targets one after another. The idle targets stay up meanwhile (their heartbeats cost
+     * little), which is the price for rows measured close together in time.
+     */
+    private List<RunResult> runInterleaved(List<ServerLauncher> launchers, BenchSession session, Path workRoot) {
+        environment.put("order", "interleaved: each row on every target in turn, all targets up");
+        List<ServerLauncher> up = new ArrayList<>();
+        List<Endpoints> targets = new ArrayList<>();
+        Thread stopOnExit = new Thread(() -> up.forEach(ServerLauncher::close), "stop-targets");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        try {
+            for (ServerLauncher launcher : launchers) {
+                startAndWarm(launcher, session, workRoot).ifPresent(endpoints -> {
+                    up.add(launcher);
+                    targets.add(endpoints);
+                });
+            }
+            List<RunResult> results = session.runInterleaved(targets);
+            for (int i = 0; i < up.size(); i++) {
+                tryFailover(up.get(i), targets.get(i));
+            }
+            return results;
+        } finally {
+            up.forEach(ServerLauncher::close);
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        }
+    }
+
+    /** Starts a target and runs its warm-up pass; empty (and recorded) when it cannot run. */
+    private Optional<Endpoints> startAndWarm(ServerLauncher launcher, BenchSession session, Path workRoot) {
         Optional<String> unavailable = launcher.unavailableReason();
         if (unavailable.isPresent()) {
             System.err.println("[bench] skipping " + launcher.name() + ": " + unavailable.get());
             environment.put("skipped." + launcher.name(), unavailable.get());
-            return List.of();
+            return Optional.empty();
         }
-        Thread stopOnExit = new Thread(launcher::close, "stop-" + launcher.name());
-        Runtime.getRuntime().addShutdownHook(stopOnExit);
-        try (launcher) {
+        try {
             Endpoints endpoints = launcher.start(Files.createDirectories(workRoot.resolve(launcher.name())));
             System.err.printf("[bench] %s up at %s; %d runs of ~%ds each%n", launcher.name(), endpoints,
                     session.runsFor(endpoints), settings.warmup().plus(settings.measure()).toSeconds());
             session.warmUp(endpoints, args.duration("server-warmup", java.time.Duration.ZERO));
-            List<RunResult> results = session.runAll(endpoints);
-            try {
-                maybeFailover(launcher, endpoints);
-            } catch (Exception e) {
-                System.err.println("[bench] failover of " + launcher.name() + " failed: " + e);
-                environment.put("failover." + launcher.name(), "failed: " + e);
-            }
-            return results;
+            return Optional.of(endpoints);
         } catch (Exception e) {
+            launcher.close();
             System.err.println("[bench] " + launcher.name() + " failed to start: " + e.getMessage());
             environment.put("failed." + launcher.name(), String.valueOf(e.getMessage()));
-            return List.of();
+            return Optional.empty();
+        }
+    }
+
+    private void tryFailover(ServerLauncher launcher, Endpoints endpoints) {
+        try {
+            maybeFailover(launcher, endpoints);
+        } catch (Exception e) {
+            System.err.println("[bench] failover of " + launcher.name() + " failed: " + e);
+            environment.put("failover." + launcher.name(), "failed: " + e);
+        }
+    }
+
+    private List<RunResult> runTarget(ServerLauncher launcher, BenchSession session, Path workRoot) {
+        Thread stopOnExit = new Thread(launcher::close, "stop-" + launcher.name());
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        try (launcher) {
+            Optional<Endpoints> endpoints = startAndWarm(launcher, session, workRoot);
+            if (endpoints.isEmpty()) {
+                return List.of();
+            }
+            List<RunResult> results = session.runAll(endpoints.get());
+            tryFailover(launcher, endpoints.get());
+            return results;
         } finally {
             Runtime.getRuntime().removeShutdownHook(stopOnExit);
         }
