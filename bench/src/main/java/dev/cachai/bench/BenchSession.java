@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Runs the selected workloads at every concurrency level against one target, logging progress. */
@@ -64,11 +65,11 @@ final class BenchSession {
     }
 
     /** One measured run, unless the target does not serve the protocol; logs its progress line. */
-    private java.util.Optional<RunResult> runOne(Driver driver, Endpoints target, String workload, int clients,
+    private Optional<RunResult> runOne(Driver driver, Endpoints target, String workload, int clients,
                                                  Map<Protocol, Integer> failuresInRow) {
         Protocol protocol = WorkloadCatalog.protocolOf(workload);
         if (!target.serves(protocol)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         RunResult r = failuresInRow.getOrDefault(protocol, 0) >= SETUP_FAILURES_MAX
                 ? RunResult.skipped(target.name(), workload, clients, "skipped: " + protocol + " set-up kept failing")
@@ -79,7 +80,7 @@ final class BenchSession {
             failuresInRow.put(protocol, 0);
         }
         System.err.println(progressLine(r));
-        return java.util.Optional.of(r);
+        return Optional.of(r);
     }
 
     /**

@@ -104,20 +104,6 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
                 clientTls, etcdAuthToken, enforce, etcdAuthTokenTtlSeconds, autoCompaction);
     }
 
-    /** The same node with simple auth tokens living {@code seconds} after their last use (etcd --auth-token-ttl). */
-    public ServerConfig withEtcdAuthTokenTtlSeconds(long seconds) {
-        return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
-                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
-                clientTls, etcdAuthToken, zkEnforceQuota, seconds, autoCompaction);
-    }
-
-    /** The same node with etcd's auto-compaction as given. */
-    public ServerConfig withAutoCompaction(AutoCompaction compaction) {
-        return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
-                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
-                clientTls, etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, compaction);
-    }
-
     /** Started with an explicit member list (without one, a node is a cluster of one that may grow). */
     public boolean clustered() {
         return !initialCluster.isEmpty();
