@@ -18,6 +18,15 @@ final class FrameEncoder extends MessageToByteEncoder<PeerFrame> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, PeerFrame frame, ByteBuf out) {
+        int length = writeFrame(codec, frameBytesMax, frame, out);
+        Integer peer = ctx.channel().attr(PeerTransport.PEER_ID).get();
+        if (peer != null) {
+            traffic.sent(peer, length + PeerTransport.LENGTH_PREFIX_BYTES);
+        }
+    }
+
+    /** Appends the length-prefixed frame to {@code out}; returns the body's length. */
+    static int writeFrame(PeerFrameCodec codec, int frameBytesMax, PeerFrame frame, ByteBuf out) {
         int lengthAt = out.writerIndex();
         out.writeInt(0);
         codec.encode(frame, out);
@@ -27,9 +36,6 @@ final class FrameEncoder extends MessageToByteEncoder<PeerFrame> {
             throw new IllegalArgumentException("peer frame of " + length + " bytes above peerFrameBytesMax");
         }
         out.setInt(lengthAt, length);
-        Integer peer = ctx.channel().attr(PeerTransport.PEER_ID).get();
-        if (peer != null) {
-            traffic.sent(peer, length + PeerTransport.LENGTH_PREFIX_BYTES);
-        }
+        return length;
     }
 }

@@ -2,18 +2,25 @@ package dev.cachai.server.transport;
 
 import dev.cachai.server.config.HostPort;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Our outbound connection to one peer. Redials with exponential backoff; while it is down, or
  * while its send buffer is above the high-water mark, frames are dropped: consensus retransmits,
  * and forwarded proposals time out at their origin.
+ *
+ * <p>The sending thread (the consensus loop) writes a frame to the socket itself when nothing
+ * is queued in Netty; only what the socket does not take at once goes through the event loop,
+ * and later frames queue behind it until it is written, so frames never interleave.
  */
 final class PeerLink {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
@@ -23,12 +30,18 @@ final class PeerLink {
     private final Bootstrap bootstrap;
     private final java.util.function.IntFunction<PeerFrame.Hello> hello;
     private final TransportLimits limits;
+    private final PeerFrameCodec codec;
+    private final PeerTraffic traffic;
     private volatile Channel channel;
+    /** Writes handed to the event loop and not yet on the wire; while above 0, every frame goes that way. */
+    private int queuedInNetty;
     private volatile boolean closed;
     private volatile long reconnectDelayMs;
 
     PeerLink(int peerId, HostPort address, Bootstrap bootstrap, java.util.function.IntFunction<PeerFrame.Hello> hello,
-             TransportLimits limits) {
+             TransportLimits limits, PeerFrameCodec codec, PeerTraffic traffic) {
+        this.codec = codec;
+        this.traffic = traffic;
         this.peerId = peerId;
         this.address = address;
         this.bootstrap = bootstrap;
@@ -48,9 +61,13 @@ final class PeerLink {
             }
             Channel ch = f.channel();
             ch.attr(PeerTransport.PEER_ID).set(peerId);
-            ch.writeAndFlush(hello.apply(peerId));
             reconnectDelayMs = limits.reconnectDelayMsMin();
-            channel = ch;
+            synchronized (this) {
+                // The Hello goes first: no send can slip in between it and the link coming up.
+                queuedInNetty = 0;
+                write(ch, hello.apply(peerId));
+                channel = ch;
+            }
             LOG.info("connected to peer {} at {}", peerId, address);
             ch.closeFuture().addListener((ChannelFutureListener) c -> {
                 channel = null;
@@ -68,14 +85,50 @@ final class PeerLink {
         failed.eventLoop().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
-    /** Queues a frame; false when it was dropped (link down or send buffer full). */
-    boolean send(PeerFrame frame) {
+    /** Sends or queues a frame; false when it was dropped (link down, send buffer full, frame too large). */
+    synchronized boolean send(PeerFrame frame) {
         Channel ch = channel;
         if (ch == null || !ch.isActive() || !ch.isWritable()) {
             return false;
         }
-        ch.writeAndFlush(frame, ch.voidPromise());
+        return write(ch, frame);
+    }
+
+    private boolean write(Channel ch, PeerFrame frame) {
+        ByteBuf bytes = ch.alloc().directBuffer();
+        try {
+            int length = FrameEncoder.writeFrame(codec, limits.peerFrameBytesMax(), frame, bytes);
+            traffic.sent(peerId, length + PeerTransport.LENGTH_PREFIX_BYTES);
+            if (queuedInNetty == 0) {
+                writeToSocket(ch, bytes);
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.warn("dropping a frame for peer {}: {}", peerId, e.getMessage());
+            bytes.release();
+            return false;
+        } catch (IOException e) {
+            LOG.debug("peer connection to {} failed: {}", address, e.toString());
+            bytes.release();
+            ch.close();
+            return false;
+        }
+        if (!bytes.isReadable()) {
+            bytes.release();
+            return true;
+        }
+        queuedInNetty++;
+        ch.writeAndFlush(bytes).addListener(written -> writtenByNetty());
         return true;
+    }
+
+    private static void writeToSocket(Channel ch, ByteBuf bytes) throws IOException {
+        ByteBuffer buffer = bytes.nioBuffer();
+        int written = ((DirectWriteChannel) ch).socket().write(buffer);
+        bytes.skipBytes(written);
+    }
+
+    private synchronized void writtenByNetty() {
+        queuedInNetty--;
     }
 
     HostPort address() {

@@ -12,7 +12,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
@@ -117,7 +116,7 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
                     }
                 })
                 .bind(new InetSocketAddress(listen.host(), listen.port())).syncUninterruptibly().channel();
-        dialer = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        dialer = new Bootstrap().group(group).channelFactory(DirectWriteChannel::new)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, limits.connectTimeoutMs())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
@@ -127,9 +126,9 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
                     protected void initChannel(SocketChannel ch) {
                         // Peers never answer on a connection we dialed, but reading it is how a closed
                         // peer is noticed at once (end of stream) rather than at a later failed write.
+                        // Frames arrive encoded: PeerLink writes them, to the socket or through here.
                         ch.pipeline().addLast(
                                 new IdleStateHandler(limits.peerSilenceMsMax(), 0, 0, TimeUnit.MILLISECONDS),
-                                new FrameEncoder(codec, limits.peerFrameBytesMax(), traffic),
                                 new DialedHandler(traffic));
                     }
                 });
@@ -163,7 +162,8 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
         }
         for (Map.Entry<Integer, HostPort> peer : peers.entrySet()) {
             if (peer.getKey() != selfId && !links.containsKey(peer.getKey())) {
-                PeerLink link = new PeerLink(peer.getKey(), peer.getValue(), dialer, this::helloTo, limits);
+                PeerLink link = new PeerLink(peer.getKey(), peer.getValue(), dialer, this::helloTo, limits, codec,
+                        traffic);
                 links.put(peer.getKey(), link);
                 link.connect();
             }

@@ -61,4 +61,40 @@ class PeerTransportTest {
             }
         }
     }
+
+    /**
+     * Frames sent faster than the socket takes them: the sender writes what it can itself and
+     * queues the rest in Netty. Every frame send() accepted must arrive whole and in order
+     * (bytes of two frames never interleave); the ones it refused were over the outbound limit.
+     */
+    @Test
+    void framesTheSocketCannotTakeAtOnceArriveWholeAndInOrder() {
+        int portA = freePort();
+        int portB = freePort();
+        ConcurrentLinkedQueue<PeerFrame> atA = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<PeerFrame> atB = new ConcurrentLinkedQueue<>();
+        try (PeerTransport a = node(1, portA, 2, portB, atA); PeerTransport b = node(2, portB, 1, portA, atB)) {
+            awaitDelivery(a, 2, atB);
+            atB.clear();
+            java.util.List<Long> accepted = new java.util.ArrayList<>();
+            for (long seq = 1; seq <= 200; seq++) {
+                byte[] payload = new byte[1 << 20];
+                java.util.Arrays.fill(payload, (byte) seq);
+                if (a.send(2, new PeerFrame.Forward(seq, payload))) {
+                    accepted.add(seq);
+                }
+            }
+            assertThat(accepted).hasSizeGreaterThan(10);
+            await().atMost(Duration.ofSeconds(30)).until(() -> atB.size() >= accepted.size());
+            java.util.List<Long> arrived = new java.util.ArrayList<>();
+            for (PeerFrame frame : atB) {
+                PeerFrame.Forward forward = (PeerFrame.Forward) frame;
+                byte[] expected = new byte[1 << 20];
+                java.util.Arrays.fill(expected, (byte) forward.seq());
+                assertThat(forward.payload()).isEqualTo(expected);
+                arrived.add(forward.seq());
+            }
+            assertThat(arrived).isEqualTo(accepted);
+        }
+    }
 }
