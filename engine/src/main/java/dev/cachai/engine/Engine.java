@@ -25,6 +25,7 @@ import dev.cachai.engine.result.SessionResult;
 import dev.cachai.engine.zk.ZkNode;
 import dev.cachai.engine.zk.ZkPaths;
 import dev.cachai.engine.zk.ZkQuota;
+import dev.cachai.engine.zk.ZkStat;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Engine {
     private final EngineState s = new EngineState();
+    private final ChildListCache childLists = new ChildListCache();
     private final EngineLimits limits;
     private final KvApplier kv;
     private final ZkApplier zk;
@@ -249,10 +251,16 @@ public final class Engine {
     /** Child names of a node in key order, or null when the node does not exist. */
     public List<String> zkChildren(String path) {
         long rev = s.revision;
-        if (ZkView.node(s, path, rev) == null) {
+        ZkNode node = ZkView.node(s, path, rev);
+        if (node == null) {
             return null;
         }
-        return ZkView.children(s, path, rev);
+        ZkStat stat = node.stat();
+        if (stat.czxid() == 0 && !path.equals("/")) {
+            return ZkView.children(s, path, rev); // a virtual node: no stored pzxid follows its children
+        }
+        return childLists.children(path, stat.czxid(), stat.pzxid(), stat.numChildren(),
+                () -> ZkView.children(s, path, rev));
     }
 
     /** ZooKeeper getAllChildrenNumber: every node below {@code path}. */

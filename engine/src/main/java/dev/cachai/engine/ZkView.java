@@ -78,12 +78,24 @@ final class ZkView {
         NavigableMap<byte[], Entry> range = s.kv.view(p, Bytes.prefixEnd(p));
         List<String> names = new ArrayList<>();
         boolean inOrder = true;
+        boolean allAscii = true;
         Iterator<Map.Entry<byte[], Entry>> it = range.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<byte[], Entry> next = it.next();
             byte[] key = next.getKey();
             KeyValue v = next.getValue().head().modRevision() > rev ? s.kv.get(key, rev) : next.getValue().head();
-            boolean live = v != null && !v.isTombstone() && ZkPaths.isNodeKeyBelow(key, p.length);
+            boolean exists = v != null && !v.isTombstone();
+            if (ZkPaths.isAsciiChildSegment(key, p.length)) {
+                // The common case, in one pass over the name: a live direct child with an ASCII name.
+                if (exists) {
+                    String name = asciiName(key, p.length);
+                    inOrder &= names.isEmpty() || names.get(names.size() - 1).compareTo(name) < 0;
+                    names.add(name);
+                }
+                continue;
+            }
+            allAscii = false;
+            boolean live = exists && ZkPaths.isNodeKeyBelow(key, p.length);
             int slash = indexOf(key, (byte) '/', p.length);
             if (slash < 0) {
                 if (live) {
@@ -110,7 +122,13 @@ final class ZkView {
         if (!inOrder) {
             names = new ArrayList<>(new TreeSet<>(names));
         }
-        return names;
+        return allAscii ? new AsciiNames(names) : names;
+    }
+
+    /** A name known to be ASCII: its bytes are its chars, no decoding needed. */
+    @SuppressWarnings("deprecation") // String(byte[], int hibyte, int, int) is exact for ASCII
+    private static String asciiName(byte[] key, int from) {
+        return new String(key, 0, from, key.length - from);
     }
 
     /**

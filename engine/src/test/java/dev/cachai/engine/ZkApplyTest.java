@@ -267,6 +267,20 @@ class ZkApplyTest {
     }
 
     @Test
+    void anAllAsciiListingIsMarkedSoRepliesSkipTheCheckAndOneNonAsciiNameUnmarksIt() {
+        create("/m", "", NodeKind.PERSISTENT);
+        create("/m/a", "", NodeKind.PERSISTENT);
+        create("/m/b", "", NodeKind.PERSISTENT);
+        assertThat(engine.zkChildren("/m")).isInstanceOf(AsciiNames.class).containsExactly("a", "b");
+        create("/m/\u00e9t\u00e9", "", NodeKind.PERSISTENT);
+        assertThat(engine.zkChildren("/m")).isNotInstanceOf(AsciiNames.class)
+                .containsExactly("a", "b", "\u00e9t\u00e9");
+        create("/m/c", "", NodeKind.PERSISTENT);
+        assertThat(engine.zkChildren("/m")).as("a new child is listed, not a cached listing")
+                .containsExactly("a", "b", "c", "\u00e9t\u00e9");
+    }
+
+    @Test
     void childrenListingIsSortedAndUniqueWhatEverTheKeysLookLike() {
         // Random etcd keys under /r (some deleted, some only as subtrees of a missing child, names
         // sharing prefixes with '-', '.', '0' and non-ASCII): the listing must equal every live

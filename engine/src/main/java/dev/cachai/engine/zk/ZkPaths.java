@@ -76,6 +76,25 @@ public final class ZkPaths {
         return key.length > validPrefixLength && isNodeKeyFrom(key, validPrefixLength);
     }
 
+    /**
+     * Whether {@code key} from {@code from} on is one valid segment of printable ASCII (no '/'):
+     * the key of a direct child, in one pass over its name. False says nothing: the caller
+     * falls back to {@link #isNodeKeyBelow} and its own search for a '/'.
+     */
+    public static boolean isAsciiChildSegment(byte[] key, int from) {
+        int length = key.length - from;
+        if (length <= 0 || length <= 2 && key[from] == '.' && key[key.length - 1] == '.') {
+            return false;
+        }
+        for (int i = from; i < key.length; i++) {
+            byte c = key[i];
+            if (c < 0x20 || c == 0x7f || c == '/') { // negative bytes (non-ASCII) too
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean isNodeKeyFrom(byte[] key, int segmentStart) {
         if (isAscii(key, segmentStart)) {
             return isValidAsciiPath(key, segmentStart);

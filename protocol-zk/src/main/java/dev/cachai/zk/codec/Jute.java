@@ -1,5 +1,6 @@
 package dev.cachai.zk.codec;
 
+import dev.cachai.engine.AsciiNames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufInputStream;
@@ -100,27 +101,39 @@ public final class Jute {
         /** A jute vector of strings: its length (-1 for null), then each string. */
         void writeStrings(List<String> strings) throws IOException {
             if (strings == null) {
-                archive.writeInt(-1, "len");
+                writeInt(-1);
                 return;
             }
-            archive.writeInt(strings.size(), "len");
+            writeInt(strings.size());
+            // The engine marks listings it already found to be all ASCII: no second look at each char.
+            boolean knownAscii = strings instanceof AsciiNames;
             for (String s : strings) {
-                writeString(s);
+                if (s != null && (knownAscii || isAscii(s))) {
+                    writeAscii(s);
+                } else {
+                    archive.writeString(s, "s");
+                }
             }
         }
 
         /** An ASCII string's chars are its UTF-8 bytes: copied straight in after the length. */
         @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) is exact for ASCII
-        private void writeString(String s) throws IOException {
-            if (s == null || !isAscii(s)) {
-                archive.writeString(s, "s");
-                return;
-            }
+        private void writeAscii(String s) {
             int length = s.length();
-            archive.writeInt(length, "len");
+            writeInt(length);
             ensure(length);
             s.getBytes(0, length, bytes, size);
             size += length;
+        }
+
+        /** Big-endian, as jute's archive writes it, without going through its DataOutputStream. */
+        private void writeInt(int v) {
+            ensure(4);
+            bytes[size] = (byte) (v >>> 24);
+            bytes[size + 1] = (byte) (v >>> 16);
+            bytes[size + 2] = (byte) (v >>> 8);
+            bytes[size + 3] = (byte) v;
+            size += 4;
         }
 
         private static boolean isAscii(String s) {
