@@ -85,6 +85,25 @@ final class ZkTargets {
      * {@code zookeeper.enforceQuota}) that the in-process server of the other suites must not get.
      */
     static Target realZooKeeperProcess(Map<String, String> systemProperties) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            Target started = tryRealZooKeeperProcess(systemProperties);
+            if (started != null) {
+                return started;
+            }
+            if (attempt == PORT_ATTEMPTS_MAX) {
+                throw new IllegalStateException("ZooKeeper found its port taken " + PORT_ATTEMPTS_MAX + " times");
+            }
+        }
+    }
+
+    /**
+     * A free port is free when asked for, not necessarily when ZooKeeper binds it moments later
+     * (an outgoing connection may take the same number): a start that loses that race is retried.
+     */
+    private static final int PORT_ATTEMPTS_MAX = 3;
+
+    /** The started ZooKeeper, or null when it exited because its port was taken meanwhile. */
+    private static Target tryRealZooKeeperProcess(Map<String, String> systemProperties) throws Exception {
         Path dir = Files.createTempDirectory("real-zk-process");
         int port = FreePorts.next();
         Path cfg = dir.resolve("zoo.cfg");
@@ -101,10 +120,18 @@ final class ZkTargets {
         String connectString = "127.0.0.1:" + port;
         try {
             await().atMost(Duration.ofSeconds(PROCESS_START_S_MAX)).pollInterval(Duration.ofMillis(100))
-                    .ignoreExceptions().until(() -> RawZk.fourLetterWord(connectString, "ruok").equals("imok"));
+                    .ignoreExceptions().until(() -> !process.isAlive()
+                            || RawZk.fourLetterWord(connectString, "ruok").equals("imok"));
         } catch (RuntimeException e) {
             process.destroyForcibly();
             throw new IllegalStateException("ZooKeeper did not start; see " + dir.resolve("zookeeper.log"), e);
+        }
+        if (!process.isAlive()) {
+            String output = Files.readString(dir.resolve("zookeeper.log"));
+            if (output.contains("Address already in use")) {
+                return null;
+            }
+            throw new IllegalStateException("ZooKeeper exited at start: " + output);
         }
         return new Target() {
             public String connectString() {
@@ -133,7 +160,8 @@ final class ZkTargets {
         Path dir = Files.createTempDirectory("real-zk");
         ZooKeeperServer zks = new ZooKeeperServer(dir.toFile(), dir.toFile(), tickTimeMs);
         ServerCnxnFactory factory = ServerCnxnFactory.createFactory();
-        factory.configure(new InetSocketAddress("127.0.0.1", FreePorts.next()), 100);
+        // Port 0: the kernel picks a free port at bind time, so no other socket can take it first.
+        factory.configure(new InetSocketAddress("127.0.0.1", 0), 100);
         factory.startup(zks);
         return new Target() {
             public String connectString() {
