@@ -33,7 +33,7 @@ final class PeerLink {
     private final PeerFrameCodec codec;
     private final PeerTraffic traffic;
     private volatile Channel channel;
-    /** Writes handed to the event loop and not yet on the wire; while above 0, every frame goes that way. */
+    /** The current connection's writes handed to the event loop and not yet on the wire; while above 0, every frame goes that way. */
     private int queuedInNetty;
     private volatile boolean closed;
     private volatile long reconnectDelayMs;
@@ -65,8 +65,8 @@ final class PeerLink {
             synchronized (this) {
                 // The Hello goes first: no send can slip in between it and the link coming up.
                 queuedInNetty = 0;
-                write(ch, hello.apply(peerId));
                 channel = ch;
+                write(ch, hello.apply(peerId));
             }
             LOG.info("connected to peer {} at {}", peerId, address);
             ch.closeFuture().addListener((ChannelFutureListener) c -> {
@@ -117,7 +117,7 @@ final class PeerLink {
             return true;
         }
         queuedInNetty++;
-        ch.writeAndFlush(bytes).addListener(written -> writtenByNetty());
+        ch.writeAndFlush(bytes).addListener(written -> writtenByNetty(ch));
         return true;
     }
 
@@ -127,8 +127,11 @@ final class PeerLink {
         bytes.skipBytes(written);
     }
 
-    private synchronized void writtenByNetty() {
-        queuedInNetty--;
+    /** Counts down for the current connection only: a closed one's writes fail after its successor is up. */
+    private synchronized void writtenByNetty(Channel ch) {
+        if (ch == channel) {
+            queuedInNetty--;
+        }
     }
 
     HostPort address() {
