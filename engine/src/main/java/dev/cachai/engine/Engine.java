@@ -11,6 +11,7 @@ import dev.cachai.engine.command.Txn;
 import dev.cachai.engine.command.ZkReap;
 import dev.cachai.engine.command.ZkTxn;
 import dev.cachai.engine.kv.Change;
+import dev.cachai.engine.kv.Entry;
 import dev.cachai.engine.kv.KvStore;
 import dev.cachai.engine.kv.RangeRequest;
 import dev.cachai.engine.lease.Lease;
@@ -27,6 +28,7 @@ import dev.cachai.engine.zk.ZkPaths;
 import dev.cachai.engine.zk.ZkQuota;
 import dev.cachai.engine.zk.ZkStat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -256,11 +258,23 @@ public final class Engine {
             return null;
         }
         ZkStat stat = node.stat();
-        if (stat.czxid() == 0 && !path.equals("/")) {
-            return ZkView.children(s, path, rev); // a virtual node: no stored pzxid follows its children
+        if (stat.czxid() == 0 && !path.equals("/") || changedAfter(path, rev)) {
+            // A virtual node has no stored pzxid following its children; a node written after
+            // rev shows this reader a stand-in meta (older ones are kept only while a snapshot
+            // pins them), so its stat names no listing.
+            return ZkView.children(s, path, rev);
         }
         return childLists.children(path, stat.czxid(), stat.pzxid(), stat.numChildren(),
                 () -> ZkView.children(s, path, rev));
+    }
+
+    /** Whether the node's key or meta was rewritten after {@code rev} (the apply thread is ahead of the reader). */
+    private boolean changedAfter(String path, long rev) {
+        if (path.equals("/")) {
+            return s.rootMeta.revision() > rev;
+        }
+        Entry e = s.kv.entry(path.getBytes(StandardCharsets.UTF_8));
+        return e != null && (e.head().modRevision() > rev || e.meta() != null && e.meta().revision() > rev);
     }
 
     /** ZooKeeper getAllChildrenNumber: every node below {@code path}. */

@@ -50,6 +50,13 @@ final class ZkView {
     static NodeMeta metaAt(Entry e, KeyValue v, long rev) {
         NodeMeta stored = e.meta();
         NodeMeta m = stored == null ? null : stored.at(rev);
+        if (m == null && stored != null && stored.revision() >= v.createRevision()) {
+            // A reader behind the apply thread: this incarnation's meta was rewritten after rev
+            // (a child added, say) and older ones are kept only while a snapshot pins them. The
+            // newer meta, off by that change, beats the default, whose world-open ACL a
+            // protected node never had.
+            return stored;
+        }
         if (m == null || m.revision() < v.createRevision()) {
             return WriteTxn.defaultMeta(v);
         }

@@ -266,6 +266,25 @@ class ZkApplyTest {
         assertThat(engine.zkChildren("/nope")).isNull();
     }
 
+    /**
+     * A reader on another thread can hold revision R while the apply thread has already
+     * rewritten a node's meta for R+1 (a child added): it must still see the node's own ACL,
+     * not the world-open default of a node without a meta.
+     */
+    @Test
+    void aReaderBehindTheApplyThreadStillSeesTheNodesAcl() {
+        List<Acl> readersOnly = List.of(new Acl(Acl.READ, "digest", "alice:hash"), new Acl(Acl.CREATE | Acl.DELETE, "world", "anyone"));
+        write(new ZkOp.Create("/guarded", utf8("secret"), readersOnly, NodeKind.PERSISTENT, -1));
+        long before = engine.revision();
+        assertThat(create("/guarded/child", "", NodeKind.PERSISTENT).err()).isZero();
+        assertThat(ZkView.node(engine.state(), "/guarded", before).acl()).isEqualTo(readersOnly);
+        long beforeDelete = engine.revision();
+        assertThat(write(new ZkOp.Delete("/guarded/child", -1)).err()).isZero();
+        assertThat(write(new ZkOp.Delete("/guarded", -1)).err()).isZero();
+        assertThat(ZkView.node(engine.state(), "/guarded", beforeDelete).acl())
+                .as("a reader behind a delete").isEqualTo(readersOnly);
+    }
+
     @Test
     void anAllAsciiListingIsMarkedSoRepliesSkipTheCheckAndOneNonAsciiNameUnmarksIt() {
         create("/m", "", NodeKind.PERSISTENT);

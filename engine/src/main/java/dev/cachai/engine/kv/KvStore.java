@@ -121,7 +121,10 @@ public final class KvStore {
         }
         KeyValue prev = e.head;
         e.head = KeyValue.tombstone(prev.key(), rev, prev);
-        setMeta(e, null);
+        // The meta stays with the tombstone: a reader still at an earlier revision reads the
+        // deleted node's last version, and must check its ACL, not a default world-open one.
+        // A new incarnation replaces it; reads of one ignore a meta older than its creation.
+        trackReaping(e);
         liveKeys--;
         retainedBytes += sizeOf(e.head);
         return prev;
