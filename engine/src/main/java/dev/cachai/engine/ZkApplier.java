@@ -188,6 +188,11 @@ final class ZkApplier {
         return new ZkOpResult(ZkCode.OK, d.path(), null);
     }
 
+    /**
+     * A virtual node takes the data and becomes real (its key is written): readers saw it exist,
+     * so refusing it NONODE would leave a client that found create answering NODEEXISTS with
+     * no way to set it. Its version shows 0, as a real node's first version does.
+     */
     private ZkOpResult setData(WriteTxn w, ZkTxn t, ZkOp.SetData sd) throws ZkFailure {
         ZkNode target = existing(w, sd.path());
         requirePerm(target.acl(), Acl.WRITE, t.identity());
@@ -197,7 +202,8 @@ final class ZkApplier {
         checkVersion(target.stat().version(), sd.version());
         byte[] key = sd.path().getBytes(StandardCharsets.UTF_8);
         KeyValue current = s.kv.get(key, w.revision);
-        w.put(key, sd.data() == null ? Bytes.EMPTY : sd.data(), sd.data() == null, current.lease());
+        long lease = current == null ? 0 : current.lease(); // a virtual node has no key, so no lease
+        w.put(key, sd.data() == null ? Bytes.EMPTY : sd.data(), sd.data() == null, lease);
         return new ZkOpResult(ZkCode.OK, sd.path(), node(w, sd.path()).stat());
     }
 
@@ -211,6 +217,10 @@ final class ZkApplier {
         requirePerm(target.acl(), Acl.ADMIN, id);
         checkVersion(target.stat().aversion(), sa.aclVersion());
         byte[] key = sa.path().getBytes(StandardCharsets.UTF_8);
+        if (isVirtual(target)) {
+            // An ACL needs a key to live on: the virtual node becomes real, with its empty data.
+            w.put(key, Bytes.EMPTY, false, 0);
+        }
         Entry e = s.kv.entry(key);
         NodeMeta current = ZkView.metaAt(e, e.head(), w.revision);
         w.setMeta(key, current.aclSet(acl, w.revision, s.snapshotPinned() ? e.meta() : null));
@@ -263,10 +273,11 @@ final class ZkApplier {
         return n.stat().czxid() == 0 && !n.path().equals("/");
     }
 
+    /** A node readers see, virtual ones included (setData, setACL and check accept those). */
     private ZkNode existing(WriteTxn w, String path) throws ZkFailure {
         validPath(path);
         ZkNode n = node(w, path);
-        if (n == null || isVirtual(n)) {
+        if (n == null) {
             throw new ZkFailure(ZkCode.NONODE);
         }
         return n;

@@ -269,6 +269,41 @@ class ZkVirtualNodeTest {
     }
 
     @Test
+    void setDataOnAVirtualNodeMakesItRealWithItsChildrenAndFiresADataChange() {
+        zkCreate("/a", NodeKind.PERSISTENT);
+        put("/a/v/w");
+        int parentCversion = stat("/a").cversion();
+        assertThat(zk(new ZkOp.SetData("/a/v", utf8("now real"), 1)).err()).isEqualTo(ZkCode.BADVERSION);
+        ZkTxnResult r = zk(new ZkOp.SetData("/a/v", utf8("now real"), 0));
+        assertThat(r.err()).isZero();
+        assertThat(engine.zkNode("/a/v").data()).isEqualTo(utf8("now real"));
+        assertThat(stat("/a/v").version()).isZero();
+        assertThat(stat("/a/v").czxid()).isEqualTo(engine.revision());
+        assertChildren("/a/v", "w");
+        assertChildren("/a", "v");
+        assertThat(stat("/a").cversion()).as("the parent's list did not change").isEqualTo(parentCversion);
+        assertThat(lastTreeChanges()).containsExactly(tree(ZkTreeChange.Kind.BECAME_REAL, "/a/v", 0));
+        assertThat(zk(new ZkOp.SetData("/a/v", utf8("again"), 0)).err()).isZero();
+        assertThat(stat("/a/v").version()).isEqualTo(1);
+    }
+
+    @Test
+    void setAclAndCheckOnAVirtualNode() {
+        put("/p/q");
+        assertThat(zk(new ZkOp.Check("/p", 0)).err()).isZero();
+        assertThat(zk(new ZkOp.Check("/p", 1)).err()).isEqualTo(ZkCode.BADVERSION);
+        List<Acl> readOnly = List.of(new Acl(Acl.READ | Acl.ADMIN, "world", "anyone"));
+        assertThat(zk(new ZkOp.SetAcl("/p", readOnly, 0)).err()).isZero();
+        assertThat(engine.zkNode("/p").acl()).isEqualTo(readOnly);
+        assertThat(stat("/p").aversion()).isEqualTo(1);
+        assertThat(engine.zkNode("/p").data()).isEmpty();
+        assertChildren("/p", "q");
+        assertThat(zk(new ZkOp.SetData("/p", utf8("x"), -1)).err()).as("no WRITE in the new ACL")
+                .isEqualTo(ZkCode.NOAUTH);
+        assertThat(zk(new ZkOp.SetData("/nowhere", utf8("x"), -1)).err()).isEqualTo(ZkCode.NONODE);
+    }
+
+    @Test
     void aContainerWhoseLastVirtualChildWentIsReaped() {
         zkCreate("/c", NodeKind.CONTAINER);
         put("/c/x/y");
