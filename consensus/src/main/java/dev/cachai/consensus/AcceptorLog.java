@@ -19,7 +19,7 @@ final class AcceptorLog {
     }
 
     void put(Entry entry) {
-        Invariants.check(entry.index() > snapshotIndex, "writing slot " + entry.index() + " below snapshot");
+        Invariants.check(entry.index() > snapshotIndex, "writing slot %d below snapshot", entry.index());
         entries.put(entry.index(), entry);
     }
 

@@ -274,7 +274,7 @@ final class Leadership {
             }
             List<Entry> run = node.log.run(peer.nextIndex, node.config.entriesPerAcceptMax(),
                     node.config.acceptBytesMax());
-            Invariants.check(!run.isEmpty(), "hole in the leader's log at slot " + peer.nextIndex);
+            Invariants.check(!run.isEmpty(), "hole in the leader's log at slot %d", peer.nextIndex);
             List<Entry> stamped = new ArrayList<>(run.size());
             for (Entry entry : run) {
                 // Slots below our first open one hold chosen values; re-stamping them with our

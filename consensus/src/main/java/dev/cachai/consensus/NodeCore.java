@@ -181,7 +181,7 @@ final class NodeCore {
     }
 
     void compact(long index) {
-        Invariants.check(index <= appliedIndex, "compacting slot " + index + " beyond applied " + appliedIndex);
+        Invariants.check(index <= appliedIndex, "compacting slot %d beyond applied %d", index, appliedIndex);
         if (index <= log.snapshotIndex()) {
             return;
         }
@@ -347,7 +347,7 @@ final class NodeCore {
         boolean changed = false;
         for (long index = Math.max(afterIndex, log.snapshotIndex()) + 1; index <= throughIndex; index++) {
             Entry entry = log.get(index);
-            Invariants.check(entry != null, "hole in the chosen prefix at slot " + index);
+            Invariants.check(entry != null, "hole in the chosen prefix at slot %d", index);
             if (entry.kind() == EntryKind.MEMBERSHIP) {
                 changed = true;
                 membership = Membership.decode(entry.data());
@@ -367,7 +367,7 @@ final class NodeCore {
 
     Membership membershipAt(long index) {
         Map.Entry<Long, Membership> floor = membershipByIndex.floorEntry(index);
-        Invariants.check(floor != null, "no membership known at slot " + index);
+        Invariants.check(floor != null, "no membership known at slot %d", index);
         return floor.getValue();
     }
 
@@ -497,7 +497,7 @@ final class NodeCore {
         List<Entry> committed = new ArrayList<>();
         for (long index = appliedIndex + 1; index <= commitIndex; index++) {
             Entry entry = log.get(index);
-            Invariants.check(entry != null, "committed slot " + index + " missing from the log");
+            Invariants.check(entry != null, "committed slot %d missing from the log", index);
             committed.add(entry);
         }
         appliedIndex = Math.max(appliedIndex, commitIndex);

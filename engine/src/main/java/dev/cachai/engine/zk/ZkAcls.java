@@ -48,7 +48,8 @@ public final class ZkAcls {
             return null;
         }
         List<Acl> out = new ArrayList<>();
-        for (Acl a : new LinkedHashSet<>(requested)) {
+        // Most requests carry one entry: no duplicates to drop, no set to build on every create.
+        for (Acl a : requested.size() == 1 ? requested : new LinkedHashSet<>(requested)) {
             if (a.scheme().equals("world") && a.id().equals("anyone")) {
                 out.add(a);
             } else if (a.scheme().equals("auth")) {
