@@ -51,10 +51,10 @@ final class ZkView {
         NodeMeta stored = e.meta();
         NodeMeta m = stored == null ? null : stored.at(rev);
         if (m == null && stored != null && stored.revision() >= v.createRevision()) {
-            // A reader behind the apply thread: this incarnation's meta was rewritten after rev
-            // (a child added, say) and older ones are kept only while a snapshot pins them. The
-            // newer meta, off by that change, beats the default, whose world-open ACL a
-            // protected node never had.
+            // A reader behind the apply thread: the meta was rewritten after rev (a child added,
+            // say; rarer, the key deleted and created again) and older ones are kept only while
+            // a snapshot pins them. The newer meta, off by that change, beats the default, whose
+            // world-open ACL a protected node never had.
             return stored;
         }
         if (m == null || m.revision() < v.createRevision()) {
