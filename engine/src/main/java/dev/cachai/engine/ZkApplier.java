@@ -123,7 +123,8 @@ final class ZkApplier {
         String path = kind.isSequential()
                 ? c.path() + String.format(Locale.ENGLISH, "%010d", createsUnder(w, parentPath))
                 : c.path();
-        if (!ZkPaths.isValid(path)) {
+        // A plain path was checked whole by parentOfValid; a sequential one has its suffix now.
+        if (kind.isSequential() && !ZkPaths.isValid(path)) {
             throw new ZkFailure(ZkCode.BADARGUMENTS);
         }
         if (node(w, path) != null) {
