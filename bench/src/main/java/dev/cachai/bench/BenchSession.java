@@ -32,16 +32,9 @@ final class BenchSession {
      */
     private static final int SETUP_FAILURES_MAX = 2;
 
+    /** Every workload at every level on one target. */
     List<RunResult> runAll(Endpoints target) {
-        Driver driver = new Driver(settings);
-        List<RunResult> results = new ArrayList<>();
-        Map<Protocol, Integer> failuresInRow = new EnumMap<>(Protocol.class);
-        for (String workload : workloads.keySet()) {
-            for (int clients : settings.clientsLevels()) {
-                runOne(driver, target, workload, clients, failuresInRow).ifPresent(results::add);
-            }
-        }
-        return results;
+        return runInterleaved(List.of(target));
     }
 
     /**
@@ -66,7 +59,7 @@ final class BenchSession {
 
     /** One measured run, unless the target does not serve the protocol; logs its progress line. */
     private Optional<RunResult> runOne(Driver driver, Endpoints target, String workload, int clients,
-                                                 Map<Protocol, Integer> failuresInRow) {
+                                       Map<Protocol, Integer> failuresInRow) {
         Protocol protocol = WorkloadCatalog.protocolOf(workload);
         if (!target.serves(protocol)) {
             return Optional.empty();

@@ -38,8 +38,8 @@ final class ChildListCache {
         if (!(names instanceof AsciiNames)) {
             names = java.util.Collections.unmodifiableList(names);
         }
-        // A reader racing the apply thread can see a node's stat without the meta being written
-        // (a default one): a listing that disagrees with the count it was keyed on is not kept.
+        // A listing that disagrees with the count it is keyed on is not kept: that key would not
+        // name it (the caller already lists afresh for a node written after its revision).
         if (names.size() == numChildren && names.size() <= NAMES_PER_LISTING_MAX) {
             keep(path, new Listing(czxid, pzxid, numChildren, names));
         }

@@ -291,6 +291,8 @@ class ZkApplyTest {
         create("/m/a", "", NodeKind.PERSISTENT);
         create("/m/b", "", NodeKind.PERSISTENT);
         assertThat(engine.zkChildren("/m")).isInstanceOf(AsciiNames.class).containsExactly("a", "b");
+        assertThat(engine.zkChildren("/m")).as("an unchanged parent is listed from the cache")
+                .isSameAs(engine.zkChildren("/m"));
         create("/m/\u00e9t\u00e9", "", NodeKind.PERSISTENT);
         assertThat(engine.zkChildren("/m")).isNotInstanceOf(AsciiNames.class)
                 .containsExactly("a", "b", "\u00e9t\u00e9");

@@ -82,17 +82,26 @@ public final class ZkPaths {
      * falls back to {@link #isNodeKeyBelow} and its own search for a '/'.
      */
     public static boolean isAsciiChildSegment(byte[] key, int from) {
-        int length = key.length - from;
-        if (length <= 0 || length <= 2 && key[from] == '.' && key[key.length - 1] == '.') {
+        if (isReservedSegment(key, from, key.length)) {
             return false;
         }
         for (int i = from; i < key.length; i++) {
-            byte c = key[i];
-            if (c < 0x20 || c == 0x7f || c == '/') { // negative bytes (non-ASCII) too
+            if (isControl(key[i]) || key[i] == '/') { // negative bytes (non-ASCII) too
                 return false;
             }
         }
         return true;
+    }
+
+    /** An empty, "." or ".." segment [start, end): not a node name. */
+    private static boolean isReservedSegment(byte[] key, int start, int end) {
+        int length = end - start;
+        return length <= 0 || length <= 2 && key[start] == '.' && key[end - 1] == '.';
+    }
+
+    /** NUL and the other control characters (and, as a signed byte, anything above ASCII). */
+    private static boolean isControl(byte c) {
+        return c < 0x20 || c == 0x7f;
     }
 
     private static boolean isNodeKeyFrom(byte[] key, int segmentStart) {
@@ -124,12 +133,11 @@ public final class ZkPaths {
         }
         for (int i = segmentStart; i <= key.length; i++) {
             byte c = i == key.length ? (byte) '/' : key[i];
-            if (c < 0x20 || c == 0x7f) {
+            if (isControl(c)) {
                 return false;
             }
             if (c == '/') {
-                int length = i - segmentStart;
-                if (length == 0 || (length <= 2 && key[segmentStart] == '.' && key[i - 1] == '.')) {
+                if (isReservedSegment(key, segmentStart, i)) {
                     return false;
                 }
                 segmentStart = i + 1;
