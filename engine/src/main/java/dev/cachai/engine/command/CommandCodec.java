@@ -7,7 +7,6 @@ import dev.cachai.engine.zk.ZkId;
 import dev.cachai.engine.zk.ZkIdentity;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -34,7 +33,7 @@ public final class CommandCodec {
 
     public static byte[] encode(long timeMs, Command c) {
         // Sized for a typical write (a key and a value of a few hundred bytes) so it rarely grows.
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(ENCODED_BYTES_INITIAL);
+        GrowableBytes bytes = new GrowableBytes(ENCODED_BYTES_INITIAL);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT_VERSION);
             out.writeLong(timeMs);

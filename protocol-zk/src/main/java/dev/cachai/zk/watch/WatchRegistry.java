@@ -39,6 +39,11 @@ public final class WatchRegistry {
 
     private final Map<WatchKind, Map<String, Map<WatchSink, Armed>>> watches = new EnumMap<>(WatchKind.class);
     private int recursiveCount;
+    /**
+     * Armed watches of every kind. Volatile so the dispatcher can skip a change without the lock
+     * when nothing is watched (a write-only load pays no event work); see {@link #isEmpty}.
+     */
+    private volatile int armedCount;
 
     public WatchRegistry() {
         for (WatchKind k : WatchKind.values()) {
@@ -56,6 +61,7 @@ public final class WatchRegistry {
             return false;
         }
         sinks.put(sink, new Armed(afterRevision, afterRevision));
+        armedCount++;
         if (kind == WatchKind.RECURSIVE) {
             recursiveCount++;
         }
@@ -67,6 +73,7 @@ public final class WatchRegistry {
         if (sinks == null || sinks.remove(sink) == null) {
             return false;
         }
+        armedCount--;
         if (sinks.isEmpty()) {
             watches.get(kind).remove(path);
         }
@@ -86,8 +93,11 @@ public final class WatchRegistry {
             Iterator<Map.Entry<String, Map<WatchSink, Armed>>> it = watches.get(kind).entrySet().iterator();
             while (it.hasNext()) {
                 Map<WatchSink, Armed> sinks = it.next().getValue();
-                if (sinks.remove(sink) != null && kind == WatchKind.RECURSIVE) {
-                    recursiveCount--;
+                if (sinks.remove(sink) != null) {
+                    armedCount--;
+                    if (kind == WatchKind.RECURSIVE) {
+                        recursiveCount--;
+                    }
                 }
                 if (sinks.isEmpty()) {
                     it.remove();
@@ -146,6 +156,7 @@ public final class WatchRegistry {
                 Armed left = w.getValue().afterFiring(revision);
                 if (left == null) {
                     it.remove();
+                    armedCount--;
                 } else {
                     w.setValue(left);
                 }
@@ -166,13 +177,17 @@ public final class WatchRegistry {
         return out;
     }
 
-    public synchronized int watchCount() {
-        int n = 0;
-        for (Map<String, Map<WatchSink, Armed>> byPath : watches.values()) {
-            for (Map<WatchSink, Armed> sinks : byPath.values()) {
-                n += sinks.size();
-            }
-        }
-        return n;
+    public int watchCount() {
+        return armedCount;
+    }
+
+    /**
+     * True when no watch is armed. A read registers its watch before it checks whether the
+     * revision moved past the one it read, and the dispatcher asks this only once a change's
+     * revision is visible; so either the dispatcher sees the watch, or the read sees the new
+     * revision and reads again.
+     */
+    public boolean isEmpty() {
+        return armedCount == 0;
     }
 }

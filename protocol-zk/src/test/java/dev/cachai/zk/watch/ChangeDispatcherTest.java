@@ -58,4 +58,41 @@ class ChangeDispatcherTest {
         assertThat(eventsOf(DeleteRange.of(bytes("/a/b/c")))).containsExactly("deleted /a/b/c", "children /a/b",
                 "deleted /a/b", "children /a", "deleted /a", "children /");
     }
+
+    /**
+     * Changes with nothing armed are skipped, yet a reply waiting behind them still goes; a watch
+     * armed afterwards fires for the next change, before the reply waiting behind that one.
+     */
+    @Test
+    void repliesWaitingBehindSkippedChangesStillGoAndLaterWatchesFire() {
+        WatchRegistry registry = new WatchRegistry();
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        WatchSink sink = new WatchSink() {
+            @Override
+            public void deliver(List<org.apache.zookeeper.proto.WatcherEvent> events, long zxid) {
+                events.forEach(e -> seen.add(name(e.getType()) + " " + e.getPath() + " @" + zxid));
+            }
+
+            @Override
+            public long sessionId() {
+                return 1;
+            }
+        };
+        try (ChangeDispatcher dispatcher = new ChangeDispatcher(registry, 4, engine::revision)) {
+            engine.addListener(dispatcher);
+            for (int i = 0; i < 10; i++) {
+                engine.apply(1_000, Put.of(bytes("/skipped" + i), bytes("x")));
+            }
+            dispatcher.whenDispatched(() -> seen.add("reply 1"));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> seen.contains("reply 1"));
+            registry.add(WatchKind.DATA, "/watched", sink, engine.revision());
+            engine.apply(1_000, Put.of(bytes("/watched"), bytes("x")));
+            long rev = engine.revision();
+            dispatcher.whenDispatched(() -> seen.add("reply 2"));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> seen.contains("reply 2"));
+            assertThat(seen).containsExactly("reply 1", "created /watched @" + rev, "reply 2");
+        }
+    }
 }

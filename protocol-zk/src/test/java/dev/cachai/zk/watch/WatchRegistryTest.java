@@ -52,4 +52,22 @@ class WatchRegistryTest {
         assertThat(firesAt(6)).isTrue();
         assertThat(firesAt(7)).isTrue();
     }
+
+    /** The dispatcher skips changes while nothing is armed, so the count must follow every way a watch goes. */
+    @Test
+    void theArmedCountFollowsAddsFiringsAndRemovals() {
+        assertThat(registry.isEmpty()).isTrue();
+        registry.add(WatchKind.CHILD, "/p", SINK, 5);
+        registry.add(WatchKind.CHILD, "/p", SINK, 6);
+        registry.add(WatchKind.DATA, "/p", SINK, 5);
+        registry.add(WatchKind.RECURSIVE, "/", SINK, 5);
+        assertThat(registry.watchCount()).as("the renewed watch is one").isEqualTo(3);
+        assertThat(firesAt(7)).isTrue();
+        assertThat(registry.watchCount()).as("the one-shot child watch fired").isEqualTo(2);
+        assertThat(registry.remove(WatchKind.DATA, "/p", SINK)).isTrue();
+        assertThat(registry.remove(WatchKind.DATA, "/p", SINK)).isFalse();
+        assertThat(registry.watchCount()).isEqualTo(1);
+        registry.removeAll(SINK);
+        assertThat(registry.isEmpty()).isTrue();
+    }
 }
