@@ -38,6 +38,8 @@ import java.util.stream.Stream;
  */
 final class CompareCommand {
     private static final String CANDIDATE = "cachai";
+    /** Another Cachai build ({@code --baseline-jar}) as the reference of both protocols: an A/B of two builds. */
+    private static final String BASELINE = "baseline";
 
     private final Args args;
     private final LoadSettings settings;
@@ -79,13 +81,15 @@ final class CompareCommand {
         for (String name : args.list("targets", List.of(CANDIDATE, "etcd", "zookeeper"))) {
             if (name.equals(CANDIDATE)) {
                 all.add(new CachaiClusterLauncher(Path.of(args.string("cachai-jar", "server/target/cachai-server.jar")),
-                        heap, size));
+                        heap, size, CANDIDATE));
+            } else if (name.equals(BASELINE)) {
+                all.add(new CachaiClusterLauncher(baselineJar(), heap, size, BASELINE));
             } else if (name.equals("etcd")) {
                 all.add(new EtcdClusterLauncher(Path.of(args.string("etcd-bin", "/usr/bin/etcd")), size));
             } else if (name.equals("zookeeper")) {
                 all.add(new ZooKeeperEnsembleLauncher(heap, size));
             } else {
-                throw new IllegalArgumentException("unknown target " + name + " (cachai, etcd, zookeeper)");
+                throw new IllegalArgumentException("unknown target " + name + " (cachai, etcd, zookeeper, baseline)");
             }
         }
         return all;
@@ -97,15 +101,24 @@ final class CompareCommand {
         for (String name : args.list("targets", List.of(CANDIDATE, "etcd", "zookeeper"))) {
             if (name.equals(CANDIDATE)) {
                 all.add(new CachaiLauncher(Path.of(args.string("cachai-jar", "server/target/cachai-server.jar")), heap));
+            } else if (name.equals(BASELINE)) {
+                all.add(new CachaiLauncher(baselineJar(), heap, BASELINE));
             } else if (name.equals("etcd")) {
                 all.add(new EtcdLauncher(Path.of(args.string("etcd-bin", "/usr/bin/etcd"))));
             } else if (name.equals("zookeeper")) {
                 all.add(new ZooKeeperLauncher(heap));
             } else {
-                throw new IllegalArgumentException("unknown target " + name + " (cachai, etcd, zookeeper)");
+                throw new IllegalArgumentException("unknown target " + name + " (cachai, etcd, zookeeper, baseline)");
             }
         }
         return all;
+    }
+
+    private Path baselineJar() {
+        if (!args.has("baseline-jar")) {
+            throw new IllegalArgumentException("target baseline needs --baseline-jar");
+        }
+        return Path.of(args.string("baseline-jar", ""));
     }
 
     private List<RunResult> runEachInTurn(List<ServerLauncher> launchers, BenchSession session, Path workRoot) {

@@ -22,15 +22,19 @@ public final class CachaiClusterLauncher implements ClusterLauncher {
     private final List<String> names = new ArrayList<>();
     private List<String> etcd = List.of();
 
-    public CachaiClusterLauncher(Path jar, String heap, int size) {
+    private final String name;
+
+    /** {@code name} is {@code cachai}, or {@code baseline} for the other build of an A/B comparison. */
+    public CachaiClusterLauncher(Path jar, String heap, int size, String name) {
         this.jar = jar;
         this.heap = heap;
         this.size = size;
+        this.name = name;
     }
 
     @Override
     public String name() {
-        return "cachai";
+        return name;
     }
 
     @Override

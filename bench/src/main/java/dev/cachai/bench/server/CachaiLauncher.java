@@ -15,16 +15,23 @@ public final class CachaiLauncher implements ServerLauncher {
 
     private final Path jar;
     private final String heap;
+    private final String name;
     private ManagedProcess process;
 
     public CachaiLauncher(Path jar, String heap) {
+        this(jar, heap, "cachai");
+    }
+
+    /** A second Cachai under another name ({@code baseline}): an A/B of two builds in one comparison. */
+    public CachaiLauncher(Path jar, String heap, String name) {
         this.jar = jar;
         this.heap = heap;
+        this.name = name;
     }
 
     @Override
     public String name() {
-        return "cachai";
+        return name;
     }
 
     @Override
