@@ -22,6 +22,10 @@ import java.util.Optional;
  *   <li>serve {@code readStates}: their index is already covered by the entries applied above.</li>
  * </ol>
  * Readies are carried out one at a time, in the order {@link PaxosNode#ready()} returned them.
+ * Inputs (tick, step, propose, readIndex) may go on between {@code ready()} and
+ * {@code persisted(ready)}: a driver that syncs on another thread keeps feeding the node while the
+ * sync runs. Their output waits for the next {@code ready()}, which comes only after
+ * {@code persisted} (the simulation defers half its syncs this way).
  *
  * @param hardStateMustSync the hard state carries a new promise, or a commit index that chose a
  *                          membership change; a hard state that only moves the commit index

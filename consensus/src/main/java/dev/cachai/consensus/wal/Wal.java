@@ -96,13 +96,22 @@ public final class Wal implements Closeable {
      * {@link Ready#needsSync()}: a hard state that only moves the commit index is written, not synced.
      */
     public void save(Ready ready) {
+        write(ready);
+        if (ready.needsSync()) {
+            sync();
+        }
+    }
+
+    /**
+     * Writes what a {@link Ready} asks to persist in one write call, without syncing: a driver
+     * that syncs on another thread calls {@link #sync()} there, and touches the log from no
+     * other thread until that sync returns.
+     */
+    public void write(Ready ready) {
         ready.snapshotMarker().ifPresent(this::stageSnapshotMarker);
         ready.hardState().ifPresent(this::stageHardState);
         stageEntries(ready.entriesToPersist());
         flush();
-        if (ready.needsSync()) {
-            sync();
-        }
     }
 
     /** Makes every append so far durable: one fdatasync per segment written since the last sync. */

@@ -50,6 +50,11 @@ public final class ClusterSimulation {
     private int transfers;
     private static final double TRANSFER_RATE_PER_TICK = 0.002;
     private static final double PROMISE_CRASH_RATE = 0.1;
+    /** Readies whose sync runs "on another thread": the node steps on before it is carried out. */
+    private static final double DEFERRED_SYNC_RATE = 0.5;
+    /** Per tick, the chance that a deferred sync finishes (it lasts 1-2 ticks on average). */
+    private static final double DEFERRED_SYNC_DONE_RATE_PER_TICK = 0.6;
+    private int deferredSyncs;
     private int snapshotsInstalled;
     private int readsServed;
 
@@ -124,6 +129,7 @@ public final class ClusterSimulation {
     }
 
     private void advanceOneTick() {
+        finishDeferredSyncs();
         for (SimClient client : clients) {
             client.act(this);
         }
@@ -152,6 +158,8 @@ public final class ClusterSimulation {
     /**
      * Leader Accepts out, then write and sync, tell the node, send the rest, install, apply,
      * serve reads. Crashes strike before the sync (after the Accepts left) and after a Promise.
+     * Half the syncs are deferred to a later tick, as the server's sync thread does: the node
+     * meanwhile steps messages, ticks and takes proposals, with no Ready taken until it finishes.
      */
     private void carryOut(SimNode node, Ready ready) {
         for (Message message : ready.messagesBeforePersist()) {
@@ -161,6 +169,26 @@ public final class ClusterSimulation {
         if (faultsEnabled && crashesBeforeSync(node, ready)) {
             return;
         }
+        if (ready.needsSync() && random.nextDouble() < DEFERRED_SYNC_RATE) {
+            deferredSyncs++;
+            node.syncing = ready;
+            return;
+        }
+        afterWrite(node, ready);
+    }
+
+    private void finishDeferredSyncs() {
+        for (SimNode node : nodes) {
+            if (node.alive && node.syncing != null && random.nextDouble() < DEFERRED_SYNC_DONE_RATE_PER_TICK) {
+                Ready ready = node.syncing;
+                node.syncing = null;
+                afterWrite(node, ready);
+                process(node);
+            }
+        }
+    }
+
+    private void afterWrite(SimNode node, Ready ready) {
         if (ready.needsSync()) {
             oracle.onDurablyAccepted(node.id, node.disk.sync());
         }
@@ -398,7 +426,7 @@ public final class ClusterSimulation {
         int readsInOneTick = clients.stream().mapToInt(SimClient::readsAnsweredInTheirTick).sum();
         return new SimReport(seed, chosen, completed, network.messagesSent, network.messagesDropped, ballotsLed.size(),
                 crashes, crashesAfterEarlySend, snapshotsInstalled, readsServed, readsInOneTick, membershipChanges,
-                transfers);
+                transfers, deferredSyncs);
     }
 
     private String describeNodes() {

@@ -24,6 +24,11 @@ final class SimNode {
     int incarnation;
     long appliedIndex;
     long appliedSinceSnapshot;
+    /**
+     * A Ready written but still syncing, as when the server's driver syncs on another thread:
+     * the node keeps stepping meanwhile, and its next Ready waits until this one is carried out.
+     */
+    Ready syncing;
 
     SimNode(int id, PaxosConfig config) {
         this(id, config, 1);
@@ -59,7 +64,7 @@ final class SimNode {
 
     /** Hands Readies to {@code carryOut} until the node has nothing more to do or crashed. */
     void drainReadies(Consumer<Ready> carryOut) {
-        while (alive) {
+        while (alive && syncing == null) {
             Ready ready = paxos.ready();
             if (ready.isEmpty()) {
                 return;
@@ -70,6 +75,7 @@ final class SimNode {
 
     void crash() {
         alive = false;
+        syncing = null;
         disk.crash();
         paxos = null;
     }

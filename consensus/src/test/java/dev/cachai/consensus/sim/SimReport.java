@@ -7,5 +7,5 @@ package dev.cachai.consensus.sim;
  */
 public record SimReport(long seed, long slotsChosen, int opsCompleted, long messagesSent, long messagesDropped,
         int leaderships, int crashes, int crashesAfterEarlySend, int snapshotsInstalled, int readsServed,
-        int readsInOneTick, int membershipChanges, int transfersStarted) {
+        int readsInOneTick, int membershipChanges, int transfersStarted, int deferredSyncs) {
 }

@@ -26,6 +26,7 @@ class SimulationTest {
         long chosen = 0;
         long completed = 0;
         long crashesAfterEarlySend = 0;
+        long deferredSyncs = 0;
         long leaseReadsInOneTick = 0;
         long otherReadsInOneTick = 0;
         for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
@@ -33,6 +34,7 @@ class SimulationTest {
             chosen += report.slotsChosen();
             completed += report.opsCompleted();
             crashesAfterEarlySend += report.crashesAfterEarlySend();
+            deferredSyncs += report.deferredSyncs();
             if (optionsFor(seed).leaseReads()) {
                 leaseReadsInOneTick += report.readsInOneTick();
             } else {
@@ -43,6 +45,7 @@ class SimulationTest {
                 + " early Accepts and sync, %d reads answered from a lease in their tick%n", seeds, firstSeed, chosen,
                 completed, crashesAfterEarlySend, leaseReadsInOneTick);
         assertThat(completed).as("runs must do real work").isGreaterThan(seeds * 5L);
+        assertThat(deferredSyncs).as("syncs finished after the node stepped on").isPositive();
         assertThat(otherReadsInOneTick).as("without a lease a read takes a heartbeat round").isZero();
         if (seeds >= SEEDS_WITH_EVERY_FAULT) {
             assertThat(crashesAfterEarlySend).as("crashes between a leader's Accepts and its sync").isPositive();

@@ -86,6 +86,7 @@ public final class ClusterDriver implements Driver, ClusterView {
     private final ArrayBlockingQueue<LoopEvent> events;
     private final OriginProposals proposals = new OriginProposals();
     private final ReadBarriers reads;
+    private final LogSyncs syncs;
     /** Starts from the clock so an entry of an earlier incarnation never completes a new request. */
     private final AtomicLong nextSeq = new AtomicLong(System.currentTimeMillis() << 20);
     private final Thread loop;
@@ -124,6 +125,10 @@ public final class ClusterDriver implements Driver, ClusterView {
         this.memberChanges = new MembershipChanges(selfId, members, paxos, limits, nextSeq, this::stopRemoved);
         this.events = new ArrayBlockingQueue<>(limits.eventsQueuedMax());
         this.reads = new ReadBarriers(limits.readRetryTicks());
+        this.syncs = new LogSyncs(wal::sync, () -> events.offer(() -> {}), (ready, nanos) -> {
+            observer.logSynced(nanos);
+            afterPersist(ready);
+        });
         this.timers = new LeaseTimers(() -> this.engine, System::currentTimeMillis);
         this.timers.restartAll();
         this.leases = new ClusterLeases(timers, this::isLeader, limits.keepAlivesPerFrameMax() * RENEWAL_FRAMES_QUEUED_MAX);
@@ -316,6 +321,7 @@ public final class ClusterDriver implements Driver, ClusterView {
                     }
                     batch.clear();
                 }
+                syncs.finishIfDone();
                 memberChanges.pump();
                 if (System.currentTimeMillis() >= nextTickMs) {
                     onTick();
@@ -330,6 +336,7 @@ public final class ClusterDriver implements Driver, ClusterView {
             LOG.error("consensus loop stopped: the node can no longer serve", e);
         }
         running = false;
+        syncs.stop();
         observer.stopped();
         stopEverything();
     }
@@ -359,11 +366,17 @@ public final class ClusterDriver implements Driver, ClusterView {
         }
     }
 
+    /** Carries out Readies until none is left or one waits for its log sync. */
     private void processReady() {
+        if (syncs.inFlight()) {
+            return; // the next Ready follows once the log sync in flight has finished
+        }
         do {
             Ready ready = paxos.ready();
             while (!ready.isEmpty()) {
-                carryOut(ready);
+                if (!carryOut(ready)) {
+                    return;
+                }
                 ready = paxos.ready();
             }
         } while (observeLeadership());
@@ -373,15 +386,29 @@ public final class ClusterDriver implements Driver, ClusterView {
      * The order is Ready's contract: a leader's Accepts leave first, so followers write while we
      * do; everything carrying our promises or accepted slots leaves once they are durable;
      * installed before applied. A Ready that only moves the commit index costs no fsync.
+     * With peers, a Ready that needs a sync hands it to the sync thread and returns false: the
+     * loop goes on taking proposals and peer frames into the node meanwhile (their output waits
+     * for the next Ready), and {@link #afterPersist} runs on the loop once the sync is done.
      */
-    private void carryOut(Ready ready) {
+    private boolean carryOut(Ready ready) {
         sendAll(ready.messagesBeforePersist());
         ready.snapshotToInstall().ifPresent(s -> dataDir.writeSnapshotBytes(s.index(), s.data()));
-        long saveStarted = System.nanoTime();
-        wal.save(ready);
-        if (ready.needsSync()) {
-            observer.logSynced(System.nanoTime() - saveStarted);
+        wal.write(ready);
+        if (!ready.needsSync()) {
+            afterPersist(ready);
+            return true;
         }
+        if (alone()) {
+            // Nothing to overlap a sync with but our own clients' next proposals, and handing it
+            // to another thread costs two thread wake-ups per write on a busy two-core machine.
+            syncs.syncHere(ready);
+            return true;
+        }
+        syncs.start(ready);
+        return false;
+    }
+
+    private void afterPersist(Ready ready) {
         paxos.persisted(ready);
         ready.snapshotMarker().ifPresent(marker -> wal.truncateBefore(marker.index() + 1));
         sendAll(ready.messagesAfterPersist());
