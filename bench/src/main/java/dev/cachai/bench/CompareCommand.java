@@ -81,9 +81,9 @@ final class CompareCommand {
         for (String name : args.list("targets", List.of(CANDIDATE, "etcd", "zookeeper"))) {
             if (name.equals(CANDIDATE)) {
                 all.add(new CachaiClusterLauncher(Path.of(args.string("cachai-jar", "server/target/cachai-server.jar")),
-                        heap, size, CANDIDATE));
+                        heap, size, CANDIDATE, jvmOptions()));
             } else if (name.equals(BASELINE)) {
-                all.add(new CachaiClusterLauncher(baselineJar(), heap, size, BASELINE));
+                all.add(new CachaiClusterLauncher(baselineJar(), heap, size, BASELINE, jvmOptions()));
             } else if (name.equals("etcd")) {
                 all.add(new EtcdClusterLauncher(Path.of(args.string("etcd-bin", "/usr/bin/etcd")), size));
             } else if (name.equals("zookeeper")) {
@@ -100,9 +100,10 @@ final class CompareCommand {
         List<ServerLauncher> all = new ArrayList<>();
         for (String name : args.list("targets", List.of(CANDIDATE, "etcd", "zookeeper"))) {
             if (name.equals(CANDIDATE)) {
-                all.add(new CachaiLauncher(Path.of(args.string("cachai-jar", "server/target/cachai-server.jar")), heap));
+                all.add(new CachaiLauncher(Path.of(args.string("cachai-jar", "server/target/cachai-server.jar")), heap,
+                        CANDIDATE, jvmOptions()));
             } else if (name.equals(BASELINE)) {
-                all.add(new CachaiLauncher(baselineJar(), heap, BASELINE));
+                all.add(new CachaiLauncher(baselineJar(), heap, BASELINE, jvmOptions()));
             } else if (name.equals("etcd")) {
                 all.add(new EtcdLauncher(Path.of(args.string("etcd-bin", "/usr/bin/etcd"))));
             } else if (name.equals("zookeeper")) {
@@ -112,6 +113,12 @@ final class CompareCommand {
             }
         }
         return all;
+    }
+
+    /** {@code --cachai-jvm-opts "-XX:... -XX:..."}: JVM options for every Cachai server started. */
+    private List<String> jvmOptions() {
+        String opts = args.string("cachai-jvm-opts", "").trim();
+        return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
     }
 
     private Path baselineJar() {

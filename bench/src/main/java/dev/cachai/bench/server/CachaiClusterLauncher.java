@@ -23,13 +23,15 @@ public final class CachaiClusterLauncher implements ClusterLauncher {
     private List<String> etcd = List.of();
 
     private final String name;
+    private final List<String> jvmOptions;
 
-    /** {@code name} is {@code cachai}, or {@code baseline} for the other build of an A/B comparison. */
-    public CachaiClusterLauncher(Path jar, String heap, int size, String name) {
+    /** As {@link CachaiLauncher}'s: {@code name} cachai or baseline, {@code jvmOptions} before {@code -jar}. */
+    public CachaiClusterLauncher(Path jar, String heap, int size, String name, List<String> jvmOptions) {
         this.jar = jar;
         this.heap = heap;
         this.size = size;
         this.name = name;
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     @Override
@@ -59,12 +61,13 @@ public final class CachaiClusterLauncher implements ClusterLauncher {
         }
         for (int i = 0; i < size; i++) {
             Path dir = Files.createDirectories(workDir.resolve(names.get(i)));
-            members.add(ManagedProcess.start(name() + "-" + names.get(i), List.of(ManagedProcess.javaBinary(),
-                    "-Xmx" + heap, "-Xms" + heap, "-jar", jarCopy.toAbsolutePath().toString(),
+            List<String> command = CachaiLauncher.javaJar(heap, jvmOptions, jarCopy);
+            command.addAll(List.of(
                     "--name", names.get(i), "--data-dir", dir.resolve("data").toString(),
                     "--zk-listen", zk.get(i), "--etcd-listen", etcdList.get(i),
                     "--peer-listen", "127.0.0.1:" + peers.get(i),
-                    "--initial-cluster", cluster.toString(), "--zk-max-client-cnxns", "0"), dir));
+                    "--initial-cluster", cluster.toString(), "--zk-max-client-cnxns", "0"));
+            members.add(ManagedProcess.start(name() + "-" + names.get(i), command, dir));
         }
         members.awaitPorts(etcdList, START_TIMEOUT);
         members.awaitPorts(zk, START_TIMEOUT);

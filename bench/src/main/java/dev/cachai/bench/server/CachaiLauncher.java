@@ -18,15 +18,25 @@ public final class CachaiLauncher implements ServerLauncher {
     private final String name;
     private ManagedProcess process;
 
-    public CachaiLauncher(Path jar, String heap) {
-        this(jar, heap, "cachai");
-    }
+    private final List<String> jvmOptions;
 
-    /** A second Cachai under another name ({@code baseline}): an A/B of two builds in one comparison. */
-    public CachaiLauncher(Path jar, String heap, String name) {
+    /**
+     * {@code name} is {@code cachai}, or {@code baseline} for the other build of an A/B comparison;
+     * {@code jvmOptions} go before {@code -jar} ({@code --cachai-jvm-opts}).
+     */
+    public CachaiLauncher(Path jar, String heap, String name, List<String> jvmOptions) {
         this.jar = jar;
         this.heap = heap;
         this.name = name;
+        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /** {@code java -Xmx.. -Xms.. [options] -jar JAR}: the start of every Cachai server command here. */
+    static List<String> javaJar(String heap, List<String> jvmOptions, Path jar) {
+        List<String> command = new java.util.ArrayList<>(List.of(ManagedProcess.javaBinary(), "-Xmx" + heap, "-Xms" + heap));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+        return command;
     }
 
     @Override
@@ -49,16 +59,16 @@ public final class CachaiLauncher implements ServerLauncher {
         Path dataDir = Files.createDirectories(workDir.resolve("cachai-data"));
         // Run a private copy: the jar in server/target may be rebuilt while a long comparison runs.
         Path jarCopy = Files.copy(jar, workDir.resolve("cachai-server.jar"), StandardCopyOption.REPLACE_EXISTING);
-        process = ManagedProcess.start(name(), List.of(ManagedProcess.javaBinary(),
-                "-Xmx" + heap, "-Xms" + heap,
-                "-jar", jarCopy.toAbsolutePath().toString(),
+        List<String> command = javaJar(heap, jvmOptions, jarCopy);
+        command.addAll(List.of(
                 "--data-dir", dataDir.toString(),
                 "--zk-listen", zk,
                 "--etcd-listen", etcd,
                 "--peer-listen", peer,
                 // as the ZooKeeper side runs with maxClientCnxns=0: zk-watch opens one session per watcher
                 "--zk-max-client-cnxns", "0",
-                "--name", "bench"), workDir);
+                "--name", "bench"));
+        process = ManagedProcess.start(name(), command, workDir);
         process.awaitPort(zk, START_TIMEOUT);
         process.awaitPort(etcd, START_TIMEOUT);
         return new Endpoints(name(), List.of(etcd), List.of(zk));

@@ -19,7 +19,7 @@ public interface DriverObserver {
     /** A command was applied to the engine with this result (on every member, as etcd counts). */
     default void applied(Command command, Result result) {}
 
-    /** The log made a batch durable; {@code nanos} covers the write and its fsync. */
+    /** The log made a batch durable; {@code nanos} is its fsync (as etcd's wal_fsync_duration times it). */
     default void logSynced(long nanos) {}
 
     /** A snapshot of the engine was written and synced to disk in {@code nanos}. */
