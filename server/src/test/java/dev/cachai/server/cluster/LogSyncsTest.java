@@ -36,16 +36,22 @@ class LogSyncsTest {
                 Optional.empty(), List.of(), List.of(), Optional.empty(), List.of(), List.of());
     }
 
-    private LogSyncs syncs(Wal wal) {
-        return new LogSyncs(wal::sync, wakes::incrementAndGet, (ready, nanos) -> carriedOut.add(ready));
+    private LogSyncs syncs(Runnable syncLog) {
+        return new LogSyncs(syncLog, wakes::incrementAndGet, (ready, nanos) -> carriedOut.add(ready));
+    }
+
+    /** Slot 1 written to {@code wal}, not yet synced. */
+    private static Ready writtenTo(Wal wal) {
+        Ready ready = readyWith(1);
+        wal.write(ready);
+        return ready;
     }
 
     @Test
     void aReadyIsCarriedOutOnTheLoopOnlyAfterItsSyncAndOnlyOnce() throws IOException {
         try (Wal wal = Wal.open(dir)) {
-            LogSyncs syncs = syncs(wal);
-            Ready first = readyWith(1);
-            wal.write(first);
+            LogSyncs syncs = syncs(wal::sync);
+            Ready first = writtenTo(wal);
             long fsyncsBefore = wal.fsyncCount();
             syncs.start(first);
             assertThat(syncs.inFlight()).isTrue();
@@ -66,9 +72,9 @@ class LogSyncsTest {
 
     @Test
     void aFailedSyncStopsTheLoopWithoutCarryingTheReadyOut() {
-        LogSyncs syncs = new LogSyncs(() -> {
+        LogSyncs syncs = syncs(() -> {
             throw new WalFatalError("fsync failed in " + dir, new IOException("Input/output error"));
-        }, wakes::incrementAndGet, (r, nanos) -> carriedOut.add(r));
+        });
         Ready ready = readyWith(1);
         syncs.start(ready);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> wakes.get() == 1);
@@ -80,9 +86,8 @@ class LogSyncsTest {
     @Test
     void aSyncOnTheLoopCarriesOutAtOnce() throws IOException {
         try (Wal wal = Wal.open(dir)) {
-            LogSyncs syncs = syncs(wal);
-            Ready ready = readyWith(1);
-            wal.write(ready);
+            LogSyncs syncs = syncs(wal::sync);
+            Ready ready = writtenTo(wal);
             syncs.syncHere(ready);
             assertThat(carriedOut).containsExactly(ready);
             assertThat(wakes.get()).isZero();
