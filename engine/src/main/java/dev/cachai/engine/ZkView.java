@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.TreeSet;
 
 /**
@@ -82,11 +81,11 @@ final class ZkView {
      */
     static List<String> children(EngineState s, String path, long rev) {
         byte[] p = ZkPaths.childPrefix(path).getBytes(StandardCharsets.UTF_8);
-        NavigableMap<byte[], Entry> range = s.kv.view(p, Bytes.prefixEnd(p));
+        byte[] end = Bytes.prefixEnd(p);
         List<String> names = new ArrayList<>();
         boolean inOrder = true;
         boolean allAscii = true;
-        Iterator<Map.Entry<byte[], Entry>> it = range.entrySet().iterator();
+        Iterator<Map.Entry<byte[], Entry>> it = s.kv.entries(p, true, end);
         while (it.hasNext()) {
             Map.Entry<byte[], Entry> next = it.next();
             byte[] key = next.getKey();
@@ -124,7 +123,7 @@ final class ZkView {
             // Everything else below this child sorts before "<child>0" ('0' follows '/').
             byte[] skip = Arrays.copyOf(key, slash + 1);
             skip[slash] = '0';
-            it = range.tailMap(skip, true).entrySet().iterator();
+            it = s.kv.entries(skip, true, end);
         }
         if (!inOrder) {
             names = new ArrayList<>(new TreeSet<>(names));
@@ -165,31 +164,31 @@ final class ZkView {
      */
     static boolean hasNodeBelowOutside(EngineState s, String path, String exceptName) {
         byte[] p = ZkPaths.childPrefix(path).getBytes(StandardCharsets.UTF_8);
-        NavigableMap<byte[], Entry> range = s.kv.view(p, Bytes.prefixEnd(p));
+        byte[] end = Bytes.prefixEnd(p);
         if (exceptName == null) {
-            return anyLiveNodeKey(range, p.length);
+            return anyLiveNodeKey(s.kv.entries(p, true, end), p.length);
         }
         byte[] excepted = (ZkPaths.childPrefix(path) + exceptName).getBytes(StandardCharsets.UTF_8);
         byte[] exceptedSubtreeEnd = Arrays.copyOf(excepted, excepted.length + 1);
         exceptedSubtreeEnd[excepted.length] = '/' + 1; // past "<child>" and "<child>/..."
-        return anyLiveNodeKey(range.headMap(excepted, false), p.length)
-                || anyLiveNodeKey(range.tailMap(exceptedSubtreeEnd, true), p.length)
-                || anyLiveSiblingBetween(range, excepted, exceptedSubtreeEnd, p.length);
+        return anyLiveNodeKey(s.kv.entries(p, true, excepted), p.length)
+                || anyLiveNodeKey(s.kv.entries(exceptedSubtreeEnd, true, end), p.length)
+                || anyLiveSiblingBetween(s, excepted, p.length);
     }
 
     /**
      * Keys between "<child>" and "<child>/" that are not in the child's subtree ("<child>-x",
      * "<child>.x" sort there): siblings that count.
      */
-    private static boolean anyLiveSiblingBetween(NavigableMap<byte[], Entry> range, byte[] child, byte[] subtreeEnd,
-                                                 int prefixLength) {
+    private static boolean anyLiveSiblingBetween(EngineState s, byte[] child, int prefixLength) {
         byte[] subtreeStart = Arrays.copyOf(child, child.length + 1);
         subtreeStart[child.length] = '/';
-        return anyLiveNodeKey(range.subMap(child, false, subtreeStart, false), prefixLength);
+        return anyLiveNodeKey(s.kv.entries(child, false, subtreeStart), prefixLength);
     }
 
-    private static boolean anyLiveNodeKey(NavigableMap<byte[], Entry> range, int prefixLength) {
-        for (Map.Entry<byte[], Entry> next : range.entrySet()) {
+    private static boolean anyLiveNodeKey(Iterator<Map.Entry<byte[], Entry>> range, int prefixLength) {
+        while (range.hasNext()) {
+            Map.Entry<byte[], Entry> next = range.next();
             if (!next.getValue().head().isTombstone() && ZkPaths.isNodeKeyBelow(next.getKey(), prefixLength)) {
                 return true;
             }

@@ -6,9 +6,7 @@ import dev.cachai.engine.zk.NodeMeta;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Consumer;
 
@@ -19,7 +17,8 @@ import java.util.function.Consumer;
 public final class KvStore {
     static final byte[] NO_BYTES = new byte[0];
 
-    private final ConcurrentSkipListMap<byte[], Entry> map = new ConcurrentSkipListMap<>(Bytes.UNSIGNED);
+    /** The entries in key order, for scans (see {@link KeyTree} for why not a skip list). */
+    private final KeyTree<Entry> ordered = new KeyTree<>();
     /**
      * The same entries by key content, for point lookups: a write looks its key up several times
      * (the node, its parent, their metas), and the ordered map pays a byte comparison per level
@@ -42,12 +41,12 @@ public final class KvStore {
     }
 
     private void index(byte[] key, Entry e) {
-        map.put(key, e);
+        ordered.put(key, e);
         byKey.put(new HashedKey(key), e);
     }
 
     private void unindex(byte[] key) {
-        map.remove(key);
+        ordered.remove(key);
         byKey.remove(new HashedKey(key));
     }
 
@@ -162,8 +161,9 @@ public final class KvStore {
      * visitor returns false. {@code to} null means no upper bound.
      */
     public void scan(byte[] from, byte[] to, long rev, Visitor visitor) {
-        NavigableMap<byte[], Entry> sub = to == null ? map.tailMap(from, true) : map.subMap(from, true, to, false);
-        for (Entry e : sub.values()) {
+        Iterator<Map.Entry<byte[], Entry>> it = ordered.entries(from, true, to);
+        while (it.hasNext()) {
+            Entry e = it.next().getValue();
             KeyValue v = e.head.at(rev);
             if (v != null && !v.isTombstone() && !visitor.visit(v, e)) {
                 return;
@@ -173,17 +173,20 @@ public final class KvStore {
 
     /** Visits every live-or-historic entry in key order (for snapshots and hashing). */
     public void forEachEntry(Consumer<Entry> action) {
-        map.values().forEach(action);
+        ordered.forEachValue(action);
     }
 
     /** The first key >= {@code from}, or null. */
     public byte[] ceilingKey(byte[] from) {
-        return map.ceilingKey(from);
+        return ordered.ceilingKey(from);
     }
 
-    /** The entries in [from, to) as a live view (for ZooKeeper child listing). */
-    public NavigableMap<byte[], Entry> view(byte[] from, byte[] to) {
-        return map.subMap(from, true, to, false);
+    /**
+     * The entries from {@code from} (inclusive or not) to {@code to} (exclusive), in key order,
+     * as the keyspace is when this is called (for ZooKeeper child listing).
+     */
+    public Iterator<Map.Entry<byte[], Entry>> entries(byte[] from, boolean fromInclusive, byte[] to) {
+        return ordered.entries(from, fromInclusive, to);
     }
 
     /**
@@ -192,14 +195,14 @@ public final class KvStore {
      * {@code rev} itself stays whole, tombstones included, so its events can still be replayed.
      */
     public void prune(long rev) {
-        Iterator<Map.Entry<byte[], Entry>> it = map.entrySet().iterator();
+        // The iterator walks the tree as it was when pruning began: removing keys meanwhile is safe.
+        Iterator<Map.Entry<byte[], Entry>> it = ordered.entries(NO_BYTES, true, null);
         while (it.hasNext()) {
             Entry e = it.next().getValue();
             KeyValue head = e.head;
             if (head.modRevision() < rev && head.isTombstone()) {
                 retainedBytes -= chainBytes(head);
-                it.remove();
-                byKey.remove(new HashedKey(head.key()));
+                unindex(head.key());
                 continue;
             }
             cutBelow(head, rev);
