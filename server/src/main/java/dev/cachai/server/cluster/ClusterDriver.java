@@ -309,18 +309,20 @@ public final class ClusterDriver implements Driver, ClusterView {
     private void runLoop() {
         long nextTickMs = System.currentTimeMillis() + limits.tickMs();
         List<LoopEvent> batch = new ArrayList<>(limits.eventsPerBatchMax());
+        EventWaits waits = new EventWaits();
         try {
             while (running) {
                 long waitMs = Math.max(0, nextTickMs - System.currentTimeMillis());
-                LoopEvent first = events.poll(waitMs, TimeUnit.MILLISECONDS);
+                LoopEvent first = waits.next(events, waitMs);
                 if (first != null) {
                     batch.add(first);
                     events.drainTo(batch, limits.eventsPerBatchMax() - 1);
                     for (LoopEvent e : batch) {
                         e.run();
                     }
-                    batch.clear();
                 }
+                waits.roundTook(batch.size());
+                batch.clear();
                 syncs.finishIfDone();
                 memberChanges.pump();
                 if (System.currentTimeMillis() >= nextTickMs) {

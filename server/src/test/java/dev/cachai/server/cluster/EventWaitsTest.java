@@ -1,0 +1,53 @@
+package dev.cachai.server.cluster;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.ArrayBlockingQueue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EventWaitsTest {
+
+    @Test
+    void spinsOnlyAfterEnoughRoundsOfOneEvent() {
+        EventWaits waits = new EventWaits();
+        for (int i = 1; i < EventWaits.SERIAL_ROUNDS_MIN; i++) {
+            waits.roundTook(1);
+            assertThat(waits.spinning()).isFalse();
+        }
+        waits.roundTook(1);
+        assertThat(waits.spinning()).isTrue();
+        waits.roundTook(1);
+        assertThat(waits.spinning()).isTrue();
+    }
+
+    @Test
+    void concurrentRequestsOrAnIdleTimeoutStopTheSpinning() {
+        EventWaits waits = serial();
+        waits.roundTook(3);
+        assertThat(waits.spinning()).isFalse();
+        waits = serial();
+        waits.roundTook(0);
+        assertThat(waits.spinning()).isFalse();
+    }
+
+    @Test
+    void spinningOrNotTheNextEventIsTakenAndAnEmptyQueueTimesOut() throws InterruptedException {
+        for (EventWaits waits : new EventWaits[] {new EventWaits(), serial()}) {
+            ArrayBlockingQueue<String> events = new ArrayBlockingQueue<>(4);
+            events.add("a");
+            events.add("b");
+            assertThat(waits.next(events, 0)).isEqualTo("a");
+            assertThat(waits.next(events, 0)).isEqualTo("b");
+            assertThat(waits.next(events, 0)).isNull();
+        }
+    }
+
+    private static EventWaits serial() {
+        EventWaits waits = new EventWaits();
+        for (int i = 0; i < EventWaits.SERIAL_ROUNDS_MIN; i++) {
+            waits.roundTook(1);
+        }
+        return waits;
+    }
+}
