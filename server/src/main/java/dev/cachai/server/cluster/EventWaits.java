@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
  * single-client write. After {@link #SERIAL_ROUNDS_MIN} such rounds the loop first polls for up to
  * {@link #SPIN_NANOS_MAX}, yielding its core to any other runnable thread between polls, and
  * parks only after that. Rounds that take several events (concurrent clients) or none (a timeout)
- * stop the spinning: there the CPU is better left to the threads that have work.
+ * stop the spinning: there the CPU is better left to the threads that have work. A follower
+ * takes its leader's frames one per round even under load and polls too: in a three-member A/B
+ * at 64 clients on two cores that cost creates about 10% and gained setData 12%.
  */
 final class EventWaits {
     /** Covers a client's round trip between a reply and its next request (about 100-150 µs here). */
