@@ -18,13 +18,14 @@ import java.util.function.Consumer;
  * time under a ZooKeeper create load at 128 clients. Here an insert searches about five nodes
  * of up to {@link #FANOUT_MAX} sorted keys and copies them, far fewer lines of memory.
  *
- * <p>Nodes left small by removals are not merged: removals only come from compaction pruning
- * deleted keys, and an empty node is dropped from its parent, so the depth never grows.
+ * <p>Nodes left small by removals are not merged: removals come only from compaction pruning
+ * deleted keys and from rolling back a failed multi's creates, an empty node is dropped from its
+ * parent, and the depth never grows by removing.
  */
 final class KeyTree<V> {
     /** Keys per leaf and children per inner node; a full node splits in two halves. */
     static final int FANOUT_MAX = 64;
-    /** Deeper than any tree of this fanout gets (64^12 keys): bounds a cursor's path. */
+    /** Bounds a cursor's path: only root splits deepen the tree, and depth 12 needs over 32^11 keys. */
     private static final int DEPTH_MAX = 12;
 
     private sealed interface Node permits Leaf, Inner {}
