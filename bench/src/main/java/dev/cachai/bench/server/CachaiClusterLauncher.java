@@ -18,12 +18,11 @@ public final class CachaiClusterLauncher implements ClusterLauncher {
     private final Path jar;
     private final String heap;
     private final int size;
+    private final String name;
+    private final List<String> jvmOptions;
     private final Members members = new Members();
     private final List<String> names = new ArrayList<>();
     private List<String> etcd = List.of();
-
-    private final String name;
-    private final List<String> jvmOptions;
 
     /** As {@link CachaiLauncher}'s: {@code name} cachai or baseline, {@code jvmOptions} before {@code -jar}. */
     public CachaiClusterLauncher(Path jar, String heap, int size, String name, List<String> jvmOptions) {

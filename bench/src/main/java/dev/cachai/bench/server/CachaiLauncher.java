@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,9 +17,8 @@ public final class CachaiLauncher implements ServerLauncher {
     private final Path jar;
     private final String heap;
     private final String name;
-    private ManagedProcess process;
-
     private final List<String> jvmOptions;
+    private ManagedProcess process;
 
     /**
      * {@code name} is {@code cachai}, or {@code baseline} for the other build of an A/B comparison;
@@ -33,7 +33,7 @@ public final class CachaiLauncher implements ServerLauncher {
 
     /** {@code java -Xmx.. -Xms.. [options] -jar JAR}: the start of every Cachai server command here. */
     static List<String> javaJar(String heap, List<String> jvmOptions, Path jar) {
-        List<String> command = new java.util.ArrayList<>(List.of(ManagedProcess.javaBinary(), "-Xmx" + heap, "-Xms" + heap));
+        List<String> command = new ArrayList<>(List.of(ManagedProcess.javaBinary(), "-Xmx" + heap, "-Xms" + heap));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         return command;

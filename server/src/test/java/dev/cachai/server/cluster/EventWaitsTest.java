@@ -43,6 +43,36 @@ class EventWaitsTest {
         }
     }
 
+    /**
+     * An event that turns up while the loop polls is taken without waiting; a loop that is not
+     * polling waits (here: not at all) and misses it. The queue hands its event to the second
+     * non-blocking poll, as one arriving just after the loop first looked.
+     */
+    @Test
+    void aSpinningLoopTakesAnEventThatArrivesWhileItPolls() throws InterruptedException {
+        assertThat(new EventWaits().next(new ArrivesOnSecondLook(), 0)).isNull();
+        assertThat(serial().next(new ArrivesOnSecondLook(), 0)).isEqualTo("late");
+    }
+
+    /** Empty at the first non-blocking poll, which makes "late" arrive; timed polls see it only if it came. */
+    private static final class ArrivesOnSecondLook extends ArrayBlockingQueue<String> {
+        private boolean looked;
+
+        ArrivesOnSecondLook() {
+            super(1);
+        }
+
+        @Override
+        public String poll() {
+            String e = super.poll();
+            if (e == null && !looked) {
+                looked = true;
+                add("late");
+            }
+            return e;
+        }
+    }
+
     private static EventWaits serial() {
         EventWaits waits = new EventWaits();
         for (int i = 0; i < EventWaits.SERIAL_ROUNDS_MIN; i++) {
