@@ -83,7 +83,7 @@ final class CompareCommand {
                 all.add(new CachaiClusterLauncher(Path.of(args.string("cachai-jar", "server/target/cachai-server.jar")),
                         heap, size, CANDIDATE, jvmOptions()));
             } else if (name.equals(BASELINE)) {
-                all.add(new CachaiClusterLauncher(baselineJar(), heap, size, BASELINE, jvmOptions()));
+                all.add(new CachaiClusterLauncher(baselineJar(), heap, size, BASELINE, baselineJvmOptions()));
             } else if (name.equals("etcd")) {
                 all.add(new EtcdClusterLauncher(Path.of(args.string("etcd-bin", "/usr/bin/etcd")), size));
             } else if (name.equals("zookeeper")) {
@@ -103,7 +103,7 @@ final class CompareCommand {
                 all.add(new CachaiLauncher(Path.of(args.string("cachai-jar", "server/target/cachai-server.jar")), heap,
                         CANDIDATE, jvmOptions()));
             } else if (name.equals(BASELINE)) {
-                all.add(new CachaiLauncher(baselineJar(), heap, BASELINE, jvmOptions()));
+                all.add(new CachaiLauncher(baselineJar(), heap, BASELINE, baselineJvmOptions()));
             } else if (name.equals("etcd")) {
                 all.add(new EtcdLauncher(Path.of(args.string("etcd-bin", "/usr/bin/etcd"))));
             } else if (name.equals("zookeeper")) {
@@ -117,7 +117,19 @@ final class CompareCommand {
 
     /** {@code --cachai-jvm-opts "-XX:... -XX:..."}: JVM options for every Cachai server started. */
     private List<String> jvmOptions() {
-        String opts = args.string("cachai-jvm-opts", "").trim();
+        return splitOptions(args.string("cachai-jvm-opts", ""));
+    }
+
+    /**
+     * {@code --baseline-jvm-opts "..."}: the baseline's JVM options where they differ (an A/B of
+     * JVM settings on one build); {@code --cachai-jvm-opts} otherwise.
+     */
+    private List<String> baselineJvmOptions() {
+        return args.has("baseline-jvm-opts") ? splitOptions(args.string("baseline-jvm-opts", "")) : jvmOptions();
+    }
+
+    private static List<String> splitOptions(String text) {
+        String opts = text.trim();
         return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
     }
 

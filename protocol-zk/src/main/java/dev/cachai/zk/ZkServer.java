@@ -19,6 +19,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -38,6 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code new ZkServer(config, gateway)}, then {@link #start()}, {@link #port()}, {@link #close()}.
  */
 public final class ZkServer implements AutoCloseable {
+    /** Flushes a connection may defer into one before it writes anyway (Netty's default). */
+    static final int FLUSHES_CONSOLIDATED_MAX = 256;
     private final ZkServerConfig config;
     /** Null: no secure client port. */
     private final ZkSecurePort securePort;
@@ -93,6 +96,7 @@ public final class ZkServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("flushes", consolidatedFlushes());
                         ch.pipeline().addLast("frames", new ZkFrameDecoder(config.frameBytesMax()));
                         ch.pipeline().addLast("zk", new ZkConnection(ZkServer.this));
                     }
@@ -113,11 +117,23 @@ public final class ZkServer implements AutoCloseable {
                 ZkConnection connection = new ZkConnection(ZkServer.this);
                 ch.pipeline().addLast("ssl", ssl.newHandler(ch.alloc()));
                 ch.pipeline().addLast("x509", new X509Identity(connection));
+                ch.pipeline().addLast("flushes", consolidatedFlushes());
                 ch.pipeline().addLast("frames", new ZkFrameDecoder(config.frameBytesMax()));
                 ch.pipeline().addLast("zk", connection);
             }
         });
         return b.bind(new InetSocketAddress(secure.host(), secure.port())).syncUninterruptibly().channel();
+    }
+
+    /**
+     * One socket write for the replies a connection gets together: a consensus batch completes
+     * many of a connection's requests at once, and so does a read of several pipelined requests,
+     * while each reply flushed alone costs its own write system call (with loopback TCP's
+     * delivery to the client inside it). Flushes during a read wait for the read's end; flushes
+     * from tasks (write replies) run once the tasks already queued on the loop have run.
+     */
+    private static FlushConsolidationHandler consolidatedFlushes() {
+        return new FlushConsolidationHandler(FLUSHES_CONSOLIDATED_MAX, true);
     }
 
     /** Sessions already in the engine (from before a restart) get a full timeout from now. */
