@@ -1,5 +1,6 @@
 package dev.cachai.bench;
 
+import dev.cachai.bench.load.EtcdClientKind;
 import dev.cachai.bench.load.LoadSettings;
 
 import java.time.Duration;
@@ -76,6 +77,7 @@ public final class Args {
                 integer("conns", d.connectionsMax()),
                 integer("value-bytes", d.valueBytes()),
                 integer("keys", d.keyspaceKeys()),
-                duration("op-timeout", d.opTimeout()));
+                duration("op-timeout", d.opTimeout()),
+                has("etcd-client") ? EtcdClientKind.parse(string("etcd-client", "")) : d.etcdClient());
     }
 }

@@ -25,6 +25,6 @@ public final class EtcdPut extends EtcdWorkload {
     @Override
     public CompletableFuture<?> issue(int issuer) {
         int key = ThreadLocalRandom.current().nextInt(context.settings().keyspaceKeys());
-        return pool.kv(issuer).put(bytes(prefix + key), value);
+        return kv.put(issuer, Keys.utf8(prefix + key), value);
     }
 }

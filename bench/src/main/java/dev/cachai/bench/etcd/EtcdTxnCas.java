@@ -3,12 +3,6 @@ package dev.cachai.bench.etcd;
 import dev.cachai.bench.load.Endpoints;
 import dev.cachai.bench.load.Keys;
 import dev.cachai.bench.load.RunContext;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 public final class EtcdTxnCas extends EtcdWorkload {
     private static final long SETUP_SECONDS_MAX = 60;
 
-    private ByteSequence[] keys;
+    private byte[][] keys;
     private long[] versions;
 
     @Override
@@ -32,29 +26,25 @@ public final class EtcdTxnCas extends EtcdWorkload {
     public void setUp(Endpoints target, int clients, RunContext context) throws Exception {
         super.setUp(target, clients, context);
         String prefix = "/bench-cas-" + Keys.nonce() + "/c";
-        keys = new ByteSequence[clients];
+        keys = new byte[clients][];
         versions = new long[clients];
         for (int i = 0; i < clients; i++) {
-            keys[i] = bytes(prefix + i);
-            pool.kv(i).put(keys[i], value).get(SETUP_SECONDS_MAX, TimeUnit.SECONDS);
+            keys[i] = Keys.utf8(prefix + i);
+            kv.put(i, keys[i], value).get(SETUP_SECONDS_MAX, TimeUnit.SECONDS);
             versions[i] = 1;
         }
     }
 
     @Override
     public CompletableFuture<?> issue(int issuer) {
-        ByteSequence key = keys[issuer];
-        return pool.kv(issuer).txn()
-                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(versions[issuer])))
-                .Then(Op.put(key, value, PutOption.DEFAULT))
-                .Else(Op.get(key, GetOption.DEFAULT))
-                .commit()
-                .thenApply(response -> {
-                    if (!response.isSucceeded()) {
-                        throw new IllegalStateException("compare failed for " + key);
+        byte[] key = keys[issuer];
+        return kv.putIfVersion(issuer, key, versions[issuer], value)
+                .thenApply(succeeded -> {
+                    if (!succeeded) {
+                        throw new IllegalStateException("compare failed for " + new String(key, java.nio.charset.StandardCharsets.UTF_8));
                     }
                     versions[issuer]++;
-                    return response;
+                    return succeeded;
                 });
     }
 }

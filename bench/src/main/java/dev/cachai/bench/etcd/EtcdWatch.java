@@ -18,13 +18,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Watch delivery latency: {@code clients} watchers on one key (spread over the pool's streams;
  * etcd fans out per watcher), one writer; latency is put-sent to event-received, per watcher.
+ * The watchers are jetcd's, whatever {@code --etcd-client} says; the writer uses that client.
  */
 public final class EtcdWatch extends EtcdWorkload {
     private static final long CREATE_SECONDS_MAX = 30;
 
     private final List<Watch.Watcher> watchers = new ArrayList<>();
+    private EtcdPool watchPool;
     private volatile FanOutRound round;
-    private ByteSequence key;
+    private byte[] key;
     private int watcherCount;
 
     @Override
@@ -45,12 +47,13 @@ public final class EtcdWatch extends EtcdWorkload {
     @Override
     public void setUp(Endpoints target, int clients, RunContext context) throws Exception {
         super.setUp(target, clients, context);
-        key = bytes("/bench-watch-" + Keys.nonce());
+        key = Keys.utf8("/bench-watch-" + Keys.nonce());
         watcherCount = clients;
+        watchPool = new EtcdPool(target, context.settings().connectionsFor(clients));
         CountDownLatch created = new CountDownLatch(clients);
         WatchOption option = WatchOption.builder().withCreateNotify(true).build();
         for (int i = 0; i < clients; i++) {
-            watchers.add(pool.watch(i).watch(key, option, response -> onResponse(response, created)));
+            watchers.add(watchPool.watch(i).watch(ByteSequence.from(key), option, response -> onResponse(response, created)));
         }
         if (!created.await(CREATE_SECONDS_MAX, TimeUnit.SECONDS)) {
             throw new IllegalStateException("watchers not created: " + created.getCount() + " missing");
@@ -72,13 +75,16 @@ public final class EtcdWatch extends EtcdWorkload {
     public CompletableFuture<?> issue(int issuer) {
         FanOutRound next = new FanOutRound(watcherCount);
         round = next;
-        return pool.kv(0).put(key, value).thenCompose(ignored -> next.done());
+        return kv.put(0, key, value).thenCompose(ignored -> next.done());
     }
 
     @Override
     public void close() {
         for (Watch.Watcher w : watchers) {
             w.close();
+        }
+        if (watchPool != null) {
+            watchPool.close();
         }
         super.close();
     }

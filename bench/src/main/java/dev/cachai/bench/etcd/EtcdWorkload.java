@@ -5,8 +5,6 @@ import dev.cachai.bench.load.Keys;
 import dev.cachai.bench.load.Protocol;
 import dev.cachai.bench.load.RunContext;
 import dev.cachai.bench.load.Workload;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KV;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +17,9 @@ abstract class EtcdWorkload implements Workload {
     private static final int PRELOAD_INFLIGHT_MAX = 64;
     private static final long PRELOAD_SECONDS_MAX = 120;
 
-    protected EtcdPool pool;
+    protected EtcdKv kv;
     protected RunContext context;
-    protected ByteSequence value;
+    protected byte[] value;
 
     @Override
     public Protocol protocol() {
@@ -31,16 +29,15 @@ abstract class EtcdWorkload implements Workload {
     @Override
     public void setUp(Endpoints target, int clients, RunContext context) throws Exception {
         this.context = context;
-        this.value = ByteSequence.from(Keys.value(context.settings().valueBytes()));
-        this.pool = new EtcdPool(target, context.settings().connectionsFor(clients));
+        this.value = Keys.value(context.settings().valueBytes());
+        this.kv = EtcdKv.open(context.settings().etcdClient(), target, context.settings().connectionsFor(clients));
     }
 
     /** Writes the shared key set so reads hit existing keys. */
     protected void preloadKeyspace() throws Exception {
-        KV kv = pool.kv(0);
         List<CompletableFuture<?>> inflight = new ArrayList<>();
         for (int i = 0; i < context.settings().keyspaceKeys(); i++) {
-            inflight.add(kv.put(bytes(Keys.kv(i)), value));
+            inflight.add(kv.put(0, Keys.utf8(Keys.kv(i)), value));
             if (inflight.size() == PRELOAD_INFLIGHT_MAX) {
                 awaitAll(inflight);
             }
@@ -53,14 +50,10 @@ abstract class EtcdWorkload implements Workload {
         inflight.clear();
     }
 
-    static ByteSequence bytes(String key) {
-        return ByteSequence.from(Keys.utf8(key));
-    }
-
     @Override
     public void close() {
-        if (pool != null) {
-            pool.close();
+        if (kv != null) {
+            kv.close();
         }
     }
 }

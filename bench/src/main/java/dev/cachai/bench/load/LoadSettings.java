@@ -15,7 +15,8 @@ public record LoadSettings(
         int connectionsMax,
         int valueBytes,
         int keyspaceKeys,
-        Duration opTimeout) {
+        Duration opTimeout,
+        EtcdClientKind etcdClient) {
 
     public LoadSettings {
         clientsLevels = List.copyOf(clientsLevels);
@@ -26,7 +27,7 @@ public record LoadSettings(
 
     public static LoadSettings defaults() {
         return new LoadSettings(Duration.ofSeconds(2), Duration.ofSeconds(8), 0, List.of(1, 16, 128),
-                8, 256, 1000, Duration.ofSeconds(10));
+                8, 256, 1000, Duration.ofSeconds(10), EtcdClientKind.GRPC);
     }
 
     /** Connections for a run: each logical client shares one of at most connectionsMax connections. */

@@ -1,0 +1,151 @@
+package dev.cachai.bench.etcd;
+
+import com.google.protobuf.ByteString;
+import dev.cachai.bench.load.Endpoints;
+import dev.cachai.etcd.proto.etcdserverpb.Compare;
+import dev.cachai.etcd.proto.etcdserverpb.KVGrpc;
+import dev.cachai.etcd.proto.etcdserverpb.PutRequest;
+import dev.cachai.etcd.proto.etcdserverpb.RangeRequest;
+import dev.cachai.etcd.proto.etcdserverpb.RequestOp;
+import dev.cachai.etcd.proto.etcdserverpb.TxnRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The workloads' KV calls on grpc-java's async stubs, one channel per connection, spread over the
+ * target's endpoints. Replies complete on the transport's threads (direct executor), where the
+ * driver issues the client's next call: no hand-off between threads on the client's side.
+ */
+final class GrpcKv implements EtcdKv {
+    /** As many as the machine has cores: the load generator's share of two. */
+    private static final int TRANSPORT_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private static final long CLOSE_SECONDS_MAX = 5;
+    private static final long CONNECT_SECONDS_MAX = 30;
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(TRANSPORT_THREADS, NioIoHandler.newFactory());
+    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final List<KVGrpc.KVStub> stubs = new ArrayList<>();
+
+    GrpcKv(Endpoints target, int connections) throws Exception {
+        try {
+            for (int i = 0; i < connections; i++) {
+                String hostPort = target.etcd().get(i % target.etcd().size());
+                int colon = hostPort.lastIndexOf(':');
+                ManagedChannel channel = NettyChannelBuilder
+                        .forAddress(new InetSocketAddress(hostPort.substring(0, colon),
+                                Integer.parseInt(hostPort.substring(colon + 1))))
+                        .usePlaintext()
+                        .directExecutor()
+                        .eventLoopGroup(group)
+                        .channelType(NioSocketChannel.class)
+                        .build();
+                channels.add(channel);
+                stubs.add(KVGrpc.newStub(channel));
+            }
+            connect();
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** One read per connection, so that connecting stays out of the measured windows. */
+    private void connect() throws Exception {
+        byte[] probe = "/bench-connect".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < stubs.size(); i++) {
+            get(i, probe, true).get(CONNECT_SECONDS_MAX, TimeUnit.SECONDS);
+        }
+    }
+
+    private KVGrpc.KVStub stub(int client) {
+        return stubs.get(client % stubs.size());
+    }
+
+    @Override
+    public CompletableFuture<?> put(int client, byte[] key, byte[] value) {
+        PutRequest request = PutRequest.newBuilder()
+                .setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(value)).build();
+        Reply<Object, dev.cachai.etcd.proto.etcdserverpb.PutResponse> reply = new Reply<>(r -> r);
+        stub(client).put(request, reply);
+        return reply.result;
+    }
+
+    @Override
+    public CompletableFuture<Integer> get(int client, byte[] key, boolean serializable) {
+        RangeRequest request = RangeRequest.newBuilder()
+                .setKey(ByteString.copyFrom(key)).setSerializable(serializable).build();
+        Reply<Integer, dev.cachai.etcd.proto.etcdserverpb.RangeResponse> reply = new Reply<>(r -> r.getKvsCount());
+        stub(client).range(request, reply);
+        return reply.result;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> putIfVersion(int client, byte[] key, long version, byte[] value) {
+        ByteString k = ByteString.copyFrom(key);
+        TxnRequest request = TxnRequest.newBuilder()
+                .addCompare(Compare.newBuilder().setKey(k).setTarget(Compare.CompareTarget.VERSION)
+                        .setResult(Compare.CompareResult.EQUAL).setVersion(version))
+                .addSuccess(RequestOp.newBuilder().setRequestPut(
+                        PutRequest.newBuilder().setKey(k).setValue(ByteString.copyFrom(value))))
+                .addFailure(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(k)))
+                .build();
+        Reply<Boolean, dev.cachai.etcd.proto.etcdserverpb.TxnResponse> reply = new Reply<>(r -> r.getSucceeded());
+        stub(client).txn(request, reply);
+        return reply.result;
+    }
+
+    @Override
+    public void close() {
+        for (ManagedChannel c : channels) {
+            c.shutdownNow();
+        }
+        for (ManagedChannel c : channels) {
+            try {
+                c.awaitTermination(CLOSE_SECONDS_MAX, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        channels.clear();
+        stubs.clear();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    /** A unary call's answer as a future of what the workload needs from it. */
+    private static final class Reply<T, R> implements StreamObserver<R> {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        private final Function<R, T> extract;
+
+        Reply(Function<R, T> extract) {
+            this.extract = extract;
+        }
+
+        @Override
+        public void onNext(R response) {
+            result.complete(extract.apply(response));
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onCompleted() {
+            // onNext completed the future; a unary call has nothing more to say.
+        }
+    }
+}
