@@ -2,6 +2,7 @@ package dev.cachai.bench;
 
 import dev.cachai.bench.load.EtcdClientKind;
 import dev.cachai.bench.load.LoadSettings;
+import dev.cachai.bench.load.ZkClientKind;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,6 +79,7 @@ public final class Args {
                 integer("value-bytes", d.valueBytes()),
                 integer("keys", d.keyspaceKeys()),
                 duration("op-timeout", d.opTimeout()),
-                has("etcd-client") ? EtcdClientKind.parse(string("etcd-client", "")) : d.etcdClient());
+                has("etcd-client") ? EtcdClientKind.parse(string("etcd-client", "")) : d.etcdClient(),
+                has("zk-client") ? ZkClientKind.parse(string("zk-client", "")) : d.zkClient());
     }
 }

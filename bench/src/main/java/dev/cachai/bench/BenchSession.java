@@ -88,7 +88,8 @@ final class BenchSession {
         }
         LoadSettings s = settings;
         LoadSettings pass = new LoadSettings(java.time.Duration.ZERO, each, 0, s.clientsLevels(), s.connectionsMax(),
-                s.valueBytes(), s.keyspaceKeys(), s.opTimeout(), s.etcdClient());
+                s.valueBytes(), s.keyspaceKeys(), s.opTimeout(), s.etcdClient(),
+                s.zkClient());
         Driver driver = new Driver(pass);
         int clients = s.clientsLevels().stream().mapToInt(Integer::intValue).max().orElse(1);
         for (Map.Entry<String, Supplier<Workload>> w : workloads.entrySet()) {

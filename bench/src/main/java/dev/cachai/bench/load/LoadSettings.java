@@ -16,7 +16,8 @@ public record LoadSettings(
         int valueBytes,
         int keyspaceKeys,
         Duration opTimeout,
-        EtcdClientKind etcdClient) {
+        EtcdClientKind etcdClient,
+        ZkClientKind zkClient) {
 
     public LoadSettings {
         clientsLevels = List.copyOf(clientsLevels);
@@ -27,7 +28,8 @@ public record LoadSettings(
 
     public static LoadSettings defaults() {
         return new LoadSettings(Duration.ofSeconds(2), Duration.ofSeconds(8), 0, List.of(1, 16, 128),
-                8, 256, 1000, Duration.ofSeconds(10), EtcdClientKind.GRPC);
+                8, 256, 1000, Duration.ofSeconds(10), EtcdClientKind.GRPC,
+                ZkClientKind.WIRE);
     }
 
     /** Connections for a run: each logical client shares one of at most connectionsMax connections. */

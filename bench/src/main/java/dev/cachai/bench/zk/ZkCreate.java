@@ -22,13 +22,13 @@ public final class ZkCreate extends ZkWorkload {
         super.setUp(target, clients, context);
         parent = "/bench-create-" + Keys.nonce();
         nextSeq = new long[clients];
-        ZkAsync.create(pool.session(0), parent, new byte[0]).get(30, TimeUnit.SECONDS);
+        ops.create(0, parent, new byte[0]).get(30, TimeUnit.SECONDS);
     }
 
     @Override
     public CompletableFuture<?> issue(int issuer) {
         // Each loop issues serially, so its own counter needs no synchronization.
         String path = parent + "/c" + issuer + "-" + nextSeq[issuer]++;
-        return ZkAsync.create(pool.session(issuer), path, value);
+        return ops.create(issuer, path, value);
     }
 }

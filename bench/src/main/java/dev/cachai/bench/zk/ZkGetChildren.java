@@ -23,6 +23,6 @@ public final class ZkGetChildren extends ZkWorkload {
 
     @Override
     public CompletableFuture<?> issue(int issuer) {
-        return ZkAsync.getChildren(pool.session(issuer), PARENT, CHILDREN);
+        return ops.getChildren(issuer, PARENT, CHILDREN);
     }
 }

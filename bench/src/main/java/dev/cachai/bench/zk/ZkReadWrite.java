@@ -36,7 +36,6 @@ public final class ZkReadWrite extends ZkWorkload {
     public CompletableFuture<?> issue(int issuer) {
         String path = Keys.randomKv(context.settings().keyspaceKeys());
         boolean read = ThreadLocalRandom.current().nextInt(100) < readPercent;
-        return read ? ZkAsync.getData(pool.session(issuer), path, null)
-                : ZkAsync.setData(pool.session(issuer), path, value);
+        return read ? ops.getData(issuer, path) : ops.setData(issuer, path, value);
     }
 }

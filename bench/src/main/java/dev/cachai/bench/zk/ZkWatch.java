@@ -18,11 +18,13 @@ import java.util.concurrent.TimeUnit;
  * re-arm it on every event (the classic pattern, served by every ZooKeeper version). One writer.
  * A round ends when every watcher has re-armed, so the next write cannot slip past a watcher.
  * Unlike the other workloads this uses one session per watcher: a server keeps one watch per
- * (session, path), so shared sessions would not fan out on the server.
+ * (session, path), so shared sessions would not fan out on the server. Its sessions are
+ * ZooKeeper's Java client's, whatever {@code --zk-client} says: they re-arm their watches.
  */
 public final class ZkWatch extends ZkWorkload {
     private static final long SETUP_SECONDS_MAX = 60;
 
+    private ZkPool watchers;
     private ZkPool writer;
     private String path;
     private int watcherCount;
@@ -44,20 +46,16 @@ public final class ZkWatch extends ZkWorkload {
     }
 
     @Override
-    protected int connectionsFor(int clients) {
-        return clients;
-    }
-
-    @Override
     public void setUp(Endpoints target, int clients, RunContext context) throws Exception {
-        super.setUp(target, clients, context);
+        prepare(context);
+        watchers = new ZkPool(target, clients);
         writer = new ZkPool(target, 1);
         path = "/bench-watch-" + Keys.nonce();
         watcherCount = clients;
         ZkAsync.create(writer.session(0), path, value).get(SETUP_SECONDS_MAX, TimeUnit.SECONDS);
         List<CompletableFuture<Void>> armed = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            ZooKeeper session = pool.session(i);
+            ZooKeeper session = watchers.session(i);
             armed.add(ZkAsync.getData(session, path, new RearmingWatcher(session)));
         }
         CompletableFuture.allOf(armed.toArray(CompletableFuture[]::new)).get(SETUP_SECONDS_MAX, TimeUnit.SECONDS);
@@ -74,6 +72,9 @@ public final class ZkWatch extends ZkWorkload {
     public void close() {
         if (writer != null) {
             writer.close();
+        }
+        if (watchers != null) {
+            watchers.close();
         }
         super.close();
     }

@@ -5,7 +5,6 @@ import dev.cachai.bench.load.Keys;
 import dev.cachai.bench.load.Protocol;
 import dev.cachai.bench.load.RunContext;
 import dev.cachai.bench.load.Workload;
-import org.apache.zookeeper.ZooKeeper;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +17,7 @@ abstract class ZkWorkload implements Workload {
     private static final int PRELOAD_INFLIGHT_MAX = 64;
     private static final long PRELOAD_SECONDS_MAX = 120;
 
-    protected ZkPool pool;
+    protected ZkOps ops;
     protected RunContext context;
     protected byte[] value;
 
@@ -29,9 +28,14 @@ abstract class ZkWorkload implements Workload {
 
     @Override
     public void setUp(Endpoints target, int clients, RunContext context) throws Exception {
+        prepare(context);
+        this.ops = ZkOps.open(context.settings().zkClient(), target, connectionsFor(clients));
+    }
+
+    /** What every run needs before it opens sessions. */
+    protected void prepare(RunContext context) {
         this.context = context;
         this.value = Keys.value(context.settings().valueBytes());
-        this.pool = new ZkPool(target, connectionsFor(clients));
     }
 
     protected int connectionsFor(int clients) {
@@ -40,11 +44,10 @@ abstract class ZkWorkload implements Workload {
 
     /** Creates (or keeps) {@code parent} and its children {@code parent/k0..k(count-1)}. */
     protected void preloadChildren(String parent, int count) throws Exception {
-        ZooKeeper zk = pool.session(0);
-        ZkAsync.ensure(zk, parent, new byte[0]).get(PRELOAD_SECONDS_MAX, TimeUnit.SECONDS);
+        ops.ensure(0, parent, new byte[0]).get(PRELOAD_SECONDS_MAX, TimeUnit.SECONDS);
         List<CompletableFuture<?>> inflight = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            inflight.add(ZkAsync.ensure(zk, parent + "/k" + i, value));
+            inflight.add(ops.ensure(0, parent + "/k" + i, value));
             if (inflight.size() == PRELOAD_INFLIGHT_MAX) {
                 awaitAll(inflight);
             }
@@ -59,8 +62,8 @@ abstract class ZkWorkload implements Workload {
 
     @Override
     public void close() {
-        if (pool != null) {
-            pool.close();
+        if (ops != null) {
+            ops.close();
         }
     }
 }

@@ -1,41 +1,18 @@
 package dev.cachai.bench.etcd;
 
+import dev.cachai.bench.OwnNode;
 import dev.cachai.bench.load.EtcdClientKind;
-import dev.cachai.bench.load.Endpoints;
-import dev.cachai.server.CachaiServer;
-import dev.cachai.server.config.ServerConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Both client libraries make the calls the workloads count on, against a node of our own. */
-class EtcdKvTest {
+class EtcdKvTest extends OwnNode {
     private static final long CALL_SECONDS_MAX = 30;
-
-    @TempDir
-    static Path dataDir;
-    private static CachaiServer node;
-    private static Endpoints target;
-
-    @BeforeAll
-    static void startNode() {
-        node = CachaiServer.start(ServerConfig.ephemeral(dataDir));
-        target = new Endpoints("cachai", List.of("127.0.0.1:" + node.etcdPort()), List.of());
-    }
-
-    @AfterAll
-    static void stopNode() {
-        node.close();
-    }
 
     @ParameterizedTest
     @EnumSource(EtcdClientKind.class)
@@ -43,7 +20,7 @@ class EtcdKvTest {
         byte[] key = ("/kv-test-" + kind).getBytes(StandardCharsets.UTF_8);
         byte[] missing = ("/kv-test-missing-" + kind).getBytes(StandardCharsets.UTF_8);
         byte[] value = "v".getBytes(StandardCharsets.UTF_8);
-        try (EtcdKv kv = EtcdKv.open(kind, target, 2)) {
+        try (EtcdKv kv = EtcdKv.open(kind, target(), 2)) {
             kv.put(0, key, value).get(CALL_SECONDS_MAX, TimeUnit.SECONDS);
             assertThat(kv.get(1, key, false).get(CALL_SECONDS_MAX, TimeUnit.SECONDS)).isEqualTo(1);
             assertThat(kv.get(0, key, true).get(CALL_SECONDS_MAX, TimeUnit.SECONDS)).isEqualTo(1);
