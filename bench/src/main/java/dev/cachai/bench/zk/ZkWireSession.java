@@ -67,10 +67,9 @@ final class ZkWireSession extends ChannelInboundHandlerAdapter {
         if (channel == null || !channel.isActive()) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<Void> done = call(ZooDefs.OpCode.closeSession, "", null, false, -1);
-        return done.handle((ok, error) -> null).thenCompose(ignored -> {
+        return call(ZooDefs.OpCode.closeSession, "", null, false, -1).handle((ok, error) -> {
             channel.close();
-            return CompletableFuture.completedFuture(null);
+            return null;
         });
     }
 
