@@ -8,15 +8,8 @@ import dev.cachai.etcd.proto.etcdserverpb.PutRequest;
 import dev.cachai.etcd.proto.etcdserverpb.RangeRequest;
 import dev.cachai.etcd.proto.etcdserverpb.RequestOp;
 import dev.cachai.etcd.proto.etcdserverpb.TxnRequest;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,35 +17,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The workloads' KV calls on grpc-java's async stubs, one channel per connection, spread over the
- * target's endpoints. Replies complete on the transport's threads (direct executor), where the
- * driver issues the client's next call: no hand-off between threads on the client's side.
+ * The workloads' KV calls on grpc-java's async stubs, one channel per connection
+ * ({@link GrpcChannels}). Replies complete on the transport's threads, where the driver issues
+ * the client's next call.
  */
 final class GrpcKv implements EtcdKv {
-    /** As many as the machine has cores: the load generator's share of two. */
-    private static final int TRANSPORT_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
-    private static final long CLOSE_SECONDS_MAX = 5;
     private static final long CONNECT_SECONDS_MAX = 30;
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(TRANSPORT_THREADS, NioIoHandler.newFactory());
-    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final GrpcChannels channels;
     private final List<KVGrpc.KVStub> stubs = new ArrayList<>();
 
     GrpcKv(Endpoints target, int connections) throws Exception {
+        channels = new GrpcChannels(target, connections);
         try {
             for (int i = 0; i < connections; i++) {
-                String hostPort = target.etcd().get(i % target.etcd().size());
-                int colon = hostPort.lastIndexOf(':');
-                ManagedChannel channel = NettyChannelBuilder
-                        .forAddress(new InetSocketAddress(hostPort.substring(0, colon),
-                                Integer.parseInt(hostPort.substring(colon + 1))))
-                        .usePlaintext()
-                        .directExecutor()
-                        .eventLoopGroup(group)
-                        .channelType(NioSocketChannel.class)
-                        .build();
-                channels.add(channel);
-                stubs.add(KVGrpc.newStub(channel));
+                stubs.add(KVGrpc.newStub(channels.of(i)));
             }
             connect();
         } catch (Exception | Error e) {
@@ -108,20 +87,8 @@ final class GrpcKv implements EtcdKv {
 
     @Override
     public void close() {
-        for (ManagedChannel c : channels) {
-            c.shutdownNow();
-        }
-        for (ManagedChannel c : channels) {
-            try {
-                c.awaitTermination(CLOSE_SECONDS_MAX, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        channels.clear();
         stubs.clear();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        channels.close();
     }
 
     /** A unary call's answer as a future of what the workload needs from it. */
