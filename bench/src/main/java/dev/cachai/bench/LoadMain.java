@@ -29,7 +29,7 @@ public final class LoadMain {
             "           --targets cachai,baseline --baseline-jar OLD.jar: an A/B of two Cachai builds;",
             "           --cachai-jvm-opts \"-XX:...\": JVM options for every Cachai server started",
             "           --baseline-jvm-opts \"-XX:...\": the baseline's instead (an A/B of JVM settings)",
-            "           --etcd-client grpc|jetcd: etcd KV workloads on grpc-java stubs (default) or jetcd",
+            "           --etcd-client grpc|jetcd: etcd workloads on grpc-java stubs (default) or jetcd",
             "           --zk-client wire|java: ZooKeeper workloads on our frames (default) or ZooKeeper's client",
             "  run      load an already running server: --etcd 127.0.0.1:2379 --zk 127.0.0.1:2181 --name x",
             "           (plus the load options above, --ops N, --conns 8, --value-bytes 256, --keys 1000)",

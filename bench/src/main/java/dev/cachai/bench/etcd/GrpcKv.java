@@ -5,11 +5,15 @@ import dev.cachai.bench.load.Endpoints;
 import dev.cachai.etcd.proto.etcdserverpb.Compare;
 import dev.cachai.etcd.proto.etcdserverpb.KVGrpc;
 import dev.cachai.etcd.proto.etcdserverpb.PutRequest;
+import dev.cachai.etcd.proto.etcdserverpb.PutResponse;
 import dev.cachai.etcd.proto.etcdserverpb.RangeRequest;
+import dev.cachai.etcd.proto.etcdserverpb.RangeResponse;
 import dev.cachai.etcd.proto.etcdserverpb.RequestOp;
 import dev.cachai.etcd.proto.etcdserverpb.TxnRequest;
+import dev.cachai.etcd.proto.etcdserverpb.TxnResponse;
 import io.grpc.stub.StreamObserver;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +46,7 @@ final class GrpcKv implements EtcdKv {
 
     /** One read per connection, so that connecting stays out of the measured windows. */
     private void connect() throws Exception {
-        byte[] probe = "/bench-connect".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] probe = "/bench-connect".getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < stubs.size(); i++) {
             get(i, probe, true).get(CONNECT_SECONDS_MAX, TimeUnit.SECONDS);
         }
@@ -56,7 +60,7 @@ final class GrpcKv implements EtcdKv {
     public CompletableFuture<?> put(int client, byte[] key, byte[] value) {
         PutRequest request = PutRequest.newBuilder()
                 .setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(value)).build();
-        Reply<Object, dev.cachai.etcd.proto.etcdserverpb.PutResponse> reply = new Reply<>(r -> r);
+        Reply<Object, PutResponse> reply = new Reply<>(r -> r);
         stub(client).put(request, reply);
         return reply.result;
     }
@@ -65,7 +69,7 @@ final class GrpcKv implements EtcdKv {
     public CompletableFuture<Integer> get(int client, byte[] key, boolean serializable) {
         RangeRequest request = RangeRequest.newBuilder()
                 .setKey(ByteString.copyFrom(key)).setSerializable(serializable).build();
-        Reply<Integer, dev.cachai.etcd.proto.etcdserverpb.RangeResponse> reply = new Reply<>(r -> r.getKvsCount());
+        Reply<Integer, RangeResponse> reply = new Reply<>(r -> r.getKvsCount());
         stub(client).range(request, reply);
         return reply.result;
     }
@@ -80,7 +84,7 @@ final class GrpcKv implements EtcdKv {
                         PutRequest.newBuilder().setKey(k).setValue(ByteString.copyFrom(value))))
                 .addFailure(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(k)))
                 .build();
-        Reply<Boolean, dev.cachai.etcd.proto.etcdserverpb.TxnResponse> reply = new Reply<>(r -> r.getSucceeded());
+        Reply<Boolean, TxnResponse> reply = new Reply<>(r -> r.getSucceeded());
         stub(client).txn(request, reply);
         return reply.result;
     }

@@ -3,7 +3,8 @@ package dev.cachai.bench.load;
 import java.util.Locale;
 
 /**
- * The client library the etcd KV workloads load a server through ({@code --etcd-client}).
+ * The client library the etcd workloads load a server through, for their calls and watchers
+ * ({@code --etcd-client}).
  * {@link #GRPC} makes the calls on grpc-java stubs, as etcd's own benchmark tool makes them on
  * the Go client's: on two cores the load generator shares the machine with the server, and
  * jetcd (Vert.x gRPC) spent about 56 µs of CPU per put at 128 clients, more than the server
