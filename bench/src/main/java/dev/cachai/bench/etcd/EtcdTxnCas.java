@@ -4,6 +4,7 @@ import dev.cachai.bench.load.Endpoints;
 import dev.cachai.bench.load.Keys;
 import dev.cachai.bench.load.RunContext;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -41,7 +42,7 @@ public final class EtcdTxnCas extends EtcdWorkload {
         return kv.putIfVersion(issuer, key, versions[issuer], value)
                 .thenApply(succeeded -> {
                     if (!succeeded) {
-                        throw new IllegalStateException("compare failed for " + new String(key, java.nio.charset.StandardCharsets.UTF_8));
+                        throw new IllegalStateException("compare failed for " + new String(key, StandardCharsets.UTF_8));
                     }
                     versions[issuer]++;
                     return succeeded;

@@ -1,14 +1,13 @@
 package dev.cachai.bench.etcd;
 
+import dev.cachai.bench.load.ClientEventLoops;
 import dev.cachai.bench.load.Endpoints;
+import dev.cachai.server.config.HostPort;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,20 +17,15 @@ import java.util.concurrent.TimeUnit;
  * Calls complete on the transport's threads (direct executor): no hand-off on the client side.
  */
 final class GrpcChannels implements AutoCloseable {
-    /** As many as the machine has cores: the load generator's share of two. */
-    private static final int TRANSPORT_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static final long CLOSE_SECONDS_MAX = 5;
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(TRANSPORT_THREADS, NioIoHandler.newFactory());
+    private final EventLoopGroup group = ClientEventLoops.create();
     private final List<ManagedChannel> channels = new ArrayList<>();
 
     GrpcChannels(Endpoints target, int connections) {
         for (int i = 0; i < connections; i++) {
-            String hostPort = target.etcd().get(i % target.etcd().size());
-            int colon = hostPort.lastIndexOf(':');
-            channels.add(NettyChannelBuilder
-                    .forAddress(new InetSocketAddress(hostPort.substring(0, colon),
-                            Integer.parseInt(hostPort.substring(colon + 1))))
+            HostPort endpoint = HostPort.parse(target.etcd().get(i % target.etcd().size()));
+            channels.add(NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port())
                     .usePlaintext()
                     .directExecutor()
                     .eventLoopGroup(group)

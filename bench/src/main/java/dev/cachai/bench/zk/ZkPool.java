@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /** A fixed set of ZooKeeper sessions; logical client i uses session i % size. */
 final class ZkPool implements AutoCloseable {
-    private static final int SESSION_TIMEOUT_MS = 30_000;
+    static final int SESSION_TIMEOUT_MS = 30_000;
     /** Generous: a server that replicates session creation may take seconds for 128 sessions. */
-    private static final long CONNECT_SECONDS_MAX = 45;
+    static final long CONNECT_SECONDS_MAX = 45;
 
     private final List<ZooKeeper> sessions = new ArrayList<>();
 

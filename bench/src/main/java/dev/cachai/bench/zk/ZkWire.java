@@ -1,13 +1,13 @@
 package dev.cachai.bench.zk;
 
+import dev.cachai.bench.load.ClientEventLoops;
 import dev.cachai.bench.load.Endpoints;
+import dev.cachai.server.config.HostPort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
@@ -31,25 +31,20 @@ import java.util.concurrent.TimeUnit;
  * issues that client's next request with no hand-off between threads.
  */
 final class ZkWire implements ZkOps {
-    static final int SESSION_TIMEOUT_MS = 30_000;
-    /** Generous: a server that replicates session creation may take seconds for many sessions. */
-    private static final long CONNECT_SECONDS_MAX = 45;
     private static final long CLOSE_SECONDS_MAX = 5;
     private static final long RECONNECT_PAUSE_MS = 100;
     /** Replies here are small (100 children at most); anything larger is a broken stream. */
     static final int FRAME_BYTES_MAX = 1024 * 1024;
     /** Idle this long, a session pings, so it outlives pauses between runs' phases. */
-    private static final int PING_IDLE_SECONDS = SESSION_TIMEOUT_MS / 3_000;
-    /** As many as the machine has cores: the load generator's share of two. */
-    private static final int TRANSPORT_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private static final int PING_IDLE_SECONDS = ZkPool.SESSION_TIMEOUT_MS / 3_000;
     private static final int NO_CHILD_CHECK = -1;
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(TRANSPORT_THREADS, NioIoHandler.newFactory());
+    private final EventLoopGroup group = ClientEventLoops.create();
     private final List<ZkWireSession> sessions = new ArrayList<>();
 
     ZkWire(Endpoints target, int count) throws Exception {
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CONNECT_SECONDS_MAX);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ZkPool.CONNECT_SECONDS_MAX);
             for (int i = 0; i < count; i++) {
                 sessions.add(connectRetrying(target.zk().get(i % target.zk().size()), deadline));
             }
@@ -80,8 +75,8 @@ final class ZkWire implements ZkOps {
     }
 
     private ZkWireSession connect(String hostPort) throws InterruptedException {
-        int colon = hostPort.lastIndexOf(':');
-        ZkWireSession session = new ZkWireSession(SESSION_TIMEOUT_MS);
+        HostPort endpoint = HostPort.parse(hostPort);
+        ZkWireSession session = new ZkWireSession(ZkPool.SESSION_TIMEOUT_MS);
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -92,8 +87,7 @@ final class ZkWire implements ZkOps {
                         ch.pipeline().addLast(session);
                     }
                 });
-        Channel channel = b.connect(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)))
-                .sync().channel();
+        Channel channel = b.connect(endpoint.host(), endpoint.port()).sync().channel();
         session.attach(channel);
         return session;
     }

@@ -1,14 +1,12 @@
 package dev.cachai.bench.zk;
 
+import dev.cachai.zk.codec.Jute;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.apache.jute.BinaryInputArchive;
-import org.apache.jute.BinaryOutputArchive;
 import org.apache.jute.Record;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
@@ -19,7 +17,6 @@ import org.apache.zookeeper.proto.ReplyHeader;
 import org.apache.zookeeper.proto.RequestHeader;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 
@@ -81,43 +78,23 @@ final class ZkWireSession extends ChannelInboundHandlerAdapter {
         }
         int xid = nextXid++;
         calls.add(new Call(xid, path, existsIsOk, childrenExpected, done));
-        channel.writeAndFlush(frame(new RequestHeader(xid, type), request));
-    }
-
-    private ByteBuf frame(Record header, Record body) {
-        ByteBuf buf = channel.alloc().buffer();
-        buf.writeInt(0);
-        try (ByteBufOutputStream stream = new ByteBufOutputStream(buf)) {
-            BinaryOutputArchive out = BinaryOutputArchive.getArchive(stream);
-            if (header != null) {
-                header.serialize(out, "header");
-            }
-            if (body != null) {
-                body.serialize(out, "request");
-            }
-        } catch (IOException e) {
-            buf.release();
-            throw new UncheckedIOException(e);
-        }
-        buf.setInt(0, buf.readableBytes() - Integer.BYTES);
-        return buf;
+        channel.writeAndFlush(Jute.frame(channel.alloc(), new RequestHeader(xid, type), request));
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         ConnectRequest request = new ConnectRequest(0, 0, sessionTimeoutMs, 0, new byte[PASSWORD_BYTES], false);
-        ctx.writeAndFlush(frame(null, request));
+        ctx.writeAndFlush(Jute.frame(ctx.alloc(), request));
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws IOException {
         ByteBuf frame = (ByteBuf) msg;
         try {
-            BinaryInputArchive in = BinaryInputArchive.getArchive(new ByteBufInputStream(frame));
+            BinaryInputArchive in = Jute.input(frame, ZkWire.FRAME_BYTES_MAX);
             if (!connected.isDone()) {
-                ConnectResponse response = new ConnectResponse();
-                response.deserialize(in, "connect");
+                ConnectResponse response = Jute.read(in, new ConnectResponse());
                 if (response.getTimeOut() <= 0) {
                     connected.completeExceptionally(new IOException("ZooKeeper refused the session"));
                     ctx.close();
@@ -126,8 +103,7 @@ final class ZkWireSession extends ChannelInboundHandlerAdapter {
                 }
                 return;
             }
-            ReplyHeader header = new ReplyHeader();
-            header.deserialize(in, "header");
+            ReplyHeader header = Jute.read(in, new ReplyHeader());
             if (header.getXid() < 0) {
                 return; // a watch event or a ping's answer: no call waits for it
             }
@@ -150,9 +126,7 @@ final class ZkWireSession extends ChannelInboundHandlerAdapter {
         if (err != 0) {
             call.done().completeExceptionally(KeeperException.create(KeeperException.Code.get(err), call.path()));
         } else if (call.childrenExpected() >= 0) {
-            GetChildrenResponse children = new GetChildrenResponse();
-            children.deserialize(in, "response");
-            int count = children.getChildren().size();
+            int count = Jute.read(in, new GetChildrenResponse()).getChildren().size();
             if (count == call.childrenExpected()) {
                 call.done().complete(null);
             } else {
@@ -167,7 +141,7 @@ final class ZkWireSession extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof IdleStateEvent) {
-            ctx.writeAndFlush(frame(new RequestHeader(XID_PING, ZooDefs.OpCode.ping), null));
+            ctx.writeAndFlush(Jute.frame(ctx.alloc(), new RequestHeader(XID_PING, ZooDefs.OpCode.ping)));
         }
         ctx.fireUserEventTriggered(event);
     }
