@@ -9,6 +9,8 @@ import dev.cachai.engine.zk.NodeMeta;
 public final class Entry {
     volatile KeyValue head;
     volatile NodeMeta meta;
+    /** Whether {@link KvStore} lists it among the entries holding history (apply thread only). */
+    boolean listedWithHistory;
 
     Entry(KeyValue head) {
         this.head = head;
