@@ -116,6 +116,7 @@ public final class Engine {
     private void commit(WriteTxn w) {
         s.quotas.publish();
         if (!w.events().isEmpty()) {
+            s.virtualNodes.follow(w.treeChanges());
             s.revisions.record(w.revision, w.events());
             if (!listeners.isEmpty()) {
                 Change change = new Change(w.revision, w.timeMs, w.events(), w.treeChanges());

@@ -216,7 +216,7 @@ public final class EngineSnapshot implements AutoCloseable {
             }
             s.revisions.rebuild(s.kv, s.compactRevision);
             s.quotas.rebuild(s, s.revision);
-            s.virtualNodesPossible = ZkView.anyVirtualNode(s);
+            s.virtualNodesPossible = ZkView.findVirtualNodes(s);
             return new Restored(engine, header[0], header[1]);
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt snapshot " + file, e);

@@ -26,6 +26,8 @@ final class EngineState {
      * recomputes it. It decides only how an answer is found, never the answer.
      */
     volatile boolean virtualNodesPossible;
+    /** Which paths may be virtual nodes, for the apply thread (see {@link VirtualNodePaths}). */
+    final VirtualNodePaths virtualNodes = new VirtualNodePaths();
     /** The lowest revision a running snapshot still reads; history at or above it is kept. */
     volatile long pinnedRevision = Long.MAX_VALUE;
     /** The compaction point when the snapshot was pinned: physical pruning stays at or below it. */

@@ -143,7 +143,7 @@ final class WriteTxn {
             return;
         }
         String path = new String(created.key(), StandardCharsets.UTF_8);
-        int existing = ZkView.countChildren(state, path, revision);
+        int existing = ZkView.countChildrenWhileApplying(state, path, revision);
         boolean keepOld = state.snapshotPinned() && prevMeta != null;
         if (existing > 0 || keepOld) {
             NodeMeta own = defaultMeta(created);
@@ -219,6 +219,9 @@ final class WriteTxn {
 
     /** Records a tree change caused by the event just added. */
     private void treeChange(ZkTreeChange.Kind kind, String path) {
+        if (kind == ZkTreeChange.Kind.APPEARED || kind == ZkTreeChange.Kind.BECAME_VIRTUAL) {
+            state.virtualNodes.add(path);
+        }
         if (treeChanges.isEmpty()) {
             treeChanges = new ArrayList<>(2);
         }

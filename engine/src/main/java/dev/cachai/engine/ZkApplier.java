@@ -151,7 +151,11 @@ final class ZkApplier {
         NodeMeta derived = e.meta() != null ? e.meta() : WriteTxn.defaultMeta(e.head());
         NodeMeta meta = new NodeMeta(stored, stored.isTtl() ? c.ttlMs() : 0, ephemeralOwner(stored, lease, c.ttlMs()),
                 0, derived.pzxid(), 0, acl, derived.numChildren(), derived.hadChildren(), w.revision, null);
-        w.setMeta(key, w.keepHistory(meta, derived.older()));
+        if (e.meta() != null || !meta.equals(WriteTxn.defaultMeta(e.head()))) {
+            // Otherwise a plain world-open node, most creates: its meta stays derived on read. Six
+            // objects per node fewer for the collector to copy and mark, at a million nodes.
+            w.setMeta(key, w.keepHistory(meta, derived.older()));
+        }
         return new ZkOpResult(ZkCode.OK, path, ZkView.stat(e.head(), meta));
     }
 
@@ -267,7 +271,7 @@ final class ZkApplier {
     }
 
     private ZkNode node(WriteTxn w, String path) {
-        return ZkView.node(s, path, w.revision);
+        return ZkView.nodeWhileApplying(s, path, w.revision);
     }
 
     private static boolean isVirtual(ZkNode n) {

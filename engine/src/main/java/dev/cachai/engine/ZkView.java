@@ -24,6 +24,15 @@ final class ZkView {
     private ZkView() {}
 
     static ZkNode node(EngineState s, String path, long rev) {
+        return node(s, path, rev, false);
+    }
+
+    /** {@link #node} for the apply thread, which may skip the search for children of a missing key. */
+    static ZkNode nodeWhileApplying(EngineState s, String path, long rev) {
+        return node(s, path, rev, true);
+    }
+
+    private static ZkNode node(EngineState s, String path, long rev, boolean applying) {
         if (path.equals("/")) {
             NodeMeta m = s.rootMeta;
             return new ZkNode(path, new byte[0], rootStat(m), m.acl());
@@ -38,7 +47,7 @@ final class ZkView {
             NodeMeta m = metaAt(e, v, rev);
             return new ZkNode(path, v.isNullValue() ? null : v.value(), stat(v, m), m.acl());
         }
-        int children = countChildren(s, path, rev);
+        int children = applying ? countChildrenWhileApplying(s, path, rev) : countChildren(s, path, rev);
         if (children == 0) {
             return null;
         }
@@ -147,6 +156,18 @@ final class ZkView {
         if (!s.virtualNodesPossible) {
             return 0;
         }
+        return searchChildren(s, path, rev);
+    }
+
+    /** {@link #countChildren} on the apply thread: a path never made virtual has no children to find. */
+    static int countChildrenWhileApplying(EngineState s, String path, long rev) {
+        if (!s.virtualNodesPossible || !s.virtualNodes.mayBeVirtual(path)) {
+            return 0;
+        }
+        return searchChildren(s, path, rev);
+    }
+
+    private static int searchChildren(EngineState s, String path, long rev) {
         String prefix = ZkPaths.childPrefix(path);
         byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
         byte[] first = s.kv.ceilingKey(p);
@@ -209,21 +230,23 @@ final class ZkView {
         return n[0];
     }
 
-    /** Whether some live node key has an ancestor without a live key (a virtual node), at the current revision. */
-    static boolean anyVirtualNode(EngineState s) {
-        boolean[] found = {false};
+    /**
+     * Lists every virtual node of a restored state (ancestors of live node keys that have no live
+     * key themselves) in {@code s.virtualNodes}, and says whether there is any.
+     */
+    static boolean findVirtualNodes(EngineState s) {
         s.kv.scan(new byte[] {'/'}, new byte[] {'/' + 1}, s.revision, (kv, e) -> {
             byte[] key = kv.key();
             if (ZkPaths.isNodeKey(key)) {
                 String parent = ZkPaths.parent(new String(key, StandardCharsets.UTF_8));
-                if (!parent.equals("/") && !live(s, parent)) {
-                    found[0] = true;
-                    return false;
+                while (!parent.equals("/") && !s.virtualNodes.mayBeVirtual(parent) && !live(s, parent)) {
+                    s.virtualNodes.add(parent);
+                    parent = ZkPaths.parent(parent);
                 }
             }
             return true;
         });
-        return found[0];
+        return s.virtualNodes.size() > 0;
     }
 
     private static boolean live(EngineState s, String path) {

@@ -84,6 +84,12 @@ final class BruteForceTree {
         if (virtualExists()) {
             assertThat(engine.state().virtualNodesPossible).as("a virtual node exists in %s", children).isTrue();
         }
+        for (String path : children.keySet()) {
+            if (!path.equals("/") && !real.contains(path)) {
+                assertThat(engine.state().virtualNodes.mayBeVirtual(path))
+                        .as("virtual node %s listed for the apply thread", path).isTrue();
+            }
+        }
     }
 
     /**

@@ -69,7 +69,8 @@ public final class ZkAcls {
                 return null;
             }
         }
-        return List.copyOf(out);
+        // One shared list for the usual world-open ACL, not a copy per node.
+        return out.equals(Acl.OPEN_ACL_UNSAFE) ? Acl.OPEN_ACL_UNSAFE : List.copyOf(out);
     }
 
     /** Schemes whose ids are real authentications ("ip" is not: ZooKeeper's IP provider says so). */
