@@ -13,6 +13,11 @@ final class AcceptorLog {
 
     private final TreeMap<Long, Entry> entries = new TreeMap<>();
     private long snapshotIndex;
+    /**
+     * Slots at or below it were dropped from memory though no snapshot holds them yet: chosen,
+     * applied, and needed by no other member. They stay in the durable log until a snapshot.
+     */
+    private long releasedThrough;
 
     Entry get(long index) {
         return entries.get(index);
@@ -27,8 +32,27 @@ final class AcceptorLog {
         return snapshotIndex;
     }
 
+    /** The highest slot no longer in memory, compacted or released: a peer behind it needs a snapshot. */
+    long firstInMemory() {
+        return Math.max(snapshotIndex, releasedThrough) + 1;
+    }
+
+    /**
+     * Drops slots through {@code index} from memory. Only for slots that every member holds and
+     * this node has applied: nothing asks for them again except a member added later, which gets
+     * a snapshot instead.
+     */
+    void release(long index) {
+        if (index <= Math.max(releasedThrough, snapshotIndex)) {
+            return;
+        }
+        entries.headMap(index, true).clear();
+        releasedThrough = index;
+    }
+
     long lastIndex() {
-        return entries.isEmpty() ? snapshotIndex : Math.max(entries.lastKey(), snapshotIndex);
+        long floor = firstInMemory() - 1;
+        return entries.isEmpty() ? floor : Math.max(entries.lastKey(), floor);
     }
 
     /** Every accepted slot from {@code fromIndex} on, holes skipped: what a Promise reports. */

@@ -268,8 +268,13 @@ final class Leadership {
     private void sendAccepts(int peerId, Progress peer) {
         while (peer.snapshot == null && peer.acceptsInflight < node.config.acceptsInflightMax()
                 && peer.nextIndex <= node.log.lastIndex()) {
-            if (peer.nextIndex <= node.log.snapshotIndex()) {
-                startSnapshot(peerId, peer);
+            if (peer.nextIndex < node.log.firstInMemory()) {
+                if (snapshotCovers(node.log.firstInMemory() - 1)) {
+                    startSnapshot(peerId, peer);
+                } else {
+                    // Slots a single node released: the driver snapshots past them, then we send it.
+                    node.snapshotWanted = Math.max(node.snapshotWanted, node.log.firstInMemory() - 1);
+                }
                 return;
             }
             List<Entry> run = node.log.run(peer.nextIndex, node.config.entriesPerAcceptMax(),
@@ -483,6 +488,10 @@ final class Leadership {
     }
 
     // ---------------------------------------------------------------- snapshots
+
+    private boolean snapshotCovers(long index) {
+        return node.snapshots.latest().map(info -> info.index() >= index).orElse(false);
+    }
 
     private void startSnapshot(int peerId, Progress peer) {
         SnapshotSource.SnapshotInfo info = node.snapshots.latest().orElseThrow(

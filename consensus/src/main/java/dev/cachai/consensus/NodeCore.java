@@ -62,6 +62,8 @@ final class NodeCore {
     private boolean promiseChanged;
     private final List<Entry> entriesToPersist = new ArrayList<>();
     private SnapshotMarker snapshotMarkerToPersist;
+    /** A slot a snapshot must reach before a member behind the released slots can catch up (0: none). */
+    long snapshotWanted;
     private Snapshot snapshotToInstall;
     private final List<Message> outboxBeforePersist = new ArrayList<>();
     private final List<Message> outbox = new ArrayList<>();
@@ -501,6 +503,16 @@ final class NodeCore {
             committed.add(entry);
         }
         appliedIndex = Math.max(appliedIndex, commitIndex);
+        if (aloneInMembership()) {
+            // No peer will ask for applied slots, and a restart reads the durable log: a single
+            // node keeping them until its next snapshot held a slot per key written, most of its
+            // heap under a create load, for the collector to copy and mark again and again.
+            log.release(appliedIndex);
+        }
         return committed;
+    }
+
+    private boolean aloneInMembership() {
+        return membership.learners().isEmpty() && membership.voters().size() == 1 && membership.voters().contains(id);
     }
 }

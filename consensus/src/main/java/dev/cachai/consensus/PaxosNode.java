@@ -131,6 +131,15 @@ public final class PaxosNode {
         return core.log.snapshotIndex();
     }
 
+    /**
+     * A slot the driver's next snapshot has to reach, at once, for a member to catch up (0: no
+     * such need): a single node drops applied slots from memory, and a member added later gets
+     * a snapshot past them.
+     */
+    public long snapshotWanted() {
+        return core.snapshotWanted;
+    }
+
     public Membership membership() {
         return core.membership;
     }

@@ -229,10 +229,49 @@ class PaxosNodeTest {
         assertThat(node.matchIndexOf(7)).isEqualTo(-1);
     }
 
-    /** Carries out every Ready as a driver would (its writes reach disk), until there is none. */
-    private static void persistAll(PaxosNode node) {
+    @Test
+    void aSingleNodeDropsAppliedSlotsAndSendsALaterMemberASnapshotPastThem() {
+        java.util.concurrent.atomic.AtomicReference<Optional<SnapshotSource.SnapshotData>> latest =
+                new java.util.concurrent.atomic.AtomicReference<>(Optional.empty());
+        PaxosNode node = PaxosNode.fresh(PaxosConfig.defaults(1, Set.of(1)), new SplittableRandom(1),
+                SnapshotSource.fromLatest(latest::get));
+        node.campaign();
+        persistAll(node);
+        for (int i = 0; i < 5; i++) {
+            assertThat(node.propose(bytes("c" + i))).isInstanceOf(SubmitResult.Accepted.class);
+            persistAll(node);
+        }
+        long applied = node.commitIndex();
+        assertThat(node.entry(applied)).as("an applied slot of a single node").isEmpty();
+        assertThat(node.snapshotIndex()).as("released, not compacted: the durable log keeps it").isZero();
+        assertThat(node.propose(bytes("next"))).isInstanceOf(SubmitResult.Accepted.class);
+        Ready next = node.ready();
+        assertThat(next.entriesToPersist()).extracting(Entry::index).containsExactly(applied + 1);
+        node.persisted(next);
+        persistAll(node);
+
+        assertThat(node.changeMembership(new MembershipChange.AddLearner(7, "b"))).isInstanceOf(SubmitResult.Accepted.class);
+        List<Message> sent = persistAll(node);
+        Message.Heartbeat beat = (Message.Heartbeat) sent.stream().filter(m -> m.to() == 7).findFirst().orElseThrow();
+        node.step(new Message.HeartbeatAck(7, 1, beat.ballot(), 0, 0, beat.readSeq()));
+        sent = persistAll(node);
+        assertThat(sent).as("no Accept with a hole to the new member").noneMatch(m -> m.to() == 7 && m instanceof Message.Accept);
+        assertThat(node.snapshotWanted()).isEqualTo(applied + 1);
+
+        latest.set(Optional.of(new SnapshotSource.SnapshotData(node.commitIndex(), bytes("state"))));
+        node.tick();
+        assertThat(persistAll(node)).filteredOn(m -> m.to() == 7)
+                .anyMatch(m -> m instanceof Message.InstallSnapshot s && s.snapshotIndex() >= applied + 1)
+                .noneMatch(m -> m instanceof Message.Accept);
+    }
+
+    /** Carries out every Ready as a driver would (its writes reach disk), until there is none; returns what it sent. */
+    private static List<Message> persistAll(PaxosNode node) {
+        List<Message> sent = new java.util.ArrayList<>();
         for (Ready r = node.ready(); !r.isEmpty(); r = node.ready()) {
+            sent.addAll(r.messages());
             node.persisted(r);
         }
+        return sent;
     }
 }

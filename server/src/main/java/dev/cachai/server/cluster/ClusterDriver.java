@@ -355,6 +355,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         }
         forwardRenewals();
         memberChanges.onTick(tickCount);
+        maybeSnapshot(); // also when idle: a member added to a single node may wait for one
     }
 
     private void forwardRenewals() {
@@ -502,16 +503,18 @@ public final class ClusterDriver implements Driver, ClusterView {
         engineReplaced.accept(restored.engine());
     }
 
-    /** Every {@code snapshotEveryEntries} applied entries: pin a snapshot here, write it elsewhere. */
     /**
      * A snapshot writes the whole keyspace, so it is taken after {@code snapshotEveryEntries}
      * applied entries or after as many entries as there are live keys, whichever is more: its
      * cost per write then stays constant however large the keyspace grows (at 300,000 keys, a
-     * snapshot every 100,000 writes took a third of a core under a create load).
+     * snapshot every 100,000 writes took a third of a core under a create load). A member that
+     * needs one to catch up (see {@link PaxosNode#snapshotWanted}) gets it at once. It is pinned
+     * here and written elsewhere.
      */
     private void maybeSnapshot() {
         long every = Math.max(limits.snapshotEveryEntries(), engine.keyCount());
-        if (snapshotInProgress || appliedIndex - lastSnapshotIndex < every) {
+        boolean memberWaits = paxos.snapshotWanted() > lastSnapshotIndex;
+        if (snapshotInProgress || !memberWaits && appliedIndex - lastSnapshotIndex < every) {
             return;
         }
         snapshotInProgress = true;
