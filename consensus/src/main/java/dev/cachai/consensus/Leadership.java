@@ -474,8 +474,9 @@ final class Leadership {
             }
         }
         commitAnnounced = node.commitIndex;
+        long releasable = releasableIndex();
         for (int member : progress.keySet()) {
-            node.send(new Heartbeat(node.id, member, ballot, node.commitIndex, readSeq));
+            node.send(new Heartbeat(node.id, member, ballot, node.commitIndex, readSeq, releasable));
         }
     }
 
@@ -488,6 +489,20 @@ final class Leadership {
     }
 
     // ---------------------------------------------------------------- snapshots
+
+    /**
+     * The slots every member (voters and learners alike) told us it holds and knows chosen: no
+     * member will be sent them again, not by us and not by a later leader, which starts each
+     * member after the commit index it promised with. A member added later, or one whose commit
+     * index a crash set back, catches up by snapshot.
+     */
+    long releasableIndex() {
+        long releasable = node.commitIndex;
+        for (Progress peer : progress.values()) {
+            releasable = Math.min(releasable, Math.min(peer.matchIndex, peer.commitIndex));
+        }
+        return releasable;
+    }
 
     private boolean snapshotCovers(long index) {
         return node.snapshots.latest().map(info -> info.index() >= index).orElse(false);

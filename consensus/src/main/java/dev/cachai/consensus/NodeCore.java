@@ -64,6 +64,8 @@ final class NodeCore {
     private SnapshotMarker snapshotMarkerToPersist;
     /** A slot a snapshot must reach before a member behind the released slots can catch up (0: none). */
     long snapshotWanted;
+    /** The leader's last word on which slots every member holds (see {@link Heartbeat#releasableIndex}). */
+    private long releasableFromLeader;
     private Snapshot snapshotToInstall;
     private final List<Message> outboxBeforePersist = new ArrayList<>();
     private final List<Message> outbox = new ArrayList<>();
@@ -301,6 +303,8 @@ final class NodeCore {
             return;
         }
         followCommit(heartbeat.commitIndex());
+        releasableFromLeader = heartbeat.releasableIndex();
+        log.release(Math.min(releasableFromLeader, appliedIndex));
         send(new HeartbeatAck(id, heartbeat.from(), heartbeat.ballot(), matchIndex(), commitIndex,
                 heartbeat.readSeq()));
     }
@@ -503,16 +507,12 @@ final class NodeCore {
             committed.add(entry);
         }
         appliedIndex = Math.max(appliedIndex, commitIndex);
-        if (aloneInMembership()) {
-            // No peer will ask for applied slots, and a restart reads the durable log: a single
-            // node keeping them until its next snapshot held a slot per key written, most of its
-            // heap under a create load, for the collector to copy and mark again and again.
-            log.release(appliedIndex);
-        }
+        // Slots applied here and held by every member are asked for by no one again (a restart
+        // reads the durable log): kept until the next snapshot, which comes after as many writes
+        // as there are keys, they were one slot per key written, most of the heap under a create
+        // load, for the collector to copy and mark again and again.
+        long releasable = role == Role.LEADER ? leadership.releasableIndex() : releasableFromLeader;
+        log.release(Math.min(releasable, appliedIndex));
         return committed;
-    }
-
-    private boolean aloneInMembership() {
-        return membership.learners().isEmpty() && membership.voters().size() == 1 && membership.voters().contains(id);
     }
 }

@@ -265,6 +265,42 @@ class PaxosNodeTest {
                 .noneMatch(m -> m instanceof Message.Accept);
     }
 
+    @Test
+    void membersDropSlotsAllHoldAndANewLeaderNeedsNoSnapshotForThem() {
+        TestCluster cluster = new TestCluster(3);
+        PaxosNode leader = cluster.elect(1);
+        for (int i = 0; i < 10; i++) {
+            leader.propose(bytes("c" + i));
+        }
+        cluster.stabilize();
+        cluster.tickAll(3);
+        long early = cluster.applied.get(1).get(2).index();
+        for (int id = 1; id <= 3; id++) {
+            assertThat(cluster.node(id).entry(early)).as("slot %d on node %d", early, id).isEmpty();
+            assertThat(cluster.applied.get(id)).as("applied on node %d", id).hasSize(cluster.applied.get(1).size());
+        }
+        cluster.isolated.add(1);
+        for (int tick = 0; tick < 100 && leaderAmong(cluster, 2, 3) == null; tick++) {
+            cluster.tickAll(1);
+        }
+        PaxosNode next = leaderAmong(cluster, 2, 3);
+        assertThat(next).as("a new leader").isNotNull();
+        int other = next == cluster.node(2) ? 3 : 2;
+        next.propose(bytes("after"));
+        cluster.stabilize();
+        assertThat(cluster.applied.get(other)).last().satisfies(e -> assertThat(e.data()).isEqualTo(bytes("after")));
+        assertThat(next.snapshotWanted()).as("the other member holds the dropped slots").isZero();
+    }
+
+    private static PaxosNode leaderAmong(TestCluster cluster, int... ids) {
+        for (int id : ids) {
+            if (cluster.node(id).role() == Role.LEADER) {
+                return cluster.node(id);
+            }
+        }
+        return null;
+    }
+
     /** Carries out every Ready as a driver would (its writes reach disk), until there is none; returns what it sent. */
     private static List<Message> persistAll(PaxosNode node) {
         List<Message> sent = new java.util.ArrayList<>();

@@ -55,7 +55,12 @@ public sealed interface Message {
             implements Message {
     }
 
-    record Heartbeat(int from, int to, Ballot ballot, long commitIndex, long readSeq) implements Message {
+    /**
+     * {@code releasableIndex}: every member holds the leader's values through it, so a member that
+     * has applied a slot at or below it may drop it from memory (see {@code AcceptorLog.release}).
+     */
+    record Heartbeat(int from, int to, Ballot ballot, long commitIndex, long readSeq, long releasableIndex)
+            implements Message {
     }
 
     record HeartbeatAck(int from, int to, Ballot ballot, long matchIndex, long commitIndex, long readSeq)

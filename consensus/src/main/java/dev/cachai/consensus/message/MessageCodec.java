@@ -115,7 +115,7 @@ public final class MessageCodec {
             case REJECT -> new Reject(from, to, ballot(in), ballot(in), in.getLong());
             case ACCEPT -> new Accept(from, to, ballot(in), in.getLong(), entries(in));
             case ACCEPTED -> new Accepted(from, to, ballot(in), in.getLong(), in.getLong(), in.getLong());
-            case HEARTBEAT -> new Heartbeat(from, to, ballot(in), in.getLong(), in.getLong());
+            case HEARTBEAT -> new Heartbeat(from, to, ballot(in), in.getLong(), in.getLong(), in.getLong());
             case HEARTBEAT_ACK -> new HeartbeatAck(from, to, ballot(in), in.getLong(), in.getLong(), in.getLong());
             case READ_INDEX_REQUEST -> new ReadIndexRequest(from, to, bytes(in));
             case READ_INDEX_RESPONSE -> new ReadIndexResponse(from, to, bytes(in), in.getLong(), in.get() != 0);
@@ -144,7 +144,7 @@ public final class MessageCodec {
         } else if (message instanceof Accepted m) {
             out.putBallot(m.ballot()).putLong(m.matchIndex()).putLong(m.lastIndex()).putLong(m.commitIndex());
         } else if (message instanceof Heartbeat m) {
-            out.putBallot(m.ballot()).putLong(m.commitIndex()).putLong(m.readSeq());
+            out.putBallot(m.ballot()).putLong(m.commitIndex()).putLong(m.readSeq()).putLong(m.releasableIndex());
         } else if (message instanceof HeartbeatAck m) {
             out.putBallot(m.ballot()).putLong(m.matchIndex()).putLong(m.commitIndex()).putLong(m.readSeq());
         } else if (message instanceof ReadIndexRequest m) {

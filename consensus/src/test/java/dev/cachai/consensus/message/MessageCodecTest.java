@@ -32,7 +32,7 @@ class MessageCodecTest {
                 new Message.Reject(3, 2, B, new Ballot(9, 1), 44),
                 new Message.Accept(2, 3, B, 40, entries),
                 new Message.Accepted(3, 2, B, 7, 7, 40),
-                new Message.Heartbeat(2, 3, B, 40, 12),
+                new Message.Heartbeat(2, 3, B, 40, 12, 38),
                 new Message.HeartbeatAck(3, 2, B, 7, 40, 12),
                 new Message.ReadIndexRequest(3, 2, ctx),
                 new Message.ReadIndexResponse(2, 3, ctx, 40, true),
@@ -92,7 +92,7 @@ class MessageCodecTest {
 
     @Test
     void unknownVersionAndTruncatedFieldsAreRejected() {
-        byte[] frame = codec.encode(new Message.Heartbeat(1, 2, B, 3, 4));
+        byte[] frame = codec.encode(new Message.Heartbeat(1, 2, B, 3, 4, 2));
         byte[] badVersion = frame.clone();
         badVersion[4] = 9;
         assertThatThrownBy(() -> codec.decode(badVersion)).isInstanceOf(MessageCodecException.class);

@@ -137,6 +137,7 @@ public final class ClusterSimulation {
             for (int ticks = node.ticksDue(); ticks > 0 && node.alive; ticks--) {
                 node.paxos.tick();
                 process(node);
+                maybeSnapshot(node); // as the driver does on its ticks: a member may wait for one
             }
         }
         for (Message message : network.takeDue(nowTick)) {
@@ -276,7 +277,11 @@ public final class ClusterSimulation {
     }
 
     private void maybeSnapshot(SimNode node) {
-        if (node.alive && node.appliedSinceSnapshot >= options.snapshotEveryEntries()) {
+        if (!node.alive) {
+            return;
+        }
+        boolean memberWaits = node.paxos.snapshotWanted() > node.disk.snapshotIndex();
+        if (memberWaits || node.appliedSinceSnapshot >= options.snapshotEveryEntries()) {
             node.disk.saveSnapshot(node.appliedIndex, node.kv.snapshot());
             node.appliedSinceSnapshot = 0;
             // Keep a few slots so followers slightly behind still get entries, not a snapshot.

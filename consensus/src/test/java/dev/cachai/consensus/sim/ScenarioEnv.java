@@ -189,6 +189,11 @@ final class ScenarioEnv {
         for (ReadState read : ready.readStates()) {
             out.add(node.id + " read ctx=" + TraceFormat.text(read.context()) + " index=" + read.index());
         }
+        if (node.paxos.snapshotWanted() > node.disk.snapshotIndex()) {
+            // As the driver does: a member needs slots this node no longer holds in memory.
+            node.disk.saveSnapshot(node.appliedIndex, node.kv.snapshot());
+            out.add(node.id + " snapshot for a waiting member at index=" + node.appliedIndex);
+        }
     }
 
     /** Delivers what is pending now (optionally only from/to given nodes); replies wait. */
