@@ -104,7 +104,8 @@ public final class LeaderDuties {
 
     /**
      * Once twice the retained history is uncompacted, compacts to the newest retained revisions:
-     * a compaction walks every key, so it runs once per retained-many writes, not per check.
+     * a compaction visits every key holding history, so it runs once per retained-many writes,
+     * not per check.
      */
     void compactHistory() {
         if (!leading.getAsBoolean()) {
