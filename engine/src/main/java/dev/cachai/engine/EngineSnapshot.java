@@ -2,6 +2,7 @@ package dev.cachai.engine;
 
 import dev.cachai.engine.auth.AuthStore;
 import dev.cachai.engine.auth.Permission;
+import dev.cachai.engine.command.GrowableBytes;
 import dev.cachai.engine.kv.Entry;
 import dev.cachai.engine.kv.KeyValue;
 import dev.cachai.engine.kv.KvStore;
@@ -11,6 +12,7 @@ import dev.cachai.engine.zk.NodeKind;
 import dev.cachai.engine.zk.NodeMeta;
 import org.mapdb.Serializer;
 import org.mapdb.SortedTableMap;
+import org.mapdb.volume.FileChannelVol;
 import org.mapdb.volume.MappedFileVol;
 import org.mapdb.volume.Volume;
 
@@ -41,6 +43,8 @@ import java.util.Map;
 public final class EngineSnapshot implements AutoCloseable {
     /** 2 added each session's owner; version 1 files still load (with no owners). */
     private static final int FORMAT_VERSION = 2;
+    /** A key's record buffer to start with (one buffer for the whole snapshot, grown as needed). */
+    private static final int RECORD_BYTES_INITIAL = 1024;
     private static final int FORMAT_VERSION_NO_OWNERS = 1;
 
     private final EngineState state;
@@ -85,15 +89,19 @@ public final class EngineSnapshot implements AutoCloseable {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.deleteIfExists(tmp);
-            Volume vol = MappedFileVol.FACTORY.makeVolume(tmp.toString(), false);
+            // Written through a file channel, not a mapping: first touches of mapped pages made
+            // writing three times slower (1.2-1.7 µs a key against 0.4-0.5, 500,000 keys). The
+            // file is the same; restores still map it.
+            Volume vol = FileChannelVol.FACTORY.makeVolume(tmp.toString(), false);
             SortedTableMap.Sink<Long, byte[]> sink =
                     SortedTableMap.create(vol, Serializer.LONG, Serializer.BYTE_ARRAY).createFromSink();
             sink.put(0L, header());
             long[] n = {1};
+            GrowableBytes record = new GrowableBytes(RECORD_BYTES_INITIAL);
+            DataOutputStream out = new DataOutputStream(record);
             state.kv.forEachEntry(e -> {
-                byte[] rec = entryRecord(e);
-                if (rec != null) {
-                    sink.put(n[0]++, rec);
+                if (writeEntryRecord(e, record, out)) {
+                    sink.put(n[0]++, record.toByteArray());
                 }
             });
             sink.create();
@@ -153,23 +161,27 @@ public final class EngineSnapshot implements AutoCloseable {
         return bytes.toByteArray();
     }
 
-    /** The key's versions at or below the snapshot revision, newest first; null when it had none. */
-    private byte[] entryRecord(Entry e) {
-        List<KeyValue> versions = new ArrayList<>();
-        for (KeyValue v = e.head(); v != null; v = state.kv.chainNext(v)) {
-            if (v.modRevision() <= revision) {
-                versions.add(v);
-            }
+    /**
+     * Encodes the key's versions at or below the snapshot revision, newest first, into
+     * {@code record} (emptied first); false when it had none.
+     */
+    private boolean writeEntryRecord(Entry e, GrowableBytes record, DataOutputStream out) {
+        KeyValue newest = e.head();
+        while (newest != null && newest.modRevision() > revision) {
+            newest = state.kv.chainNext(newest);
         }
-        if (versions.isEmpty()) {
-            return null;
+        if (newest == null) {
+            return false;
+        }
+        int count = 0;
+        for (KeyValue v = newest; v != null; v = state.kv.chainNext(v)) {
+            count++;
         }
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + versions.get(0).value().length);
-            DataOutputStream out = new DataOutputStream(bytes);
-            writeBytes(out, versions.get(0).key());
-            out.writeInt(versions.size());
-            for (KeyValue v : versions) {
+            record.reset();
+            writeBytes(out, newest.key());
+            out.writeInt(count);
+            for (KeyValue v = newest; v != null; v = state.kv.chainNext(v)) {
                 writeBytes(out, v.value());
                 out.writeBoolean(v.isNullValue());
                 out.writeLong(v.createRevision());
@@ -180,13 +192,13 @@ public final class EngineSnapshot implements AutoCloseable {
                 out.writeLong(v.mtimeMs());
             }
             NodeMeta meta = e.meta() == null ? null : e.meta().at(revision);
-            boolean live = !versions.get(0).isTombstone();
+            boolean live = !newest.isTombstone();
             out.writeBoolean(live && meta != null);
             if (live && meta != null) {
                 writeMeta(out, meta);
             }
             out.flush();
-            return bytes.toByteArray();
+            return true;
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }

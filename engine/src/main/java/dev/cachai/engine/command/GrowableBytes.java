@@ -4,15 +4,15 @@ import java.io.OutputStream;
 import java.util.Arrays;
 
 /**
- * A byte sink for one encoding on one thread. {@link java.io.ByteArrayOutputStream} locks on every
+ * A byte sink for one encoding at a time on one thread. {@link java.io.ByteArrayOutputStream} locks on every
  * write, and {@link java.io.DataOutputStream} writes an int as four single-byte writes: encoding
  * a create took about 60 uncontended lock round trips on the connection's thread.
  */
-final class GrowableBytes extends OutputStream {
+public final class GrowableBytes extends OutputStream {
     private byte[] buf;
     private int count;
 
-    GrowableBytes(int initialBytes) {
+    public GrowableBytes(int initialBytes) {
         buf = new byte[initialBytes];
     }
 
@@ -38,7 +38,12 @@ final class GrowableBytes extends OutputStream {
         buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + moreBytes));
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         return Arrays.copyOf(buf, count);
+    }
+
+    /** Empties it for the next encoding, keeping the buffer. */
+    public void reset() {
+        count = 0;
     }
 }
