@@ -272,7 +272,7 @@ final class Leadership {
                 if (snapshotCovers(node.log.firstInMemory() - 1)) {
                     startSnapshot(peerId, peer);
                 } else {
-                    // Slots a single node released: the driver snapshots past them, then we send it.
+                    // Slots dropped from memory: the driver snapshots past them, then we send that.
                     node.snapshotWanted = Math.max(node.snapshotWanted, node.log.firstInMemory() - 1);
                 }
                 return;

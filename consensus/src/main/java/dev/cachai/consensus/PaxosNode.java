@@ -133,8 +133,8 @@ public final class PaxosNode {
 
     /**
      * A slot the driver's next snapshot has to reach, at once, for a member to catch up (0: no
-     * such need): a single node drops applied slots from memory, and a member added later gets
-     * a snapshot past them.
+     * such need): members drop from memory the slots every member holds, and a member added
+     * later, or one a crash set back, gets a snapshot past them.
      */
     public long snapshotWanted() {
         return core.snapshotWanted;

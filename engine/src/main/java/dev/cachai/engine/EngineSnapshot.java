@@ -43,9 +43,9 @@ import java.util.Map;
 public final class EngineSnapshot implements AutoCloseable {
     /** 2 added each session's owner; version 1 files still load (with no owners). */
     private static final int FORMAT_VERSION = 2;
+    private static final int FORMAT_VERSION_NO_OWNERS = 1;
     /** A key's record buffer to start with (one buffer for the whole snapshot, grown as needed). */
     private static final int RECORD_BYTES_INITIAL = 1024;
-    private static final int FORMAT_VERSION_NO_OWNERS = 1;
 
     private final EngineState state;
     private final long revision;

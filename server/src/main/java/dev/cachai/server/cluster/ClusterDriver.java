@@ -355,7 +355,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         }
         forwardRenewals();
         memberChanges.onTick(tickCount);
-        maybeSnapshot(); // also when idle: a member added to a single node may wait for one
+        maybeSnapshot(); // also when idle: a member behind the slots dropped from memory may wait for one
     }
 
     private void forwardRenewals() {
