@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * A superset of the paths that are virtual nodes, for the apply thread: a write asks whether
  * the path it creates or looks up has keys below it, and a path not listed here has none, so the
- * keyspace is not searched (two B+tree seeks per ZooKeeper create, a fifth of the apply thread
+ * keyspace is not searched (two B+tree seeks per ZooKeeper create, a sixth of the apply thread
  * under a create load, once any etcd key sits under a missing parent). A path is added as soon
  * as a write makes it virtual, even a write that is later rolled back, and removed only when a
  * committed write ends it: the set never misses one. Apply thread only.
