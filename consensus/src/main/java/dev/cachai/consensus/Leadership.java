@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a node does while it leads one ballot: phase 2 for every slot from its first unchosen
@@ -269,12 +270,7 @@ final class Leadership {
         while (peer.snapshot == null && peer.acceptsInflight < node.config.acceptsInflightMax()
                 && peer.nextIndex <= node.log.lastIndex()) {
             if (peer.nextIndex < node.log.firstInMemory()) {
-                if (snapshotCovers(node.log.firstInMemory() - 1)) {
-                    startSnapshot(peerId, peer);
-                } else {
-                    // Slots dropped from memory: the driver snapshots past them, then we send that.
-                    node.snapshotWanted = Math.max(node.snapshotWanted, node.log.firstInMemory() - 1);
-                }
+                startSnapshotOrAskForOne(peerId, peer);
                 return;
             }
             List<Entry> run = node.log.run(peer.nextIndex, node.config.entriesPerAcceptMax(),
@@ -504,13 +500,23 @@ final class Leadership {
         return releasable;
     }
 
-    private boolean snapshotCovers(long index) {
-        return node.snapshots.latest().map(info -> info.index() >= index).orElse(false);
+    /**
+     * A member behind the slots in memory gets the latest snapshot when it reaches past them;
+     * otherwise the driver is asked for one ({@link PaxosNode#snapshotWanted}) and a later flush sends it.
+     */
+    private void startSnapshotOrAskForOne(int peerId, Progress peer) {
+        long needed = node.log.firstInMemory() - 1;
+        Optional<SnapshotSource.SnapshotInfo> latest = node.snapshots.latest();
+        if (latest.isPresent() && latest.get().index() >= needed) {
+            startSnapshot(peerId, peer, latest.get());
+            return;
+        }
+        // The driver compacts only after writing a snapshot: only slots dropped from memory can lack one.
+        Invariants.check(needed > node.log.snapshotIndex(), "log compacted but the driver has no snapshot");
+        node.snapshotWanted = Math.max(node.snapshotWanted, needed);
     }
 
-    private void startSnapshot(int peerId, Progress peer) {
-        SnapshotSource.SnapshotInfo info = node.snapshots.latest().orElseThrow(
-                () -> new ConsensusInvariantError("log compacted but the driver has no snapshot"));
+    private void startSnapshot(int peerId, Progress peer, SnapshotSource.SnapshotInfo info) {
         Invariants.check(info.index() >= node.log.snapshotIndex(), "driver snapshot older than the compacted log");
         Invariants.check(info.index() <= node.commitIndex, "driver snapshot beyond the commit index");
         peer.snapshot = new SnapshotTransfer(info, node.membershipAt(info.index()));

@@ -303,8 +303,7 @@ final class NodeCore {
             return;
         }
         followCommit(heartbeat.commitIndex());
-        releasableFromLeader = heartbeat.releasableIndex();
-        log.release(Math.min(releasableFromLeader, appliedIndex));
+        releasableFromLeader = heartbeat.releasableIndex(); // dropped by the next ready(), once applied
         send(new HeartbeatAck(id, heartbeat.from(), heartbeat.ballot(), matchIndex(), commitIndex,
                 heartbeat.readSeq()));
     }

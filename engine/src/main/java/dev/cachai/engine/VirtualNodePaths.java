@@ -37,7 +37,7 @@ final class VirtualNodePaths {
         }
     }
 
-    int size() {
-        return paths.size();
+    boolean isEmpty() {
+        return paths.isEmpty();
     }
 }

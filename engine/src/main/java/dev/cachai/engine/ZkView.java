@@ -246,7 +246,7 @@ final class ZkView {
             }
             return true;
         });
-        return s.virtualNodes.size() > 0;
+        return !s.virtualNodes.isEmpty();
     }
 
     private static boolean live(EngineState s, String path) {

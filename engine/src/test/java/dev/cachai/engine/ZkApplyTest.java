@@ -42,6 +42,18 @@ class ZkApplyTest {
     }
 
     @Test
+    void onlyNodesUnlikeTheDefaultStoreTheirMeta() {
+        create("/plain", "x", NodeKind.PERSISTENT);
+        create("/box", "x", NodeKind.CONTAINER);
+        write(new ZkOp.Create("/net", null, List.of(new Acl(Acl.ALL, "ip", "10.1.0.0/16")), NodeKind.PERSISTENT, -1));
+        assertThat(engine.keyspace().entry(utf8("/plain")).meta()).as("a plain world-open node's meta is derived").isNull();
+        assertThat(engine.keyspace().entry(utf8("/box")).meta()).isNotNull();
+        assertThat(engine.keyspace().entry(utf8("/net")).meta()).isNotNull();
+        assertThat(engine.zkNode("/plain").acl()).isEqualTo(Acl.OPEN_ACL_UNSAFE);
+        assertThat(engine.zkNode("/net").acl()).containsExactly(new Acl(Acl.ALL, "ip", "10.1.0.0/16"));
+    }
+
+    @Test
     void createGivesZooKeeperStatFields() {
         now = 5_000;
         ZkTxnResult r = create("/a", "hello", NodeKind.PERSISTENT);

@@ -4,8 +4,8 @@ import java.io.OutputStream;
 import java.util.Arrays;
 
 /**
- * A byte sink for one encoding at a time on one thread. {@link java.io.ByteArrayOutputStream} locks on every
- * write, and {@link java.io.DataOutputStream} writes an int as four single-byte writes: encoding
+ * A byte sink for one encoding at a time on one thread. {@link java.io.ByteArrayOutputStream}
+ * locks on every write, and {@link java.io.DataOutputStream} writes an int as four single-byte writes: encoding
  * a create took about 60 uncontended lock round trips on the connection's thread.
  */
 public final class GrowableBytes extends OutputStream {

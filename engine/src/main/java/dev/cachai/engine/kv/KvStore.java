@@ -293,13 +293,13 @@ public final class KvStore {
         if (head == null) {
             unindex(key);
             reapCandidates.remove(key);
-        } else if (e == null) {
-            e = new Entry(head);
-            index(head.key(), e);
-            setMeta(e, meta);
-            listIfHoldingHistory(e);
         } else {
-            e.head = head;
+            if (e == null) {
+                e = new Entry(head);
+                index(head.key(), e);
+            } else {
+                e.head = head;
+            }
             setMeta(e, meta);
             listIfHoldingHistory(e);
         }
