@@ -1,5 +1,6 @@
 package dev.cachai.compat.etcd;
 
+import dev.cachai.compat.TempDirs;
 import dev.cachai.server.CachaiServer;
 import dev.cachai.server.config.ServerConfig;
 import io.etcd.jetcd.ByteSequence;
@@ -61,7 +62,7 @@ class ServerCompositionTest {
                         .containsExactly(WatchEvent.EventType.PUT, WatchEvent.EventType.DELETE);
             }
         } finally {
-            Targets.deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 

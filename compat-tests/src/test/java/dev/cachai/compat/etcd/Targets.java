@@ -3,6 +3,7 @@ package dev.cachai.compat.etcd;
 import dev.cachai.engine.testing.SyncGateway;
 
 import dev.cachai.compat.FreePorts;
+import dev.cachai.compat.TempDirs;
 import dev.cachai.etcd.EtcdServer;
 import dev.cachai.etcd.EtcdServerConfig;
 import dev.cachai.server.CachaiServer;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 import static org.awaitility.Awaitility.await;
@@ -45,7 +45,7 @@ final class Targets {
             public String name() { return "cachai"; }
             public void close() {
                 server.close();
-                deleteTree(dir);
+                TempDirs.deleteTree(dir);
             }
         };
     }
@@ -108,7 +108,7 @@ final class Targets {
         await().atMost(Duration.ofSeconds(20)).until(() -> canConnect(client) || !p.isAlive());
         if (!p.isAlive()) {
             String output = Files.readString(log);
-            deleteTree(dir);
+            TempDirs.deleteTree(dir);
             if (output.contains("address already in use")) {
                 return null;
             }
@@ -124,17 +124,9 @@ final class Targets {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                deleteTree(dir);
+                TempDirs.deleteTree(dir);
             }
         };
-    }
-
-    static void deleteTree(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir left behind is harmless
-        }
     }
 
     private static boolean canConnect(int port) {

@@ -1,6 +1,7 @@
 package dev.cachai.compat.zk;
 
 import dev.cachai.compat.FreePorts;
+import dev.cachai.compat.TempDirs;
 import dev.cachai.server.CachaiServer;
 import dev.cachai.zk.DigestAuth;
 import dev.cachai.server.config.ServerConfig;
@@ -72,6 +73,7 @@ final class ZkTargets {
 
             public void close() {
                 server.close();
+                TempDirs.deleteTree(dir);
             }
         };
     }
@@ -152,6 +154,7 @@ final class ZkTargets {
                     process.destroyForcibly();
                     Thread.currentThread().interrupt();
                 }
+                TempDirs.deleteTree(dir);
             }
         };
     }
@@ -175,6 +178,7 @@ final class ZkTargets {
             public void close() {
                 factory.shutdown();
                 zks.shutdown();
+                TempDirs.deleteTree(dir);
             }
         };
     }
