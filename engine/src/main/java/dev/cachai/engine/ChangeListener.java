@@ -8,5 +8,12 @@ import dev.cachai.engine.kv.Change;
  */
 @FunctionalInterface
 public interface ChangeListener {
+    /** A revision's changes, just before reads can see it. */
     void onChange(Change change);
+
+    /**
+     * Reads now see {@code revision}, whose changes every listener was just given: the moment
+     * to tell clients, who may read at a revision as soon as they hear of it.
+     */
+    default void onVisible(long revision) {}
 }

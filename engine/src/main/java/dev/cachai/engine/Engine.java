@@ -111,14 +111,16 @@ public final class Engine {
 
     /**
      * Listeners hear of a revision before reads can see it, so a protocol adapter that answers a
-     * read at revision R has already queued R's events (ZooKeeper sends events before replies).
+     * read at revision R has already queued R's events (ZooKeeper sends events before replies);
+     * they hear again once it is visible, still before the writer's own result goes back.
      */
     private void commit(WriteTxn w) {
         s.quotas.publish();
+        boolean tell = !w.events().isEmpty() && !listeners.isEmpty();
         if (!w.events().isEmpty()) {
             s.virtualNodes.follow(w.treeChanges());
             s.revisions.record(w.revision, w.events());
-            if (!listeners.isEmpty()) {
+            if (tell) {
                 Change change = new Change(w.revision, w.timeMs, w.events(), w.treeChanges());
                 for (ChangeListener l : listeners) {
                     l.onChange(change);
@@ -126,6 +128,11 @@ public final class Engine {
             }
         }
         s.revision = w.revision;
+        if (tell) {
+            for (ChangeListener l : listeners) {
+                l.onVisible(w.revision);
+            }
+        }
     }
 
     private Result compact(Compact c) {

@@ -48,6 +48,27 @@ class KvApplyTest {
     }
 
     @Test
+    void listenersHearOfARevisionBeforeReadsSeeItAndAgainOnceTheyDo() {
+        List<String> heard = new ArrayList<>();
+        engine.addListener(new ChangeListener() {
+            @Override
+            public void onChange(Change change) {
+                heard.add("change " + change.revision() + " visible " + engine.revision());
+            }
+
+            @Override
+            public void onVisible(long revision) {
+                heard.add("visible " + revision + " reads " + engine.revision());
+            }
+        });
+        put("a", "1");
+        engine.apply(1000, new DeleteRange(utf8("absent"), dev.cachai.engine.Bytes.EMPTY, false));
+        put("a", "2");
+        assertThat(heard).containsExactly("change 2 visible 1", "visible 2 reads 2",
+                "change 3 visible 2", "visible 3 reads 3");
+    }
+
+    @Test
     void compactionForgetsDeletedKeysInBothIndexesAndARecreateStartsAfresh() throws EngineException {
         put("gone", "1");
         engine.apply(1000, new DeleteRange(utf8("gone"), dev.cachai.engine.Bytes.EMPTY, false));

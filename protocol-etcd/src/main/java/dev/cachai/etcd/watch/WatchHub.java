@@ -22,8 +22,6 @@ import java.util.function.Consumer;
 public final class WatchHub implements ChangeListener, AutoCloseable {
     /** Threads that encode and send watch responses for all streams. */
     static final int SEND_THREADS = 2;
-    /** The engine makes a revision visible right after its listeners return: a short wait. */
-    static final long VISIBILITY_RECHECK_MICROS = 200;
 
     private final Engine engine;
     private final EventHistory history;
@@ -31,6 +29,8 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
     private final CopyOnWriteArrayList<Consumer<Change>> observers = new CopyOnWriteArrayList<>();
     private final ExecutorService sendPool;
     private final ScheduledExecutorService ticker;
+    /** The change told before it became visible (apply thread only). */
+    private Change heard;
 
     public WatchHub(Engine engine, int historyEventsMax, long progressIntervalMs) {
         this.engine = engine;
@@ -52,28 +52,24 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
     @Override
     public void onChange(Change change) {
         history.append(change);
-        for (WatchStream s : streams) {
-            s.signal();
-        }
-        for (Consumer<Change> o : observers) {
-            execute(() -> whenVisible(change.revision(), () -> o.accept(change)));
-        }
+        heard = change;
     }
 
     /**
-     * Runs {@code task} once reads see {@code revision}: observers re-read the engine (is the
-     * lock free now?) and would otherwise see the state before the change and wait forever.
+     * Streams and observers hear of a revision once reads see it: a client told of revision R
+     * may read at R at once, and observers re-read the engine (is the lock free now?).
      */
-    private void whenVisible(long revision, Runnable task) {
-        if (engine.revision() >= revision) {
-            task.run();
-            return;
+    @Override
+    public void onVisible(long revision) {
+        for (WatchStream s : streams) {
+            s.signal();
         }
-        try {
-            ticker.schedule(() -> execute(() -> whenVisible(revision, task)), VISIBILITY_RECHECK_MICROS,
-                    TimeUnit.MICROSECONDS);
-        } catch (RejectedExecutionException closing) {
-            // the hub is closing: nobody is waiting any more
+        Change change = heard;
+        heard = null;
+        if (change != null && change.revision() == revision) {
+            for (Consumer<Change> o : observers) {
+                execute(() -> o.accept(change));
+            }
         }
     }
 
@@ -127,15 +123,6 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
      */
     long deliverableRevision() {
         return Math.min(history.lastRevision(), engine.revision());
-    }
-
-    /** A stream held back a revision not yet visible to reads: look again in a moment. */
-    void recheckSoon(WatchStream s) {
-        try {
-            ticker.schedule(s::signal, VISIBILITY_RECHECK_MICROS, TimeUnit.MICROSECONDS);
-        } catch (RejectedExecutionException closing) {
-            // the hub is closing: nothing left to deliver
-        }
     }
 
     @Override

@@ -61,9 +61,6 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     private boolean moreWork;
     private boolean closed;
 
-    /** The deliverable revision this stream's latest turn worked up to (stream executor only). */
-    private long drainedThrough;
-
     WatchStream(WatchHub hub, Headers headers, AuthGuard auth, int fragmentBytesMax,
                 ServerCallStreamObserver<WatchResponse> out) {
         this.hub = hub;
@@ -211,6 +208,10 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         return WatchResponse.newBuilder().setHeader(headers.at(revision)).setWatchId(watchId);
     }
 
+    /**
+     * Sends while the transport is ready, up to a turn's budget. No look-again is needed for a
+     * revision not yet readable: the hub signals every revision once reads see it.
+     */
     private void drain() {
         int sent = 0;
         moreWork = false;
@@ -229,14 +230,6 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         }
         if (sent >= RESPONSES_PER_TURN_MAX || moreWork) {
             signal(); // yield to other streams, then go on
-        } else if (hub.history().lastRevision() > drainedThrough) {
-            // Held back because a revision was not readable yet when this turn looked (the apply
-            // thread publishes it a moment after the change arrives): look again, or it is lost.
-            if (hub.engine().revision() >= hub.history().lastRevision()) {
-                signal();
-            } else {
-                hub.recheckSoon(this);
-            }
         }
     }
 
@@ -246,7 +239,6 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         }
         EventHistory history = hub.history();
         long deliverable = hub.deliverableRevision();
-        drainedThrough = deliverable;
         int batches = 0;
         for (Watcher w : new ArrayList<>(watchers.values())) {
             // A watcher whose batch matched nothing goes on with the next one, within a budget.
