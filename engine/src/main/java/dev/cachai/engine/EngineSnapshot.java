@@ -17,11 +17,11 @@ import org.mapdb.volume.MappedFileVol;
 import org.mapdb.volume.Volume;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,17 +33,24 @@ import java.util.Map;
 
 /**
  * A point-in-time image of the engine at one revision, written as a write-once MapDB
- * SortedTableMap: record 0 holds the header (revisions, root meta, leases, auth), records 1..n one
- * key each (its history at or below the revision, and its ZooKeeper meta then).
+ * SortedTableMap holding one byte stream in bounded chunks: the header (revisions, root meta,
+ * leases, auth), then one record per key (its history at or below the revision, and its
+ * ZooKeeper meta then).
  *
  * <p>{@link Engine#beginSnapshot} pins the revision on the apply thread (a few microseconds);
  * {@link #writeTo} then runs on any thread while apply continues, because versions are immutable
  * and history at or above the pinned revision is kept until {@link #close}.
  */
 public final class EngineSnapshot implements AutoCloseable {
-    /** 2 added each session's owner; version 1 files still load (with no owners). */
-    private static final int FORMAT_VERSION = 2;
+    /**
+     * 3 stores one stream (the header, then each key's record prefixed by its length, then
+     * {@link #END_OF_RECORDS}) in chunks (see {@link SnapshotChunks}). 2 and 1 stored the header
+     * and each key as values of their own; 2 added each session's owner. Files of all three load.
+     */
+    private static final int FORMAT_VERSION = 3;
+    private static final int FORMAT_VERSION_OWNERS = 2;
     private static final int FORMAT_VERSION_NO_OWNERS = 1;
+    private static final int END_OF_RECORDS = -1;
     /** A key's record buffer to start with (one buffer for the whole snapshot, grown as needed). */
     private static final int RECORD_BYTES_INITIAL = 1024;
 
@@ -93,19 +100,14 @@ public final class EngineSnapshot implements AutoCloseable {
             // writing three times slower (1.2-1.7 µs a key against 0.4-0.5, 500,000 keys). The
             // file is the same; restores still map it.
             Volume vol = FileChannelVol.FACTORY.makeVolume(tmp.toString(), false);
-            SortedTableMap.Sink<Long, byte[]> sink =
-                    SortedTableMap.create(vol, Serializer.LONG, Serializer.BYTE_ARRAY).createFromSink();
-            sink.put(0L, header());
-            long[] n = {1};
-            GrowableBytes record = new GrowableBytes(RECORD_BYTES_INITIAL);
-            DataOutputStream out = new DataOutputStream(record);
-            state.kv.forEachEntry(e -> {
-                if (writeEntryRecord(e, record, out)) {
-                    sink.put(n[0]++, record.toByteArray());
-                }
-            });
-            sink.create();
-            vol.sync();
+            try {
+                writeTable(vol);
+                vol.sync();
+            } catch (RuntimeException | Error e) {
+                vol.close();
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
             vol.close();
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
@@ -116,9 +118,35 @@ public final class EngineSnapshot implements AutoCloseable {
         }
     }
 
-    private byte[] header() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
+    private void writeTable(Volume vol) throws IOException {
+        SortedTableMap.Sink<Long, byte[]> sink =
+                SortedTableMap.create(vol, Serializer.LONG, Serializer.BYTE_ARRAY).createFromSink();
+        SnapshotChunks.Output chunks = new SnapshotChunks.Output(sink, SnapshotChunks.CHUNK_BYTES);
+        DataOutputStream stream = new DataOutputStream(chunks);
+        writeHeader(stream);
+        GrowableBytes record = new GrowableBytes(RECORD_BYTES_INITIAL);
+        DataOutputStream out = new DataOutputStream(record);
+        state.kv.forEachEntry(e -> {
+            if (writeEntryRecord(e, record, out)) {
+                appendRecord(stream, record);
+            }
+        });
+        stream.writeInt(END_OF_RECORDS);
+        stream.flush();
+        chunks.finish();
+        sink.create();
+    }
+
+    private static void appendRecord(DataOutputStream stream, GrowableBytes record) {
+        try {
+            stream.writeInt(record.size());
+            record.writeTo(stream);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeHeader(DataOutputStream out) throws IOException {
         out.writeInt(FORMAT_VERSION);
         out.writeLong(revision);
         out.writeLong(compactRevision);
@@ -157,8 +185,6 @@ public final class EngineSnapshot implements AutoCloseable {
                 writeBytes(out, p.rangeEnd());
             }
         }
-        out.flush();
-        return bytes.toByteArray();
     }
 
     /**
@@ -222,10 +248,7 @@ public final class EngineSnapshot implements AutoCloseable {
             SortedTableMap<Long, byte[]> map = SortedTableMap.open(vol, Serializer.LONG, Serializer.BYTE_ARRAY);
             Engine engine = new Engine(limits);
             EngineState s = engine.state();
-            long[] header = readHeader(map.get(0L), s, engine.auth());
-            for (Map.Entry<Long, byte[]> e : map.tailMap(1L, true).entrySet()) {
-                readEntry(e.getValue(), s);
-            }
+            long[] header = readHeaderAndEntries(map, s, engine.auth());
             s.revisions.rebuild(s.kv, s.compactRevision);
             s.quotas.rebuild(s, s.revision);
             s.virtualNodesPossible = ZkView.findVirtualNodes(s);
@@ -237,10 +260,36 @@ public final class EngineSnapshot implements AutoCloseable {
         }
     }
 
-    private static long[] readHeader(byte[] data, EngineState s, AuthStore auth) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+    private static long[] readHeaderAndEntries(SortedTableMap<Long, byte[]> map, EngineState s, AuthStore auth)
+            throws IOException {
+        byte[] first = map.get(0L);
+        if (first == null || first.length < Integer.BYTES) {
+            throw new IOException("no snapshot header");
+        }
+        if (ByteBuffer.wrap(first).getInt() != FORMAT_VERSION) {
+            // Formats 1 and 2: the header and each key in values of their own.
+            long[] header = readHeader(new DataInputStream(new ByteArrayInputStream(first)), s, auth);
+            for (Map.Entry<Long, byte[]> e : map.tailMap(1L, true).entrySet()) {
+                readEntry(e.getValue(), s);
+            }
+            return header;
+        }
+        DataInputStream in = new DataInputStream(SnapshotChunks.input(map.values().iterator()));
+        long[] header = readHeader(in, s, auth);
+        for (int length = in.readInt(); length != END_OF_RECORDS; length = in.readInt()) {
+            if (length < 0) {
+                throw new IOException("bad record length " + length);
+            }
+            byte[] record = new byte[length];
+            in.readFully(record);
+            readEntry(record, s);
+        }
+        return header;
+    }
+
+    private static long[] readHeader(DataInputStream in, EngineState s, AuthStore auth) throws IOException {
         int version = in.readInt();
-        if (version != FORMAT_VERSION && version != FORMAT_VERSION_NO_OWNERS) {
+        if (version != FORMAT_VERSION && version != FORMAT_VERSION_OWNERS && version != FORMAT_VERSION_NO_OWNERS) {
             throw new IOException("unknown snapshot format " + version);
         }
         s.revision = in.readLong();

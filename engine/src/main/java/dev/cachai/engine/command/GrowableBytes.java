@@ -42,6 +42,15 @@ public final class GrowableBytes extends OutputStream {
         return Arrays.copyOf(buf, count);
     }
 
+    public int size() {
+        return count;
+    }
+
+    /** Copies what it holds to {@code out}, without an intermediate array. */
+    public void writeTo(OutputStream out) throws java.io.IOException {
+        out.write(buf, 0, count);
+    }
+
     /** Empties it for the next encoding, keeping the buffer. */
     public void reset() {
         count = 0;

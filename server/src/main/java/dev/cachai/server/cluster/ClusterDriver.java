@@ -531,7 +531,8 @@ public final class ClusterDriver implements Driver, ClusterView {
             long index = snapshot.appliedIndex();
             events.offer(() -> compactLog(index));
             LOG.info("snapshot at revision {} (log index {}) written", snapshot.revision(), index);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Caught here: the executor would keep a throwable in a future nobody reads.
             LOG.error("snapshot failed; the log is kept", e);
         } finally {
             snapshotInProgress = false;

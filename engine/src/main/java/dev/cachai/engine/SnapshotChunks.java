@@ -1,0 +1,107 @@
+package dev.cachai.engine;
+
+import org.mapdb.SortedTableMap;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Iterator;
+
+/**
+ * A snapshot's byte stream stored as numbered values of bounded size. MapDB's write-once table
+ * packs 32 values into a node that must fit one 1 MiB page: storing each key as one value failed
+ * (an AssertionError in the table's writer) as soon as 32 neighbouring keys held more than that,
+ * which one large value or one key with a long history is enough for.
+ */
+final class SnapshotChunks {
+    /** Bytes per stored value: 32 of them fill half a page. */
+    static final int CHUNK_BYTES = 16 * 1024;
+
+    private SnapshotChunks() {}
+
+    /** Cuts what is written into values 0, 1, 2, ... of the table being built. */
+    static final class Output extends OutputStream {
+        private final SortedTableMap.Sink<Long, byte[]> sink;
+        private final byte[] chunk;
+        private int count;
+        private long next;
+
+        Output(SortedTableMap.Sink<Long, byte[]> sink, int chunkBytes) {
+            this.sink = sink;
+            this.chunk = new byte[chunkBytes];
+        }
+
+        @Override
+        public void write(int b) {
+            if (count == chunk.length) {
+                emit();
+            }
+            chunk[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            while (len > 0) {
+                if (count == chunk.length) {
+                    emit();
+                }
+                int n = Math.min(len, chunk.length - count);
+                System.arraycopy(b, off, chunk, count, n);
+                count += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        /** Stores the last, partly filled chunk; nothing may be written after. */
+        void finish() {
+            if (count > 0) {
+                emit();
+            }
+        }
+
+        private void emit() {
+            sink.put(next++, Arrays.copyOf(chunk, count));
+            count = 0;
+        }
+    }
+
+    /** The stored values read back as one stream, in key order. */
+    static InputStream input(Iterator<byte[]> chunks) {
+        return new InputStream() {
+            private byte[] current = new byte[0];
+            private int pos;
+
+            @Override
+            public int read() {
+                return advance() ? current[pos++] & 0xFF : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (len == 0) {
+                    return 0;
+                }
+                if (!advance()) {
+                    return -1;
+                }
+                int n = Math.min(len, current.length - pos);
+                System.arraycopy(current, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+
+            /** True when a byte is available, moving to the next chunk if this one is used up. */
+            private boolean advance() {
+                while (pos == current.length) {
+                    if (!chunks.hasNext()) {
+                        return false;
+                    }
+                    current = chunks.next();
+                    pos = 0;
+                }
+                return true;
+            }
+        };
+    }
+}
