@@ -44,8 +44,9 @@ import java.util.Map;
 public final class EngineSnapshot implements AutoCloseable {
     /**
      * 3 stores one stream (the header, then each key's record prefixed by its length, then
-     * {@link #END_OF_RECORDS}) in chunks of 10,000 bytes (see {@link SnapshotChunks}). 2 and 1 stored the header
-     * and each key as values of their own; 2 added each session's owner. Files of all three load.
+     * {@link #END_OF_RECORDS}) in chunks of 10,000 bytes (see {@link SnapshotChunks}). 2 and 1
+     * stored the header and each key as values of their own; 2 added each session's owner. Files
+     * of all three load.
      */
     private static final int FORMAT_VERSION = 3;
     private static final int FORMAT_VERSION_OWNERS = 2;
@@ -121,7 +122,7 @@ public final class EngineSnapshot implements AutoCloseable {
     private void writeTable(Volume vol) throws IOException {
         SortedTableMap.Sink<Long, byte[]> sink =
                 SortedTableMap.create(vol, Serializer.LONG, Serializer.BYTE_ARRAY).createFromSink();
-        SnapshotChunks.Output chunks = new SnapshotChunks.Output(sink, SnapshotChunks.CHUNK_BYTES, vol::sync);
+        SnapshotChunks.Output chunks = new SnapshotChunks.Output(sink, SnapshotChunks.CHUNK_BYTES);
         DataOutputStream stream = new DataOutputStream(chunks);
         writeHeader(stream);
         GrowableBytes record = new GrowableBytes(RECORD_BYTES_INITIAL);

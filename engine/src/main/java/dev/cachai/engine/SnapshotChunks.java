@@ -20,28 +20,18 @@ final class SnapshotChunks {
      * left every page half empty and doubled the file).
      */
     static final int CHUNK_BYTES = 10_000;
-    /**
-     * Bytes written between syncs of the file being written: the page cache then flushes the
-     * snapshot a few MiB at a time, rather than hundreds of MiB at the end in one burst that the
-     * WAL's fsyncs queue behind.
-     */
-    static final long SYNC_EVERY_BYTES = 8L << 20;
 
     private SnapshotChunks() {}
 
     /** Cuts what is written into values 0, 1, 2, ... of the table being built. */
     static final class Output extends OutputStream {
         private final SortedTableMap.Sink<Long, byte[]> sink;
-        private final Runnable sync;
         private final byte[] chunk;
         private int count;
         private long next;
-        private long unsyncedBytes;
 
-        /** {@code sync} flushes what the table has written so far to disk. */
-        Output(SortedTableMap.Sink<Long, byte[]> sink, int chunkBytes, Runnable sync) {
+        Output(SortedTableMap.Sink<Long, byte[]> sink, int chunkBytes) {
             this.sink = sink;
-            this.sync = sync;
             this.chunk = new byte[chunkBytes];
         }
 
@@ -76,12 +66,7 @@ final class SnapshotChunks {
 
         private void emit() {
             sink.put(next++, Arrays.copyOf(chunk, count));
-            unsyncedBytes += count;
             count = 0;
-            if (unsyncedBytes >= SYNC_EVERY_BYTES) {
-                sync.run();
-                unsyncedBytes = 0;
-            }
         }
     }
 

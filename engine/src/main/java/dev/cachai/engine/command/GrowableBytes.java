@@ -1,5 +1,6 @@
 package dev.cachai.engine.command;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
 
@@ -47,7 +48,7 @@ public final class GrowableBytes extends OutputStream {
     }
 
     /** Copies what it holds to {@code out}, without an intermediate array. */
-    public void writeTo(OutputStream out) throws java.io.IOException {
+    public void writeTo(OutputStream out) throws IOException {
         out.write(buf, 0, count);
     }
 
