@@ -2,9 +2,12 @@ package dev.cachai.engine;
 
 import org.mapdb.SortedTableMap;
 
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.util.Arrays;
+import java.util.Enumeration;
 import java.util.Iterator;
 
 /**
@@ -72,40 +75,16 @@ final class SnapshotChunks {
 
     /** The stored values read back as one stream, in key order. */
     static InputStream input(Iterator<byte[]> chunks) {
-        return new InputStream() {
-            private byte[] current = new byte[0];
-            private int pos;
-
+        return new SequenceInputStream(new Enumeration<InputStream>() {
             @Override
-            public int read() {
-                return advance() ? current[pos++] & 0xFF : -1;
+            public boolean hasMoreElements() {
+                return chunks.hasNext();
             }
 
             @Override
-            public int read(byte[] b, int off, int len) {
-                if (len == 0) {
-                    return 0;
-                }
-                if (!advance()) {
-                    return -1;
-                }
-                int n = Math.min(len, current.length - pos);
-                System.arraycopy(current, pos, b, off, n);
-                pos += n;
-                return n;
+            public InputStream nextElement() {
+                return new ByteArrayInputStream(chunks.next());
             }
-
-            /** True when a byte is available, moving to the next chunk if this one is used up. */
-            private boolean advance() {
-                while (pos == current.length) {
-                    if (!chunks.hasNext()) {
-                        return false;
-                    }
-                    current = chunks.next();
-                    pos = 0;
-                }
-                return true;
-            }
-        };
+        });
     }
 }
