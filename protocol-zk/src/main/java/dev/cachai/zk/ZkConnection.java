@@ -160,7 +160,6 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
         BinaryInputArchive in = Jute.input(frame, server.config().frameBytesMax());
         RequestHeader h = Jute.read(in, new RequestHeader());
         waiting.add(new Waiting(h.getXid(), h.getType(), bytes));
-        PollingSelectStrategy.requestReceived(this);
         received++;
         server.stats().received();
         applyBackpressure();
@@ -210,15 +209,7 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
         if (async) {
             writesInFlight++;
         }
-        if (reply.isDone()) {
-            reply.whenComplete((r, err) -> finish(slot, r, err, async));
-            return;
-        }
-        PollingSelectStrategy.replyAwaited();
-        reply.whenComplete((r, err) -> onLoop(() -> {
-            PollingSelectStrategy.replyArrived(this);
-            finish(slot, r, err, async);
-        }));
+        reply.whenComplete((r, err) -> onLoop(() -> finish(slot, r, err, async)));
     }
 
     private void finish(Slot slot, Reply reply, Throwable err, boolean async) {

@@ -25,7 +25,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,8 +88,7 @@ public final class ZkServer implements AutoCloseable {
         gateway.engine().addListener(dispatcher);
         trackExistingSessions();
         bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workerGroup = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(),
-                NioIoHandler.newFactory(SelectorProvider.provider(), PollingSelectStrategy.factory()));
+        workerGroup = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(), NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(NioServerSocketChannel.class)
