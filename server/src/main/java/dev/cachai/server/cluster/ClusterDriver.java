@@ -509,9 +509,9 @@ public final class ClusterDriver implements Driver, ClusterView {
      * holds versions (live keys plus retained revisions), whichever is more: its cost per write
      * then stays constant however large the keyspace or its history grows (at 300,000 keys, a
      * snapshot every 100,000 writes took a third of a core under a create load; setData on 1,000
-     * keys keeps 100,000-200,000 versions of history, all of them in every snapshot). A member that needs one to
-     * catch up (see {@link PaxosNode#snapshotWanted}) gets it at once. It is pinned here and
-     * written elsewhere.
+     * keys keeps 100,000-200,000 versions of history, all of them in every snapshot). A member
+     * that needs one to catch up (see {@link PaxosNode#snapshotWanted}) gets it at once. It is
+     * pinned here and written elsewhere.
      */
     private void maybeSnapshot() {
         long versions = engine.keyCount() + engine.revision() - engine.compactRevision();
