@@ -27,9 +27,10 @@ class WatchCatchUpTest {
 
     private static final class Recorder implements StreamObserver<WatchResponse> {
         final List<WatchResponse> received = new CopyOnWriteArrayList<>();
+        volatile boolean completed;
         @Override public void onNext(WatchResponse r) { received.add(r); }
         @Override public void onError(Throwable t) { }
-        @Override public void onCompleted() { }
+        @Override public void onCompleted() { completed = true; }
 
         List<Event> events() {
             return received.stream().flatMap(r -> r.getEventsList().stream()).toList();
@@ -37,9 +38,22 @@ class WatchCatchUpTest {
     }
 
     private static Recorder watch(WatchGrpc.WatchStub stub, WatchCreateRequest.Builder create) {
-        Recorder r = new Recorder();
-        stub.watch(r).onNext(WatchRequest.newBuilder().setCreateRequest(create).build());
+        return watch(stub, create, new Recorder());
+    }
+
+    private static Recorder watch(WatchGrpc.WatchStub stub, WatchCreateRequest.Builder create, Recorder r) {
+        open(stub, create, r);
         return r;
+    }
+
+    private static StreamObserver<WatchRequest> open(WatchGrpc.WatchStub stub, WatchCreateRequest.Builder create, Recorder r) {
+        StreamObserver<WatchRequest> requests = stub.watch(r);
+        requests.onNext(WatchRequest.newBuilder().setCreateRequest(create).build());
+        return requests;
+    }
+
+    private static void put(KVGrpc.KVBlockingStub kv, String key, String value) {
+        kv.put(PutRequest.newBuilder().setKey(b(key)).setValue(b(value)).build());
     }
 
     @Test
@@ -61,6 +75,41 @@ class WatchCatchUpTest {
             List<Long> revisions = r.events().stream().map(e -> e.getKv().getModRevision()).toList();
             assertThat(revisions).isSorted().doesNotHaveDuplicates().startsWith(2L, 4L, 6L);
             assertThat(r.events().get(writes / 2 - 1).getPrevKv().getValue().toStringUtf8()).startsWith("v");
+        }
+    }
+
+    /**
+     * The hub keeps history only while a stream is open: revisions written while none was, and
+     * those an earlier stream saw, are replayed from the engine, each once and in order.
+     */
+    @Test
+    void revisionsFromBeforeAndBetweenStreamsAreReplayed() throws Exception {
+        try (InProcessEtcd etcd = new InProcessEtcd()) {
+            var kv = KVGrpc.newBlockingStub(etcd.channel);
+            var stub = WatchGrpc.newStub(etcd.channel);
+            for (int i = 0; i < 5; i++) { // revisions 2..6, no stream open
+                put(kv, "h", "before" + i);
+            }
+            Recorder first = new Recorder();
+            StreamObserver<WatchRequest> firstRequests = open(stub, WatchCreateRequest.newBuilder().setKey(b("h")), first);
+            await().atMost(WAIT).until(() -> !first.received.isEmpty()); // created
+            for (int i = 0; i < 5; i++) { // revisions 7..11, held by the hub
+                put(kv, "h", "during" + i);
+            }
+            await().atMost(WAIT).until(() -> first.events().size() == 5);
+            firstRequests.onCompleted();
+            await().atMost(WAIT).until(() -> first.completed);
+            for (int i = 0; i < 5; i++) { // revisions 12..16, no stream open again
+                put(kv, "h", "after" + i);
+            }
+            Recorder replay = watch(stub, WatchCreateRequest.newBuilder().setKey(b("h")).setStartRevision(2).setPrevKv(true));
+            await().atMost(WAIT).until(() -> replay.events().size() >= 15);
+            put(kv, "h", "live"); // revision 17, held again
+            await().atMost(WAIT).until(() -> replay.events().size() == 16);
+            assertThat(replay.events().stream().map(e -> e.getKv().getModRevision()).toList())
+                    .isEqualTo(java.util.stream.LongStream.rangeClosed(2, 17).boxed().toList());
+            assertThat(replay.events().get(10).getKv().getValue().toStringUtf8()).isEqualTo("after0");
+            assertThat(replay.events().get(10).getPrevKv().getValue().toStringUtf8()).isEqualTo("during4");
         }
     }
 

@@ -90,12 +90,15 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
         observers.remove(observer);
     }
 
-    void register(WatchStream s) {
+    /** Registration and the history's retention change together, so no open stream finds it off. */
+    synchronized void register(WatchStream s) {
         streams.add(s);
+        history.retain(true);
     }
 
-    void unregister(WatchStream s) {
+    synchronized void unregister(WatchStream s) {
         streams.remove(s);
+        history.retain(!streams.isEmpty());
     }
 
     private void progressTick() {
