@@ -16,11 +16,11 @@ import java.util.function.Consumer;
 
 /**
  * Fans committed changes out to watch streams. The engine's apply thread only appends to the
- * history and pokes streams; each stream pulls and sends on its own serial executor, so a slow
- * client never holds up apply or other clients.
+ * history and pokes streams; each stream pulls and sends on its own serial executor (its call's
+ * event loop, or the send pool), so a slow client never holds up apply or other clients.
  */
 public final class WatchHub implements ChangeListener, AutoCloseable {
-    /** Threads that encode and send watch responses for all streams. */
+    /** Threads for lock and election observers, and for streams opened off an event loop. */
     static final int SEND_THREADS = 2;
 
     private final Engine engine;

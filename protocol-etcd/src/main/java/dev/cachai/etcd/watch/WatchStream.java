@@ -19,6 +19,8 @@ import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,6 +28,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One client Watch stream with many watchers. Everything runs on the stream's serial executor;
@@ -51,7 +55,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     private final AuthGuard auth;
     private final int fragmentBytesMax;
     private final ServerCallStreamObserver<WatchResponse> out;
-    private final SerialExecutor serial;
+    private final Executor serial;
     private final Context context;
     private final Map<Long, Watcher> watchers = new LinkedHashMap<>();
     private final ArrayDeque<WatchResponse> control = new ArrayDeque<>();
@@ -68,12 +72,41 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         this.auth = auth;
         this.fragmentBytesMax = fragmentBytesMax;
         this.out = out;
-        this.serial = new SerialExecutor(hub.sendPool());
+        this.serial = streamExecutor(ThreadExecutorMap.currentExecutor(), hub.sendPool());
         this.context = Context.current();
         out.setOnReadyHandler(this::signal);
         out.setOnCancelHandler(() -> serial.execute(this::close));
         LeaderRequirement.onLeaderLost(() -> serial.execute(this::endWithoutLeader));
         hub.register(this);
+    }
+
+    /**
+     * Where the stream's work runs, one task at a time: the event loop its call came in on, which
+     * is serial already and is where its responses are written, so a revision's events reach the
+     * socket with one thread hand-off (apply thread to event loop) instead of two (to a send
+     * thread, then to the event loop). A stream opened off an event loop ({@code loop} null:
+     * in-process transports) runs on {@code pool}, one task at a time.
+     */
+    static Executor streamExecutor(EventExecutor loop, Executor pool) {
+        if (loop == null) {
+            return new SerialExecutor(pool);
+        }
+        return task -> {
+            try {
+                loop.execute(() -> runLogged(task));
+            } catch (RejectedExecutionException closing) {
+                // The transport is shutting down and cancels the stream; the apply thread, which
+                // signals streams, must not fail for it.
+            }
+        };
+    }
+
+    private static void runLogged(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(WatchStream.class).warn("watch stream task failed", e);
+        }
     }
 
     /** The member lost its leader and the client asked for one: it should watch elsewhere. */
