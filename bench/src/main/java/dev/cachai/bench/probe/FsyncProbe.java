@@ -1,6 +1,7 @@
 package dev.cachai.bench.probe;
 
 import dev.cachai.bench.Args;
+import dev.cachai.consensus.wal.ZeroFill;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -18,9 +19,15 @@ import java.util.concurrent.TimeUnit;
  * fdatasync. A single-node store that fsyncs every commit cannot exceed this many commit batches
  * per second, so every write benchmark is read against it. Two shapes: appends that grow the file
  * (size metadata must be synced too) and writes into a preallocated file (what etcd's WAL does).
+ *
+ * <p>{@code --beside-fill bulk|chunked} measures while another thread keeps preparing 64 MiB
+ * zero-filled files, as the WAL prepares its next segment: written whole and synced once
+ * ({@code bulk}), or synced per 1 MiB chunk ({@code chunked}, what the WAL does).
  */
 public final class FsyncProbe {
     private static final long PREALLOCATED_BYTES = 64L << 20;
+    /** Between two fills beside the probe, as between segment rolls under a heavy write load. */
+    private static final long FILL_PAUSE_MS = 1_000;
 
     private FsyncProbe() {}
 
@@ -33,11 +40,55 @@ public final class FsyncProbe {
         Path dir = Path.of(args.string("dir", "."));
         Duration duration = args.duration("duration", Duration.ofSeconds(5));
         int recordBytes = args.integer("record-bytes", 512);
-        System.out.printf(Locale.ROOT, "fsync probe in %s, %d-byte records, %s per mode%n",
-                dir.toAbsolutePath(), recordBytes, duration.dividedBy(2));
-        print("append (file grows)", measure(dir, recordBytes, duration.dividedBy(2), false));
-        print("overwrite (preallocated)", measure(dir, recordBytes, duration.dividedBy(2), true));
+        String fill = args.string("beside-fill", "none");
+        if (!fill.equals("none") && !fill.equals("bulk") && !fill.equals("chunked")) {
+            throw new IllegalArgumentException("--beside-fill is none, bulk or chunked, not " + fill);
+        }
+        System.out.printf(Locale.ROOT, "fsync probe in %s, %d-byte records, %s per mode, fills beside it: %s%n",
+                dir.toAbsolutePath(), recordBytes, duration.dividedBy(2), fill);
+        Thread filler = fill.equals("none") ? null : startFiller(dir, fill.equals("chunked"));
+        try {
+            print("append (file grows)", measure(dir, recordBytes, duration.dividedBy(2), false));
+            print("overwrite (preallocated)", measure(dir, recordBytes, duration.dividedBy(2), true));
+        } finally {
+            if (filler != null) {
+                filler.interrupt();
+                try {
+                    filler.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
         return 0;
+    }
+
+    private static Thread startFiller(Path dir, boolean syncEachChunk) {
+        Thread t = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    fillOnce(dir, syncEachChunk);
+                    Thread.sleep(FILL_PAUSE_MS);
+                }
+            } catch (InterruptedException | java.nio.channels.ClosedByInterruptException stop) {
+                // the probe is done
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "fsync-probe-fill");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void fillOnce(Path dir, boolean syncEachChunk) throws IOException {
+        Path file = Files.createTempFile(dir, "fsync-probe-fill-", ".tmp");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ZeroFill.write(ch, 0, PREALLOCATED_BYTES, syncEachChunk);
+            ch.force(true);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     static Histogram measure(Path dir, int recordBytes, Duration duration, boolean preallocate) throws IOException {
@@ -69,11 +120,7 @@ public final class FsyncProbe {
     }
 
     private static void preallocate(FileChannel ch) throws IOException {
-        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
-        for (long p = 0; p < PREALLOCATED_BYTES; p += zeros.capacity()) {
-            zeros.clear();
-            ch.write(zeros, p);
-        }
+        ZeroFill.write(ch, 0, PREALLOCATED_BYTES, false);
         ch.force(true);
     }
 

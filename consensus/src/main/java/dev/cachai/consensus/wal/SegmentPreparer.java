@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 final class SegmentPreparer implements AutoCloseable {
 
     static final String SPARE_NAME = "next.wal.tmp";
-    private static final int ZERO_CHUNK_BYTES = 1 << 20;
     /** An interrupted write stops at once; this only bounds a stuck device. */
     private static final long CLOSE_WAIT_MS_MAX = 5_000;
 
@@ -65,15 +64,17 @@ final class SegmentPreparer implements AutoCloseable {
         }, worker);
     }
 
+    /**
+     * Each chunk of zeros is synced before the next is written ({@link ZeroFill}). Written whole
+     * and synced once, the 64 MiB of a segment reached the device in one burst that the log's own
+     * fsyncs, on the same device, queued behind. The fsync probe beside fills of each kind
+     * ({@code FsyncProbe --beside-fill bulk|chunked}, writes into a preallocated file, two runs):
+     * slowest sync 58-65 ms beside whole fills, 18-20 ms beside chunked ones, 8-12 ms alone. A
+     * spare then takes about 130 ms to write instead of 80.
+     */
     private void writeSpare() throws IOException {
         try (FileChannel channel = FileChannel.open(spare, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocateDirect(ZERO_CHUNK_BYTES);
-            for (long at = 0; at < preallocateBytes; at += zeros.capacity()) {
-                zeros.clear().limit((int) Math.min(zeros.capacity(), preallocateBytes - at));
-                while (zeros.hasRemaining()) {
-                    channel.write(zeros, at + zeros.position());
-                }
-            }
+            ZeroFill.write(channel, 0, preallocateBytes, true);
             // Data and size durable before the rename makes it a segment.
             channel.force(true);
         }

@@ -18,8 +18,6 @@ import java.util.function.Consumer;
 final class WalSegment {
 
     static final String SUFFIX = ".wal";
-    /** Chunk of zeros written while preallocating or clearing a torn tail. */
-    private static final int ZERO_CHUNK_BYTES = 1 << 20;
 
     /**
      * Where the written part ends, and where the last non-zero byte after it ends: beyond
@@ -130,13 +128,7 @@ final class WalSegment {
     }
 
     private static void writeZeros(FileChannel channel, long from, long to) throws IOException {
-        ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK_BYTES);
-        for (long at = from; at < to; at += zeros.capacity()) {
-            zeros.clear().limit((int) Math.min(zeros.capacity(), to - at));
-            while (zeros.hasRemaining()) {
-                channel.write(zeros, at + zeros.position());
-            }
-        }
+        ZeroFill.write(channel, from, to, false);
     }
 
     /** Writes the buffer at the end of the written part: one write call unless the OS writes short. */
