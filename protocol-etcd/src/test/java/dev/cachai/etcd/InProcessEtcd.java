@@ -12,13 +12,13 @@ import java.io.IOException;
 import java.util.UUID;
 
 /** The adapter's services on an in-process transport, over a {@link SyncGateway}. */
-final class InProcessEtcd implements AutoCloseable {
+public final class InProcessEtcd implements AutoCloseable {
     final CommandGateway gateway;
-    final EtcdServer etcd;
+    public final EtcdServer etcd;
     final Server server;
-    final ManagedChannel channel;
+    public final ManagedChannel channel;
 
-    InProcessEtcd() throws IOException {
+    public InProcessEtcd() throws IOException {
         this(EtcdServerConfig.defaults("127.0.0.1", 0));
     }
 

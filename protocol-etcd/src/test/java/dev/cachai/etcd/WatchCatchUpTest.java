@@ -2,7 +2,6 @@ package dev.cachai.etcd;
 
 import com.google.protobuf.ByteString;
 import dev.cachai.etcd.proto.etcdserverpb.*;
-import dev.cachai.etcd.proto.mvccpb.Event;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static dev.cachai.etcd.KvServiceTest.b;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,28 +23,13 @@ class WatchCatchUpTest {
     /** Far fewer events than the test writes, so the catch-up must come from the engine. */
     private static final int HISTORY_EVENTS = 10;
 
-    private static final class Recorder implements StreamObserver<WatchResponse> {
-        final List<WatchResponse> received = new CopyOnWriteArrayList<>();
-        volatile boolean completed;
-        @Override public void onNext(WatchResponse r) { received.add(r); }
-        @Override public void onError(Throwable t) { }
-        @Override public void onCompleted() { completed = true; }
-
-        List<Event> events() {
-            return received.stream().flatMap(r -> r.getEventsList().stream()).toList();
-        }
-    }
-
-    private static Recorder watch(WatchGrpc.WatchStub stub, WatchCreateRequest.Builder create) {
-        return watch(stub, create, new Recorder());
-    }
-
-    private static Recorder watch(WatchGrpc.WatchStub stub, WatchCreateRequest.Builder create, Recorder r) {
+    private static WatchRecorder watch(WatchGrpc.WatchStub stub, WatchCreateRequest.Builder create) {
+        WatchRecorder r = new WatchRecorder();
         open(stub, create, r);
         return r;
     }
 
-    private static StreamObserver<WatchRequest> open(WatchGrpc.WatchStub stub, WatchCreateRequest.Builder create, Recorder r) {
+    private static StreamObserver<WatchRequest> open(WatchGrpc.WatchStub stub, WatchCreateRequest.Builder create, WatchRecorder r) {
         StreamObserver<WatchRequest> requests = stub.watch(r);
         requests.onNext(WatchRequest.newBuilder().setCreateRequest(create).build());
         return requests;
@@ -67,7 +50,7 @@ class WatchCatchUpTest {
                 String key = (i % 2 == 0 ? "k/" : "other/") + (i % 7);
                 kv.put(PutRequest.newBuilder().setKey(b(key)).setValue(b("v" + i)).build());
             }
-            Recorder r = watch(WatchGrpc.newStub(etcd.channel), WatchCreateRequest.newBuilder()
+            WatchRecorder r = watch(WatchGrpc.newStub(etcd.channel), WatchCreateRequest.newBuilder()
                     .setKey(b("k/")).setRangeEnd(b("k0")).setStartRevision(2).setPrevKv(true));
             await().atMost(WAIT).until(() -> r.events().size() >= writes / 2);
             kv.put(PutRequest.newBuilder().setKey(b("k/live")).setValue(b("x")).build());
@@ -90,7 +73,7 @@ class WatchCatchUpTest {
             for (int i = 0; i < 5; i++) { // revisions 2..6, no stream open
                 put(kv, "h", "before" + i);
             }
-            Recorder first = new Recorder();
+            WatchRecorder first = new WatchRecorder();
             StreamObserver<WatchRequest> firstRequests = open(stub, WatchCreateRequest.newBuilder().setKey(b("h")), first);
             await().atMost(WAIT).until(() -> !first.received.isEmpty()); // created
             for (int i = 0; i < 5; i++) { // revisions 7..11, held by the hub
@@ -102,7 +85,7 @@ class WatchCatchUpTest {
             for (int i = 0; i < 5; i++) { // revisions 12..16, no stream open again
                 put(kv, "h", "after" + i);
             }
-            Recorder replay = watch(stub, WatchCreateRequest.newBuilder().setKey(b("h")).setStartRevision(2).setPrevKv(true));
+            WatchRecorder replay = watch(stub, WatchCreateRequest.newBuilder().setKey(b("h")).setStartRevision(2).setPrevKv(true));
             await().atMost(WAIT).until(() -> replay.events().size() >= 15);
             put(kv, "h", "live"); // revision 17, held again
             await().atMost(WAIT).until(() -> replay.events().size() == 16);
@@ -123,8 +106,8 @@ class WatchCatchUpTest {
             }
             kv.compact(CompactionRequest.newBuilder().setRevision(20).build());
             var stub = WatchGrpc.newStub(etcd.channel);
-            Recorder below = watch(stub, WatchCreateRequest.newBuilder().setKey(b("c")).setStartRevision(10));
-            Recorder above = watch(stub, WatchCreateRequest.newBuilder().setKey(b("c")).setStartRevision(21));
+            WatchRecorder below = watch(stub, WatchCreateRequest.newBuilder().setKey(b("c")).setStartRevision(10));
+            WatchRecorder above = watch(stub, WatchCreateRequest.newBuilder().setKey(b("c")).setStartRevision(21));
             await().atMost(WAIT).until(() -> below.received.stream().anyMatch(WatchResponse::getCanceled));
             assertThat(below.received.stream().filter(WatchResponse::getCanceled).findFirst().orElseThrow()
                     .getCompactRevision()).isEqualTo(20);
@@ -142,7 +125,7 @@ class WatchCatchUpTest {
             for (String k : new String[] {"f/1", "f/2", "f/3"}) {
                 kv.put(PutRequest.newBuilder().setKey(b(k)).setValue(big).build());
             }
-            Recorder r = watch(WatchGrpc.newStub(etcd.channel), WatchCreateRequest.newBuilder().setKey(b("f/"))
+            WatchRecorder r = watch(WatchGrpc.newStub(etcd.channel), WatchCreateRequest.newBuilder().setKey(b("f/"))
                     .setRangeEnd(b("f0")).setPrevKv(true).setFragment(true));
             await().atMost(WAIT).until(() -> !r.received.isEmpty());
             // One revision deleting three keys whose prev_kv add up to more than the request limit.
@@ -183,7 +166,7 @@ class WatchCatchUpTest {
             Metadata md = new Metadata();
             md.put(Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER), "true");
             var stub = WatchGrpc.newStub(etcd.channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
-            Recorder r = watch(stub, WatchCreateRequest.newBuilder().setKey(b("l")));
+            WatchRecorder r = watch(stub, WatchCreateRequest.newBuilder().setKey(b("l")));
             await().atMost(WAIT).until(() -> !r.received.isEmpty());
             KVGrpc.newBlockingStub(etcd.channel).put(PutRequest.newBuilder().setKey(b("l")).setValue(b("1")).build());
             await().atMost(WAIT).until(() -> r.events().size() == 1);

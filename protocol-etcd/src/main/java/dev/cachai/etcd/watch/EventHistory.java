@@ -85,7 +85,7 @@ public final class EventHistory {
         return out;
     }
 
-    /** Changes held (for tests and metrics). */
+    /** Changes held (for tests). */
     public synchronized int size() {
         return size;
     }
