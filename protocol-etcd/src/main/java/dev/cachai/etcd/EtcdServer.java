@@ -21,6 +21,7 @@ import dev.cachai.etcd.support.RequestSizeInterceptor;
 import dev.cachai.etcd.watch.WatchHub;
 import dev.cachai.etcd.watch.WatchService;
 import dev.cachai.metrics.MetricRegistry;
+import dev.cachai.netty.ServerLoops;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
@@ -51,6 +52,9 @@ public final class EtcdServer implements AutoCloseable {
     private final ScheduledExecutorService leaderChecks;
     private Server grpc;
     private HttpGateway http;
+    /** 0: Netty's default, two per core, as grpc-netty's own groups. */
+    private static final int WORKER_THREADS = 0;
+    private ServerLoops loops;
     private final CallExecutors callExecutors = new CallExecutors();
 
     public EtcdServer(EtcdServerConfig config, CommandGateway gateway) {
@@ -100,6 +104,11 @@ public final class EtcdServer implements AutoCloseable {
         return services;
     }
 
+    /** The port's event loops, for tests that look at their state. */
+    ServerLoops loops() {
+        return loops;
+    }
+
     public synchronized void start() {
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         NettyServerBuilder b;
@@ -112,6 +121,8 @@ public final class EtcdServer implements AutoCloseable {
                 b.sslContext(tls.grpcOnlyContext());
             }
         }
+        loops = new ServerLoops("cachai-etcd", WORKER_THREADS);
+        b.bossEventLoopGroup(loops.acceptor()).workerEventLoopGroup(loops.workers()).channelType(loops.channelType());
         b.maxInboundMessageSize(config.requestBytesMax() + EtcdServerConfig.GRPC_OVERHEAD_BYTES)
                 .maxConcurrentCallsPerConnection(config.concurrentStreamsMax())
                 .permitKeepAliveTime(KEEPALIVE_PINGS_MIN_INTERVAL_MS, TimeUnit.MILLISECONDS)
@@ -169,6 +180,9 @@ public final class EtcdServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (loops != null) {
+            loops.close();
         }
         ctx.watches().close();
         leaderChecks.shutdownNow();

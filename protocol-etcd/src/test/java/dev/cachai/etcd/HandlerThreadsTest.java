@@ -68,7 +68,7 @@ class HandlerThreadsTest {
                 ch.shutdownNow();
             }
         }
-        assertThat(gateway.threads.get(Put.class)).as("a gRPC transport event loop").contains("-worker-ELG-");
+        assertThat(gateway.threads.get(Put.class)).as("a gRPC transport event loop").startsWith("cachai-etcd-worker-");
         assertThat(gateway.threads.get(AuthCommand.class)).startsWith("cachai-etcd-call-");
     }
 }

@@ -2,6 +2,7 @@ package dev.cachai.zk;
 
 import dev.cachai.engine.zk.ZkId;
 import dev.cachai.engine.zk.ZkIdentity;
+import dev.cachai.netty.ReplyWaits;
 import dev.cachai.zk.admin.ConnectionStats;
 import dev.cachai.zk.codec.FourLetterWord;
 import dev.cachai.zk.codec.Jute;
@@ -208,6 +209,10 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
         boolean async = OpCode.isAsync(w.type());
         if (async) {
             writesInFlight++;
+            ReplyWaits waits = ReplyWaits.ofThisLoop();
+            if (waits != null) {
+                waits.awaiting(System.nanoTime());
+            }
         }
         reply.whenComplete((r, err) -> onLoop(() -> finish(slot, r, err, async)));
     }
@@ -215,6 +220,10 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
     private void finish(Slot slot, Reply reply, Throwable err, boolean async) {
         if (async) {
             writesInFlight--;
+            ReplyWaits waits = ReplyWaits.ofThisLoop();
+            if (waits != null) {
+                waits.arrived();
+            }
         }
         if (err != null) {
             LOG.warn("request failed, closing connection", err);

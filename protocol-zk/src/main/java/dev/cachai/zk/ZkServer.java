@@ -6,6 +6,7 @@ import dev.cachai.engine.lease.Lease;
 import dev.cachai.zk.admin.ServerStats;
 import dev.cachai.zk.admin.ZkMetrics;
 import dev.cachai.metrics.MetricRegistry;
+import dev.cachai.netty.ServerLoops;
 import dev.cachai.zk.codec.ZkFrameDecoder;
 import dev.cachai.zk.session.SessionTracker;
 import dev.cachai.zk.watch.ChangeDispatcher;
@@ -14,11 +15,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -56,8 +53,7 @@ public final class ZkServer implements AutoCloseable {
     private final Set<ZkConnection> connections = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, AtomicInteger> connectionsPerAddress = new ConcurrentHashMap<>();
     private final Map<Long, ZkConnection> bySession = new ConcurrentHashMap<>();
-    private EventLoopGroup bossGroup;
-    private EventLoopGroup workerGroup;
+    private ServerLoops loops;
     private Channel serverChannel;
     private Channel secureChannel;
     private ScheduledFuture<?> endedSessionsTask;
@@ -84,14 +80,18 @@ public final class ZkServer implements AutoCloseable {
         ZkMetrics.register(metrics, fourLetterWords);
     }
 
+    /** The port's event loops, for tests that look at their state. */
+    ServerLoops loops() {
+        return loops;
+    }
+
     public synchronized void start() {
         gateway.engine().addListener(dispatcher);
         trackExistingSessions();
-        bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workerGroup = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(), NioIoHandler.newFactory());
+        loops = new ServerLoops("cachai-zk", config.eventLoopThreads());
         ServerBootstrap b = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
-                .channel(NioServerSocketChannel.class)
+                .group(loops.acceptor(), loops.workers())
+                .channel(loops.channelType())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -106,7 +106,7 @@ public final class ZkServer implements AutoCloseable {
             secureChannel = bindSecure(b.clone(), securePort);
         }
         long periodMs = Math.max(1, config.tickTimeMs() / 2);
-        endedSessionsTask = workerGroup.next().scheduleAtFixedRate(sessions::closeEnded, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        endedSessionsTask = loops.workers().next().scheduleAtFixedRate(sessions::closeEnded, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
     private Channel bindSecure(ServerBootstrap b, ZkSecurePort secure) {
@@ -174,9 +174,8 @@ public final class ZkServer implements AutoCloseable {
         if (secureChannel != null) {
             secureChannel.close().syncUninterruptibly();
         }
-        if (workerGroup != null) {
-            bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (loops != null) {
+            loops.close();
         }
     }
 

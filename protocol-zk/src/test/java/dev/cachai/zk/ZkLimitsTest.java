@@ -1,5 +1,7 @@
 package dev.cachai.zk;
 
+import dev.cachai.engine.command.ZkTxn;
+import dev.cachai.engine.testing.HeldGateway;
 import dev.cachai.engine.testing.SyncGateway;
 
 import org.apache.zookeeper.CreateMode;
@@ -62,7 +64,7 @@ class ZkLimitsTest {
 
     @Test
     void tooManyOutstandingRequestsStopReadingUntilRepliesLeave() throws Exception {
-        HeldGateway gateway = new HeldGateway();
+        HeldGateway gateway = new HeldGateway(c -> c instanceof ZkTxn);
         start(ZkServerConfig.defaults().withLimits(0, OUTSTANDING_MAX, ZkServerConfig.JUTE_MAX_BUFFER_DEFAULT), gateway);
         ZooKeeper zk = connect();
         ZkConnection conn = server.connections().get(0);

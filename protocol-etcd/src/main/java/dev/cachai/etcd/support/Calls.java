@@ -4,6 +4,7 @@ import dev.cachai.engine.CommandGateway;
 import dev.cachai.engine.command.Command;
 import dev.cachai.engine.result.Failed;
 import dev.cachai.engine.result.Result;
+import dev.cachai.netty.ReplyWaits;
 import io.grpc.stub.StreamObserver;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
@@ -36,17 +37,28 @@ public final class Calls {
      * Sends the mapped value of {@code future} as the single response, or its failure as a status.
      * A future completed elsewhere (a write completes on the consensus loop) is answered on the
      * event loop the call came in on, as the ZooKeeper side does: building and framing the
-     * response then never holds up the loop that applies every write.
+     * response then never holds up the loop that applies every write. Until then the call loop
+     * counts the reply as awaited ({@link ReplyWaits}), which may keep it polling for it.
      */
     public static <T, R> void reply(StreamObserver<R> out, CompletableFuture<T> future, Function<T, R> mapper) {
         EventExecutor callLoop = ThreadExecutorMap.currentExecutor();
+        ReplyWaits waits = callLoop == null || future.isDone() ? null : ReplyWaits.ofThisLoop();
+        if (waits != null) {
+            waits.awaiting(System.nanoTime());
+        }
         future.whenComplete((value, error) -> {
-            if (callLoop == null || callLoop.inEventLoop()) {
+            Runnable answer = () -> {
+                if (waits != null) {
+                    waits.arrived();
+                }
                 send(out, value, error, mapper);
+            };
+            if (callLoop == null || callLoop.inEventLoop()) {
+                answer.run();
                 return;
             }
             try {
-                callLoop.execute(() -> send(out, value, error, mapper));
+                callLoop.execute(answer);
             } catch (RejectedExecutionException stopping) {
                 send(out, value, error, mapper); // the transport is closing; answer (or fail) here
             }

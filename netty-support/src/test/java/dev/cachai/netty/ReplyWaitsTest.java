@@ -1,0 +1,103 @@
+package dev.cachai.netty;
+
+import io.netty.channel.SelectStrategy;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReplyWaitsTest {
+    private static final long T0 = 1_000_000_000L;
+
+    /** A serial client's first requests: each begins and is answered alone on the loop. */
+    private static ReplyWaits afterSerialReplies(int count) {
+        ReplyWaits waits = new ReplyWaits(new AtomicInteger());
+        for (int i = 0; i < count; i++) {
+            waits.awaiting(T0);
+            waits.arrived();
+        }
+        return waits;
+    }
+
+    @Test
+    void pollsOnlyOnceASerialClientShowedItselfAndNotPastTheLimit() {
+        ReplyWaits waits = afterSerialReplies(ReplyWaits.ALONE_STREAK_MIN - 1);
+        assertThat(waits.polling(T0)).as("nothing awaited").isFalse();
+        waits.awaiting(T0);
+        assertThat(waits.polling(T0)).isTrue();
+        assertThat(waits.polling(T0 + ReplyWaits.POLL_NANOS_MAX - 1)).isTrue();
+        assertThat(waits.polling(T0 + ReplyWaits.POLL_NANOS_MAX)).as("past the limit").isFalse();
+        waits.arrived();
+        assertThat(waits.polling(T0 + 1)).as("the reply arrived").isFalse();
+    }
+
+    @Test
+    void tooShortAStreakDoesNotPoll() {
+        ReplyWaits waits = afterSerialReplies(ReplyWaits.ALONE_STREAK_MIN - 2);
+        waits.awaiting(T0);
+        assertThat(waits.polling(T0)).isFalse();
+    }
+
+    @Test
+    void concurrentCallsOnOneLoopStopThePollingUntilAStreakComesBack() {
+        ReplyWaits waits = afterSerialReplies(ReplyWaits.ALONE_STREAK_MIN);
+        waits.awaiting(T0);
+        waits.awaiting(T0 + 10);
+        assertThat(waits.polling(T0 + 20)).as("two awaited").isFalse();
+        waits.arrived();
+        assertThat(waits.polling(T0 + 30)).as("one left, but a second client showed up").isFalse();
+        waits.arrived();
+        for (int i = 0; i < ReplyWaits.ALONE_STREAK_MIN - 1; i++) {
+            waits.awaiting(T0 + 40);
+            waits.arrived();
+        }
+        waits.awaiting(T0 + 50);
+        assertThat(waits.polling(T0 + 60)).isTrue();
+    }
+
+    @Test
+    void aReplyAwaitedOnAnotherLoopOfThePortStopsThePolling() {
+        AtomicInteger port = new AtomicInteger();
+        ReplyWaits one = new ReplyWaits(port);
+        ReplyWaits two = new ReplyWaits(port);
+        for (int i = 0; i < ReplyWaits.ALONE_STREAK_MIN; i++) {
+            one.awaiting(T0);
+            one.arrived();
+        }
+        two.awaiting(T0);
+        one.awaiting(T0);
+        assertThat(one.polling(T0 + 1)).as("each loop awaits one reply, the port two").isFalse();
+        two.arrived();
+        assertThat(one.polling(T0 + 2)).as("began beside another: the streak starts again").isFalse();
+    }
+
+    @Test
+    void sleepsInSelectUnlessPollingOrTasksWait() throws Exception {
+        ReplyWaits waits = afterSerialReplies(ReplyWaits.ALONE_STREAK_MIN);
+        AtomicInteger selectNows = new AtomicInteger();
+        assertThat(waits.calculateStrategy(() -> selectNows.incrementAndGet() * 0 + 3, false))
+                .isEqualTo(SelectStrategy.SELECT);
+        assertThat(selectNows).hasValue(0);
+        assertThat(waits.calculateStrategy(() -> selectNows.incrementAndGet() * 0 + 3, true)).isEqualTo(3);
+        waits.awaiting(System.nanoTime());
+        assertThat(waits.calculateStrategy(() -> selectNows.incrementAndGet() * 0 + 2, false)).isEqualTo(2);
+        assertThat(selectNows).hasValue(2);
+    }
+
+    @Test
+    void aLoopFindsItsOwnStrategyAndOtherThreadsNone() throws Exception {
+        // A fresh thread: calculateStrategy called directly (as above) binds the calling thread.
+        CompletableFuture<ReplyWaits> elsewhere = new CompletableFuture<>();
+        Thread other = new Thread(() -> elsewhere.complete(ReplyWaits.ofThisLoop()));
+        other.start();
+        assertThat(elsewhere.get(10, TimeUnit.SECONDS)).isNull();
+        try (ServerLoops loops = new ServerLoops("test", 1)) {
+            CompletableFuture<ReplyWaits> found = new CompletableFuture<>();
+            loops.workers().execute(() -> found.complete(ReplyWaits.ofThisLoop()));
+            assertThat(found.get(10, TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+}
