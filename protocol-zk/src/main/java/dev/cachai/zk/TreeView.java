@@ -24,6 +24,10 @@ public final class TreeView {
     public static final String SYSTEM = "/zookeeper";
     public static final String CONFIG = "/zookeeper/config";
     public static final String QUOTA = "/zookeeper/quota";
+    /** Children ZooKeeper has from the start without creating them: / has /zookeeper ... */
+    private static final int ROOT_BUILT_IN_CHILDREN = 1;
+    /** ... and /zookeeper has /zookeeper/config and /zookeeper/quota. */
+    private static final int SYSTEM_BUILT_IN_CHILDREN = 2;
     private static final List<Acl> READ_ONLY = List.of(new Acl(Acl.READ, "world", "anyone"));
     private static final int SYSTEM_NODES = 3;
 
@@ -142,7 +146,10 @@ public final class TreeView {
 
     /**
      * The root as stored, less the engine's record of /zookeeper: that node is created (stored)
-     * only when a client first writes below it, but ZooKeeper counts it from the start.
+     * only when a client first writes below it, but ZooKeeper counts it from the start. Its
+     * cversion is ZooKeeper's: the creates and deletes of children less the children no one
+     * created (ZooKeeper shows twice its count of creates less the children present, which a
+     * built-in child lowers by one; a fresh root shows -1).
      */
     private ZkNode rootNode() {
         ZkNode n = engine.zkNode("/");
@@ -152,7 +159,7 @@ public final class TreeView {
         ZkStat s = n.stat();
         boolean stored = SystemNodes.stored(engine, SYSTEM);
         ZkStat withSystem = new ZkStat(s.czxid(), s.mzxid(), s.ctime(), s.mtime(), s.version(),
-                s.cversion() - (stored ? 1 : 0), s.aversion(), s.ephemeralOwner(), s.dataLength(),
+                s.cversion() - (stored ? 1 : 0) - ROOT_BUILT_IN_CHILDREN, s.aversion(), s.ephemeralOwner(), s.dataLength(),
                 s.numChildren() + (stored ? 0 : 1), s.pzxid());
         return new ZkNode("/", n.data(), withSystem, n.acl());
     }
@@ -161,11 +168,14 @@ public final class TreeView {
         ZkNode stored = engine.zkNode(SYSTEM);
         int children = children(SYSTEM).size();
         if (stored == null) {
-            return new ZkNode(SYSTEM, new byte[0], stat(0, children), Acl.OPEN_ACL_UNSAFE);
+            return new ZkNode(SYSTEM, new byte[0], builtInStat(stat(0, 0), children, SYSTEM_BUILT_IN_CHILDREN),
+                    Acl.OPEN_ACL_UNSAFE);
         }
-        // Its cversion counted the storing of /zookeeper/quota, which ZooKeeper has from the start.
+        // Its cversion counted the storing of /zookeeper/quota, which ZooKeeper has from the start,
+        // and ZooKeeper's is lowered by the two children no one created (as the root's, above).
         int quotaCreate = SystemNodes.stored(engine, QUOTA) ? 1 : 0;
-        return new ZkNode(SYSTEM, new byte[0], builtInStat(stored.stat(), children, quotaCreate), Acl.OPEN_ACL_UNSAFE);
+        return new ZkNode(SYSTEM, new byte[0],
+                builtInStat(stored.stat(), children, quotaCreate + SYSTEM_BUILT_IN_CHILDREN), Acl.OPEN_ACL_UNSAFE);
     }
 
     private ZkNode quotaNode() {
