@@ -15,12 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * So for up to {@link #POLL_NANOS_MAX} after a reply becomes awaited the loop polls its sockets
  * without blocking, yielding its core to any other runnable thread between polls. It does so
  * only for a serial client, one whose last {@link #ALONE_STREAK_MIN} calls each began alone on
- * the loop: with several clients on a loop their replies arrive in groups anyway, and the cores
- * are better left to the threads producing them (polling whenever one reply was awaited cost
+ * the port: with several clients their replies arrive in groups anyway, and the cores are better
+ * left to the threads producing them (polling whenever one reply was awaited on a loop cost
  * 16-client puts, linearizable ranges and creates 12-17% in an A/B).
  *
  * <p>Each loop's strategy is found through a thread-local, bound on the loop's first round; calls
- * count their awaited replies on it from the loop thread, so the counts need no locking.
+ * count their awaited replies on it from the loop thread, so only the port's total, shared by the
+ * loops, is atomic.
  */
 public final class ReplyWaits implements SelectStrategy {
     /** Covers most single-write commits on one node (fsync p90 250-300 µs here); past it the loop sleeps. */
