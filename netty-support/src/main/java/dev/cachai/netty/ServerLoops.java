@@ -26,6 +26,7 @@ public final class ServerLoops implements AutoCloseable {
     private static final int EPOLL_EVENTS_PER_WAIT_DEFAULT = 0;
     /** How long a closing group may still run tasks submitted before it was told to stop. */
     private static final long SHUTDOWN_S_MAX = 1;
+    /** How long {@link #repliesAwaited} waits for each loop to answer. */
     private static final long ASK_S_MAX = 10;
 
     private final EventLoopGroup acceptor;
