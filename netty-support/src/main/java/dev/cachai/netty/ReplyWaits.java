@@ -58,15 +58,33 @@ public final class ReplyWaits implements SelectStrategy {
         return OF_THIS_LOOP.get();
     }
 
+    /**
+     * Counts a reply as awaited on the calling thread's loop; false (nothing counted) on a thread
+     * that is no such loop. A true answer is matched by one {@link #arrivedHere} on that loop.
+     */
+    public static boolean awaitingHere() {
+        ReplyWaits waits = OF_THIS_LOOP.get();
+        if (waits == null) {
+            return false;
+        }
+        waits.awaiting(System.nanoTime());
+        return true;
+    }
+
+    /** The reply {@link #awaitingHere} counted on this loop has reached it. */
+    public static void arrivedHere() {
+        OF_THIS_LOOP.get().arrived();
+    }
+
     /** A call on this loop now waits for a reply that another thread will hand the loop. */
-    public void awaiting(long nowNanos) {
+    void awaiting(long nowNanos) {
         aloneStreak = portAwaited.getAndIncrement() == 0 ? aloneStreak + 1 : 0;
         awaited++;
         pollUntilNanos = nowNanos + POLL_NANOS_MAX;
     }
 
     /** One awaited reply reached the loop. */
-    public void arrived() {
+    void arrived() {
         portAwaited.decrementAndGet();
         awaited--;
     }

@@ -1,6 +1,7 @@
 package dev.cachai.netty;
 
 import io.netty.channel.SelectStrategy;
+import io.netty.channel.SelectStrategyFactory;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CompletableFuture;
@@ -72,6 +73,27 @@ class ReplyWaitsTest {
         assertThat(one.polling(T0 + 1)).as("each loop awaits one reply, the port two").isFalse();
         two.arrived();
         assertThat(one.polling(T0 + 2)).as("began beside another: the streak starts again").isFalse();
+    }
+
+    @Test
+    void theLoopsOfOnePortShareTheirCount() {
+        SelectStrategyFactory port = ReplyWaits.factory();
+        ReplyWaits one = (ReplyWaits) port.newSelectStrategy();
+        ReplyWaits two = (ReplyWaits) port.newSelectStrategy();
+        for (int i = 0; i < ReplyWaits.ALONE_STREAK_MIN; i++) {
+            one.awaiting(T0);
+            one.arrived();
+        }
+        two.awaiting(T0);
+        one.awaiting(T0);
+        assertThat(one.polling(T0 + 1)).as("another loop of the port awaits a reply too").isFalse();
+        ReplyWaits otherPort = (ReplyWaits) ReplyWaits.factory().newSelectStrategy();
+        for (int i = 0; i < ReplyWaits.ALONE_STREAK_MIN; i++) {
+            otherPort.awaiting(T0);
+            otherPort.arrived();
+        }
+        otherPort.awaiting(T0);
+        assertThat(otherPort.polling(T0 + 1)).as("another port's replies do not count").isTrue();
     }
 
     @Test

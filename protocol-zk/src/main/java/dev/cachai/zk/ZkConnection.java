@@ -209,21 +209,17 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
         boolean async = OpCode.isAsync(w.type());
         if (async) {
             writesInFlight++;
-            ReplyWaits waits = ReplyWaits.ofThisLoop();
-            if (waits != null) {
-                waits.awaiting(System.nanoTime());
-            }
         }
-        reply.whenComplete((r, err) -> onLoop(() -> finish(slot, r, err, async)));
+        boolean awaitedHere = async && ReplyWaits.awaitingHere();
+        reply.whenComplete((r, err) -> onLoop(() -> finish(slot, r, err, async, awaitedHere)));
     }
 
-    private void finish(Slot slot, Reply reply, Throwable err, boolean async) {
+    private void finish(Slot slot, Reply reply, Throwable err, boolean async, boolean awaitedHere) {
         if (async) {
             writesInFlight--;
-            ReplyWaits waits = ReplyWaits.ofThisLoop();
-            if (waits != null) {
-                waits.arrived();
-            }
+        }
+        if (awaitedHere) {
+            ReplyWaits.arrivedHere();
         }
         if (err != null) {
             LOG.warn("request failed, closing connection", err);

@@ -42,14 +42,11 @@ public final class Calls {
      */
     public static <T, R> void reply(StreamObserver<R> out, CompletableFuture<T> future, Function<T, R> mapper) {
         EventExecutor callLoop = ThreadExecutorMap.currentExecutor();
-        ReplyWaits waits = callLoop == null || future.isDone() ? null : ReplyWaits.ofThisLoop();
-        if (waits != null) {
-            waits.awaiting(System.nanoTime());
-        }
+        boolean awaited = callLoop != null && !future.isDone() && ReplyWaits.awaitingHere();
         future.whenComplete((value, error) -> {
             Runnable answer = () -> {
-                if (waits != null) {
-                    waits.arrived();
+                if (awaited) {
+                    ReplyWaits.arrivedHere();
                 }
                 send(out, value, error, mapper);
             };

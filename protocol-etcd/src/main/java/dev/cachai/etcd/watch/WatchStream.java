@@ -21,6 +21,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,6 +39,7 @@ import java.util.concurrent.RejectedExecutionException;
  * leaves its watchers' cursors behind in the shared history instead of buffering here.
  */
 final class WatchStream implements StreamObserver<WatchRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(WatchStream.class);
     /** Pending created/canceled/progress responses; more means the client floods requests. */
     static final int CONTROL_RESPONSES_QUEUED_MAX = 1024;
     /** Watchers per stream (etcd has no limit; this bounds memory per connection). */
@@ -105,7 +108,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         try {
             task.run();
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(WatchStream.class).warn("watch stream task failed", e);
+            LOG.warn("watch stream task failed", e);
         }
     }
 
