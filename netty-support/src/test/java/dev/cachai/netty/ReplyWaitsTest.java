@@ -15,7 +15,10 @@ class ReplyWaitsTest {
 
     /** A serial client's first requests: each begins and is answered alone on the loop. */
     private static ReplyWaits afterSerialReplies(int count) {
-        ReplyWaits waits = new ReplyWaits(new AtomicInteger());
+        return afterSerialReplies(new ReplyWaits(new AtomicInteger()), count);
+    }
+
+    private static ReplyWaits afterSerialReplies(ReplyWaits waits, int count) {
         for (int i = 0; i < count; i++) {
             waits.awaiting(T0);
             waits.arrived();
@@ -64,10 +67,7 @@ class ReplyWaitsTest {
         AtomicInteger port = new AtomicInteger();
         ReplyWaits one = new ReplyWaits(port);
         ReplyWaits two = new ReplyWaits(port);
-        for (int i = 0; i < ReplyWaits.ALONE_STREAK_MIN; i++) {
-            one.awaiting(T0);
-            one.arrived();
-        }
+        afterSerialReplies(one, ReplyWaits.ALONE_STREAK_MIN);
         two.awaiting(T0);
         one.awaiting(T0);
         assertThat(one.polling(T0 + 1)).as("each loop awaits one reply, the port two").isFalse();
@@ -80,18 +80,12 @@ class ReplyWaitsTest {
         SelectStrategyFactory port = ReplyWaits.factory();
         ReplyWaits one = (ReplyWaits) port.newSelectStrategy();
         ReplyWaits two = (ReplyWaits) port.newSelectStrategy();
-        for (int i = 0; i < ReplyWaits.ALONE_STREAK_MIN; i++) {
-            one.awaiting(T0);
-            one.arrived();
-        }
+        afterSerialReplies(one, ReplyWaits.ALONE_STREAK_MIN);
         two.awaiting(T0);
         one.awaiting(T0);
         assertThat(one.polling(T0 + 1)).as("another loop of the port awaits a reply too").isFalse();
         ReplyWaits otherPort = (ReplyWaits) ReplyWaits.factory().newSelectStrategy();
-        for (int i = 0; i < ReplyWaits.ALONE_STREAK_MIN; i++) {
-            otherPort.awaiting(T0);
-            otherPort.arrived();
-        }
+        afterSerialReplies(otherPort, ReplyWaits.ALONE_STREAK_MIN);
         otherPort.awaiting(T0);
         assertThat(otherPort.polling(T0 + 1)).as("another port's replies do not count").isTrue();
     }
