@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -105,7 +106,7 @@ public final class ClusterDriver implements Driver, ClusterView {
     private final CompletableFuture<Void> firstLeaderKnown = new CompletableFuture<>();
     private long tickCount;
     private long appliedIndex;
-    private long lastSnapshotIndex;
+    private final SnapshotSchedule snapshots;
     private volatile boolean snapshotInProgress;
 
     ClusterDriver(int selfId, List<ClusterMember> members, PaxosNode paxos, Wal wal, DataDir dataDir, Engine engine,
@@ -118,7 +119,8 @@ public final class ClusterDriver implements Driver, ClusterView {
         this.dataDir = dataDir;
         this.engine = engine;
         this.appliedIndex = appliedIndex;
-        this.lastSnapshotIndex = appliedIndex;
+        this.snapshots = new SnapshotSchedule(limits.snapshotEveryEntries(), appliedIndex, versions(engine),
+                new SplittableRandom(System.nanoTime() ^ selfId));
         this.limits = limits;
         this.autoCompaction = autoCompaction;
         this.engineReplaced = engineReplaced;
@@ -495,7 +497,7 @@ public final class ClusterDriver implements Driver, ClusterView {
                 engine.limits());
         engine = restored.engine();
         appliedIndex = snapshot.index();
-        lastSnapshotIndex = snapshot.index();
+        snapshots.taken(snapshot.index(), versions(engine));
         timers.restartAll();
         memberChanges.refresh();
         LOG.info("installed the leader's snapshot at log index {} (revision {})", snapshot.index(),
@@ -504,26 +506,24 @@ public final class ClusterDriver implements Driver, ClusterView {
     }
 
     /**
-     * A snapshot writes the whole keyspace with its history since the compaction point, so it is
-     * taken after {@code snapshotEveryEntries} applied entries or after as many entries as it
-     * holds versions (live keys plus retained revisions), whichever is more: its cost per write
-     * then stays constant however large the keyspace or its history grows (at 300,000 keys, a
-     * snapshot every 100,000 writes took a third of a core under a create load; setData on 1,000
-     * keys keeps 100,000-200,000 versions of history, all of them in every snapshot). A member
-     * that needs one to catch up (see {@link PaxosNode#snapshotWanted}) gets it at once. It is
-     * pinned here and written elsewhere.
+     * Takes a snapshot when {@link SnapshotSchedule} says one is due, or at once when a member
+     * needs one to catch up (see {@link PaxosNode#snapshotWanted}). It is pinned here and written
+     * elsewhere.
      */
     private void maybeSnapshot() {
-        long versions = engine.keyCount() + engine.revision() - engine.compactRevision();
-        long every = Math.max(limits.snapshotEveryEntries(), versions);
-        boolean memberWaits = paxos.snapshotWanted() > lastSnapshotIndex;
-        if (snapshotInProgress || !memberWaits && appliedIndex - lastSnapshotIndex < every) {
+        boolean memberWaits = paxos.snapshotWanted() > snapshots.lastIndex();
+        if (snapshotInProgress || !memberWaits && !snapshots.due(appliedIndex)) {
             return;
         }
         snapshotInProgress = true;
-        lastSnapshotIndex = appliedIndex;
+        snapshots.taken(appliedIndex, versions(engine));
         EngineSnapshot snapshot = engine.beginSnapshot(appliedIndex);
         housekeeping.execute(() -> writeSnapshot(snapshot));
+    }
+
+    /** What a snapshot of the engine writes: its live keys and the revisions it retains. */
+    private static long versions(Engine engine) {
+        return engine.keyCount() + engine.revision() - engine.compactRevision();
     }
 
     private void writeSnapshot(EngineSnapshot snapshot) {

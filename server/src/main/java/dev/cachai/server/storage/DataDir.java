@@ -79,7 +79,12 @@ public final class DataDir implements AutoCloseable {
 
     /** The log index covered by the newest snapshot file, if there is one. */
     public Optional<Long> newestSnapshotIndex() {
-        List<Path> snaps = snapshots();
+        return newestSnapshotIndex(root);
+    }
+
+    /** As {@link #newestSnapshotIndex()}, for a data directory another process (or node) holds. */
+    public static Optional<Long> newestSnapshotIndex(Path root) {
+        List<Path> snaps = snapshots(root);
         if (snaps.isEmpty()) {
             return Optional.empty();
         }
@@ -151,6 +156,10 @@ public final class DataDir implements AutoCloseable {
     }
 
     private List<Path> snapshots() {
+        return snapshots(root);
+    }
+
+    private static List<Path> snapshots(Path root) {
         try (Stream<Path> files = Files.list(root.resolve("snap"))) {
             List<Path> out = new ArrayList<>(files.filter(p -> p.getFileName().toString().endsWith(SNAP_SUFFIX)).toList());
             out.sort(null);

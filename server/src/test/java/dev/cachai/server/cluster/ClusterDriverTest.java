@@ -91,6 +91,10 @@ class ClusterDriverTest {
             for (int i = 0; i < 100; i++) {
                 cluster.node(leader).gateway().propose(Put.of(utf8("s" + i), utf8("v"))).get(10, TimeUnit.SECONDS);
             }
+            // A snapshot at 20 or more entries (with no lag kept, the log below it is dropped), so
+            // the lagging node, stopped before the first write, can only catch up from one.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(cluster.newestSnapshotIndex(leader)).hasValueSatisfying(i -> assertThat(i).isGreaterThanOrEqualTo(20)));
             cluster.start(lagging);
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                     assertThat(valueCount(cluster.node(lagging).gateway().engine(), "s")).isEqualTo(100));
@@ -123,6 +127,7 @@ class ClusterDriverTest {
             for (int i = 0; i < 23; i++) {
                 cluster.node(0).gateway().propose(Put.of(utf8("snap" + i), utf8("v"))).get(10, TimeUnit.SECONDS);
             }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cluster.newestSnapshotIndex(0)).isPresent());
             long revision = cluster.node(0).gateway().engine().revision();
             cluster.stop(0);
             cluster.start(0);
@@ -131,6 +136,22 @@ class ClusterDriverTest {
                     assertThat(cluster.node(0).gateway().engine().revision()).isGreaterThanOrEqualTo(revision));
             assertThat(valueCount(cluster.node(0).gateway().engine(), "snap")).isEqualTo(23);
             cluster.node(0).gateway().propose(Put.of(utf8("snap-more"), utf8("v"))).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aKeyspaceGrowingByCreatesAloneKeepsBeingSnapshotted(@TempDir Path tmp) throws Exception {
+        try (InProcessCluster cluster = new InProcessCluster(tmp, 1, LIMITS.withSnapshots(5, 2)).startAll()) {
+            cluster.awaitLeader();
+            for (int i = 0; i < 200; i++) {
+                cluster.node(0).gateway().propose(Put.of(utf8("grow" + i), utf8("v"))).get(10, TimeUnit.SECONDS);
+            }
+            // Every put adds a key and a revision, and an interval is the size at the snapshot
+            // before plus up to half of it: the first snapshot comes within 8 entries, and the
+            // index at least about triples and at most quadruples from one to the next, so the
+            // third (at 25 or later, before 130) is written by now.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(cluster.newestSnapshotIndex(0)).hasValueSatisfying(i -> assertThat(i).isGreaterThanOrEqualTo(25)));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.cachai.server.CachaiServer;
 import dev.cachai.server.config.HostPort;
 import dev.cachai.server.config.InitialCluster;
 import dev.cachai.server.config.ServerConfig;
+import dev.cachai.server.storage.DataDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,6 +64,11 @@ final class InProcessCluster implements AutoCloseable {
 
     CachaiServer node(int i) {
         return nodes[i];
+    }
+
+    /** The log index of node {@code i}'s newest snapshot file, if it has written one. */
+    Optional<Long> newestSnapshotIndex(int i) {
+        return DataDir.newestSnapshotIndex(configs.get(i).dataDir());
     }
 
     ClusterView view(int i) {
