@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,21 +35,33 @@ public final class CommandCodec {
     public static byte[] encode(long timeMs, Command c) {
         // Sized for a typical write (a key and a value of a few hundred bytes) so it rarely grows.
         GrowableBytes bytes = new GrowableBytes(ENCODED_BYTES_INITIAL);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT_VERSION);
-            out.writeLong(timeMs);
-            writeCommand(out, c);
+        try {
+            encodeTo(bytes, timeMs, c);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }
 
+    /** Writes the record to {@code sink}, after whatever the caller wrote there before it. */
+    public static void encodeTo(OutputStream sink, long timeMs, Command c) throws IOException {
+        DataOutputStream out = new DataOutputStream(sink);
+        out.writeByte(FORMAT_VERSION);
+        out.writeLong(timeMs);
+        writeCommand(out, c);
+        out.flush();
+    }
+
     /** A decoded log record: the proposal time and the command. */
     public record Stamped(long timeMs, Command command) {}
 
     public static Stamped decode(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+        return decode(data, 0, data.length);
+    }
+
+    /** Decodes the record in {@code data[offset, offset + length)} without copying it out. */
+    public static Stamped decode(byte[] data, int offset, int length) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, offset, length))) {
             int version = in.readUnsignedByte();
             if (version != FORMAT_VERSION) {
                 throw new IllegalArgumentException("unknown command format " + version);

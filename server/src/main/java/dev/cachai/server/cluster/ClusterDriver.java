@@ -17,7 +17,6 @@ import dev.cachai.engine.EtcdError;
 import dev.cachai.engine.GatewayException;
 import dev.cachai.engine.LeaseKeeper;
 import dev.cachai.engine.command.Command;
-import dev.cachai.engine.command.CommandCodec;
 import dev.cachai.engine.result.Result;
 import dev.cachai.server.config.AutoCompaction;
 import dev.cachai.server.config.ClusterMember;
@@ -164,7 +163,7 @@ public final class ClusterDriver implements Driver, ClusterView {
     public CompletableFuture<Result> propose(Command command) {
         CompletableFuture<Result> f = new CompletableFuture<>();
         long seq = nextSeq.incrementAndGet();
-        byte[] payload = new EntryPayload(selfId, seq, 0, CommandCodec.encode(0, command)).encode();
+        byte[] payload = EntryPayload.encode(selfId, seq, command);
         enqueue(f, new LoopEvent() {
             @Override
             public void run() {
@@ -443,17 +442,17 @@ public final class ClusterDriver implements Driver, ClusterView {
             memberChanges.onApplied(entry);
             return;
         }
-        EntryPayload payload = EntryPayload.decode(entry.data());
-        boolean ours = payload.originNode() == selfId;
-        Command command = ours ? proposals.command(payload.originSeq()) : null;
+        EntryPayload.Header header = EntryPayload.header(entry.data());
+        boolean ours = header.originNode() == selfId;
+        Command command = ours ? proposals.command(header.originSeq()) : null;
         if (command == null) {
-            command = CommandCodec.decode(payload.command()).command();
+            command = EntryPayload.command(entry.data());
         }
-        Result result = engine.apply(payload.timeMs(), command);
+        Result result = engine.apply(header.timeMs(), command);
         timers.onApplied(command, result);
         observer.applied(command, result);
         if (ours) {
-            proposals.complete(payload.originSeq(), result);
+            proposals.complete(header.originSeq(), result);
         }
     }
 
