@@ -15,13 +15,16 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * Turns the engine's committed changes into ZooKeeper watch events on one thread. The engine's
  * apply thread only enqueues; when the queue is full it waits (backpressure on commits) rather
  * than lose events. Replies wait on {@link #whenDispatched} so that an event for revision R
- * leaves before a reply that observed R.
+ * leaves before a reply that observed R. A change made while nothing is watched anywhere is
+ * passed over on the apply thread instead, so a write load without watches does not wake the
+ * dispatcher thread for every commit (two threads waking per write on two cores).
  */
 public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
     private record Waiter(long revision, Runnable action) {}
@@ -30,40 +33,86 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
     private static final int CHANGES_PER_BATCH_MAX = 256;
 
     private final WatchRegistry registry;
-    private final LongSupplier visibleRevision;
     private final BlockingQueue<Change> queue;
     private final Thread thread;
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.revision, b.revision));
+    /** The newest revision told: replies that may have observed it wait until it is dispatched. */
     private volatile long enqueuedRevision;
+    /** Guarded by {@link #waiters}. */
     private long dispatchedRevision;
+    /** The newest change handed to the dispatcher thread (apply thread only). */
+    private long queuedRevision;
+    /** The change told and not yet visible (apply thread only). */
+    private Change heard;
+    /** Changes handed to the dispatcher thread (for tests: those passed over are not). */
+    private final AtomicLong changesQueued = new AtomicLong();
     private volatile boolean closed;
 
     /**
-     * @param visibleRevision the revision reads see now (the engine's); a change fires watches
-     *                        only once reads can see it
+     * @param visibleRevision the revision reads see now (the engine's), where dispatching starts
      */
     public ChangeDispatcher(WatchRegistry registry, int changesQueuedMax, LongSupplier visibleRevision) {
         this.registry = registry;
-        this.visibleRevision = visibleRevision;
         long startRevision = visibleRevision.getAsLong();
         this.queue = new ArrayBlockingQueue<>(changesQueuedMax);
         this.enqueuedRevision = startRevision;
         this.dispatchedRevision = startRevision;
+        this.queuedRevision = startRevision;
         this.thread = new Thread(this::run, "zk-watch-dispatch");
         thread.setDaemon(true);
         thread.start();
     }
 
+    /**
+     * Told before reads see the revision: from here a reply that may observe it waits for its
+     * events. The change itself is handled once it is visible (see {@link #onVisible}).
+     */
     @Override
     public void onChange(Change change) {
+        heard = change;
+        enqueuedRevision = change.revision();
+    }
+
+    /**
+     * Reads see the revision now, so whether anything is watched is decided as the dispatcher
+     * thread would decide it (a read that arms a watch from here on sees this revision, or
+     * notices it moved and reads again). With nothing watched and nothing queued before it, the
+     * change is passed over here; otherwise it goes to the dispatcher thread, in order.
+     */
+    @Override
+    public void onVisible(long revision) {
+        Change change = heard;
+        heard = null;
+        if (change == null || change.revision() != revision) {
+            return;
+        }
+        if (registry.isEmpty() && passOver(revision)) {
+            return;
+        }
         try {
             if (!queue.offer(change)) {
                 queue.put(change);
             }
-            enqueuedRevision = change.revision();
+            queuedRevision = revision;
+            changesQueued.incrementAndGet();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Marks {@code revision} dispatched if every queued change already is; false otherwise. */
+    private boolean passOver(long revision) {
+        synchronized (waiters) {
+            if (dispatchedRevision < queuedRevision) {
+                return false;
+            }
+        }
+        release(revision);
+        return true;
+    }
+
+    long changesQueued() {
+        return changesQueued.get();
     }
 
     /** Runs {@code action} once every change enqueued so far has been dispatched. */
@@ -85,7 +134,6 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
                 batch.add(queue.take());
                 queue.drainTo(batch, CHANGES_PER_BATCH_MAX - 1);
                 for (Change c : batch) {
-                    awaitVisible(c.revision());
                     dispatchLogged(c);
                     release(c.revision());
                 }
@@ -110,19 +158,6 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
         }
         if (ready != null) {
             ready.forEach(Runnable::run);
-        }
-    }
-
-    /**
-     * The engine tells listeners of a revision just before reads can see it. Firing before then
-     * would miss a watch that a read of the previous revision registers meanwhile (that read
-     * shows the node unchanged, and the change it never hears of has already gone by). Once the
-     * revision is visible, such a read notices the revision moved and reads again. The wait is
-     * the few instructions between the engine's listener call and its publishing the revision.
-     */
-    private void awaitVisible(long revision) {
-        while (visibleRevision.getAsLong() < revision && !closed) {
-            Thread.yield();
         }
     }
 

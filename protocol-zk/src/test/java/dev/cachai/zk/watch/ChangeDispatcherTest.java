@@ -59,15 +59,8 @@ class ChangeDispatcherTest {
                 "deleted /a/b", "children /a", "deleted /a", "children /");
     }
 
-    /**
-     * Changes with nothing armed are skipped, yet a reply waiting behind them still goes; a watch
-     * armed afterwards fires for the next change, before the reply waiting behind that one.
-     */
-    @Test
-    void repliesWaitingBehindSkippedChangesStillGoAndLaterWatchesFire() {
-        WatchRegistry registry = new WatchRegistry();
-        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
-        WatchSink sink = new WatchSink() {
+    private static WatchSink recordingSink(List<String> seen) {
+        return new WatchSink() {
             @Override
             public void deliver(List<org.apache.zookeeper.proto.WatcherEvent> events, long zxid) {
                 events.forEach(e -> seen.add(name(e.getType()) + " " + e.getPath() + " @" + zxid));
@@ -78,6 +71,17 @@ class ChangeDispatcherTest {
                 return 1;
             }
         };
+    }
+
+    /**
+     * Changes with nothing armed are skipped, yet a reply waiting behind them still goes; a watch
+     * armed afterwards fires for the next change, before the reply waiting behind that one.
+     */
+    @Test
+    void repliesWaitingBehindSkippedChangesStillGoAndLaterWatchesFire() {
+        WatchRegistry registry = new WatchRegistry();
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        WatchSink sink = recordingSink(seen);
         try (ChangeDispatcher dispatcher = new ChangeDispatcher(registry, 4, engine::revision)) {
             engine.addListener(dispatcher);
             for (int i = 0; i < 10; i++) {
@@ -93,6 +97,56 @@ class ChangeDispatcherTest {
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                     .until(() -> seen.contains("reply 2"));
             assertThat(seen).containsExactly("reply 1", "created /watched @" + rev, "reply 2");
+        }
+    }
+
+    /** Writes no one watches never reach the dispatcher thread; a watched one does. */
+    @Test
+    void changesWithNothingWatchedArePassedOverOnTheApplyThread() {
+        WatchRegistry registry = new WatchRegistry();
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (ChangeDispatcher dispatcher = new ChangeDispatcher(registry, 4, engine::revision)) {
+            engine.addListener(dispatcher);
+            for (int i = 0; i < 10; i++) {
+                engine.apply(1_000, Put.of(bytes("/unwatched" + i), bytes("x")));
+            }
+            // Passed over, so a reply behind them runs at once, on this thread.
+            dispatcher.whenDispatched(() -> seen.add("reply"));
+            assertThat(seen).containsExactly("reply");
+            assertThat(dispatcher.changesQueued()).isZero();
+            registry.add(WatchKind.DATA, "/watched", recordingSink(seen), engine.revision());
+            engine.apply(1_000, Put.of(bytes("/watched"), bytes("x")));
+            assertThat(dispatcher.changesQueued()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Between being told of a revision and its becoming visible, a reply (which may observe it)
+     * waits: passed over, it goes once the revision is visible; watched, after its event.
+     */
+    @Test
+    void aReplyWaitsForARevisionToldButNotYetVisible() {
+        WatchRegistry registry = new WatchRegistry();
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (ChangeDispatcher dispatcher = new ChangeDispatcher(registry, 4, engine::revision)) {
+            engine.apply(1_000, Put.of(bytes("/first"), bytes("x")));
+            Change first = changes.get(changes.size() - 1);
+            dispatcher.onChange(first);
+            dispatcher.whenDispatched(() -> seen.add("reply 1"));
+            assertThat(seen).isEmpty();
+            dispatcher.onVisible(first.revision());
+            assertThat(seen).containsExactly("reply 1");
+
+            registry.add(WatchKind.DATA, "/second", recordingSink(seen), first.revision());
+            engine.apply(1_000, Put.of(bytes("/second"), bytes("x")));
+            Change second = changes.get(changes.size() - 1);
+            dispatcher.onChange(second);
+            dispatcher.whenDispatched(() -> seen.add("reply 2"));
+            assertThat(seen).containsExactly("reply 1");
+            dispatcher.onVisible(second.revision());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> seen.contains("reply 2"));
+            assertThat(seen).containsExactly("reply 1", "created /second @" + second.revision(), "reply 2");
         }
     }
 }
