@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -44,8 +43,6 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
     private long queuedRevision;
     /** The change told and not yet visible (apply thread only). */
     private Change heard;
-    /** Changes handed to the dispatcher thread (for tests: those passed over are not). */
-    private final AtomicLong changesQueued = new AtomicLong();
     private volatile boolean closed;
 
     /**
@@ -94,7 +91,6 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
                 queue.put(change);
             }
             queuedRevision = revision;
-            changesQueued.incrementAndGet();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -111,8 +107,9 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
         return true;
     }
 
-    long changesQueued() {
-        return changesQueued.get();
+    /** The newest revision handed to the dispatcher thread; those passed over are not (apply thread only). */
+    long queuedRevision() {
+        return queuedRevision;
     }
 
     /** Runs {@code action} once every change enqueued so far has been dispatched. */

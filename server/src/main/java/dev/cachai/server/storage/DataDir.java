@@ -123,7 +123,7 @@ public final class DataDir implements AutoCloseable {
 
     /** The engine from the newest readable snapshot, or a fresh engine (applied index 0). */
     public EngineSnapshot.Restored loadNewestSnapshot(EngineLimits limits) {
-        List<Path> snaps = snapshots();
+        List<Path> snaps = snapshots(root);
         for (int i = snaps.size() - 1; i >= 0; i--) {
             try {
                 EngineSnapshot.Restored r = EngineSnapshot.restore(snaps.get(i), limits);
@@ -140,7 +140,7 @@ public final class DataDir implements AutoCloseable {
 
     /** Removes snapshots older than the newest few; leftovers of interrupted writes too. */
     public void purgeSnapshots() {
-        List<Path> snaps = snapshots();
+        List<Path> snaps = snapshots(root);
         try {
             for (int i = 0; i < snaps.size() - SNAPSHOTS_KEPT; i++) {
                 Files.deleteIfExists(snaps.get(i));
@@ -153,10 +153,6 @@ public final class DataDir implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("cannot purge old snapshots", e);
         }
-    }
-
-    private List<Path> snapshots() {
-        return snapshots(root);
     }
 
     private static List<Path> snapshots(Path root) {
