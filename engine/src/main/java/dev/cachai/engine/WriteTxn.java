@@ -183,8 +183,9 @@ final class WriteTxn {
      * {@code path} came into the tree ({@code added}) or left it. Its parent gains or loses a
      * child. A parent without a key of its own is a virtual node: created with its first
      * descendant and gone with its last, which changes its own parent in turn, up to the first
-     * real node (or the root), whose stored count, cversion and pzxid follow. While no virtual
-     * node is involved the walk stops at the first parent, without a search.
+     * real node (or the root), whose stored count, cversion and pzxid follow (not the pzxid for
+     * a child ZooKeeper has from its start). While no virtual node is involved the walk stops at
+     * the first parent, without a search.
      */
     private void treeShapeChanged(String path, boolean added) {
         String child = path;
@@ -193,7 +194,7 @@ final class WriteTxn {
             byte[] pkey = parent.getBytes(StandardCharsets.UTF_8);
             Entry e = state.kv.entry(pkey);
             if (e != null && !e.head().isTombstone()) {
-                countChild(pkey, e, added);
+                countChild(pkey, e, countFor(child, added));
                 return;
             }
             state.virtualNodesPossible = true;
@@ -207,14 +208,26 @@ final class WriteTxn {
         NodeMeta m = state.rootMeta;
         remember(ROOT_MARKER, null, m, 0, 0);
         NodeMeta keep = state.snapshotPinned() ? m : null;
-        state.rootMeta = added ? m.childAdded(revision, keep) : m.childRemoved(revision, keep);
+        state.rootMeta = countFor(child, added).apply(m, revision, keep);
     }
 
-    private void countChild(byte[] pkey, Entry e, boolean added) {
+    private static ChildCount countFor(String child, boolean added) {
+        if (!added) {
+            return NodeMeta::childRemoved;
+        }
+        return ZkPaths.existsFromStart(child) ? NodeMeta::childStored : NodeMeta::childAdded;
+    }
+
+    /** How a parent's meta follows a child coming or going: {@code keep} is the instance a snapshot still needs. */
+    private interface ChildCount {
+        NodeMeta apply(NodeMeta parent, long revision, NodeMeta keep);
+    }
+
+    private void countChild(byte[] pkey, Entry e, ChildCount count) {
         NodeMeta m = metaOf(e.head(), e.meta());
         remember(pkey, e.head(), e.meta(), e.head().lease(), e.head().lease());
         NodeMeta keep = state.snapshotPinned() ? e.meta() : null;
-        state.kv.setMeta(pkey, added ? m.childAdded(revision, keep) : m.childRemoved(revision, keep));
+        state.kv.setMeta(pkey, count.apply(m, revision, keep));
     }
 
     /** Records a tree change caused by the event just added. */

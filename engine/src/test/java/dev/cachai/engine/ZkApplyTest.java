@@ -102,6 +102,30 @@ class ZkApplyTest {
         assertThat(engine.zkNode("/").stat().numChildren()).isEqualTo(1);
     }
 
+    /**
+     * ZooKeeper has /zookeeper and /zookeeper/quota from zxid 0; the adapter stores them with the
+     * first write below them. That changes no children: the parents' pzxid stays and theirs is 0,
+     * until a client's own child moves it.
+     */
+    @Test
+    void storingTheNodesZooKeeperHasFromItsStartChangesNoPzxid() {
+        create("/a", "", NodeKind.PERSISTENT);
+        long rootPzxid = engine.zkNode("/").stat().pzxid();
+        multi(plain("/zookeeper"), plain("/zookeeper/quota"), plain("/zookeeper/quota/q"));
+        long stored = engine.revision();
+        assertThat(engine.zkNode("/").stat().pzxid()).isEqualTo(rootPzxid);
+        assertThat(engine.zkNode("/").stat().numChildren()).as("counted, as every stored child").isEqualTo(2);
+        assertThat(engine.zkNode("/zookeeper").stat().pzxid()).isZero();
+        assertThat(engine.zkNode("/zookeeper/quota").stat().pzxid()).as("q is a client's child").isEqualTo(stored);
+        create("/zookeeper/other", "", NodeKind.PERSISTENT);
+        assertThat(engine.zkNode("/zookeeper").stat().pzxid()).isEqualTo(engine.revision());
+        assertThat(engine.zkNode("/").stat().pzxid()).isEqualTo(rootPzxid);
+    }
+
+    private static ZkOp plain(String path) {
+        return new ZkOp.Create(path, null, Acl.OPEN_ACL_UNSAFE, NodeKind.PERSISTENT, -1);
+    }
+
     @Test
     void sequentialSuffixIsParentCversion() {
         create("/q", "", NodeKind.PERSISTENT);

@@ -15,8 +15,9 @@ import java.util.List;
  * The stored part of /zookeeper. ZooKeeper's /zookeeper and /zookeeper/quota are ordinary nodes
  * clients may create children under (quota limits, anything else but /zookeeper/config). The
  * engine stores nothing under /zookeeper until a client creates something there; that write then
- * also creates the missing built-in parents in the same transaction, and {@link TreeView} hides
- * their creation from stats, counts and watches.
+ * also creates the missing built-in parents in the same transaction. The engine stores those as
+ * ZooKeeper has them, from zxid 0 ({@code ZkPaths.existsFromStart}: no pzxid moves, no events
+ * follow), and {@link TreeView} takes them off the counts and cversions it shows.
  */
 final class SystemNodes {
     private SystemNodes() {}

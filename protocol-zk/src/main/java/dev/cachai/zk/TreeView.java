@@ -17,13 +17,14 @@ import java.util.function.Supplier;
 
 /**
  * The tree a ZooKeeper client sees: the engine's nodes plus the system nodes /zookeeper,
- * /zookeeper/config and /zookeeper/quota, which this adapter serves and the engine never stores,
- * with quota stats nodes reading the usage the engine keeps.
+ * /zookeeper/config and /zookeeper/quota, which this adapter serves from the start (the engine
+ * stores the first and last only once clients write below them, see {@link SystemNodes}), with
+ * quota stats nodes reading the usage the engine keeps.
  */
 public final class TreeView {
-    public static final String SYSTEM = "/zookeeper";
+    public static final String SYSTEM = ZkPaths.SYSTEM_ROOT;
     public static final String CONFIG = "/zookeeper/config";
-    public static final String QUOTA = "/zookeeper/quota";
+    public static final String QUOTA = ZkQuota.QUOTA_ROOT;
     /** Children ZooKeeper has from the start without creating them: / has /zookeeper ... */
     private static final int ROOT_BUILT_IN_CHILDREN = 1;
     /** ... and /zookeeper has /zookeeper/config and /zookeeper/quota. */

@@ -23,6 +23,16 @@ public record NodeMeta(NodeKind kind, long ttlMs, long ephemeralOwner, int cvers
                 numChildren + 1, true, rev, keep);
     }
 
+    /**
+     * A child ZooKeeper has from its start came into the store ({@link ZkPaths#existsFromStart}):
+     * counted as every create is (the adapter takes built-in children off the counts it shows),
+     * but not a change of children, so pzxid stays.
+     */
+    public NodeMeta childStored(long rev, NodeMeta keep) {
+        return new NodeMeta(kind, ttlMs, ephemeralOwner, cversion + 1, pzxid, aversion, acl,
+                numChildren + 1, true, rev, keep);
+    }
+
     public NodeMeta childRemoved(long rev, NodeMeta keep) {
         return new NodeMeta(kind, ttlMs, ephemeralOwner, cversion, rev, aversion, acl,
                 Math.max(0, numChildren - 1), hadChildren, rev, keep);

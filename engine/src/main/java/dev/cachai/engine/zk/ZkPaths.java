@@ -4,7 +4,20 @@ import java.nio.charset.StandardCharsets;
 
 /** ZooKeeper path rules (PathUtils.validatePath) and path arithmetic. */
 public final class ZkPaths {
+    /** ZooKeeper's own subtree. */
+    public static final String SYSTEM_ROOT = "/zookeeper";
+
     private ZkPaths() {}
+
+    /**
+     * /zookeeper and /zookeeper/quota: ZooKeeper has them from its start (zxid 0), while the
+     * engine stores them only with the first client write below them. Storing one is then no
+     * change of its parent's children (the parent's pzxid stays), its own pzxid starts at 0, and
+     * clients hear no event of it.
+     */
+    public static boolean existsFromStart(String path) {
+        return path.equals(SYSTEM_ROOT) || path.equals(ZkQuota.QUOTA_ROOT);
+    }
 
     /** Why {@code path} is not a valid ZooKeeper path, or null when it is. */
     public static String invalidReason(String path) {

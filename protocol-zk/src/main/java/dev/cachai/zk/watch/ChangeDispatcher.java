@@ -5,7 +5,6 @@ import dev.cachai.engine.kv.Change;
 import dev.cachai.engine.kv.Event;
 import dev.cachai.engine.zk.ZkPaths;
 import dev.cachai.engine.zk.ZkTreeChange;
-import dev.cachai.zk.TreeView;
 import org.apache.zookeeper.proto.WatcherEvent;
 
 import java.nio.charset.StandardCharsets;
@@ -213,7 +212,7 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
             return;
         }
         String path = new String(key, StandardCharsets.UTF_8);
-        if (isBuiltIn(path)) {
+        if (ZkPaths.existsFromStart(path)) {
             return; // stored lazily; clients see these nodes as always there
         }
         if (reshaped) {
@@ -228,7 +227,7 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
     }
 
     private static void addTreeEvent(List<PathEvent> out, ZkTreeChange t) {
-        if (isBuiltIn(t.path())) {
+        if (ZkPaths.existsFromStart(t.path())) {
             return;
         }
         if (t.kind() == ZkTreeChange.Kind.APPEARED) {
@@ -241,10 +240,6 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
     private static void addExistenceChange(List<PathEvent> out, int type, String path) {
         out.add(new PathEvent(type, path));
         out.add(new PathEvent(EventType.NODE_CHILDREN_CHANGED, ZkPaths.parent(path)));
-    }
-
-    private static boolean isBuiltIn(String path) {
-        return path.equals(TreeView.SYSTEM) || path.equals(TreeView.QUOTA);
     }
 
     @Override
