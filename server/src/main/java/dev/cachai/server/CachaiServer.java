@@ -139,11 +139,18 @@ public final class CachaiServer implements AutoCloseable {
     /** What this node tells the cluster about itself once its endpoints run (etcd's published attributes). */
     static MemberRecord selfRecord(ServerConfig c, ClusterDriver driver, Endpoints endpoints) {
         MemberRecord recorded = driver.members().record(driver.localId());
-        String scheme = c.clientTls().etcdTls() ? "https://" : "http://";
-        String clientUrl = scheme + new HostPort(c.etcdListen().host(), endpoints.etcdPort());
         String zkClient = new HostPort(c.zkListen().host(), endpoints.zkPort()).toString();
-        return new MemberRecord(c.name(), List.of("http://" + driver.peerAddress()), List.of(clientUrl),
+        return new MemberRecord(c.name(), List.of("http://" + driver.peerAddress()), clientUrls(c, endpoints.etcdPort()),
                 recorded.zkServerId(), zkClient, false);
+    }
+
+    /** The etcd client URLs this member publishes: those advertised, else its listen address. */
+    static List<String> clientUrls(ServerConfig c, int etcdPort) {
+        if (!c.advertiseClientUrls().isEmpty()) {
+            return c.advertiseClientUrls();
+        }
+        String scheme = c.clientTls().etcdTls() ? "https://" : "http://";
+        return List.of(scheme + new HostPort(c.etcdListen().host(), etcdPort));
     }
 
     static ZkServerConfig zkConfig(ServerConfig c, ClusterDriver driver) {
@@ -170,7 +177,7 @@ public final class CachaiServer implements AutoCloseable {
         // Advertise the address peers reach us on, which the cluster's records hold.
         String peerUrl = "http://" + driver.peerAddress();
         return new EtcdServerConfig(d.host(), d.port(), d.gatewayPort(), c.name(), driver.localId(),
-                driver.clusterId(), List.of(peerUrl), d.clientUrls(), c.etcdVersion(), d.requestBytesMax(),
+                driver.clusterId(), List.of(peerUrl), c.advertiseClientUrls(), c.etcdVersion(), d.requestBytesMax(),
                 d.txnOpsMax(), d.quotaBackendBytes(), c.etcdAuthTokenTtlSeconds(), d.concurrentStreamsMax(),
                 d.watchHistoryEventsMax(), d.watchProgressNotifyIntervalMs(), d.leaseTtlSecondsMin(),
                 AuthTokenSetup.load(c.etcdAuthToken()));

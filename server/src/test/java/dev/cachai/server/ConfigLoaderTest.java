@@ -67,6 +67,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void advertisedClientUrlsAreCommaSeparatedAndCheckedAsEtcdChecksThem() {
+        assertThat(ConfigLoader.load(new String[0], Map.of()).advertiseClientUrls()).isEmpty();
+        assertThat(ConfigLoader.load(new String[] {"--advertise-client-urls", "http://a:2379, https://b.example:2479"},
+                Map.of()).advertiseClientUrls()).containsExactly("http://a:2379", "https://b.example:2479");
+        assertThat(ConfigLoader.load(new String[0], Map.of("CACHAI_ADVERTISE_CLIENT_URLS", "http://c:1"))
+                .advertiseClientUrls()).containsExactly("http://c:1");
+        refusesAdvertised("ftp://a:1", "URL scheme must be http or https: ftp://a:1");
+        refusesAdvertised("http://a", "URL address does not have the form \"host:port\": http://a");
+        refusesAdvertised("http://a:1/v3", "URL must not contain a path: http://a:1/v3");
+        refusesAdvertised("http://a:1,", "URL scheme must be http or https: ");
+    }
+
+    private static void refusesAdvertised(String urls, String reason) {
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--advertise-client-urls", urls}, Map.of()))
+                .hasMessage("advertise-client-urls: " + reason);
+    }
+
+    @Test
     void tlsSettingsTakeCachaiAndEtcdSpellings(@TempDir Path dir) throws Exception {
         ServerConfig etcdStyle = ConfigLoader.load(new String[] {"--cert-file", "/p/server.crt", "--key-file=/p/server.key",
                 "--client-cert-auth", "--trusted-ca-file", "/p/ca.crt"}, Map.of());

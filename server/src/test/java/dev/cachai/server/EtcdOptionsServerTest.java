@@ -1,7 +1,10 @@
 package dev.cachai.server;
 
 import com.google.protobuf.ByteString;
+import dev.cachai.etcd.proto.etcdserverpb.ClusterGrpc;
 import dev.cachai.etcd.proto.etcdserverpb.KVGrpc;
+import dev.cachai.etcd.proto.etcdserverpb.MemberListRequest;
+import dev.cachai.etcd.proto.etcdserverpb.MemberListResponse;
 import dev.cachai.etcd.proto.etcdserverpb.PutRequest;
 import dev.cachai.etcd.proto.etcdserverpb.RangeRequest;
 import dev.cachai.server.cluster.ClusterLimits;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** etcd's --auto-compaction-* and --auth-token-ttl on a running node, started from command-line options. */
+/** etcd's --auto-compaction-*, --auth-token-ttl and --advertise-client-urls on a running node, started from command-line options. */
 class EtcdOptionsServerTest {
     private static final ByteString KEY = ByteString.copyFromUtf8("compacted-key");
 
@@ -62,6 +66,32 @@ class EtcdOptionsServerTest {
         try (CachaiServer node = CachaiServer.start(load(tmp, "--auth-token-ttl", "42"))) {
             assertThat(node.etcdConfig().authTokenTtlSeconds()).isEqualTo(42);
         }
+    }
+
+    /** A member listening on every address publishes what it was told to, not 0.0.0.0. */
+    @Test
+    void memberListShowsTheAdvertisedClientUrls(@TempDir Path tmp) {
+        ServerConfig config = load(tmp, "--advertise-client-urls", "http://db-1.example:2379,http://10.0.0.7:2379");
+        try (CachaiServer node = CachaiServer.start(config)) {
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", node.etcdPort()).usePlaintext().build();
+            try {
+                MemberListResponse members = ClusterGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .memberList(MemberListRequest.getDefaultInstance());
+                assertThat(members.getMembersList()).singleElement().satisfies(m -> assertThat(m.getClientURLsList())
+                        .containsExactly("http://db-1.example:2379", "http://10.0.0.7:2379"));
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+    }
+
+    /** What a member tells the rest of a cluster about itself (its record): the same URLs. */
+    @Test
+    void theClientUrlsPublishedAreTheAdvertisedOnesElseTheListenAddress(@TempDir Path tmp) {
+        ServerConfig plain = load(tmp);
+        assertThat(CachaiServer.clientUrls(plain, 2379)).containsExactly("http://127.0.0.1:2379");
+        assertThat(CachaiServer.clientUrls(plain.withAdvertiseClientUrls(List.of("https://x:1")), 2379))
+                .containsExactly("https://x:1");
     }
 
     private static long put(KVGrpc.KVBlockingStub kv, int i) {

@@ -26,7 +26,7 @@ public final class ConfigLoader {
             "etcd-cert-file", "etcd-key-file", "etcd-trusted-ca-file", "etcd-client-cert-auth",
             "zk-secure-listen", "zk-cert-file", "zk-key-file", "zk-trusted-ca-file", "zk-client-cert-auth",
             "etcd-auth-token", "zk-enforce-quota", "auth-token-ttl", "auto-compaction-mode",
-            "auto-compaction-retention");
+            "auto-compaction-retention", "advertise-client-urls");
     /** etcd's own spellings of its TLS and auth flags, so an etcd command line carries over. */
     static final Map<String, String> ALIASES = Map.of("cert-file", "etcd-cert-file", "key-file", "etcd-key-file",
             "trusted-ca-file", "etcd-trusted-ca-file", "client-cert-auth", "etcd-client-cert-auth",
@@ -137,7 +137,7 @@ public final class ConfigLoader {
                 clientTls(s),
                 authToken(s),
                 s.containsKey("zk-enforce-quota") ? parseBoolean(s, "zk-enforce-quota") : d.zkEnforceQuota(),
-                authTokenTtlSeconds(s), autoCompaction(s));
+                authTokenTtlSeconds(s), autoCompaction(s), AdvertisedUrls.parse(s.get("advertise-client-urls")));
     }
 
     /** etcd's --auth-token-ttl is an unsigned number of seconds, and 0 means its default. */

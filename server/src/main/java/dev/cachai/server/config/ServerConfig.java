@@ -3,6 +3,7 @@ package dev.cachai.server.config;
 import dev.cachai.etcd.auth.AuthTokenOptions;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Everything a node needs to start. Built by {@link ConfigLoader} from, in rising precedence,
@@ -12,12 +13,15 @@ import java.nio.file.Path;
  * @param zkEnforceQuota ZooKeeper's zookeeper.enforceQuota: hard quota limits fail writes
  * @param etcdAuthTokenTtlSeconds etcd's --auth-token-ttl: a simple token lives this long after its last use
  * @param autoCompaction etcd's --auto-compaction-mode and --auto-compaction-retention (off by default)
+ * @param advertiseClientUrls etcd's --advertise-client-urls: the etcd client URLs this member
+ *                            publishes; empty publishes its listen address
  */
 public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
                            int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
                            String zk4lwWhitelist, InitialCluster initialCluster, int zkMaxClientCnxns,
                            boolean zkReconfigEnabled, ClientTls clientTls, AuthTokenOptions etcdAuthToken,
-                           boolean zkEnforceQuota, long etcdAuthTokenTtlSeconds, AutoCompaction autoCompaction) {
+                           boolean zkEnforceQuota, long etcdAuthTokenTtlSeconds, AutoCompaction autoCompaction,
+                           List<String> advertiseClientUrls) {
     public static final String DEFAULT_ETCD_VERSION = "3.5.17";
     /** etcd's --auth-token-ttl default (also what etcd takes 0 for). */
     public static final long AUTH_TOKEN_TTL_SECONDS_DEFAULT = 300;
@@ -36,7 +40,7 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
                         boolean zkReconfigEnabled, ClientTls clientTls) {
         this(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion, zkExtendedTypes,
                 zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled, clientTls,
-                AuthTokenOptions.SIMPLE, false, AUTH_TOKEN_TTL_SECONDS_DEFAULT, AutoCompaction.OFF);
+                AuthTokenOptions.SIMPLE, false, AUTH_TOKEN_TTL_SECONDS_DEFAULT, AutoCompaction.OFF, List.of());
     }
 
     /** The settings with ZooKeeper's reconfiguration off, as ZooKeeper's reconfigEnabled defaults, and no TLS towards clients. */
@@ -73,35 +77,42 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
     public ServerConfig withInitialCluster(InitialCluster cluster) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, cluster, zkMaxClientCnxns, zkReconfigEnabled, clientTls,
-                etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction);
+                etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction, advertiseClientUrls);
     }
 
     /** The same node with TLS towards clients as given. */
     public ServerConfig withClientTls(ClientTls tls) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
-                tls, etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction);
+                tls, etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction, advertiseClientUrls);
     }
 
     /** The same node with ZooKeeper's dynamic reconfiguration switched on or off. */
     public ServerConfig withZkReconfigEnabled(boolean enabled) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, enabled, clientTls,
-                etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction);
+                etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction, advertiseClientUrls);
     }
 
     /** The same node handing out etcd auth tokens as given (etcd --auth-token). */
     public ServerConfig withEtcdAuthToken(AuthTokenOptions authToken) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
-                clientTls, authToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction);
+                clientTls, authToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction, advertiseClientUrls);
     }
 
     /** The same node with ZooKeeper's hard quota limits enforced or not (zookeeper.enforceQuota). */
     public ServerConfig withZkEnforceQuota(boolean enforce) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
-                clientTls, etcdAuthToken, enforce, etcdAuthTokenTtlSeconds, autoCompaction);
+                clientTls, etcdAuthToken, enforce, etcdAuthTokenTtlSeconds, autoCompaction, advertiseClientUrls);
+    }
+
+    /** The same node publishing {@code urls} as its etcd client URLs (etcd --advertise-client-urls). */
+    public ServerConfig withAdvertiseClientUrls(List<String> urls) {
+        return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
+                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
+                clientTls, etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction, urls);
     }
 
     /** Started with an explicit member list (without one, a node is a cluster of one that may grow). */
@@ -135,6 +146,8 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
         if (autoCompaction == null) {
             autoCompaction = AutoCompaction.OFF;
         }
+        advertiseClientUrls = advertiseClientUrls == null ? List.of() : List.copyOf(advertiseClientUrls);
+        advertiseClientUrls.forEach(AdvertisedUrls::requireValid);
         if (!initialCluster.isEmpty()) {
             initialCluster.self(name);
         }
