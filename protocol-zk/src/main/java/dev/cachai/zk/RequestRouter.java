@@ -192,17 +192,14 @@ final class RequestRouter {
             return Reply.error(zxid, ZkCode.AUTHFAILED).closing();
         }
         String id = DigestAuth.idFor(new String(p.getAuth(), StandardCharsets.UTF_8));
-        c.addAuth(new ZkId("digest", id), id.equals(server.config().superDigest()));
+        c.addAuth(new ZkId("digest", id), id.equals(server.config().superDigest()) ? "" : null);
         return Reply.ok(zxid, null);
     }
 
     private static List<ClientInfo> clientInfos(ZkConnection c) {
         List<ClientInfo> out = new ArrayList<>();
-        for (ZkId id : c.identity().ids()) {
-            out.add(new ClientInfo(id.scheme(), id.scheme().equals("digest") ? DigestAuth.userOf(id.id()) : id.id()));
-        }
-        if (c.identity().superUser()) {
-            out.add(new ClientInfo("super", ""));
+        for (AuthInfoOrder.Entry e : c.authInfo()) {
+            out.add(new ClientInfo(e.scheme(), e.user()));
         }
         return out;
     }

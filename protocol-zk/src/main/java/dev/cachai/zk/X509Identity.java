@@ -14,16 +14,20 @@ import java.security.cert.X509Certificate;
  * After the TLS handshake of a secure-port connection, adds {@code x509:<subject DN>} to the
  * connection's identities when the client presented a certificate (the handshake verified it
  * against the trusted CAs). The id is the subject's RFC 2253 name, as ZooKeeper's
- * X509AuthenticationProvider takes it. Without a certificate (ssl.clientAuth want or none) the
- * connection keeps only its ip id, as in ZooKeeper.
+ * X509AuthenticationProvider takes it; when that name is the configured super user, exactly as
+ * written, the connection is a super user too. Without a certificate (ssl.clientAuth want or
+ * none) the connection keeps only its ip id, as in ZooKeeper.
  */
 final class X509Identity extends ChannelInboundHandlerAdapter {
     static final String SCHEME = "x509";
 
     private final ZkConnection connection;
+    /** zookeeper.X509AuthenticationProvider.superUser; null: none. */
+    private final String superUser;
 
-    X509Identity(ZkConnection connection) {
+    X509Identity(ZkConnection connection, String superUser) {
         this.connection = connection;
+        this.superUser = superUser;
     }
 
     @Override
@@ -52,7 +56,7 @@ final class X509Identity extends ChannelInboundHandlerAdapter {
         }
         if (chain.length > 0 && chain[0] instanceof X509Certificate) {
             String dn = ((X509Certificate) chain[0]).getSubjectX500Principal().getName();
-            connection.addAuth(new ZkId(SCHEME, dn), false);
+            connection.addAuth(new ZkId(SCHEME, dn), dn.equals(superUser) ? dn : null);
         }
     }
 }

@@ -86,6 +86,10 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
     private final LinkedList<Slot> slots = new LinkedList<>();
     private final List<ZkId> authIds = new ArrayList<>();
     private boolean superUser;
+    /** How many ids came before super was granted; -1: not super. */
+    private int superPosition = -1;
+    /** The id of ZooKeeper's super entry: "" for the super digest, the DN for the x509 super user. */
+    private String superId;
     private Channel channel;
     private volatile long sessionId;
     private int timeoutMs;
@@ -359,11 +363,35 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
         return new ZkIdentity(authIds, superUser);
     }
 
-    void addAuth(ZkId id, boolean isSuper) {
+    /**
+     * Adds an id the connection authenticated as; {@code superId} non-null makes it a super user
+     * too (ZooKeeper adds its super entry first, with that id).
+     */
+    void addAuth(ZkId id, String superId) {
+        if (superId != null && !superUser) {
+            superUser = true;
+            superPosition = authIds.size();
+            this.superId = superId;
+        }
         if (!authIds.contains(id)) {
             authIds.add(id);
         }
-        superUser |= isSuper;
+    }
+
+    /** What whoAmI shows: the ids as ZooKeeper would hold them, super included, in its order. */
+    List<AuthInfoOrder.Entry> authInfo() {
+        List<AuthInfoOrder.Entry> added = new ArrayList<>();
+        for (int i = 0; i <= authIds.size(); i++) {
+            if (i == superPosition) {
+                added.add(new AuthInfoOrder.Entry("super", superId, "")); // no provider names its user
+            }
+            if (i < authIds.size()) {
+                ZkId id = authIds.get(i);
+                String user = id.scheme().equals("digest") ? DigestAuth.userOf(id.id()) : id.id();
+                added.add(new AuthInfoOrder.Entry(id.scheme(), id.id(), user));
+            }
+        }
+        return AuthInfoOrder.asZooKeeperLists(added);
     }
 
     long received() {

@@ -14,7 +14,8 @@ import java.util.Locale;
 /**
  * ZooKeeper's {@code secureClientPort}: the same protocol over TLS on a port of its own. A client
  * that presents a certificate the trusted CAs verify is authenticated as
- * {@code x509:<subject DN>}, as ZooKeeper's X509AuthenticationProvider does.
+ * {@code x509:<subject DN>}, as ZooKeeper's X509AuthenticationProvider does, and as a super user
+ * too when that DN is the configured {@code superUser}.
  *
  * @param host             address to bind (secureClientPortAddress)
  * @param port             port to bind; 0 picks a free one
@@ -22,9 +23,17 @@ import java.util.Locale;
  * @param certificateChain the server's certificate first, then any intermediates
  * @param trustedCas       CAs that sign client certificates (ssl.trustStore)
  * @param clientAuth       ssl.clientAuth
+ * @param superUser        zookeeper.X509AuthenticationProvider.superUser: the subject DN (RFC 2253,
+ *                         compared as written) whose certificate makes a super user; null: none
  */
 public record ZkSecurePort(String host, int port, PrivateKey key, List<X509Certificate> certificateChain,
-                           List<X509Certificate> trustedCas, ClientCertificates clientAuth) {
+                           List<X509Certificate> trustedCas, ClientCertificates clientAuth, String superUser) {
+
+    /** A port without an x509 super user. */
+    public ZkSecurePort(String host, int port, PrivateKey key, List<X509Certificate> certificateChain,
+                        List<X509Certificate> trustedCas, ClientCertificates clientAuth) {
+        this(host, port, key, certificateChain, trustedCas, clientAuth, null);
+    }
 
     /** ZooKeeper's ssl.clientAuth values; "need" is its default. */
     public enum ClientCertificates {
@@ -60,7 +69,7 @@ public record ZkSecurePort(String host, int port, PrivateKey key, List<X509Certi
 
     /** The same settings on another port (a restart keeps the port first bound). */
     public ZkSecurePort withPort(int newPort) {
-        return new ZkSecurePort(host, newPort, key, certificateChain, trustedCas, clientAuth);
+        return new ZkSecurePort(host, newPort, key, certificateChain, trustedCas, clientAuth, superUser);
     }
 
     SslContext serverContext() {

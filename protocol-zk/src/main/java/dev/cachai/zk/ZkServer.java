@@ -116,7 +116,7 @@ public final class ZkServer implements AutoCloseable {
             protected void initChannel(SocketChannel ch) {
                 ZkConnection connection = new ZkConnection(ZkServer.this);
                 ch.pipeline().addLast("ssl", ssl.newHandler(ch.alloc()));
-                ch.pipeline().addLast("x509", new X509Identity(connection));
+                ch.pipeline().addLast("x509", new X509Identity(connection, secure.superUser()));
                 ch.pipeline().addLast("flushes", consolidatedFlushes());
                 ch.pipeline().addLast("frames", new ZkFrameDecoder(config.frameBytesMax()));
                 ch.pipeline().addLast("zk", connection);

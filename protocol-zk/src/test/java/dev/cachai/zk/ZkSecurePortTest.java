@@ -71,8 +71,9 @@ class ZkSecurePortTest {
     void x509AclAdmitsOnlyTheCertificateItNames() throws Exception {
         start(ZkSecurePort.ClientCertificates.NEED);
         ZooKeeper asApp = connectSecure(app);
-        assertThat(asApp.whoAmI()).extracting(ClientInfo::getAuthScheme, ClientInfo::getUser)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("ip", "127.0.0.1"),
+        assertThat(asApp.whoAmI()).as("in ZooKeeper's hash order (AuthInfoOrder)")
+                .extracting(ClientInfo::getAuthScheme, ClientInfo::getUser)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("ip", "127.0.0.1"),
                         org.assertj.core.groups.Tuple.tuple("x509", app.subjectDn()));
         asApp.create("/named", "secret".getBytes(), acl(new Id("x509", app.subjectDn())), CreateMode.PERSISTENT);
         // "auth" expands to the certificate's id, as CREATOR_ALL_ACL does for Kafka.
@@ -86,6 +87,28 @@ class ZkSecurePortTest {
         assertThatThrownBy(() -> asOther.getData("/creator", false, null)).isInstanceOf(KeeperException.NoAuthException.class);
         ZooKeeper plain = connect(zk.port(), new ZKClientConfig());
         assertThatThrownBy(() -> plain.getData("/named", false, null)).isInstanceOf(KeeperException.NoAuthException.class);
+    }
+
+    /** zookeeper.X509AuthenticationProvider.superUser: that certificate passes every ACL. */
+    @Test
+    void theConfiguredSubjectIsASuperUser() throws Exception {
+        zk = new ZkServer(ZkServerConfig.defaults(), new SyncGateway(), new MetricRegistry(), new ZkSecurePort("127.0.0.1", 0,
+                server.key(), List.of(server.certificate()), List.of(pki.caCertificate()),
+                ZkSecurePort.ClientCertificates.NEED, app.subjectDn()));
+        zk.start();
+        ZooKeeper asOther = connectSecure(other);
+        asOther.create("/others", "mine".getBytes(), acl(new Id("x509", other.subjectDn())), CreateMode.PERSISTENT);
+        ZooKeeper asApp = connectSecure(app);
+        assertThat(asApp.getData("/others", false, null)).isEqualTo("mine".getBytes());
+        asApp.setData("/others", "super's".getBytes(), -1);
+        // ZooKeeper adds a super entry (no user name) beside the x509 id; AuthInfoOrderTest has the order.
+        assertThat(asApp.whoAmI()).extracting(ClientInfo::getAuthScheme, ClientInfo::getUser)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("ip", "127.0.0.1"),
+                        org.assertj.core.groups.Tuple.tuple("super", ""),
+                        org.assertj.core.groups.Tuple.tuple("x509", app.subjectDn()));
+        assertThat(asOther.whoAmI()).extracting(ClientInfo::getAuthScheme).containsExactlyInAnyOrder("ip", "x509");
+        ZooKeeper third = connectSecure(pki.issueClient("third", "third"));
+        assertThatThrownBy(() -> third.getData("/others", false, null)).isInstanceOf(KeeperException.NoAuthException.class);
     }
 
     @Test

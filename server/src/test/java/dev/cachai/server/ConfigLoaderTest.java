@@ -97,9 +97,11 @@ class ConfigLoaderTest {
         Path yaml = dir.resolve("tls.yaml");
         Files.writeString(yaml, "zk-secure-listen: 127.0.0.1:2281\nzk-cert-file: /z/s.crt\nzk-key-file: /z/s.key\n"
                 + "zk-trusted-ca-file: /z/ca.crt\ncert-file: /e/s.crt\nkey-file: /e/s.key\n");
-        ServerConfig c = ConfigLoader.load(new String[] {"--config-file", yaml.toString()},
+        ServerConfig c = ConfigLoader.load(new String[] {"--config-file", yaml.toString(),
+                "--zk-x509-super-user", "CN=admin,O=Ops"},
                 Map.of("CACHAI_ZK_CLIENT_CERT_AUTH", "Want", "CACHAI_ETCD_CLIENT_CERT_AUTH", "false"));
         assertThat(c.clientTls().zkSecureListen()).isEqualTo(new HostPort("127.0.0.1", 2281));
+        assertThat(c.clientTls().zkX509SuperUser()).isEqualTo("CN=admin,O=Ops");
         assertThat(c.clientTls().zkClientCertAuth()).isEqualTo("want");
         assertThat(c.clientTls().etcdCertFile()).isEqualTo(Path.of("/e/s.crt"));
         assertThat(c.clientTls().etcdClientCertAuth()).isFalse();
@@ -131,6 +133,8 @@ class ConfigLoaderTest {
                 .hasMessageContaining("etcd-client-cert-auth needs etcd-trusted-ca-file");
         assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--zk-secure-listen", "127.0.0.1:2281"}, Map.of()))
                 .hasMessageContaining("zk-secure-listen needs zk-cert-file and zk-key-file");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--zk-x509-super-user", "CN=admin"}, Map.of()))
+                .hasMessageContaining("zk-x509-super-user needs zk-secure-listen and zk-trusted-ca-file");
         assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--zk-client-cert-auth", "maybe"}, Map.of()))
                 .hasMessageContaining("need, want or none");
         assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--client-cert-auth", "yes"}, Map.of()))

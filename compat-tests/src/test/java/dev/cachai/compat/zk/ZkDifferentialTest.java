@@ -259,7 +259,9 @@ class ZkDifferentialTest extends BothTargets {
             other.addAuthInfo("digest", "bob:pw".getBytes());
             t.attempt("bob reads bob's", () -> other.getData("/acl/bob", false, null));
             t.attempt("bob writes bob's", () -> other.setData("/acl/bob", "x".getBytes(), -1));
+            t.attempt("whoAmI as bob", () -> whoAmI(other));
             other.addAuthInfo("digest", ZkTargets.SUPER_CREDENTIALS.getBytes());
+            t.attempt("whoAmI as bob, then super", () -> whoAmI(other));
             t.attempt("super reads c", () -> other.getData("/acl/c", false, null));
             t.attempt("super setAcl bad version", () -> other.setACL("/acl/c", ZooDefs.Ids.OPEN_ACL_UNSAFE, 7));
             t.attempt("super setAcl", () -> other.setACL("/acl/c", ZooDefs.Ids.OPEN_ACL_UNSAFE, 0));
@@ -274,6 +276,11 @@ class ZkDifferentialTest extends BothTargets {
                 }
             }
         });
+    }
+
+    /** whoAmI as "scheme:user" in the server's order. */
+    private static List<String> whoAmI(ZooKeeper zk) throws Exception {
+        return zk.whoAmI().stream().map(c -> c.getAuthScheme() + ":" + c.getUser()).toList();
     }
 
     @Test

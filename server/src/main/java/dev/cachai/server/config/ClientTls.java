@@ -17,11 +17,21 @@ import java.util.Locale;
  * @param zkKeyFile           its PEM private key
  * @param zkTrustedCaFile     PEM CAs for client certificates
  * @param zkClientCertAuth    ssl.clientAuth: need (ZooKeeper's default), want or none
+ * @param zkX509SuperUser     zookeeper.X509AuthenticationProvider.superUser: the certificate subject
+ *                            DN of the secure port's super user; null: none
  */
 public record ClientTls(Path etcdCertFile, Path etcdKeyFile, Path etcdTrustedCaFile, boolean etcdClientCertAuth,
                         HostPort zkSecureListen, Path zkCertFile, Path zkKeyFile, Path zkTrustedCaFile,
-                        String zkClientCertAuth) {
+                        String zkClientCertAuth, String zkX509SuperUser) {
     public static final ClientTls NONE = new ClientTls(null, null, null, false, null, null, null, null, "need");
+
+    /** Settings without an x509 super user. */
+    public ClientTls(Path etcdCertFile, Path etcdKeyFile, Path etcdTrustedCaFile, boolean etcdClientCertAuth,
+                     HostPort zkSecureListen, Path zkCertFile, Path zkKeyFile, Path zkTrustedCaFile,
+                     String zkClientCertAuth) {
+        this(etcdCertFile, etcdKeyFile, etcdTrustedCaFile, etcdClientCertAuth, zkSecureListen, zkCertFile, zkKeyFile,
+                zkTrustedCaFile, zkClientCertAuth, null);
+    }
 
     public ClientTls {
         if ((etcdCertFile == null) != (etcdKeyFile == null)) {
@@ -46,6 +56,12 @@ public record ClientTls(Path etcdCertFile, Path etcdKeyFile, Path etcdTrustedCaF
         }
         if (zkSecureListen == null && (zkCertFile != null || zkKeyFile != null || zkTrustedCaFile != null)) {
             throw new IllegalArgumentException("zk-cert-file, zk-key-file and zk-trusted-ca-file need zk-secure-listen");
+        }
+        if (zkX509SuperUser != null && zkX509SuperUser.isBlank()) {
+            zkX509SuperUser = null;
+        }
+        if (zkX509SuperUser != null && (zkSecureListen == null || zkTrustedCaFile == null)) {
+            throw new IllegalArgumentException("zk-x509-super-user needs zk-secure-listen and zk-trusted-ca-file (client certificates)");
         }
     }
 

@@ -25,7 +25,7 @@ public final class ConfigLoader {
             "initial-cluster", "initial-cluster-state", "zk-max-client-cnxns", "zk-reconfig-enabled",
             "etcd-cert-file", "etcd-key-file", "etcd-trusted-ca-file", "etcd-client-cert-auth",
             "zk-secure-listen", "zk-cert-file", "zk-key-file", "zk-trusted-ca-file", "zk-client-cert-auth",
-            "etcd-auth-token", "zk-enforce-quota", "auth-token-ttl", "auto-compaction-mode",
+            "zk-x509-super-user", "etcd-auth-token", "zk-enforce-quota", "auth-token-ttl", "auto-compaction-mode",
             "auto-compaction-retention", "advertise-client-urls");
     /** etcd's own spellings of its TLS and auth flags, so an etcd command line carries over. */
     static final Map<String, String> ALIASES = Map.of("cert-file", "etcd-cert-file", "key-file", "etcd-key-file",
@@ -177,7 +177,7 @@ public final class ConfigLoader {
                 s.containsKey("etcd-client-cert-auth") && parseBoolean(s, "etcd-client-cert-auth"),
                 s.containsKey("zk-secure-listen") ? HostPort.parse(s.get("zk-secure-listen")) : null,
                 path(s, "zk-cert-file"), path(s, "zk-key-file"), path(s, "zk-trusted-ca-file"),
-                s.get("zk-client-cert-auth"));
+                s.get("zk-client-cert-auth"), s.get("zk-x509-super-user"));
     }
 
     private static Path path(Map<String, String> s, String key) {

@@ -28,7 +28,7 @@ public final class ClientTlsSetup {
         }
         return new ZkSecurePort(c.zkSecureListen().host(), c.zkSecureListen().port(),
                 PemFiles.privateKey(c.zkKeyFile()), PemFiles.certificates(c.zkCertFile()), cas(c.zkTrustedCaFile()),
-                ZkSecurePort.ClientCertificates.parse(c.zkClientCertAuth()));
+                ZkSecurePort.ClientCertificates.parse(c.zkClientCertAuth()), c.zkX509SuperUser());
     }
 
     private static List<X509Certificate> cas(Path file) {
