@@ -6,6 +6,7 @@ import dev.cachai.server.config.AutoCompaction;
 import dev.cachai.server.config.ClientTls;
 import dev.cachai.server.config.ConfigLoader;
 import dev.cachai.server.config.HostPort;
+import dev.cachai.server.config.PeerTlsFiles;
 import dev.cachai.server.config.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,6 +123,20 @@ class ConfigLoaderTest {
                 .etcdAuthToken().signMethod()).isEqualTo(JwtSignMethod.HS256);
         assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--auth-token", "jwt,sign-method=XX1"}, Map.of()))
                 .hasMessageStartingWith("etcd-auth-token: auth: invalid auth options (unknown sign-method 'XX1'");
+    }
+
+    @Test
+    void peerTlsTakesEtcdsFlags() {
+        ServerConfig c = ConfigLoader.load(new String[] {"--peer-cert-file", "/p/m.crt", "--peer-key-file", "/p/m.key",
+                "--peer-trusted-ca-file", "/p/ca.crt", "--peer-client-cert-auth"}, Map.of());
+        assertThat(c.peerTls()).isEqualTo(new PeerTlsFiles(Path.of("/p/m.crt"), Path.of("/p/m.key"), Path.of("/p/ca.crt"), true));
+        assertThat(ConfigLoader.load(new String[0], Map.of()).peerTls().enabled()).isFalse();
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--peer-cert-file", "/p/m.crt"}, Map.of()))
+                .hasMessageContaining("peer-cert-file and peer-key-file go together");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--peer-cert-file", "/p/m.crt", "--peer-key-file", "/k"},
+                Map.of())).hasMessageContaining("peer-cert-file needs peer-trusted-ca-file");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--peer-client-cert-auth"}, Map.of()))
+                .hasMessageContaining("need peer-cert-file and peer-key-file");
     }
 
     @Test

@@ -18,6 +18,7 @@ import dev.cachai.server.config.InitialCluster;
 import dev.cachai.server.config.ServerConfig;
 import dev.cachai.server.driver.DriverObserver;
 import dev.cachai.server.storage.DataDir;
+import dev.cachai.server.tls.ClientTlsSetup;
 import dev.cachai.server.transport.PeerFrame;
 import dev.cachai.server.transport.PeerTraffic;
 import dev.cachai.server.transport.PeerTransport;
@@ -88,7 +89,8 @@ public final class ClusterBoot {
                     restored.engine(), restored.appliedIndex(), limits, config.autoCompaction(), engineReplaced,
                     observer);
             PeerTransport transport = new PeerTransport(id.nodeId(), id.clusterId(), config.peerListen(),
-                    advertisedPeer(self, config), Map.of(), transportLimits, driver::deliver, hello -> { }, traffic);
+                    advertisedPeer(self, config), Map.of(), transportLimits, driver::deliver, hello -> { }, traffic,
+                    ClientTlsSetup.peer(config.peerTls()));
             startDriver(driver, transport);
             LOG.info("node '{}' (id {}) of cluster {} started at log index {} (commit {}), members {}, peer port {}",
                     self.name(), id.nodeId(), id.clusterId(), restored.appliedIndex(),
@@ -158,7 +160,7 @@ public final class ClusterBoot {
                     if (d != null) {
                         d.deliver(from, frame);
                     }
-                }, dialedBy::complete, traffic);
+                }, dialedBy::complete, traffic, ClientTlsSetup.peer(config.peerTls()));
         transport.start();
         ClusterDriver driver = null;
         try {

@@ -26,13 +26,14 @@ public final class ConfigLoader {
             "etcd-cert-file", "etcd-key-file", "etcd-trusted-ca-file", "etcd-client-cert-auth",
             "zk-secure-listen", "zk-cert-file", "zk-key-file", "zk-trusted-ca-file", "zk-client-cert-auth",
             "zk-x509-super-user", "etcd-auth-token", "zk-enforce-quota", "auth-token-ttl", "auto-compaction-mode",
-            "auto-compaction-retention", "advertise-client-urls");
+            "auto-compaction-retention", "advertise-client-urls", "peer-cert-file", "peer-key-file",
+            "peer-trusted-ca-file", "peer-client-cert-auth");
     /** etcd's own spellings of its TLS and auth flags, so an etcd command line carries over. */
     static final Map<String, String> ALIASES = Map.of("cert-file", "etcd-cert-file", "key-file", "etcd-key-file",
             "trusted-ca-file", "etcd-trusted-ca-file", "client-cert-auth", "etcd-client-cert-auth",
             "auth-token", "etcd-auth-token");
     /** Switches that, as in etcd, may stand alone on the command line ({@code --client-cert-auth}). */
-    private static final List<String> SWITCHES = List.of("etcd-client-cert-auth");
+    private static final List<String> SWITCHES = List.of("etcd-client-cert-auth", "peer-client-cert-auth");
     private static final String CONFIG_FILE = "config-file";
 
     private ConfigLoader() {}
@@ -137,7 +138,9 @@ public final class ConfigLoader {
                 clientTls(s),
                 authToken(s),
                 s.containsKey("zk-enforce-quota") ? parseBoolean(s, "zk-enforce-quota") : d.zkEnforceQuota(),
-                authTokenTtlSeconds(s), autoCompaction(s), AdvertisedUrls.parse(s.get("advertise-client-urls")));
+                authTokenTtlSeconds(s), autoCompaction(s), AdvertisedUrls.parse(s.get("advertise-client-urls")),
+                new PeerTlsFiles(path(s, "peer-cert-file"), path(s, "peer-key-file"), path(s, "peer-trusted-ca-file"),
+                        s.containsKey("peer-client-cert-auth") && parseBoolean(s, "peer-client-cert-auth")));
     }
 
     /** etcd's --auth-token-ttl is an unsigned number of seconds, and 0 means its default. */

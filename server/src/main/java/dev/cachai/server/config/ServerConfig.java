@@ -15,13 +15,14 @@ import java.util.List;
  * @param autoCompaction etcd's --auto-compaction-mode and --auto-compaction-retention (off by default)
  * @param advertiseClientUrls etcd's --advertise-client-urls: the etcd client URLs this member
  *                            publishes; empty publishes its listen address
+ * @param peerTls        etcd's --peer-* TLS flags: TLS between members (off by default)
  */
 public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPort etcdListen, HostPort peerListen,
                            int zkTickTimeMs, String etcdVersion, boolean zkExtendedTypes, String zkSuperDigest,
                            String zk4lwWhitelist, InitialCluster initialCluster, int zkMaxClientCnxns,
                            boolean zkReconfigEnabled, ClientTls clientTls, AuthTokenOptions etcdAuthToken,
                            boolean zkEnforceQuota, long etcdAuthTokenTtlSeconds, AutoCompaction autoCompaction,
-                           List<String> advertiseClientUrls) {
+                           List<String> advertiseClientUrls, PeerTlsFiles peerTls) {
     public static final String DEFAULT_ETCD_VERSION = "3.5.17";
     /** etcd's --auth-token-ttl default (also what etcd takes 0 for). */
     public static final long AUTH_TOKEN_TTL_SECONDS_DEFAULT = 300;
@@ -40,7 +41,7 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
                         boolean zkReconfigEnabled, ClientTls clientTls) {
         this(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion, zkExtendedTypes,
                 zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled, clientTls,
-                AuthTokenOptions.SIMPLE, false, AUTH_TOKEN_TTL_SECONDS_DEFAULT, AutoCompaction.OFF, List.of());
+                AuthTokenOptions.SIMPLE, false, AUTH_TOKEN_TTL_SECONDS_DEFAULT, AutoCompaction.OFF, List.of(), PeerTlsFiles.NONE);
     }
 
     /** The settings with ZooKeeper's reconfiguration off, as ZooKeeper's reconfigEnabled defaults, and no TLS towards clients. */
@@ -77,42 +78,50 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
     public ServerConfig withInitialCluster(InitialCluster cluster) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, cluster, zkMaxClientCnxns, zkReconfigEnabled, clientTls,
-                etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction, advertiseClientUrls);
+                etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction, advertiseClientUrls, peerTls);
     }
 
     /** The same node with TLS towards clients as given. */
     public ServerConfig withClientTls(ClientTls tls) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
-                tls, etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction, advertiseClientUrls);
+                tls, etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction, advertiseClientUrls, peerTls);
     }
 
     /** The same node with ZooKeeper's dynamic reconfiguration switched on or off. */
     public ServerConfig withZkReconfigEnabled(boolean enabled) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, enabled, clientTls,
-                etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction, advertiseClientUrls);
+                etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction, advertiseClientUrls, peerTls);
     }
 
     /** The same node handing out etcd auth tokens as given (etcd --auth-token). */
     public ServerConfig withEtcdAuthToken(AuthTokenOptions authToken) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
-                clientTls, authToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction, advertiseClientUrls);
+                clientTls, authToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction, advertiseClientUrls, peerTls);
     }
 
     /** The same node with ZooKeeper's hard quota limits enforced or not (zookeeper.enforceQuota). */
     public ServerConfig withZkEnforceQuota(boolean enforce) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
-                clientTls, etcdAuthToken, enforce, etcdAuthTokenTtlSeconds, autoCompaction, advertiseClientUrls);
+                clientTls, etcdAuthToken, enforce, etcdAuthTokenTtlSeconds, autoCompaction, advertiseClientUrls, peerTls);
     }
 
     /** The same node publishing {@code urls} as its etcd client URLs (etcd --advertise-client-urls). */
     public ServerConfig withAdvertiseClientUrls(List<String> urls) {
         return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
                 zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
-                clientTls, etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction, urls);
+                clientTls, etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction, urls, peerTls);
+    }
+
+    /** The same node talking to its peers over TLS as given. */
+    public ServerConfig withPeerTls(PeerTlsFiles tls) {
+        return new ServerConfig(name, dataDir, zkListen, etcdListen, peerListen, zkTickTimeMs, etcdVersion,
+                zkExtendedTypes, zkSuperDigest, zk4lwWhitelist, initialCluster, zkMaxClientCnxns, zkReconfigEnabled,
+                clientTls, etcdAuthToken, zkEnforceQuota, etcdAuthTokenTtlSeconds, autoCompaction, advertiseClientUrls,
+                tls);
     }
 
     /** Started with an explicit member list (without one, a node is a cluster of one that may grow). */
@@ -148,6 +157,9 @@ public record ServerConfig(String name, Path dataDir, HostPort zkListen, HostPor
         }
         advertiseClientUrls = advertiseClientUrls == null ? List.of() : List.copyOf(advertiseClientUrls);
         advertiseClientUrls.forEach(AdvertisedUrls::requireValid);
+        if (peerTls == null) {
+            peerTls = PeerTlsFiles.NONE;
+        }
         if (!initialCluster.isEmpty()) {
             initialCluster.self(name);
         }

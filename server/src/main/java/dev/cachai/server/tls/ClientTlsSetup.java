@@ -2,6 +2,8 @@ package dev.cachai.server.tls;
 
 import dev.cachai.etcd.EtcdTls;
 import dev.cachai.server.config.ClientTls;
+import dev.cachai.server.config.PeerTlsFiles;
+import dev.cachai.server.transport.PeerTls;
 import dev.cachai.zk.ZkSecurePort;
 
 import java.nio.file.Path;
@@ -29,6 +31,15 @@ public final class ClientTlsSetup {
         return new ZkSecurePort(c.zkSecureListen().host(), c.zkSecureListen().port(),
                 PemFiles.privateKey(c.zkKeyFile()), PemFiles.certificates(c.zkCertFile()), cas(c.zkTrustedCaFile()),
                 ZkSecurePort.ClientCertificates.parse(c.zkClientCertAuth()), c.zkX509SuperUser());
+    }
+
+    /** TLS between members, or null for plain text. */
+    public static PeerTls peer(PeerTlsFiles c) {
+        if (!c.enabled()) {
+            return null;
+        }
+        return PeerTls.of(PemFiles.privateKey(c.keyFile()), PemFiles.certificates(c.certFile()),
+                cas(c.trustedCaFile()), c.clientCertAuth());
     }
 
     private static List<X509Certificate> cas(Path file) {

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The sending thread (the consensus loop) writes a frame to the socket itself when nothing
  * is queued in Netty; only what the socket does not take at once goes through the event loop,
- * and later frames queue behind it until it is written, so frames never interleave.
+ * and later frames queue behind it until it is written, so frames never interleave. Over TLS
+ * every frame goes through the event loop, whose pipeline encrypts it.
  */
 final class PeerLink {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
@@ -32,6 +33,8 @@ final class PeerLink {
     private final TransportLimits limits;
     private final PeerFrameCodec codec;
     private final PeerTraffic traffic;
+    /** Bytes must pass the pipeline (TLS): the sending thread never writes to the socket itself. */
+    private final boolean throughPipeline;
     private volatile Channel channel;
     /** The current connection's writes handed to the event loop and not yet on the wire; while above 0, every frame goes that way. */
     private int queuedInNetty;
@@ -39,7 +42,8 @@ final class PeerLink {
     private volatile long reconnectDelayMs;
 
     PeerLink(int peerId, HostPort address, Bootstrap bootstrap, java.util.function.IntFunction<PeerFrame.Hello> hello,
-             TransportLimits limits, PeerFrameCodec codec, PeerTraffic traffic) {
+             TransportLimits limits, PeerFrameCodec codec, PeerTraffic traffic, boolean throughPipeline) {
+        this.throughPipeline = throughPipeline;
         this.codec = codec;
         this.traffic = traffic;
         this.peerId = peerId;
@@ -99,7 +103,7 @@ final class PeerLink {
         try {
             int length = FrameEncoder.writeFrame(codec, limits.peerFrameBytesMax(), frame, bytes);
             traffic.sent(peerId, length + PeerTransport.LENGTH_PREFIX_BYTES);
-            if (queuedInNetty == 0) {
+            if (queuedInNetty == 0 && !throughPipeline) {
                 writeToSocket(ch, bytes);
             }
         } catch (IllegalArgumentException e) {

@@ -47,6 +47,8 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
     private final PeerInbox inbox;
     private final PeerTraffic traffic;
     private final PeerFrameCodec codec;
+    /** Null: peers talk in plain text. */
+    private final PeerTls tls;
     private final EventLoopGroup group;
     private final Map<Integer, PeerLink> links = new ConcurrentHashMap<>();
     private final Map<Integer, HostPort> initialPeers;
@@ -73,12 +75,17 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
      */
     public PeerTransport(int selfId, long clusterId, HostPort listen, Map<Integer, HostPort> peers,
                          TransportLimits limits, PeerInbox inbox) {
-        this(selfId, clusterId, listen, null, peers, limits, inbox, hello -> { }, PeerTraffic.NONE);
+        this(selfId, clusterId, listen, null, peers, limits, inbox, hello -> { }, PeerTraffic.NONE, null);
     }
 
-    /** @param traffic counts the bytes exchanged with each peer (metrics) */
+    /**
+     * @param traffic counts the bytes exchanged with each peer (metrics)
+     * @param tls     TLS between members; null: plain text
+     */
     public PeerTransport(int selfId, long clusterId, HostPort listen, HostPort advertised, Map<Integer, HostPort> peers,
-                         TransportLimits limits, PeerInbox inbox, Consumer<PeerFrame.Hello> joined, PeerTraffic traffic) {
+                         TransportLimits limits, PeerInbox inbox, Consumer<PeerFrame.Hello> joined, PeerTraffic traffic,
+                         PeerTls tls) {
+        this.tls = tls;
         this.traffic = traffic;
         this.selfId = selfId;
         this.clusterId = clusterId;
@@ -98,8 +105,8 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
      * dials it; {@code joined} hears that first Hello (then call {@link #updatePeers}).
      */
     public static PeerTransport joining(HostPort listen, HostPort advertised, TransportLimits limits, PeerInbox inbox,
-                                        Consumer<PeerFrame.Hello> joined, PeerTraffic traffic) {
-        return new PeerTransport(0, 0, listen, advertised, Map.of(), limits, inbox, joined, traffic);
+                                        Consumer<PeerFrame.Hello> joined, PeerTraffic traffic, PeerTls tls) {
+        return new PeerTransport(0, 0, listen, advertised, Map.of(), limits, inbox, joined, traffic, tls);
     }
 
     public void start() {
@@ -109,6 +116,9 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.server().newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(frameDecoder(),
                                 new FrameEncoder(codec, limits.peerFrameBytesMax(), traffic),
                                 new InboundHandler(codec, PeerTransport.this, unlessCutOff(inbox),
@@ -121,18 +131,29 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, limits.connectTimeoutMs())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(limits.peerOutboundBytesMax() / 2, limits.peerOutboundBytesMax()))
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        // Peers never answer on a connection we dialed, but reading it is how a closed
-                        // peer is noticed at once (end of stream) rather than at a later failed write.
-                        // Frames arrive encoded: PeerLink writes them, to the socket or through here.
-                        ch.pipeline().addLast(
-                                new IdleStateHandler(limits.peerSilenceMsMax(), 0, 0, TimeUnit.MILLISECONDS),
-                                new DialedHandler(traffic));
-                    }
-                });
+                .handler(dialedPipeline(null));
         updatePeers(initialPeers, true);
+    }
+
+    /**
+     * What a dialed connection runs: with TLS, a client handshake that checks the certificate
+     * against {@code peer}, the address dialed (each link sets its own).
+     */
+    ChannelInitializer<SocketChannel> dialedPipeline(HostPort peer) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                if (tls != null) {
+                    ch.pipeline().addLast(tls.client().newHandler(ch.alloc(), peer.host(), peer.port()));
+                }
+                // Peers never answer on a connection we dialed, but reading it is how a closed
+                // peer is noticed at once (end of stream) rather than at a later failed write.
+                // Frames arrive encoded: PeerLink writes them, to the socket or through here.
+                ch.pipeline().addLast(
+                        new IdleStateHandler(limits.peerSilenceMsMax(), 0, 0, TimeUnit.MILLISECONDS),
+                        new DialedHandler(traffic));
+            }
+        };
     }
 
     /**
@@ -162,8 +183,9 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
         }
         for (Map.Entry<Integer, HostPort> peer : peers.entrySet()) {
             if (peer.getKey() != selfId && !links.containsKey(peer.getKey())) {
-                PeerLink link = new PeerLink(peer.getKey(), peer.getValue(), dialer, this::helloTo, limits, codec,
-                        traffic);
+                Bootstrap bootstrap = tls == null ? dialer : dialer.clone().handler(dialedPipeline(peer.getValue()));
+                PeerLink link = new PeerLink(peer.getKey(), peer.getValue(), bootstrap, this::helloTo, limits, codec,
+                        traffic, tls != null);
                 links.put(peer.getKey(), link);
                 link.connect();
             }

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import static org.awaitility.Awaitility.await;
 
@@ -27,6 +28,11 @@ final class InProcessCluster implements AutoCloseable {
     private final ClusterLimits limits;
 
     InProcessCluster(Path root, int size, ClusterLimits limits) {
+        this(root, size, limits, UnaryOperator.identity());
+    }
+
+    /** @param each changes every node's settings (TLS between members, for one) */
+    InProcessCluster(Path root, int size, ClusterLimits limits, UnaryOperator<ServerConfig> each) {
         this.limits = limits;
         StringBuilder list = new StringBuilder();
         List<Integer> peerPorts = new ArrayList<>();
@@ -38,9 +44,9 @@ final class InProcessCluster implements AutoCloseable {
         InitialCluster cluster = InitialCluster.parse(list.toString(), "new");
         for (int i = 0; i < size; i++) {
             ServerConfig base = ServerConfig.ephemeral(root.resolve("n" + i));
-            configs.add(new ServerConfig("n" + i, base.dataDir(), base.zkListen(), base.etcdListen(),
+            configs.add(each.apply(new ServerConfig("n" + i, base.dataDir(), base.zkListen(), base.etcdListen(),
                     new HostPort("127.0.0.1", peerPorts.get(i)), base.zkTickTimeMs(), base.etcdVersion(),
-                    base.zkExtendedTypes(), base.zkSuperDigest(), base.zk4lwWhitelist(), cluster));
+                    base.zkExtendedTypes(), base.zkSuperDigest(), base.zk4lwWhitelist(), cluster)));
         }
         nodes = new CachaiServer[size];
     }

@@ -18,7 +18,7 @@ class PeerTransportTest {
     private static final TransportLimits LIMITS = TransportLimits.DEFAULTS;
     private static final long CLUSTER = 42;
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -35,7 +35,7 @@ class PeerTransportTest {
     }
 
     /** Keeps sending until the frame arrives: the link drops frames while it is down, by design. */
-    private static void awaitDelivery(PeerTransport from, int to, ConcurrentLinkedQueue<PeerFrame> inbox) {
+    static void awaitDelivery(PeerTransport from, int to, ConcurrentLinkedQueue<PeerFrame> inbox) {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
             from.send(to, new PeerFrame.KeepAlives(new long[] {1}));
             return !inbox.isEmpty();
