@@ -19,10 +19,12 @@ public record PeerTlsFiles(Path certFile, Path keyFile, Path trustedCaFile, bool
             throw new IllegalArgumentException("peer-cert-file and peer-key-file go together");
         }
         if (certFile == null && (trustedCaFile != null || clientCertAuth)) {
-            throw new IllegalArgumentException("peer-trusted-ca-file and peer-client-cert-auth need peer-cert-file and peer-key-file");
+            throw new IllegalArgumentException(
+                    "peer-trusted-ca-file and peer-client-cert-auth need peer-cert-file and peer-key-file");
         }
         if (certFile != null && trustedCaFile == null) {
-            throw new IllegalArgumentException("peer-cert-file needs peer-trusted-ca-file: members check each other's certificates");
+            throw new IllegalArgumentException(
+                    "peer-cert-file needs peer-trusted-ca-file: members check each other's certificates");
         }
     }
 
