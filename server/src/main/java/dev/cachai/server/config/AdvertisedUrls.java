@@ -37,10 +37,11 @@ public final class AdvertisedUrls {
             throw new IllegalArgumentException("advertise-client-urls: URL scheme must be http or https: " + url);
         }
         if (u.getHost() == null || u.getPort() < 0) {
-            throw new IllegalArgumentException("advertise-client-urls: URL address does not have the form \"host:port\": " + url);
+            throw new IllegalArgumentException(
+                    "advertise-client-urls: URL address does not have the form \"host:port\": " + url);
         }
-        if (u.getRawPath() != null && !u.getRawPath().isEmpty() || u.getRawQuery() != null || u.getRawFragment() != null
-                || u.getRawUserInfo() != null) {
+        boolean path = u.getRawPath() != null && !u.getRawPath().isEmpty();
+        if (path || u.getRawQuery() != null || u.getRawFragment() != null || u.getRawUserInfo() != null) {
             throw new IllegalArgumentException("advertise-client-urls: URL must not contain a path: " + url);
         }
         return url;

@@ -61,7 +61,8 @@ public record ClientTls(Path etcdCertFile, Path etcdKeyFile, Path etcdTrustedCaF
             zkX509SuperUser = null;
         }
         if (zkX509SuperUser != null && (zkSecureListen == null || zkTrustedCaFile == null)) {
-            throw new IllegalArgumentException("zk-x509-super-user needs zk-secure-listen and zk-trusted-ca-file (client certificates)");
+            throw new IllegalArgumentException(
+                    "zk-x509-super-user needs zk-secure-listen and zk-trusted-ca-file (client certificates)");
         }
     }
 

@@ -31,9 +31,4 @@ public record PeerTlsFiles(Path certFile, Path keyFile, Path trustedCaFile, bool
     public boolean enabled() {
         return certFile != null;
     }
-
-    /** The scheme of this member's peer URLs (MemberList, member records). */
-    public String scheme() {
-        return enabled() ? "https://" : "http://";
-    }
 }
