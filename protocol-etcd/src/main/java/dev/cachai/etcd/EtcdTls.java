@@ -11,6 +11,7 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedKeyManager;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -25,9 +26,19 @@ import java.util.List;
  * @param certificateChain the server's certificate first, then any intermediates
  * @param trustedCas       CAs that sign client certificates; empty: clients are not asked for one
  * @param clientCertAuth   etcd's --client-cert-auth
+ * @param keyManager       where each handshake takes the certificate and key (one that reads the
+ *                         files again when they change, as etcd does); null: {@code key} and
+ *                         {@code certificateChain} as given
  */
 public record EtcdTls(PrivateKey key, List<X509Certificate> certificateChain, List<X509Certificate> trustedCas,
-                      boolean clientCertAuth) {
+                      boolean clientCertAuth, X509ExtendedKeyManager keyManager) {
+
+    /** TLS with this certificate and key for as long as the server runs. */
+    public EtcdTls(PrivateKey key, List<X509Certificate> certificateChain, List<X509Certificate> trustedCas,
+                   boolean clientCertAuth) {
+        this(key, certificateChain, trustedCas, clientCertAuth, null);
+    }
+
     public EtcdTls {
         certificateChain = List.copyOf(certificateChain);
         trustedCas = List.copyOf(trustedCas);
@@ -78,7 +89,8 @@ public record EtcdTls(PrivateKey key, List<X509Certificate> certificateChain, Li
     }
 
     private SslContextBuilder builder() {
-        SslContextBuilder b = SslContextBuilder.forServer(key, certificateChain.toArray(X509Certificate[]::new));
+        SslContextBuilder b = keyManager != null ? SslContextBuilder.forServer(keyManager)
+                : SslContextBuilder.forServer(key, certificateChain.toArray(X509Certificate[]::new));
         if (requiresClientCertificate()) {
             b.trustManager(trustedCas.toArray(X509Certificate[]::new)).clientAuth(ClientAuth.REQUIRE);
         }

@@ -28,15 +28,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,7 +41,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The etcd client port over TLS: gRPC (h2) and the HTTPS gateway on one port, client certificates. */
 class TlsPortTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final char[] PASSWORD = "changeit".toCharArray();
 
     @TempDir
     static Path dir;
@@ -168,20 +164,8 @@ class TlsPortTest {
     }
 
     /** A JDK SSLContext presenting {@code client}'s certificate and trusting the test CA. */
-    static SSLContext jdkContext(TestPki.Issued client) throws Exception {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("client", client.key(), PASSWORD, new X509Certificate[] {client.certificate()});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, PASSWORD);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", pki.caCertificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return ctx;
+    static SSLContext jdkContext(TestPki.Issued client) {
+        return pki.clientContext(client);
     }
 
     private static ByteString utf8(String s) {

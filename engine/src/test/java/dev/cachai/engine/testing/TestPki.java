@@ -66,6 +66,37 @@ public final class TestPki {
         return caCertificate;
     }
 
+    /**
+     * A JDK TLS client context that trusts this CA and presents {@code client}'s certificate
+     * (none when null).
+     */
+    public javax.net.ssl.SSLContext clientContext(Issued client) {
+        try {
+            javax.net.ssl.KeyManager[] keyManagers = null;
+            if (client != null) {
+                KeyStore keys = KeyStore.getInstance("PKCS12");
+                keys.load(null, null);
+                keys.setKeyEntry("client", client.key(), STORE_PASSWORD.toCharArray(),
+                        new X509Certificate[] {client.certificate()});
+                javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(keys, STORE_PASSWORD.toCharArray());
+                keyManagers = kmf.getKeyManagers();
+            }
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", caCertificate);
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(keyManagers, tmf.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build a client TLS context", e);
+        }
+    }
+
     /** A server certificate for 127.0.0.1 and localhost (also usable as a client certificate). */
     public Issued issueServer(String name) {
         return issue(name, "CN=localhost,O=Cachai", "SAN=ip:127.0.0.1,dns:localhost", "EKU=serverAuth,clientAuth");

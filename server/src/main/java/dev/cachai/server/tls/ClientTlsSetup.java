@@ -20,7 +20,8 @@ public final class ClientTlsSetup {
             return null;
         }
         return new EtcdTls(PemFiles.privateKey(c.etcdKeyFile()), PemFiles.certificates(c.etcdCertFile()),
-                cas(c.etcdTrustedCaFile()), c.etcdClientCertAuth());
+                cas(c.etcdTrustedCaFile()), c.etcdClientCertAuth(),
+                new ReloadingKeyManager(c.etcdCertFile(), c.etcdKeyFile()));
     }
 
     /** ZooKeeper's secure client port, or null without one. */
@@ -38,8 +39,8 @@ public final class ClientTlsSetup {
         if (!c.enabled()) {
             return null;
         }
-        return PeerTls.of(PemFiles.privateKey(c.keyFile()), PemFiles.certificates(c.certFile()),
-                cas(c.trustedCaFile()), c.clientCertAuth());
+        return PeerTls.of(new ReloadingKeyManager(c.certFile(), c.keyFile()), cas(c.trustedCaFile()),
+                c.clientCertAuth());
     }
 
     private static List<X509Certificate> cas(Path file) {
