@@ -1,6 +1,8 @@
 package dev.cachai.bench.load;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -22,18 +24,22 @@ public final class ResultTables {
 
     /**
      * One row per (workload, clients): Cachai next to the reference server of that protocol.
-     * Throughput ratio above 1 and p99 ratio below 1 favour Cachai.
+     * Throughput ratio above 1 and p99 ratio below 1 favour Cachai. A level given more than once
+     * ({@code --clients 16,16,16}) pairs each reference run with the candidate's run of the same
+     * repetition, so repeated A/Bs read pair by pair.
      */
     public static String comparison(List<RunResult> results, String candidate) {
         StringBuilder out = new StringBuilder();
         out.append("| workload | clients | reference | ref ops/s | ").append(candidate).append(" ops/s | ops ratio | ref p50/p99 µs | ")
                 .append(candidate).append(" p50/p99 µs | p99 ratio | errors ref/").append(candidate).append(" |\n");
         out.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        Map<String, Integer> seen = new HashMap<>();
         for (RunResult ref : results) {
             if (ref.target().equals(candidate)) {
                 continue;
             }
-            Optional<RunResult> mine = find(results, candidate, ref.workload(), ref.clients());
+            int repetition = seen.merge(ref.target() + "/" + ref.workload() + "/" + ref.clients(), 1, Integer::sum) - 1;
+            Optional<RunResult> mine = find(results, candidate, ref.workload(), ref.clients(), repetition);
             out.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     ref.workload(), ref.clients(), ref.target(), cell(ref, ref.opsPerSecond()),
                     mine.map(m -> cell(m, m.opsPerSecond())).orElse("—"),
@@ -45,9 +51,12 @@ public final class ResultTables {
         return out.toString();
     }
 
-    private static Optional<RunResult> find(List<RunResult> results, String target, String workload, int clients) {
+    /** The {@code repetition}-th run (from 0) of a target at a workload and level. */
+    private static Optional<RunResult> find(List<RunResult> results, String target, String workload, int clients,
+                                            int repetition) {
         return results.stream()
                 .filter(r -> r.target().equals(target) && r.workload().equals(workload) && r.clients() == clients)
+                .skip(repetition)
                 .findFirst();
     }
 
