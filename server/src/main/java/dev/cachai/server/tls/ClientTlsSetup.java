@@ -19,9 +19,9 @@ public final class ClientTlsSetup {
         if (!c.etcdTls()) {
             return null;
         }
-        return new EtcdTls(PemFiles.privateKey(c.etcdKeyFile()), PemFiles.certificates(c.etcdCertFile()),
-                cas(c.etcdTrustedCaFile()), c.etcdClientCertAuth(),
-                new ReloadingKeyManager(c.etcdCertFile(), c.etcdKeyFile()));
+        ReloadingKeyManager keys = new ReloadingKeyManager(c.etcdCertFile(), c.etcdKeyFile());
+        return new EtcdTls(keys.servedKey(), List.of(keys.servedChain()), cas(c.etcdTrustedCaFile()),
+                c.etcdClientCertAuth(), keys);
     }
 
     /** ZooKeeper's secure client port, or null without one. */

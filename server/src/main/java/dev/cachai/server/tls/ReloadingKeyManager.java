@@ -9,6 +9,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -16,8 +17,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A server's certificate and key as their PEM files hold them now. etcd reads its --cert-file and
@@ -43,7 +46,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
     private record FileVersion(long modifiedNanos, long size) {
         static FileVersion of(Path file) throws IOException {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return new FileVersion(a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS), a.size());
+            return new FileVersion(a.lastModifiedTime().to(TimeUnit.NANOSECONDS), a.size());
         }
     }
 
@@ -58,10 +61,15 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
         }
     }
 
-    /** The certificate chain served now (tests and logs). */
-    public X509Certificate[] servedChain() {
+    /** The certificate chain served now. */
+    X509Certificate[] servedChain() {
         refresh();
         return current.delegate().getCertificateChain(ALIAS);
+    }
+
+    /** The private key served now. */
+    PrivateKey servedKey() {
+        return current.delegate().getPrivateKey(ALIAS);
     }
 
     private Loaded load() throws IOException {
@@ -80,13 +88,13 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
             case "RSA" -> "SHA256withRSA";
             default -> key.getAlgorithm(); // Ed25519, Ed448: the key type names its signature
         };
-        byte[] probe = "cachai".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] probe = "cachai".getBytes(StandardCharsets.UTF_8);
         try {
-            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            Signature signer = Signature.getInstance(algorithm);
             signer.initSign(key);
             signer.update(probe);
             byte[] signature = signer.sign();
-            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            Signature verifier = Signature.getInstance(algorithm);
             verifier.initVerify(cert.getPublicKey());
             verifier.update(probe);
             if (verifier.verify(signature)) {

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.ssl.SslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,19 +65,37 @@ final class PeerLink {
                 return;
             }
             Channel ch = f.channel();
-            ch.attr(PeerTransport.PEER_ID).set(peerId);
-            reconnectDelayMs = limits.reconnectDelayMsMin();
-            synchronized (this) {
-                // The Hello goes first: no send can slip in between it and the link coming up.
-                queuedInNetty = 0;
-                channel = ch;
-                write(ch, hello.apply(peerId));
+            SslHandler tls = ch.pipeline().get(SslHandler.class);
+            if (tls == null) {
+                linkUp(ch);
+                return;
             }
-            LOG.info("connected to peer {} at {}", peerId, address);
-            ch.closeFuture().addListener((ChannelFutureListener) c -> {
-                channel = null;
-                scheduleReconnect(c.channel());
+            // Over TLS the link is up once the peer has proven itself, not when TCP connects.
+            tls.handshakeFuture().addListener(handshake -> {
+                if (handshake.isSuccess()) {
+                    linkUp(ch);
+                } else {
+                    LOG.debug("TLS with peer {} at {} failed: {}", peerId, address, handshake.cause().toString());
+                    ch.close();
+                    scheduleReconnect(ch);
+                }
             });
+        });
+    }
+
+    private void linkUp(Channel ch) {
+        ch.attr(PeerTransport.PEER_ID).set(peerId);
+        reconnectDelayMs = limits.reconnectDelayMsMin();
+        synchronized (this) {
+            // The Hello goes first: no send can slip in between it and the link coming up.
+            queuedInNetty = 0;
+            channel = ch;
+            write(ch, hello.apply(peerId));
+        }
+        LOG.info("connected to peer {} at {}", peerId, address);
+        ch.closeFuture().addListener((ChannelFutureListener) c -> {
+            channel = null;
+            scheduleReconnect(c.channel());
         });
     }
 

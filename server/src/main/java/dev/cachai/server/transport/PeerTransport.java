@@ -130,14 +130,13 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, limits.connectTimeoutMs())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(limits.peerOutboundBytesMax() / 2, limits.peerOutboundBytesMax()))
-                .handler(dialedPipeline(null));
+                        new WriteBufferWaterMark(limits.peerOutboundBytesMax() / 2, limits.peerOutboundBytesMax()));
         updatePeers(initialPeers, true);
     }
 
     /**
-     * What a dialed connection runs: with TLS, a client handshake that checks the certificate
-     * against {@code peer}, the address dialed (each link sets its own).
+     * What a dialed connection runs (each link's bootstrap gets its own): with TLS, a client
+     * handshake that checks the certificate against {@code peer}, the address dialed.
      */
     ChannelInitializer<SocketChannel> dialedPipeline(HostPort peer) {
         return new ChannelInitializer<>() {
@@ -183,9 +182,9 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
         }
         for (Map.Entry<Integer, HostPort> peer : peers.entrySet()) {
             if (peer.getKey() != selfId && !links.containsKey(peer.getKey())) {
-                Bootstrap bootstrap = tls == null ? dialer : dialer.clone().handler(dialedPipeline(peer.getValue()));
-                PeerLink link = new PeerLink(peer.getKey(), peer.getValue(), bootstrap, this::helloTo, limits, codec,
-                        traffic, tls != null);
+                PeerLink link = new PeerLink(peer.getKey(), peer.getValue(),
+                        dialer.clone().handler(dialedPipeline(peer.getValue())), this::helloTo, limits, codec, traffic,
+                        tls != null);
                 links.put(peer.getKey(), link);
                 link.connect();
             }

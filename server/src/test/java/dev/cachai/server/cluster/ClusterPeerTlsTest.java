@@ -8,6 +8,7 @@ import dev.cachai.server.config.PeerTlsFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.net.ssl.SSLSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,13 @@ class ClusterPeerTlsTest {
         try (InProcessCluster cluster = new InProcessCluster(tmp, 3, ClusterLimits.DEFAULTS,
                 c -> c.withPeerTls(tls)).startAll()) {
             cluster.awaitLeader();
+            // The peer port speaks TLS with the configured certificate (plain text would fail the handshake).
+            int peerPort = ((ClusterDriver) cluster.view(2)).transport().port();
+            try (SSLSocket socket = (SSLSocket) pki.clientContext(member).getSocketFactory()
+                    .createSocket("127.0.0.1", peerPort)) {
+                socket.startHandshake();
+                assertThat(socket.getSession().getPeerCertificates()[0]).isEqualTo(member.certificate());
+            }
             PutResult put = (PutResult) cluster.node(1).gateway().propose(Put.of(utf8("over-tls"), utf8("v")))
                     .get(10, TimeUnit.SECONDS);
             for (int i = 0; i < 3; i++) {
