@@ -33,22 +33,24 @@ final class BenchSession {
     private static final int SETUP_FAILURES_MAX = 2;
 
     /** Every workload at every level on one target. */
-    List<RunResult> runAll(Endpoints target) {
-        return runInterleaved(List.of(target));
+    List<RunResult> runAll(Endpoints target, Runnable beforeRow) {
+        return runInterleaved(List.of(target), beforeRow);
     }
 
     /**
      * Every workload at every level on each target in turn ({@code compare --interleave true}): the
      * targets' runs of one row are minutes apart at most, so a change in the host's speed during
      * a long comparison weighs on every target alike rather than on whichever ran then.
+     * {@code beforeRow} runs before each row's first target (leader placement in clusters).
      */
-    List<RunResult> runInterleaved(List<Endpoints> targets) {
+    List<RunResult> runInterleaved(List<Endpoints> targets, Runnable beforeRow) {
         Driver driver = new Driver(settings);
         List<RunResult> results = new ArrayList<>();
         List<Map<Protocol, Integer>> failures = new ArrayList<>();
         targets.forEach(t -> failures.add(new EnumMap<>(Protocol.class)));
         for (String workload : workloads.keySet()) {
             for (int clients : settings.clientsLevels()) {
+                beforeRow.run();
                 for (int i = 0; i < targets.size(); i++) {
                     runOne(driver, targets.get(i), workload, clients, failures.get(i)).ifPresent(results::add);
                 }

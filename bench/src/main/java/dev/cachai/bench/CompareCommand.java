@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 
 /**
@@ -167,7 +168,7 @@ final class CompareCommand {
                     targets.add(endpoints);
                 });
             }
-            List<RunResult> results = session.runInterleaved(targets);
+            List<RunResult> results = session.runInterleaved(targets, leadersPlacedBeforeEachRow(up));
             for (int i = 0; i < up.size(); i++) {
                 tryFailover(up.get(i), targets.get(i));
             }
@@ -200,6 +201,30 @@ final class CompareCommand {
         }
     }
 
+    /**
+     * In a cluster comparison, every target's leader on one member before each row ({@link
+     * LeaderPlacement}; {@code --leader-at N} picks the member); recorded in the environment.
+     */
+    private Runnable leadersPlacedBeforeEachRow(List<ServerLauncher> up) {
+        int clusterSize = args.integer("cluster", 1);
+        if (clusterSize <= 1 || args.string("place-leaders", "true").equals("false")) {
+            return () -> {};
+        }
+        LeaderPlacement placement;
+        try {
+            placement = LeaderPlacement.choose(up, args.has("leader-at")
+                    ? OptionalInt.of(args.integer("leader-at", 0)) : OptionalInt.empty(), clusterSize);
+        } catch (Exception e) {
+            environment.put("leaders", "not placed: " + e);
+            return () -> {};
+        }
+        String key = "leaders" + (up.size() == 1 ? "." + up.get(0).name() : "");
+        return () -> {
+            placement.apply(up);
+            environment.put(key, placement.describe(up));
+        };
+    }
+
     private void tryFailover(ServerLauncher launcher, Endpoints endpoints) {
         try {
             maybeFailover(launcher, endpoints);
@@ -217,7 +242,7 @@ final class CompareCommand {
             if (endpoints.isEmpty()) {
                 return List.of();
             }
-            List<RunResult> results = session.runAll(endpoints.get());
+            List<RunResult> results = session.runAll(endpoints.get(), leadersPlacedBeforeEachRow(List.of(launcher)));
             tryFailover(launcher, endpoints.get());
             return results;
         } finally {

@@ -24,6 +24,8 @@ public final class LoadMain {
             "           --server-warmup 4s: first an unmeasured pass of every workload at the top client level, so",
             "           JVM servers answer the table warm (every target gets it);",
             "           --cluster 3: three members per target on loopback (heap 1g each), clients spread over them;",
+            "           every target's leader moved before each row to where ZooKeeper's leads (else the last",
+            "           member; --leader-at N picks it, --place-leaders false leaves elections' choice);",
             "           --failover true: then kill -9 the leader under a put load (Cachai, etcd);",
             "           --interleave true: all targets up at once, each row run on every target in turn;",
             "           --targets cachai,baseline --baseline-jar OLD.jar: an A/B of two Cachai builds;",
@@ -80,7 +82,7 @@ public final class LoadMain {
         String name = args.string("name", "target");
         Endpoints target = new Endpoints(name, etcd, zk);
         BenchSession session = new BenchSession(args.loadSettings(), WorkloadCatalog.select(args.list("workloads", List.of())));
-        List<RunResult> results = session.runAll(target);
+        List<RunResult> results = session.runAll(target, () -> {});
         System.out.println(ResultTables.single(results));
         if (args.has("results-dir")) {
             Path json = ResultJson.write(Path.of(args.string("results-dir", "")), name, Map.of("target", target.toString()), results);

@@ -88,6 +88,16 @@ public final class CachaiClusterLauncher implements ClusterLauncher {
     }
 
     @Override
+    public boolean canMoveLeader() {
+        return true;
+    }
+
+    @Override
+    public void moveLeader(int member) throws Exception {
+        EtcdStatus.moveLeader(etcd, leaderIndex(), member);
+    }
+
+    @Override
     public void kill(int member) throws InterruptedException {
         members.kill(member);
     }

@@ -65,6 +65,16 @@ public final class EtcdClusterLauncher implements ClusterLauncher {
     }
 
     @Override
+    public boolean canMoveLeader() {
+        return true;
+    }
+
+    @Override
+    public void moveLeader(int member) throws Exception {
+        EtcdStatus.moveLeader(clients, leaderIndex(), member);
+    }
+
+    @Override
     public void kill(int member) throws InterruptedException {
         members.kill(member);
     }

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 final class EtcdStatus {
     private static final long CALL_TIMEOUT_MS = 2_000;
     private static final long POLL_MS = 100;
+    /** For MoveLeader's call and for every member to follow the new leader after it. */
+    private static final Duration MOVE_TIMEOUT = Duration.ofSeconds(10);
 
     private EtcdStatus() {}
 
@@ -35,6 +37,39 @@ final class EtcdStatus {
             }
         }
         return -1;
+    }
+
+    /**
+     * etcd's MoveLeader, asked of the member leading now (etcd refuses it anywhere else), then a
+     * wait until every member reports the new leader.
+     */
+    static void moveLeader(List<String> hostPorts, int from, int to) throws Exception {
+        Duration timeout = MOVE_TIMEOUT;
+        long transferee = status(hostPorts.get(to)).getHeader().getMemberId();
+        String url = "http://" + hostPorts.get(from);
+        try (Client client = Client.builder().endpoints(url).build()) {
+            client.getMaintenanceClient().moveLeader(transferee).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!allFollow(hostPorts, transferee)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("leadership did not reach " + hostPorts.get(to) + " within " + timeout);
+            }
+            Thread.sleep(POLL_MS);
+        }
+    }
+
+    private static boolean allFollow(List<String> hostPorts, long leader) {
+        try {
+            for (String hp : hostPorts) {
+                if (leaderSeenBy(hp) != leader) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     /** Waits until every member reports a leader, so a run never starts inside an election. */

@@ -13,13 +13,14 @@ import java.util.Optional;
  * A real ZooKeeper ensemble: one QuorumPeerMain JVM per member, run from this benchmark's class
  * path, quorum and election ports on loopback, fsync of the transaction log on.
  */
-public final class ZooKeeperEnsembleLauncher implements ServerLauncher {
+public final class ZooKeeperEnsembleLauncher implements ClusterLauncher {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final String MAIN = "org.apache.zookeeper.server.quorum.QuorumPeerMain";
 
     private final String heap;
     private final int size;
     private final Members members = new Members();
+    private List<String> clientEndpoints = List.of();
 
     public ZooKeeperEnsembleLauncher(String heap, int size) {
         this.heap = heap;
@@ -53,6 +54,7 @@ public final class ZooKeeperEnsembleLauncher implements ServerLauncher {
             clients.add("127.0.0.1:" + clientPorts.get(i - 1));
         }
         members.awaitPorts(clients, START_TIMEOUT);
+        clientEndpoints = clients;
         return new Endpoints(name(), List.of(), clients);
     }
 
@@ -73,6 +75,33 @@ public final class ZooKeeperEnsembleLauncher implements ServerLauncher {
         Path config = dir.resolve("zoo.cfg");
         Files.writeString(config, String.join("\n", lines) + "\n");
         return config;
+    }
+
+    /** The member whose srvr answer says "Mode: leader", or -1. */
+    @Override
+    public int leaderIndex() throws Exception {
+        for (int i = 0; i < clientEndpoints.size(); i++) {
+            if (FourLetterWords.ask(clientEndpoints.get(i), "srvr").contains("Mode: leader")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** ZooKeeper has no leader transfer: its leader stays where its election put it. */
+    @Override
+    public boolean canMoveLeader() {
+        return false;
+    }
+
+    @Override
+    public void moveLeader(int member) {
+        throw new IllegalStateException("ZooKeeper has no leader transfer");
+    }
+
+    @Override
+    public void kill(int member) throws InterruptedException {
+        members.kill(member);
     }
 
     @Override
