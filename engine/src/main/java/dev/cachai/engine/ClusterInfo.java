@@ -42,6 +42,9 @@ public interface ClusterInfo {
     /** The leader this node follows (itself when it leads), or 0 while none is known. */
     long leaderId();
 
+    /** The scheme of the members' peer URLs: "https" when they talk TLS to each other, else "http". */
+    String peerUrlScheme();
+
     default boolean isLeader() {
         return leaderId() != 0 && leaderId() == localId();
     }

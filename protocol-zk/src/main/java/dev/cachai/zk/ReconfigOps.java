@@ -35,8 +35,9 @@ final class ReconfigOps {
 
     /** One server of a joining list. */
     record Joiner(int serverId, String peerHost, int peerPort, boolean observer, String zkClient) {
-        String peerUrl() {
-            return "http://" + (peerHost.contains(":") ? "[" + peerHost + "]" : peerHost) + ":" + peerPort;
+        /** Its peer URL in the cluster's scheme (ZooKeeper's server lines carry none). */
+        String peerUrl(String scheme) {
+            return scheme + "://" + (peerHost.contains(":") ? "[" + peerHost + "]" : peerHost) + ":" + peerPort;
         }
     }
 
@@ -97,8 +98,9 @@ final class ReconfigOps {
 
     private static CompletableFuture<Void> join(ClusterInfo info, Joiner joiner) {
         Optional<ClusterInfo.Member> member = byServerId(info, joiner.serverId());
+        String peerUrl = joiner.peerUrl(info.peerUrlScheme());
         if (member.isEmpty()) {
-            return info.addMember(List.of(joiner.peerUrl()), joiner.observer(), joiner.serverId(), joiner.zkClient())
+            return info.addMember(List.of(peerUrl), joiner.observer(), joiner.serverId(), joiner.zkClient())
                     .thenApply(m -> null);
         }
         if (member.get().learner() != joiner.observer()) {
@@ -106,10 +108,10 @@ final class ReconfigOps {
             return joiner.observer() ? CompletableFuture.failedFuture(new IllegalArgumentException("demotion"))
                     : info.promoteMember(member.get().id()).thenApply(m -> null);
         }
-        if (member.get().peerUrls().contains(joiner.peerUrl())) {
+        if (member.get().peerUrls().contains(peerUrl)) {
             return CompletableFuture.completedFuture(null);
         }
-        return info.updateMember(member.get().id(), List.of(joiner.peerUrl())).thenApply(m -> null);
+        return info.updateMember(member.get().id(), List.of(peerUrl)).thenApply(m -> null);
     }
 
     private static Optional<ClusterInfo.Member> byServerId(ClusterInfo info, int serverId) {

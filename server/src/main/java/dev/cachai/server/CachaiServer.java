@@ -140,7 +140,7 @@ public final class CachaiServer implements AutoCloseable {
     static MemberRecord selfRecord(ServerConfig c, ClusterDriver driver, Endpoints endpoints) {
         MemberRecord recorded = driver.members().record(driver.localId());
         String zkClient = new HostPort(c.zkListen().host(), endpoints.zkPort()).toString();
-        return new MemberRecord(c.name(), List.of("http://" + driver.peerAddress()), clientUrls(c, endpoints.etcdPort()),
+        return new MemberRecord(c.name(), List.of(driver.peerUrl()), clientUrls(c, endpoints.etcdPort()),
                 recorded.zkServerId(), zkClient, false);
     }
 
@@ -175,7 +175,7 @@ public final class CachaiServer implements AutoCloseable {
     static EtcdServerConfig etcdConfig(ServerConfig c, ClusterDriver driver) {
         EtcdServerConfig d = EtcdServerConfig.defaults(c.etcdListen().host(), c.etcdListen().port());
         // Advertise the address peers reach us on, which the cluster's records hold.
-        String peerUrl = "http://" + driver.peerAddress();
+        String peerUrl = driver.peerUrl();
         return new EtcdServerConfig(d.host(), d.port(), d.gatewayPort(), c.name(), driver.localId(),
                 driver.clusterId(), List.of(peerUrl), c.advertiseClientUrls(), c.etcdVersion(), d.requestBytesMax(),
                 d.txnOpsMax(), d.quotaBackendBytes(), c.etcdAuthTokenTtlSeconds(), d.concurrentStreamsMax(),

@@ -599,6 +599,16 @@ public final class ClusterDriver implements Driver, ClusterView {
         return transport.advertisedAddress();
     }
 
+    /** This node's peer URL as members list it: scheme (https with peer TLS) and {@link #peerAddress}. */
+    public String peerUrl() {
+        return ClusterMembers.peerUrl(transport.urlScheme(), peerAddress());
+    }
+
+    /** The scheme every member's peer URL carries here ({@link PeerTransport#urlScheme}). */
+    public String peerUrlScheme() {
+        return transport.urlScheme();
+    }
+
     /** The cluster this node belongs to (etcd's cluster id). */
     public long clusterId() {
         return transport.clusterId();

@@ -41,6 +41,11 @@ final class ClusterInfoBridge implements ClusterInfo {
         return driver.leaderId();
     }
 
+    @Override
+    public String peerUrlScheme() {
+        return driver.peerUrlScheme();
+    }
+
     /** Like etcd, the member's id is drawn at random; the new node learns it when first dialed. */
     @Override
     public CompletableFuture<MemberAdded> addMember(List<String> peerUrls, boolean learner, int zkServerId,

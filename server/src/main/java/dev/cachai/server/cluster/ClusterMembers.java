@@ -25,9 +25,10 @@ public record ClusterMembers(Membership membership, long version, Map<Integer, M
         records = Map.copyOf(records);
     }
 
-    static ClusterMembers of(Membership membership, long version, List<ClusterMember> initialCluster) {
+    static ClusterMembers of(Membership membership, long version, List<ClusterMember> initialCluster,
+                             String peerScheme) {
         Map<Integer, MemberRecord> records = new TreeMap<>();
-        Map<Integer, MemberRecord> initial = initialRecords(initialCluster);
+        Map<Integer, MemberRecord> initial = initialRecords(initialCluster, peerScheme);
         for (int id : membership.members()) {
             MemberRecord recorded = MemberRecord.decode(membership.metadataOf(id));
             records.put(id, recorded.peerUrls().isEmpty() ? initial.getOrDefault(id, recorded) : recorded);
@@ -39,7 +40,7 @@ public record ClusterMembers(Membership membership, long version, Map<Integer, M
      * What the initial cluster list says: a name and a peer URL; ZooKeeper ids follow the names'
      * sorted order (1-based), so every member of a new cluster computes the same ones.
      */
-    static Map<Integer, MemberRecord> initialRecords(List<ClusterMember> initialCluster) {
+    static Map<Integer, MemberRecord> initialRecords(List<ClusterMember> initialCluster, String peerScheme) {
         List<ClusterMember> sorted = new ArrayList<>(initialCluster);
         sorted.sort((a, b) -> a.name().compareTo(b.name()));
         Map<Integer, MemberRecord> out = new HashMap<>();
@@ -47,14 +48,14 @@ public record ClusterMembers(Membership membership, long version, Map<Integer, M
             ClusterMember m = sorted.get(i);
             int zkId = i + 1 <= MemberRecord.ZK_SERVER_ID_MAX ? i + 1 : 0;
             // Port 0 asks for a free port: the member publishes the one it got.
-            List<String> peerUrls = m.peer().port() == 0 ? List.of() : List.of(peerUrl(m.peer()));
+            List<String> peerUrls = m.peer().port() == 0 ? List.of() : List.of(peerUrl(peerScheme, m.peer()));
             out.put(m.id(), new MemberRecord(m.name(), peerUrls, List.of(), zkId, "", false));
         }
         return out;
     }
 
-    static String peerUrl(HostPort peer) {
-        return "http://" + peer;
+    static String peerUrl(String scheme, HostPort peer) {
+        return scheme + "://" + peer;
     }
 
     public MemberRecord record(int id) {

@@ -216,6 +216,11 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
         return advertised != null ? advertised : new HostPort(listen.host(), port());
     }
 
+    /** The scheme of this cluster's peer URLs: https when members talk TLS, as etcd's peer URLs say. */
+    public String urlScheme() {
+        return tls != null ? "https" : "http";
+    }
+
     // ---------------------------------------------------------------- PeerGate
 
     @Override

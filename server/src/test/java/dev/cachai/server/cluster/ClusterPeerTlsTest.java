@@ -8,9 +8,15 @@ import dev.cachai.server.config.PeerTlsFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.cachai.etcd.proto.etcdserverpb.ClusterGrpc;
+import dev.cachai.etcd.proto.etcdserverpb.MemberListRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+
 import javax.net.ssl.SSLSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static dev.cachai.engine.Bytes.utf8;
@@ -33,6 +39,9 @@ class ClusterPeerTlsTest {
                 socket.startHandshake();
                 assertThat(socket.getSession().getPeerCertificates()[0]).isEqualTo(member.certificate());
             }
+            // Members list each other's peer URLs as https, as etcd's do with its --peer-* flags.
+            assertThat(peerUrlsListedBy(cluster.node(0).etcdPort())).hasSize(3).allSatisfy(urls ->
+                    assertThat(urls).singleElement().asString().startsWith("https://127.0.0.1:"));
             PutResult put = (PutResult) cluster.node(1).gateway().propose(Put.of(utf8("over-tls"), utf8("v")))
                     .get(10, TimeUnit.SECONDS);
             for (int i = 0; i < 3; i++) {
@@ -41,6 +50,18 @@ class ClusterPeerTlsTest {
                 assertThat(cluster.node(i).gateway().engine().range(RangeRequest.prefix(utf8("over-tls"))).kvs())
                         .singleElement().satisfies(kv -> assertThat(kv.value()).isEqualTo(utf8("v")));
             }
+        }
+    }
+
+    /** Every member's peer URLs, as etcd's MemberList answers them on the given client port. */
+    private static List<List<String>> peerUrlsListedBy(int etcdPort) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", etcdPort).usePlaintext().build();
+        try {
+            return ClusterGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .memberList(MemberListRequest.getDefaultInstance()).getMembersList().stream()
+                    .map(m -> (List<String>) List.copyOf(m.getPeerURLsList())).toList();
+        } finally {
+            channel.shutdownNow();
         }
     }
 }

@@ -26,7 +26,7 @@ class MemberRulesTest {
     }
 
     private static ClusterMembers members(Set<Integer> voters, Set<Integer> learners, Map<Integer, String> metadata) {
-        return ClusterMembers.of(new Membership(voters, learners, metadata), 7, List.of());
+        return ClusterMembers.of(new Membership(voters, learners, metadata), 7, List.of(), "http");
     }
 
     private static MemberRequest add(MemberRequest.Kind kind, int id, int port) {
