@@ -186,11 +186,15 @@ final class ZkApplier {
     private ZkOpResult delete(WriteTxn w, ZkIdentity id, ZkOp.Delete d) throws ZkFailure {
         String parentPath = parentOfValid(d.path(), false);
         ZkNode parent = node(w, parentPath);
-        ZkNode target = parent == null ? null : node(w, d.path());
-        if (parent == null || target == null) {
+        if (parent == null) {
             throw new ZkFailure(ZkCode.NONODE);
         }
+        // ZooKeeper asks the parent's DELETE permission before it looks for the node itself.
         requirePerm(parent.acl(), Acl.DELETE, id);
+        ZkNode target = node(w, d.path());
+        if (target == null) {
+            throw new ZkFailure(ZkCode.NONODE);
+        }
         checkVersion(target.stat().version(), d.version());
         // The count is what getChildren shows, virtual children included, so a virtual node
         // (never childless) is not empty either, as its readers see.

@@ -234,6 +234,14 @@ class ZkApplyTest {
         assertThat(write(new ZkOp.SetData("/net", utf8("x"), -1)).err()).isEqualTo(ZkCode.NOAUTH);
     }
 
+    /** ZooKeeper asks the parent's DELETE permission before it looks for the node: NOAUTH, not NONODE. */
+    @Test
+    void deleteUnderAParentWithoutDeletePermissionIsRefusedBeforeTheNodeIsLookedFor() {
+        write(new ZkOp.Create("/ro", null, List.of(new Acl(Acl.READ, "world", "anyone")), NodeKind.PERSISTENT, -1));
+        assertThat(write(new ZkOp.Delete("/ro/missing", -1)).err()).isEqualTo(ZkCode.NOAUTH);
+        assertThat(write(new ZkOp.Delete("/gone/missing", -1)).err()).isEqualTo(ZkCode.NONODE);
+    }
+
     @Test
     void x509IdsAreAuthenticatedIdentitiesWithX500Names() {
         ZkIdentity client = new ZkIdentity(List.of(new ZkId("ip", "127.0.0.1"), new ZkId("x509", "CN=app,O=Cachai")), false);
