@@ -14,6 +14,7 @@ import dev.cachai.engine.result.Result;
 import dev.cachai.engine.result.TxnResult;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /** Applies etcd's KV mutations (Put, DeleteRange, Txn) within one revision. */
@@ -95,41 +96,81 @@ final class KvApplier {
         if (err != null) {
             return new Failed(s.revision, err);
         }
-        boolean ok = compares(t.compares(), s.revision);
-        err = checkBranch(ok ? t.success() : t.failure(), s.revision);
+        // As etcd does, every branch is chosen up front, nested txns' too, by compares against the
+        // state before the txn: a nested compare does not see the writes of ops before it.
+        List<Boolean> path = new ArrayList<>();
+        choosePath(t, s.revision, path);
+        List<TxnOp> chosen = new ArrayList<>();
+        collectChosen(t, path.iterator(), chosen);
+        err = checkChosen(chosen, s.revision);
         if (err != null) {
             return new Failed(s.revision, err);
         }
-        TxnResult r = runBranch(w, t, ok);
+        TxnResult r = runBranch(w, t, path.iterator());
         return new TxnResult(w.wrote() ? w.revision : s.revision, r.succeeded(), r.responses());
     }
 
-    private EtcdError checkBranch(List<TxnOp> ops, long rev) {
-        for (TxnOp op : ops) {
-            EtcdError e = null;
-            if (op instanceof TxnOp.PutOp p) {
-                e = checkPut(p.put(), rev);
-            } else if (op instanceof TxnOp.TxnOpNested n) {
-                e = checkBranch(compares(n.txn().compares(), rev) ? n.txn().success() : n.txn().failure(), rev);
-            } else if (op instanceof TxnOp.RangeOp r && KvReads.range(s, r.range(), rev) instanceof EtcdError re) {
-                e = re;
-            } else if (op instanceof TxnOp.DeleteOp d) {
-                List<KeyValue> victims = new ArrayList<>();
-                KvReads.visit(s, d.delete().key(), d.delete().rangeEnd(), rev, victims::add);
-                e = deletesAllowed(victims, rev) ? null : EtcdError.PERMISSION_DENIED;
+    /** Each txn's compare outcome, the outer one first, then its chosen branch's nested txns depth first. */
+    private void choosePath(Txn t, long rev, List<Boolean> path) {
+        boolean ok = compares(t.compares(), rev);
+        path.add(ok);
+        for (TxnOp op : ok ? t.success() : t.failure()) {
+            if (op instanceof TxnOp.TxnOpNested n) {
+                choosePath(n.txn(), rev, path);
             }
+        }
+    }
+
+    /** The puts, ranges and deletes the path runs, in order. */
+    private static void collectChosen(Txn t, Iterator<Boolean> path, List<TxnOp> out) {
+        for (TxnOp op : path.next() ? t.success() : t.failure()) {
+            if (op instanceof TxnOp.TxnOpNested n) {
+                collectChosen(n.txn(), path, out);
+            } else {
+                out.add(op);
+            }
+        }
+    }
+
+    /**
+     * etcd checks every put of the chosen branches first (lease, ignore_* on a live key), then
+     * every range (compacted or future revision), so a txn failing both answers the put's error.
+     * The ZooKeeper ACLs on deletes are ours and come last.
+     */
+    private EtcdError checkChosen(List<TxnOp> chosen, long rev) {
+        for (TxnOp op : chosen) {
+            EtcdError e = op instanceof TxnOp.PutOp p ? checkPut(p.put(), rev) : null;
             if (e != null) {
                 return e;
+            }
+        }
+        for (TxnOp op : chosen) {
+            if (op instanceof TxnOp.RangeOp r && KvReads.range(s, r.range(), rev) instanceof EtcdError e) {
+                return e;
+            }
+        }
+        for (TxnOp op : chosen) {
+            if (op instanceof TxnOp.DeleteOp d) {
+                List<KeyValue> victims = new ArrayList<>();
+                KvReads.visit(s, d.delete().key(), d.delete().rangeEnd(), rev, victims::add);
+                if (!deletesAllowed(victims, rev)) {
+                    return EtcdError.PERMISSION_DENIED;
+                }
             }
         }
         return null;
     }
 
-    private TxnResult runBranch(WriteTxn w, Txn t, boolean ok) {
+    /** Runs the branch the path chose; reads inside see the txn's earlier writes, as etcd's do. */
+    private TxnResult runBranch(WriteTxn w, Txn t, Iterator<Boolean> path) {
+        boolean ok = path.next();
         List<Result> responses = new ArrayList<>();
         for (TxnOp op : ok ? t.success() : t.failure()) {
-            long readRev = w.wrote() ? w.revision : s.revision;
-            responses.add(runOp(w, op, readRev));
+            if (op instanceof TxnOp.TxnOpNested n) {
+                responses.add(runBranch(w, n.txn(), path));
+            } else {
+                responses.add(runOp(w, op, w.wrote() ? w.revision : s.revision));
+            }
         }
         return new TxnResult(w.revision, ok, responses);
     }
@@ -139,11 +180,8 @@ final class KvApplier {
             return (RangeResult) KvReads.range(s, r.range(), readRev);
         } else if (op instanceof TxnOp.PutOp p) {
             return new PutResult(w.revision, p.put().prevKv() ? doPut(w, p.put()) : withoutPrev(w, p.put()));
-        } else if (op instanceof TxnOp.DeleteOp d) {
-            return delete(w, d.delete(), readRev);
         }
-        TxnOp.TxnOpNested n = (TxnOp.TxnOpNested) op;
-        return runBranch(w, n.txn(), compares(n.txn().compares(), readRev));
+        return delete(w, ((TxnOp.DeleteOp) op).delete(), readRev);
     }
 
     private KeyValue withoutPrev(WriteTxn w, Put p) {

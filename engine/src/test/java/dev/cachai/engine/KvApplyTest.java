@@ -267,14 +267,41 @@ class KvApplyTest {
     }
 
     @Test
-    void nestedTxnRunsItsOwnBranch() {
+    void nestedTxnRunsItsOwnBranch() throws EngineException {
+        engine.apply(0, Put.of(utf8("a"), utf8("0")));
         Txn inner = new Txn(List.of(Compare.version(utf8("a"), Compare.Result.GREATER, 0)),
                 List.of(new TxnOp.PutOp(Put.of(utf8("inner"), utf8("then")))),
                 List.of(new TxnOp.PutOp(Put.of(utf8("inner"), utf8("else")))));
-        Txn outer = new Txn(List.of(), List.of(new TxnOp.PutOp(Put.of(utf8("a"), utf8("1"))),
+        Txn outer = new Txn(List.of(), List.of(new TxnOp.TxnOpNested(inner)), List.of());
+        TxnResult r = (TxnResult) engine.apply(0, outer);
+        assertThat(((TxnResult) r.responses().get(0)).succeeded()).isTrue();
+        assertThat(engine.range(RangeRequest.key(utf8("inner"))).kvs().get(0).value()).isEqualTo(utf8("then"));
+    }
+
+    /**
+     * etcd chooses every branch before it runs any op (compareToPath over the txn's read view):
+     * a nested compare does not see a put made earlier in the same txn.
+     */
+    @Test
+    void nestedComparesSeeTheStateBeforeTheTxn() throws EngineException {
+        Txn inner = new Txn(List.of(Compare.version(utf8("b"), Compare.Result.GREATER, 0)),
+                List.of(new TxnOp.PutOp(Put.of(utf8("inner"), utf8("then")))),
+                List.of(new TxnOp.PutOp(Put.of(utf8("inner"), utf8("else")))));
+        Txn outer = new Txn(List.of(), List.of(new TxnOp.PutOp(Put.of(utf8("b"), utf8("1"))),
                 new TxnOp.TxnOpNested(inner)), List.of());
         TxnResult r = (TxnResult) engine.apply(0, outer);
-        assertThat(((TxnResult) r.responses().get(1)).succeeded()).isTrue();
+        assertThat(((TxnResult) r.responses().get(1)).succeeded()).isFalse();
+        assertThat(engine.range(RangeRequest.key(utf8("inner"))).kvs().get(0).value()).isEqualTo(utf8("else"));
+    }
+
+    /** etcd checks the puts of the chosen branches before their ranges: the put's error wins. */
+    @Test
+    void aTxnFailingAPutCheckAndARangeCheckAnswersThePutsError() {
+        engine.apply(0, Put.of(utf8("c"), utf8("0")));
+        Txn txn = new Txn(List.of(), List.of(
+                new TxnOp.RangeOp(RangeRequest.key(utf8("c")).atRevision(engine.revision() + 5)),
+                new TxnOp.PutOp(new Put(utf8("missing"), Bytes.EMPTY, 0, false, true, false))), List.of());
+        assertThat(((Failed) engine.apply(0, txn)).error()).isEqualTo(EtcdError.KEY_NOT_FOUND);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.cachai.compat.zk;
 
+import dev.cachai.compat.RandomSequences;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.CreateMode;
@@ -44,23 +45,12 @@ class ZkRandomDifferentialTest extends BothTargets {
     private static final CreateMode[] MODES = {CreateMode.PERSISTENT, CreateMode.PERSISTENT, CreateMode.EPHEMERAL,
             CreateMode.PERSISTENT_SEQUENTIAL, CreateMode.EPHEMERAL_SEQUENTIAL};
 
-    /** Seeds 1..5 in CI; {@code -Dcachai.random.seeds=N} runs seeds 1..N (a longer search for differences). */
-    static java.util.stream.LongStream seeds() {
-        return java.util.stream.LongStream.rangeClosed(1, Long.getLong("cachai.random.seeds", 5));
-    }
-
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("seeds")
+    @MethodSource("dev.cachai.compat.RandomSequences#seeds")
     void randomSequencesAnswerAsZooKeeper(long seed) throws Exception {
         String root = "/rnd" + seed;
         List<String> expected = new Sequence(real, root, seed).run();
-        List<String> actual = new Sequence(cachai, root, seed).run();
-        for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
-            // The first differing line, with the operations before it, says what went wrong.
-            assertThat(actual.get(i)).as("line %d of seed %d, after:%n%s", i, seed,
-                    String.join("\n", expected.subList(Math.max(0, i - 8), i))).isEqualTo(expected.get(i));
-        }
-        assertThat(actual).hasSameSizeAs(expected);
+        RandomSequences.assertSameTranscript(expected, new Sequence(cachai, root, seed).run(), seed);
     }
 
     /** One run of a seed's operations on one server, written down as a transcript. */

@@ -134,7 +134,8 @@ public final class KvProtos {
         } else if (r instanceof DeleteResult dr) {
             return ResponseOp.newBuilder().setResponseDeleteRange(deleteResponse(h, dr)).build();
         } else if (r instanceof TxnResult tr) {
-            return ResponseOp.newBuilder().setResponseTxn(txnResponse(h, tr)).build();
+            // etcd fills in the revision of the outermost txn's header only: a nested one's stays empty.
+            return ResponseOp.newBuilder().setResponseTxn(txnResponse(ResponseHeader.getDefaultInstance(), tr)).build();
         }
         throw new IllegalStateException("unexpected txn op result " + r);
     }

@@ -1,0 +1,368 @@
+package dev.cachai.compat.etcd;
+
+import dev.cachai.compat.RandomSequences;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import com.google.protobuf.TextFormat;
+import dev.cachai.etcd.proto.etcdserverpb.Compare;
+import dev.cachai.etcd.proto.etcdserverpb.CompactionRequest;
+import dev.cachai.etcd.proto.etcdserverpb.DeleteRangeRequest;
+import dev.cachai.etcd.proto.etcdserverpb.KVGrpc;
+import dev.cachai.etcd.proto.etcdserverpb.PutRequest;
+import dev.cachai.etcd.proto.etcdserverpb.RangeRequest;
+import dev.cachai.etcd.proto.etcdserverpb.RequestOp;
+import dev.cachai.etcd.proto.etcdserverpb.ResponseHeader;
+import dev.cachai.etcd.proto.etcdserverpb.TxnRequest;
+import dev.cachai.etcd.proto.etcdserverpb.WatchCreateRequest;
+import dev.cachai.etcd.proto.etcdserverpb.WatchGrpc;
+import dev.cachai.etcd.proto.etcdserverpb.WatchRequest;
+import dev.cachai.etcd.proto.etcdserverpb.WatchResponse;
+import dev.cachai.etcd.proto.mvccpb.Event;
+import dev.cachai.etcd.proto.mvccpb.KeyValue;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Seeded random KV sequences, the same on Cachai and on a real etcd, through etcd's own gRPC
+ * messages: puts (prev_kv, ignore_value), ranges with every option (key ranges and prefixes,
+ * limit, sort order and target, keys_only, count_only, serializable, past revisions, revision
+ * filters), deletes, txns with compares of every target and result and nested txns, and
+ * compactions. Every whole response (headers reduced to their revision; revisions relative to
+ * the sequence's start) or error, and every event of a watch over the sequence's keys with
+ * prev_kv, must be the same.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EtcdRandomDifferentialTest {
+    private static final int OPS_PER_SEQUENCE = 250;
+    private static final long CALL_S = 10;
+    private static final String[] KEYS = {"a", "b", "c", "d", "e", "a/x", "b/y"};
+    private static final Duration EVENTS_WAIT = Duration.ofSeconds(10);
+
+    private Targets.Target etcd;
+    private Targets.Target cachai;
+
+    @BeforeAll
+    void startBoth() throws Exception {
+        etcd = Targets.realEtcd();
+        assertThat(etcd).as("real etcd installed (Debian etcd-server)").isNotNull();
+        cachai = Targets.cachai();
+    }
+
+    @AfterAll
+    void stopBoth() {
+        if (etcd != null) {
+            etcd.close();
+        }
+        if (cachai != null) {
+            cachai.close();
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("dev.cachai.compat.RandomSequences#seeds")
+    void randomSequencesAnswerAsEtcd(long seed) throws Exception {
+        List<String> expected = new Sequence(etcd, seed).run();
+        RandomSequences.assertSameTranscript(expected, new Sequence(cachai, seed).run(), seed);
+    }
+
+    /** One run of a seed's operations on one server, written down as a transcript. */
+    private static final class Sequence {
+        private final Targets.Target target;
+        private final Random random;
+        private final String prefix;
+        private final List<String> lines = new ArrayList<>();
+        private final List<String> events = new CopyOnWriteArrayList<>();
+        private long baseline;
+        private long lastRevision;
+
+        Sequence(Targets.Target target, long seed) {
+            this.target = target;
+            this.random = new Random(seed);
+            this.prefix = "/rnd" + seed + "/";
+        }
+
+        List<String> run() throws Exception {
+            URI uri = URI.create(target.endpoint());
+            ManagedChannel channel = NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort()).usePlaintext().build();
+            try {
+                KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(channel);
+                baseline = kv.withDeadlineAfter(CALL_S, TimeUnit.SECONDS)
+                        .put(PutRequest.newBuilder().setKey(key("start")).build()).getHeader().getRevision();
+                lastRevision = baseline;
+                StreamObserver<WatchRequest> watch = watchSequenceKeys(channel);
+                for (int i = 0; i < OPS_PER_SEQUENCE; i++) {
+                    step(i, kv.withDeadlineAfter(CALL_S, TimeUnit.SECONDS));
+                }
+                await().atMost(EVENTS_WAIT).until(() -> watchedThrough() >= lastRevision);
+                watch.onCompleted();
+                lines.addAll(events);
+                return lines;
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+
+        private void step(int i, KVGrpc.KVBlockingStub kv) {
+            int kind = random.nextInt(100);
+            String label = i + " ";
+            if (kind < 30) {
+                PutRequest put = put();
+                attempt(label + "put " + brief(put), () -> kv.put(put));
+            } else if (kind < 58) {
+                RangeRequest range = range();
+                attempt(label + "range " + brief(range), () -> kv.range(range));
+            } else if (kind < 68) {
+                DeleteRangeRequest delete = delete();
+                attempt(label + "delete " + brief(delete), () -> kv.deleteRange(delete));
+            } else if (kind < 97) {
+                TxnRequest txn = txn(random.nextInt(6) == 0 ? 1 : 0);
+                attempt(label + "txn " + brief(txn), () -> kv.txn(txn));
+            } else {
+                long at = baseline + random.nextInt((int) (lastRevision - baseline) + 3) - 1;
+                CompactionRequest compact = CompactionRequest.newBuilder().setRevision(at).build();
+                attempt(label + "compact +" + (at - baseline), () -> kv.compact(compact));
+            }
+        }
+
+        private PutRequest put() {
+            PutRequest.Builder b = PutRequest.newBuilder().setKey(key(anyKey())).setPrevKv(random.nextBoolean());
+            if (random.nextInt(8) == 0) {
+                b.setIgnoreValue(true);
+            } else {
+                b.setValue(value());
+            }
+            return b.build();
+        }
+
+        private RangeRequest range() {
+            RangeRequest.Builder b = RangeRequest.newBuilder();
+            keyRange(b::setKey, b::setRangeEnd);
+            if (random.nextInt(3) == 0) {
+                b.setLimit(random.nextInt(4));
+            }
+            if (random.nextInt(3) == 0) {
+                b.setSortOrder(RangeRequest.SortOrder.forNumber(random.nextInt(3)));
+                b.setSortTarget(RangeRequest.SortTarget.forNumber(random.nextInt(5)));
+            }
+            b.setSerializable(random.nextBoolean());
+            b.setKeysOnly(random.nextInt(5) == 0);
+            b.setCountOnly(random.nextInt(6) == 0);
+            if (random.nextInt(4) == 0) {
+                // Past, current and future revisions, compacted ones too.
+                b.setRevision(baseline + random.nextInt((int) (lastRevision - baseline) + 3));
+            }
+            if (random.nextInt(6) == 0) {
+                b.setMinModRevision(relativeFilter());
+                b.setMaxModRevision(relativeFilter());
+            }
+            if (random.nextInt(6) == 0) {
+                b.setMinCreateRevision(relativeFilter());
+                b.setMaxCreateRevision(relativeFilter());
+            }
+            return b.build();
+        }
+
+        private long relativeFilter() {
+            return random.nextBoolean() ? 0 : baseline + random.nextInt((int) (lastRevision - baseline) + 2);
+        }
+
+        private DeleteRangeRequest delete() {
+            DeleteRangeRequest.Builder b = DeleteRangeRequest.newBuilder().setPrevKv(random.nextBoolean());
+            keyRange(b::setKey, b::setRangeEnd);
+            return b.build();
+        }
+
+        private TxnRequest txn(int depth) {
+            TxnRequest.Builder b = TxnRequest.newBuilder();
+            int compares = random.nextInt(3);
+            for (int i = 0; i < compares; i++) {
+                b.addCompare(compare());
+            }
+            int success = random.nextInt(3);
+            for (int i = 0; i < success; i++) {
+                b.addSuccess(requestOp(depth));
+            }
+            int failure = random.nextInt(3);
+            for (int i = 0; i < failure; i++) {
+                b.addFailure(requestOp(depth));
+            }
+            return b.build();
+        }
+
+        private Compare compare() {
+            Compare.Builder c = Compare.newBuilder().setKey(key(anyKey()))
+                    .setResult(Compare.CompareResult.forNumber(random.nextInt(4)));
+            if (random.nextInt(5) == 0) {
+                c.setRangeEnd(key("z"));
+            }
+            switch (random.nextInt(4)) {
+                case 0 -> c.setTarget(Compare.CompareTarget.VERSION).setVersion(random.nextInt(4));
+                case 1 -> c.setTarget(Compare.CompareTarget.CREATE)
+                        .setCreateRevision(random.nextBoolean() ? 0 : baseline + random.nextInt((int) (lastRevision - baseline) + 2));
+                case 2 -> c.setTarget(Compare.CompareTarget.MOD)
+                        .setModRevision(random.nextBoolean() ? 0 : baseline + random.nextInt((int) (lastRevision - baseline) + 2));
+                default -> c.setTarget(Compare.CompareTarget.VALUE).setValue(value());
+            }
+            return c.build();
+        }
+
+        private RequestOp requestOp(int depth) {
+            int kind = random.nextInt(depth > 0 ? 4 : 3);
+            return switch (kind) {
+                case 0 -> RequestOp.newBuilder().setRequestPut(put()).build();
+                case 1 -> RequestOp.newBuilder().setRequestRange(range()).build();
+                case 2 -> RequestOp.newBuilder().setRequestDeleteRange(delete()).build();
+                default -> RequestOp.newBuilder().setRequestTxn(txn(depth - 1)).build();
+            };
+        }
+
+        /** A single key, a [from, to) range of the sequence's keys (empty or reversed too), or the whole prefix. */
+        private void keyRange(java.util.function.Consumer<ByteString> setKey, java.util.function.Consumer<ByteString> setEnd) {
+            int shape = random.nextInt(4);
+            if (shape <= 1) {
+                setKey.accept(key(anyKey()));
+            } else if (shape == 2) {
+                setKey.accept(key(anyKey()));
+                setEnd.accept(key(anyKey()));
+            } else {
+                setKey.accept(key(""));
+                setEnd.accept(key("\u007f"));
+            }
+        }
+
+        private String anyKey() {
+            return KEYS[random.nextInt(KEYS.length)];
+        }
+
+        private ByteString key(String name) {
+            return ByteString.copyFromUtf8(prefix + name);
+        }
+
+        private ByteString value() {
+            return ByteString.copyFromUtf8("v" + random.nextInt(6));
+        }
+
+        private void attempt(String label, Supplier<Message> call) {
+            try {
+                Message response = call.get();
+                lines.add(label + " -> " + TextFormat.shortDebugString(relative(response)));
+            } catch (StatusRuntimeException e) {
+                lines.add(label + " -> " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+            }
+        }
+
+        /**
+         * The response with every revision relative to the sequence's start, and the top header
+         * without the cluster and member ids and term, which differ between any two servers (the
+         * headers nested in a txn's answer are compared whole: etcd fills only the top one).
+         */
+        private Message relative(Message m) {
+            Message.Builder b = m.toBuilder();
+            FieldDescriptor header = b.getDescriptorForType().findFieldByName("header");
+            if (header != null && b.hasField(header)) {
+                ResponseHeader h = (ResponseHeader) b.getField(header);
+                lastRevision = Math.max(lastRevision, h.getRevision());
+                b.setField(header, ResponseHeader.newBuilder().setRevision(h.getRevision()).build());
+            }
+            rewrite(b);
+            return b.build();
+        }
+
+        private void rewrite(Message.Builder b) {
+            if (b instanceof ResponseHeader.Builder h) {
+                h.setRevision(h.getRevision() - baseline);
+                return;
+            }
+            if (b instanceof KeyValue.Builder kv) {
+                kv.setCreateRevision(kv.getCreateRevision() - baseline).setModRevision(kv.getModRevision() - baseline);
+                return;
+            }
+            for (FieldDescriptor f : b.getDescriptorForType().getFields()) {
+                if (f.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
+                    continue;
+                }
+                if (f.isRepeated()) {
+                    for (int i = 0; i < b.getRepeatedFieldCount(f); i++) {
+                        Message.Builder item = ((Message) b.getRepeatedField(f, i)).toBuilder();
+                        rewrite(item);
+                        b.setRepeatedField(f, i, item.build());
+                    }
+                } else if (b.hasField(f)) {
+                    Message.Builder item = ((Message) b.getField(f)).toBuilder();
+                    rewrite(item);
+                    b.setField(f, item.build());
+                }
+            }
+        }
+
+        private static String brief(Message request) {
+            return TextFormat.shortDebugString(request);
+        }
+
+        // ------------------------------------------------------------ the watch over the sequence
+
+        private volatile long watchedRevision;
+
+        private long watchedThrough() {
+            return watchedRevision;
+        }
+
+        /**
+         * One watch from the first revision after the start over every key of the sequence, with
+         * prev_kv; its events are written after the operations, in the order they came.
+         */
+        private StreamObserver<WatchRequest> watchSequenceKeys(ManagedChannel channel) {
+            StreamObserver<WatchRequest> requests = WatchGrpc.newStub(channel).watch(new StreamObserver<>() {
+                @Override
+                public void onNext(WatchResponse r) {
+                    for (Event e : r.getEventsList()) {
+                        KeyValue kv = e.getKv();
+                        String prev = e.hasPrevKv() ? " prev " + e.getPrevKv().getValue().toStringUtf8()
+                                + " v" + e.getPrevKv().getVersion() : "";
+                        events.add("event " + e.getType() + " " + kv.getKey().toStringUtf8().substring(prefix.length())
+                                + " " + kv.getValue().toStringUtf8() + " c+" + (kv.getCreateRevision() - baseline)
+                                + " m+" + (kv.getModRevision() - baseline) + " v" + kv.getVersion() + prev);
+                        watchedRevision = Math.max(watchedRevision, kv.getModRevision());
+                    }
+                    if (r.getCompactRevision() != 0 || r.getCanceled()) {
+                        events.add("watch ended: " + r.getCancelReason());
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    events.add("watch error: " + t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    // The stream ends when the sequence is over.
+                }
+            });
+            requests.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()
+                    .setKey(key("")).setRangeEnd(key("\u007f")).setStartRevision(baseline + 1).setPrevKv(true)).build());
+            watchedRevision = baseline;
+            return requests;
+        }
+    }
+}
