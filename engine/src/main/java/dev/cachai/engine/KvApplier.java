@@ -29,14 +29,9 @@ final class KvApplier {
 
     /** etcd's per-request checks that need the current state (lease exists, ignore_* on a live key). */
     EtcdError checkPut(Put p, long readRev) {
-        if (p.key().length == 0) {
-            return EtcdError.EMPTY_KEY;
-        }
-        if (p.ignoreValue() && p.value().length != 0) {
-            return EtcdError.VALUE_PROVIDED;
-        }
-        if (p.ignoreLease() && p.lease() != 0) {
-            return EtcdError.LEASE_PROVIDED;
+        EtcdError invalid = TxnChecks.checkPut(p);
+        if (invalid != null) {
+            return invalid;
         }
         if ((p.ignoreValue() || p.ignoreLease()) && s.kv.get(p.key(), readRev) == null) {
             return EtcdError.KEY_NOT_FOUND;

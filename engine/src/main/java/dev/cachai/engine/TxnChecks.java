@@ -1,6 +1,8 @@
 package dev.cachai.engine;
 
+import dev.cachai.engine.command.Compare;
 import dev.cachai.engine.command.DeleteRange;
+import dev.cachai.engine.command.Put;
 import dev.cachai.engine.command.Txn;
 import dev.cachai.engine.command.TxnOp;
 
@@ -10,15 +12,20 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * etcd's static Txn checks: op counts per branch and that no key is written twice in what one
- * execution can run (etcd's checkIntervals). Deletes may overlap each other.
+ * etcd's static Txn checks, made before the txn reads anything: op counts, empty keys and put
+ * flags in both branches, and that no key is written twice in what one execution can run
+ * (etcd's checkIntervals). Deletes may overlap each other.
  */
 public final class TxnChecks {
     private TxnChecks() {}
 
-    /** The error etcd answers for this txn before running it, or null. */
+    /**
+     * The error etcd's gRPC layer answers for this txn before running it, or null: first the op
+     * counts and every op of both branches, nested txns included (checkTxnRequest), then writes
+     * of one key twice (checkIntervals).
+     */
     public static EtcdError validate(Txn txn, int opsMax) {
-        EtcdError e = checkCounts(txn, opsMax);
+        EtcdError e = checkRequest(txn, opsMax);
         if (e != null) {
             return e;
         }
@@ -31,22 +38,53 @@ public final class TxnChecks {
         }
     }
 
-    private static EtcdError checkCounts(Txn txn, int opsMax) {
-        if (txn.compares().size() > opsMax || txn.success().size() > opsMax || txn.failure().size() > opsMax) {
+    /**
+     * A txn may hold as many compares, and as many ops per branch, as {@code opsMax}; a nested
+     * txn only as many as its parent left (etcd passes the budget minus the parent's count down).
+     */
+    private static EtcdError checkRequest(Txn txn, int opsMax) {
+        int count = Math.max(txn.compares().size(), Math.max(txn.success().size(), txn.failure().size()));
+        if (count > opsMax) {
             return EtcdError.TOO_MANY_OPS;
         }
-        for (TxnOp op : concat(txn.success(), txn.failure())) {
-            if (op instanceof TxnOp.TxnOpNested n) {
-                EtcdError e = checkCounts(n.txn(), opsMax);
-                if (e != null) {
-                    return e;
-                }
-            }
-            if (op instanceof TxnOp.PutOp p && p.put().key().length == 0
-                    || op instanceof TxnOp.DeleteOp d && d.delete().key().length == 0
-                    || op instanceof TxnOp.RangeOp r && r.range().key().length == 0) {
+        for (Compare c : txn.compares()) {
+            if (c.key().length == 0) {
                 return EtcdError.EMPTY_KEY;
             }
+        }
+        for (TxnOp op : concat(txn.success(), txn.failure())) {
+            EtcdError e = checkOp(op, opsMax - count);
+            if (e != null) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static EtcdError checkOp(TxnOp op, int opsMax) {
+        if (op instanceof TxnOp.TxnOpNested n) {
+            return checkRequest(n.txn(), opsMax);
+        }
+        if (op instanceof TxnOp.PutOp p) {
+            return checkPut(p.put());
+        }
+        if (op instanceof TxnOp.EmptyOp) {
+            return EtcdError.KEY_NOT_FOUND;
+        }
+        byte[] key = op instanceof TxnOp.DeleteOp d ? d.delete().key() : ((TxnOp.RangeOp) op).range().key();
+        return key.length == 0 ? EtcdError.EMPTY_KEY : null;
+    }
+
+    /** etcd's checkPutRequest: what a put may not carry, alone or in a txn. */
+    public static EtcdError checkPut(Put p) {
+        if (p.key().length == 0) {
+            return EtcdError.EMPTY_KEY;
+        }
+        if (p.ignoreValue() && p.value().length != 0) {
+            return EtcdError.VALUE_PROVIDED;
+        }
+        if (p.ignoreLease() && p.lease() != 0) {
+            return EtcdError.LEASE_PROVIDED;
         }
         return null;
     }

@@ -9,6 +9,11 @@ import dev.cachai.etcd.proto.etcdserverpb.Compare;
 import dev.cachai.etcd.proto.etcdserverpb.CompactionRequest;
 import dev.cachai.etcd.proto.etcdserverpb.DeleteRangeRequest;
 import dev.cachai.etcd.proto.etcdserverpb.KVGrpc;
+import dev.cachai.etcd.proto.etcdserverpb.LeaseGrantRequest;
+import dev.cachai.etcd.proto.etcdserverpb.LeaseGrpc;
+import dev.cachai.etcd.proto.etcdserverpb.LeaseRevokeRequest;
+import dev.cachai.etcd.proto.etcdserverpb.LeaseTimeToLiveRequest;
+import dev.cachai.etcd.proto.etcdserverpb.LeaseTimeToLiveResponse;
 import dev.cachai.etcd.proto.etcdserverpb.PutRequest;
 import dev.cachai.etcd.proto.etcdserverpb.RangeRequest;
 import dev.cachai.etcd.proto.etcdserverpb.RequestOp;
@@ -46,8 +51,9 @@ import static org.awaitility.Awaitility.await;
  * Seeded random KV sequences, the same on Cachai and on a real etcd, through etcd's own gRPC
  * messages: puts (prev_kv, ignore_value), ranges with every option (key ranges and prefixes,
  * limit, sort order and target, keys_only, count_only, serializable, past revisions, revision
- * filters), deletes, txns with compares of every target and result and nested txns, and
- * compactions. Every whole response (headers reduced to their revision; revisions relative to
+ * filters), deletes, txns with compares of every target and result and nested txns,
+ * compactions, leases with client-chosen ids (granted, attached, revoked) and requests etcd
+ * refuses up front (empty keys, ignore_value with a value, ignore_lease with a lease). Every whole response (headers reduced to their revision; revisions relative to
  * the sequence's start) or error, and every event of a watch over the sequence's keys with
  * prev_kv, must be the same.
  */
@@ -57,6 +63,10 @@ class EtcdRandomDifferentialTest {
     private static final long CALL_S = 10;
     private static final String[] KEYS = {"a", "b", "c", "d", "e", "a/x", "b/y"};
     private static final Duration EVENTS_WAIT = Duration.ofSeconds(10);
+    /** Leases per seed, their ids from here on; long enough never to expire during a sequence. */
+    private static final int LEASES = 3;
+    private static final long LEASE_ID_BASE = 7_000;
+    private static final long LEASE_TTL_S = 3_600;
 
     private Targets.Target etcd;
     private Targets.Target cachai;
@@ -92,6 +102,7 @@ class EtcdRandomDifferentialTest {
         private final String prefix;
         private final List<String> lines = new ArrayList<>();
         private final List<String> events = new CopyOnWriteArrayList<>();
+        private final long leaseBase;
         private long baseline;
         private long lastRevision;
 
@@ -99,6 +110,7 @@ class EtcdRandomDifferentialTest {
             this.target = target;
             this.random = new Random(seed);
             this.prefix = "/rnd" + seed + "/";
+            this.leaseBase = LEASE_ID_BASE + seed * LEASES;
         }
 
         List<String> run() throws Exception {
@@ -110,8 +122,9 @@ class EtcdRandomDifferentialTest {
                         .put(PutRequest.newBuilder().setKey(key("start")).build()).getHeader().getRevision();
                 lastRevision = baseline;
                 StreamObserver<WatchRequest> watch = watchSequenceKeys(channel);
+                LeaseGrpc.LeaseBlockingStub lease = LeaseGrpc.newBlockingStub(channel);
                 for (int i = 0; i < OPS_PER_SEQUENCE; i++) {
-                    step(i, kv.withDeadlineAfter(CALL_S, TimeUnit.SECONDS));
+                    step(i, kv.withDeadlineAfter(CALL_S, TimeUnit.SECONDS), lease.withDeadlineAfter(CALL_S, TimeUnit.SECONDS));
                 }
                 await().atMost(EVENTS_WAIT).until(() -> watchedThrough() >= lastRevision);
                 watch.onCompleted();
@@ -122,9 +135,28 @@ class EtcdRandomDifferentialTest {
             }
         }
 
-        private void step(int i, KVGrpc.KVBlockingStub kv) {
+        private void step(int i, KVGrpc.KVBlockingStub kv, LeaseGrpc.LeaseBlockingStub lease) {
             int kind = random.nextInt(100);
             String label = i + " ";
+            if (kind < 4) {
+                LeaseGrantRequest grant = LeaseGrantRequest.newBuilder().setID(anyLease()).setTTL(LEASE_TTL_S).build();
+                attempt(label + "lease grant " + brief(grant), () -> lease.leaseGrant(grant));
+                return;
+            } else if (kind < 6) {
+                LeaseRevokeRequest revoke = LeaseRevokeRequest.newBuilder().setID(anyLease()).build();
+                attempt(label + "lease revoke " + brief(revoke), () -> lease.leaseRevoke(revoke));
+                return;
+            } else if (kind < 7) {
+                LeaseTimeToLiveRequest ttl = LeaseTimeToLiveRequest.newBuilder().setID(anyLease()).setKeys(true).build();
+                // The remaining TTL depends on when each server was asked, and etcd lists the keys
+                // from a Go map, in no order: everything else is compared, the keys sorted.
+                attempt(label + "lease ttl " + brief(ttl), () -> {
+                    LeaseTimeToLiveResponse r = lease.leaseTimeToLive(ttl);
+                    return r.toBuilder().setTTL(0).clearKeys().addAllKeys(r.getKeysList().stream()
+                            .sorted(ByteString.unsignedLexicographicalComparator()).toList()).build();
+                });
+                return;
+            }
             if (kind < 30) {
                 PutRequest put = put();
                 attempt(label + "put " + brief(put), () -> kv.put(put));
@@ -145,13 +177,33 @@ class EtcdRandomDifferentialTest {
         }
 
         private PutRequest put() {
-            PutRequest.Builder b = PutRequest.newBuilder().setKey(key(anyKey())).setPrevKv(random.nextBoolean());
-            if (random.nextInt(8) == 0) {
+            PutRequest.Builder b = PutRequest.newBuilder().setKey(maybeEmpty(key(anyKey()))).setPrevKv(random.nextBoolean());
+            int shape = random.nextInt(40);
+            if (shape < 4) {
                 b.setIgnoreValue(true);
+            } else if (shape < 6) {
+                b.setIgnoreLease(true);
+            } else if (shape == 6) {
+                b.setIgnoreValue(true).setValue(value()); // refused: a value with ignore_value
+            } else if (shape == 7) {
+                b.setIgnoreLease(true).setLease(anyLease()); // refused: a lease with ignore_lease
             } else {
                 b.setValue(value());
             }
+            if (shape >= 8 && random.nextInt(5) == 0) {
+                b.setLease(anyLease());
+            }
             return b.build();
+        }
+
+        /** One of a few lease ids this seed grants and revokes (given by the client, so the same on both servers). */
+        private long anyLease() {
+            return leaseBase + random.nextInt(LEASES);
+        }
+
+        /** Now and then an empty key, which etcd refuses before anything else. */
+        private ByteString maybeEmpty(ByteString key) {
+            return random.nextInt(60) == 0 ? ByteString.EMPTY : key;
         }
 
         private RangeRequest range() {
@@ -210,7 +262,7 @@ class EtcdRandomDifferentialTest {
         }
 
         private Compare compare() {
-            Compare.Builder c = Compare.newBuilder().setKey(key(anyKey()))
+            Compare.Builder c = Compare.newBuilder().setKey(maybeEmpty(key(anyKey())))
                     .setResult(Compare.CompareResult.forNumber(random.nextInt(4)));
             if (random.nextInt(5) == 0) {
                 c.setRangeEnd(key("z"));
@@ -227,6 +279,9 @@ class EtcdRandomDifferentialTest {
         }
 
         private RequestOp requestOp(int depth) {
+            if (random.nextInt(80) == 0) {
+                return RequestOp.getDefaultInstance(); // no request at all
+            }
             int kind = random.nextInt(depth > 0 ? 4 : 3);
             return switch (kind) {
                 case 0 -> RequestOp.newBuilder().setRequestPut(put()).build();
@@ -240,7 +295,7 @@ class EtcdRandomDifferentialTest {
         private void keyRange(java.util.function.Consumer<ByteString> setKey, java.util.function.Consumer<ByteString> setEnd) {
             int shape = random.nextInt(4);
             if (shape <= 1) {
-                setKey.accept(key(anyKey()));
+                setKey.accept(maybeEmpty(key(anyKey())));
             } else if (shape == 2) {
                 setKey.accept(key(anyKey()));
                 setEnd.accept(key(anyKey()));
@@ -315,8 +370,30 @@ class EtcdRandomDifferentialTest {
             }
         }
 
-        private static String brief(Message request) {
-            return TextFormat.shortDebugString(request);
+        /** The request as text, its revisions relative to the sequence's start like the answers'. */
+        private String brief(Message request) {
+            Message.Builder b = request.toBuilder();
+            relativeRevisions(b);
+            return TextFormat.shortDebugString(b.build());
+        }
+
+        private void relativeRevisions(Message.Builder b) {
+            for (FieldDescriptor f : b.getDescriptorForType().getFields()) {
+                if (f.getJavaType() == FieldDescriptor.JavaType.LONG && f.getName().endsWith("revision")
+                        && !f.isRepeated() && b.hasField(f) && (long) b.getField(f) != 0) {
+                    b.setField(f, (long) b.getField(f) - baseline);
+                } else if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && f.isRepeated()) {
+                    for (int i = 0; i < b.getRepeatedFieldCount(f); i++) {
+                        Message.Builder item = ((Message) b.getRepeatedField(f, i)).toBuilder();
+                        relativeRevisions(item);
+                        b.setRepeatedField(f, i, item.build());
+                    }
+                } else if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && b.hasField(f)) {
+                    Message.Builder item = ((Message) b.getField(f)).toBuilder();
+                    relativeRevisions(item);
+                    b.setField(f, item.build());
+                }
+            }
         }
 
         // ------------------------------------------------------------ the watch over the sequence

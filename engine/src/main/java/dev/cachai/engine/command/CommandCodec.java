@@ -232,9 +232,11 @@ public final class CommandCodec {
             } else if (op instanceof TxnOp.DeleteOp d) {
                 out.writeByte(3);
                 writeDelete(out, d.delete());
-            } else {
+            } else if (op instanceof TxnOp.TxnOpNested n) {
                 out.writeByte(4);
-                writeTxn(out, ((TxnOp.TxnOpNested) op).txn());
+                writeTxn(out, n.txn());
+            } else {
+                out.writeByte(5); // an EmptyOp: refused when applied, as before it is proposed
             }
         }
     }
@@ -249,6 +251,7 @@ public final class CommandCodec {
                 case 2 -> new TxnOp.PutOp(readPut(in));
                 case 3 -> new TxnOp.DeleteOp(readDelete(in));
                 case 4 -> new TxnOp.TxnOpNested(readTxn(in));
+                case 5 -> new TxnOp.EmptyOp();
                 default -> throw new IllegalArgumentException("unknown txn op " + kind);
             });
         }

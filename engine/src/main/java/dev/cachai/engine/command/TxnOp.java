@@ -8,4 +8,6 @@ public sealed interface TxnOp {
     record PutOp(Put put) implements TxnOp {}
     record DeleteOp(DeleteRange delete) implements TxnOp {}
     record TxnOpNested(Txn txn) implements TxnOp {}
+    /** A RequestOp carrying no request: etcd refuses the txn ("key not found") before running it. */
+    record EmptyOp() implements TxnOp {}
 }

@@ -88,9 +88,10 @@ public final class KvProtos {
             return new TxnOp.DeleteOp(delete(op.getRequestDeleteRange()));
         } else if (op.hasRequestTxn()) {
             return new TxnOp.TxnOpNested(txn(op.getRequestTxn()));
+        } else if (op.hasRequestRange()) {
+            return new TxnOp.RangeOp(range(op.getRequestRange()));
         }
-        // An empty RequestOp is a Range of the empty key in etcd, which fails key checks.
-        return new TxnOp.RangeOp(range(op.getRequestRange()));
+        return new TxnOp.EmptyOp();
     }
 
     public static RangeResponse rangeResponse(ResponseHeader header, RangeResult r) {
