@@ -23,6 +23,7 @@ import dev.cachai.engine.result.LeaseRevokeResult;
 import dev.cachai.engine.result.RangeResult;
 import dev.cachai.engine.result.Result;
 import dev.cachai.engine.result.SessionResult;
+import dev.cachai.engine.zk.Acl;
 import dev.cachai.engine.zk.ZkNode;
 import dev.cachai.engine.zk.ZkPaths;
 import dev.cachai.engine.zk.ZkQuota;
@@ -256,6 +257,19 @@ public final class Engine {
     /** A ZooKeeper node (data, Stat, ACL), or null when there is none. */
     public ZkNode zkNode(String path) {
         return ZkView.node(s, path, s.revision);
+    }
+
+    /**
+     * The ACL a watch event of revision {@code rev} on {@code path} is checked against, as
+     * ZooKeeper checks READ before it delivers one: the node's at {@code rev}, or, when that
+     * revision deleted it, its last one. Null when neither exists (nothing to hold back).
+     */
+    public List<Acl> zkAclForEvent(String path, long rev) {
+        ZkNode node = ZkView.node(s, path, rev);
+        if (node == null) {
+            node = ZkView.node(s, path, rev - 1);
+        }
+        return node == null ? null : node.acl();
     }
 
     /** Child names of a node in key order, or null when the node does not exist. */

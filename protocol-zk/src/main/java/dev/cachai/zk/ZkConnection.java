@@ -6,6 +6,8 @@ import dev.cachai.netty.ReplyWaits;
 import dev.cachai.zk.admin.ConnectionStats;
 import dev.cachai.zk.codec.FourLetterWord;
 import dev.cachai.zk.codec.Jute;
+import dev.cachai.engine.zk.Acl;
+import dev.cachai.engine.zk.ZkAcls;
 import dev.cachai.zk.watch.WatchSink;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -357,6 +359,11 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
 
     int timeoutMs() {
         return timeoutMs;
+    }
+
+    @Override
+    public boolean mayRead(List<Acl> acl) {
+        return ZkAcls.allows(acl, Acl.READ, identity());
     }
 
     ZkIdentity identity() {

@@ -72,7 +72,8 @@ public final class ZkServer implements AutoCloseable {
         this.gateway = gateway;
         Engine engine = gateway.engine();
         this.tree = new TreeView(engine, config, gateway::cluster);
-        this.dispatcher = new ChangeDispatcher(watches, config.changesQueuedMax(), engine::revision);
+        this.dispatcher = new ChangeDispatcher(watches, config.changesQueuedMax(), engine::revision,
+                engine::zkAclForEvent);
         this.sessions = new SessionTracker(gateway, config.serverId(), this::onSessionEnded);
         this.connector = new Connector(this, gateway);
         this.router = new RequestRouter(this, gateway, tree, watches);

@@ -12,6 +12,8 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,11 +33,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Seeded random operation sequences, the same on Cachai and on a real ZooKeeper 3.9.5: creates of
  * every non-expiring mode, deletes and setData with right and wrong versions, reads, multi
- * transactions, ACL changes and watches, by two sessions, one of which is closed and
- * reopened now and then (its ephemerals go), persistent and recursive watches added and removed. Every answer (error codes, data, children, Stat with
- * zxids relative to the sequence's start, which session owns an ephemeral) and every watch event,
- * in order, must be the same. Container and TTL nodes are left out: both servers remove them on
- * timers of their own.
+ * transactions, read-only multis, syncs, ACLs (open, read-only, the creator's, another user's
+ * digest), one-shot, persistent and recursive watches added and removed, by two sessions: the
+ * first authenticated by digest, the second closed and reopened now and then (its ephemerals go).
+ * Every answer (error codes, data, children, ACLs, Stat with zxids relative to the sequence's
+ * start, which session owns an ephemeral) and every watch event, in order, must be the same.
+ * Container and TTL nodes are left out: both servers remove them on timers of their own.
  */
 class ZkRandomDifferentialTest extends BothTargets {
     private static final int OPS_PER_SEQUENCE = 300;
@@ -42,6 +46,18 @@ class ZkRandomDifferentialTest extends BothTargets {
     private static final String[] NAMES = {"a", "b", "c"};
     private static final String[] KIDS = {"x", "y"};
     private static final int[] VERSIONS = {-1, 0, 1, 2};
+    /** Session 0 is alice by digest; session 1 is nobody. */
+    private static final String ALICE = "alice:secret";
+    private static final List<List<ACL>> ACLS = List.of(ZooDefs.Ids.OPEN_ACL_UNSAFE, ZooDefs.Ids.READ_ACL_UNSAFE,
+            ZooDefs.Ids.CREATOR_ALL_ACL, List.of(new ACL(ZooDefs.Perms.ALL, new Id("digest", bobDigest()))));
+
+    private static String bobDigest() {
+        try {
+            return DigestAuthenticationProvider.generateDigest("bob:pw");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
     private static final CreateMode[] MODES = {CreateMode.PERSISTENT, CreateMode.PERSISTENT, CreateMode.EPHEMERAL,
             CreateMode.PERSISTENT_SEQUENTIAL, CreateMode.EPHEMERAL_SEQUENTIAL};
 
@@ -73,6 +89,7 @@ class ZkRandomDifferentialTest extends BothTargets {
 
         List<String> run() throws Exception {
             first = ZkDifferentialTest.connect(target);
+            first.addAuthInfo("digest", ALICE.getBytes(StandardCharsets.UTF_8));
             second = ZkDifferentialTest.connect(target);
             try {
                 Stat rootStat = new Stat();
@@ -97,9 +114,10 @@ class ZkRandomDifferentialTest extends BothTargets {
                 String path = path();
                 CreateMode mode = MODES[random.nextInt(MODES.length)];
                 byte[] data = data();
-                attempt(label + "create " + path + " " + mode, () -> {
+                int aclChoice = aclChoice();
+                attempt(label + "create " + path + " " + mode + " acl" + aclChoice, () -> {
                     Stat stat = new Stat();
-                    String created = zk.create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, mode, stat);
+                    String created = zk.create(path, data, ACLS.get(aclChoice), mode, stat);
                     return created + " " + stat(stat);
                 });
             } else if (kind < 34) {
@@ -138,9 +156,18 @@ class ZkRandomDifferentialTest extends BothTargets {
                             : zk.getChildren(path, false, stat);
                     return kids.stream().sorted().toList() + " " + stat(stat);
                 });
-            } else if (kind < 87) {
+            } else if (kind < 83) {
                 List<Op> ops = multiOps();
                 attempt(label + "multi " + describe(ops), () -> {
+                    try {
+                        return results(zk.multi(ops));
+                    } catch (KeeperException e) {
+                        return e.code() + " " + results(e.getResults());
+                    }
+                });
+            } else if (kind < 87) {
+                List<Op> ops = readOps();
+                attempt(label + "multiRead " + describe(ops), () -> {
                     try {
                         return results(zk.multi(ops));
                     } catch (KeeperException e) {
@@ -150,9 +177,9 @@ class ZkRandomDifferentialTest extends BothTargets {
             } else if (kind < 91) {
                 String path = path();
                 int version = version();
-                List<ACL> acl = random.nextInt(3) == 0 ? ZooDefs.Ids.READ_ACL_UNSAFE : ZooDefs.Ids.OPEN_ACL_UNSAFE;
-                attempt(label + "setACL " + path + " v" + version + " " + acl.get(0).getPerms(),
-                        () -> stat(zk.setACL(path, acl, version)));
+                int aclChoice = aclChoice();
+                attempt(label + "setACL " + path + " v" + version + " acl" + aclChoice,
+                        () -> stat(zk.setACL(path, ACLS.get(aclChoice), version)));
             } else if (kind < 94) {
                 String path = random.nextBoolean() ? root : parentPath();
                 attempt(label + "counts " + path, () -> zk.getAllChildrenNumber(path) + " "
@@ -169,6 +196,13 @@ class ZkRandomDifferentialTest extends BothTargets {
                 attempt(label + "removeAllWatches " + path, () -> {
                     zk.removeAllWatches(path, Watcher.WatcherType.Any, false);
                     return "ok";
+                });
+            } else if (kind < 97) {
+                String path = random.nextBoolean() ? root : path();
+                attempt(label + "sync " + path, () -> {
+                    CompletableFuture<String> synced = new CompletableFuture<>();
+                    zk.sync(path, (rc, p, ctx) -> synced.complete(KeeperException.Code.get(rc) + " " + p), null);
+                    return synced.get(WAIT_S, TimeUnit.SECONDS);
                 });
             } else if (kind < 98) {
                 String path = path();
@@ -241,6 +275,23 @@ class ZkRandomDifferentialTest extends BothTargets {
             return ops;
         }
 
+        /** A read-only multi (multiRead): each op answers on its own, a failed one does not undo the others. */
+        private List<Op> readOps() {
+            int count = 1 + random.nextInt(3);
+            List<Op> ops = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String path = random.nextInt(4) == 0 ? root : path();
+                ops.add(random.nextBoolean() ? Op.getData(path) : Op.getChildren(path));
+            }
+            return ops;
+        }
+
+        /** Mostly open; sometimes read-only, the creator's (refused without auth), or a digest nobody here holds. */
+        private int aclChoice() {
+            int r = random.nextInt(10);
+            return r < 6 ? 0 : r - 6;
+        }
+
         private static String describe(List<Op> ops) {
             List<String> out = new ArrayList<>();
             for (Op op : ops) {
@@ -259,6 +310,10 @@ class ZkRandomDifferentialTest extends BothTargets {
                     out.add("created " + c.getPath() + (c.getStat() != null ? " " + stat(c.getStat()) : ""));
                 } else if (r instanceof OpResult.SetDataResult s) {
                     out.add("set " + stat(s.getStat()));
+                } else if (r instanceof OpResult.GetDataResult g) {
+                    out.add("data " + text(g.getData()) + " " + stat(g.getStat()));
+                } else if (r instanceof OpResult.GetChildrenResult g) {
+                    out.add("children " + g.getChildren().stream().sorted().toList());
                 } else if (r instanceof OpResult.ErrorResult e) {
                     out.add("error " + KeeperException.Code.get(e.getErr()));
                 } else {

@@ -3,6 +3,7 @@ package dev.cachai.zk.watch;
 import dev.cachai.engine.ChangeListener;
 import dev.cachai.engine.kv.Change;
 import dev.cachai.engine.kv.Event;
+import dev.cachai.engine.zk.Acl;
 import dev.cachai.engine.zk.ZkPaths;
 import dev.cachai.engine.zk.ZkTreeChange;
 import org.apache.zookeeper.proto.WatcherEvent;
@@ -27,10 +28,19 @@ import java.util.function.LongSupplier;
 public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
     private record Waiter(long revision, Runnable action) {}
 
+    /** The ACL a watch event is checked against ({@code Engine#zkAclForEvent}); null: anyone may read. */
+    @FunctionalInterface
+    public interface EventAcls {
+        List<Acl> of(String path, long revision);
+
+        EventAcls OPEN = (path, revision) -> null;
+    }
+
     /** Changes taken from the queue at once (one lock round trip instead of one per change). */
     private static final int CHANGES_PER_BATCH_MAX = 256;
 
     private final WatchRegistry registry;
+    private final EventAcls acls;
     private final BlockingQueue<Change> queue;
     private final Thread thread;
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.revision, b.revision));
@@ -48,7 +58,14 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
      * @param visibleRevision the revision reads see now (the engine's), where dispatching starts
      */
     public ChangeDispatcher(WatchRegistry registry, int changesQueuedMax, LongSupplier visibleRevision) {
+        this(registry, changesQueuedMax, visibleRevision, EventAcls.OPEN);
+    }
+
+    /** @param acls what each event's node lets read, as ZooKeeper filters events by READ */
+    public ChangeDispatcher(WatchRegistry registry, int changesQueuedMax, LongSupplier visibleRevision,
+                            EventAcls acls) {
         this.registry = registry;
+        this.acls = acls;
         long startRevision = visibleRevision.getAsLong();
         this.queue = new ArrayBlockingQueue<>(changesQueuedMax);
         this.enqueuedRevision = startRevision;
@@ -174,7 +191,8 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
         if (events.isEmpty()) {
             return;
         }
-        Map<WatchSink, List<WatcherEvent>> fired = registry.fire(events, c.revision());
+        long rev = c.revision();
+        Map<WatchSink, List<WatcherEvent>> fired = registry.fire(events, rev, e -> acls.of(e.path(), rev));
         fired.forEach((sink, list) -> sink.deliver(list, c.revision()));
     }
 

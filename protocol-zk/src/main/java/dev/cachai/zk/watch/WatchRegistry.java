@@ -1,5 +1,6 @@
 package dev.cachai.zk.watch;
 
+import dev.cachai.engine.zk.Acl;
 import dev.cachai.engine.zk.ZkPaths;
 import org.apache.zookeeper.proto.WatcherEvent;
 
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Every watch of this node's connections, per kind and path. A watch remembers the revision it was
@@ -106,8 +108,18 @@ public final class WatchRegistry {
         }
     }
 
-    /** The events one revision fires, grouped by connection in firing order; one-shot watches are consumed. */
-    public synchronized Map<WatchSink, List<WatcherEvent>> fire(List<PathEvent> events, long revision) {
+    /** {@link #fire(List, long, Function)} for events on nodes anyone may read. */
+    public Map<WatchSink, List<WatcherEvent>> fire(List<PathEvent> events, long revision) {
+        return fire(events, revision, e -> null);
+    }
+
+    /**
+     * The events one revision fires, grouped by connection in firing order; one-shot watches are
+     * consumed. An event goes only to connections that may read its node's ACL ({@code aclOf},
+     * asked only for events some watch matched; null: anyone may).
+     */
+    public synchronized Map<WatchSink, List<WatcherEvent>> fire(List<PathEvent> events, long revision,
+                                                               Function<PathEvent, List<Acl>> aclOf) {
         Map<WatchSink, List<WatcherEvent>> out = new LinkedHashMap<>();
         for (PathEvent e : events) {
             List<WatchKind> kinds = kindsFor(e.type());
@@ -123,9 +135,12 @@ public final class WatchRegistry {
                     }
                 }
             }
+            List<Acl> acl = hit.isEmpty() ? null : aclOf.apply(e);
             for (WatchSink sink : hit.keySet()) {
-                out.computeIfAbsent(sink, s -> new ArrayList<>())
-                        .add(new WatcherEvent(e.type(), EventType.STATE_SYNC_CONNECTED, e.path()));
+                if (acl == null || sink.mayRead(acl)) {
+                    out.computeIfAbsent(sink, s -> new ArrayList<>())
+                            .add(new WatcherEvent(e.type(), EventType.STATE_SYNC_CONNECTED, e.path()));
+                }
             }
         }
         return out;

@@ -1,5 +1,6 @@
 package dev.cachai.zk.watch;
 
+import dev.cachai.engine.zk.Acl;
 import org.apache.zookeeper.proto.WatcherEvent;
 
 import java.util.List;
@@ -13,6 +14,15 @@ public interface WatchSink {
      * its replies need not wait for the watch dispatcher.
      */
     default void watchRegistered() {}
+
+    /**
+     * Whether this connection may read a node with {@code acl}: ZooKeeper delivers a watch event
+     * only to a connection with READ on the node the event is about (a one-shot watch is used up
+     * either way).
+     */
+    default boolean mayRead(List<Acl> acl) {
+        return true;
+    }
 
     /** Session id shown by the wchc/wchp four-letter words. */
     long sessionId();

@@ -1,5 +1,6 @@
 package dev.cachai.zk.watch;
 
+import dev.cachai.engine.zk.Acl;
 import org.apache.zookeeper.proto.WatcherEvent;
 import org.junit.jupiter.api.Test;
 
@@ -69,5 +70,34 @@ class WatchRegistryTest {
         assertThat(registry.watchCount()).isEqualTo(1);
         registry.removeAll(SINK);
         assertThat(registry.isEmpty()).isTrue();
+    }
+
+    /**
+     * ZooKeeper 3.9 sends an event only to a connection with READ on the node's ACL; a one-shot
+     * watch of a connection without it is used up silently.
+     */
+    @Test
+    void anEventGoesOnlyToConnectionsThatMayReadTheNode() {
+        WatchSink blind = new WatchSink() {
+            @Override
+            public void deliver(List<WatcherEvent> events, long zxid) {
+            }
+
+            @Override
+            public boolean mayRead(List<Acl> acl) {
+                return false;
+            }
+
+            @Override
+            public long sessionId() {
+                return 2;
+            }
+        };
+        registry.add(WatchKind.CHILD, "/p", SINK, 5);
+        registry.add(WatchKind.CHILD, "/p", blind, 5);
+        List<Acl> readOnlyForSome = List.of(new Acl(Acl.READ, "digest", "alice:x"));
+        var fired = registry.fire(CHILD_CHANGED, 6, e -> readOnlyForSome);
+        assertThat(fired).containsOnlyKeys(SINK);
+        assertThat(registry.contains(WatchKind.CHILD, "/p", blind)).as("used up").isFalse();
     }
 }
