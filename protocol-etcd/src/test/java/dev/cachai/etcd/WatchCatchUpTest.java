@@ -172,4 +172,54 @@ class WatchCatchUpTest {
             await().atMost(WAIT).until(() -> r.events().size() == 1);
         }
     }
+
+    /** etcd refuses a watch on a range holding no key, and a taken id, with watch id -1 and its texts. */
+    @Test
+    void refusedWatchesCarryIdMinusOneAndEtcdsReasons() throws Exception {
+        try (InProcessEtcd etcd = new InProcessEtcd()) {
+            var stub = WatchGrpc.newStub(etcd.channel);
+            WatchRecorder reversed = watch(stub, WatchCreateRequest.newBuilder().setKey(b("z")).setRangeEnd(b("a")));
+            await().atMost(WAIT).until(() -> !reversed.received.isEmpty());
+            assertThat(reversed.received.get(0)).satisfies(r -> {
+                assertThat(r.getWatchId()).isEqualTo(-1);
+                assertThat(r.getCreated()).isTrue();
+                assertThat(r.getCanceled()).isTrue();
+                assertThat(r.getCancelReason()).isEqualTo("mvcc: watcher range is empty");
+            });
+            WatchRecorder r = new WatchRecorder();
+            StreamObserver<WatchRequest> requests = open(stub, WatchCreateRequest.newBuilder().setKey(b("k")).setWatchId(7), r);
+            requests.onNext(WatchRequest.newBuilder().setCreateRequest(
+                    WatchCreateRequest.newBuilder().setKey(b("j")).setWatchId(7)).build());
+            await().atMost(WAIT).until(() -> r.received.size() == 2);
+            assertThat(r.received.get(1).getWatchId()).isEqualTo(-1);
+            assertThat(r.received.get(1).getCancelReason()).isEqualTo("mvcc: duplicate watch ID provided on the WatchStream");
+        }
+    }
+
+    /**
+     * etcd reads prev_kv at the revision before the event when it sends it: replaying history,
+     * an event whose previous revision was compacted comes without one. A start below the
+     * compaction is cancelled with the compact revision and no reason text.
+     */
+    @Test
+    void replayedEventsLoseTheirPrevKvWhereTheRevisionBeforeWasCompacted() throws Exception {
+        try (InProcessEtcd etcd = new InProcessEtcd()) {
+            var kv = KVGrpc.newBlockingStub(etcd.channel);
+            put(kv, "p", "1"); // revision 2
+            put(kv, "p", "2"); // 3
+            put(kv, "p", "3"); // 4
+            kv.compact(CompactionRequest.newBuilder().setRevision(4).build());
+            var stub = WatchGrpc.newStub(etcd.channel);
+            WatchRecorder fromCompaction = watch(stub, WatchCreateRequest.newBuilder().setKey(b("p")).setStartRevision(4).setPrevKv(true));
+            put(kv, "p", "4"); // 5
+            await().atMost(WAIT).until(() -> fromCompaction.events().size() == 2);
+            assertThat(fromCompaction.events().get(0).hasPrevKv()).as("revision 3 was compacted").isFalse();
+            assertThat(fromCompaction.events().get(1).getPrevKv().getValue().toStringUtf8()).isEqualTo("3");
+            WatchRecorder belowCompaction = watch(stub, WatchCreateRequest.newBuilder().setKey(b("p")).setStartRevision(2));
+            await().atMost(WAIT).until(() -> belowCompaction.received.stream().anyMatch(WatchResponse::getCanceled));
+            WatchResponse cancelled = belowCompaction.received.stream().filter(WatchResponse::getCanceled).findFirst().orElseThrow();
+            assertThat(cancelled.getCompactRevision()).isEqualTo(4);
+            assertThat(cancelled.getCancelReason()).isEmpty();
+        }
+    }
 }

@@ -52,6 +52,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     static final int EMPTY_BATCHES_PER_TURN_MAX = 16;
     static final String PERMISSION_DENIED_REASON = "rpc error: code = PermissionDenied desc = etcdserver: permission denied";
     static final String DUPLICATE_ID_REASON = "mvcc: duplicate watch ID provided on the WatchStream";
+    static final String EMPTY_RANGE_REASON = "mvcc: watcher range is empty";
 
     private final WatchHub hub;
     private final Headers headers;
@@ -181,9 +182,15 @@ final class WatchStream implements StreamObserver<WatchRequest> {
                     .setCancelReason(cancelReason(e.error())).build());
             return;
         }
+        if (end != null && end.length > 0 && java.util.Arrays.compareUnsigned(key, end) >= 0) {
+            // etcd refuses a range that holds no key; its refusals carry watch id -1.
+            enqueue(response(-1, current).setCreated(true).setCanceled(true)
+                    .setCancelReason(EMPTY_RANGE_REASON).build());
+            return;
+        }
         long id = c.getWatchId() != 0 ? c.getWatchId() : nextFreeId();
         if (watchers.containsKey(id) || watchers.size() >= WATCHERS_MAX) {
-            enqueue(response(id, current).setCreated(true).setCanceled(true)
+            enqueue(response(-1, current).setCreated(true).setCanceled(true)
                     .setCancelReason(DUPLICATE_ID_REASON).build());
             return;
         }
@@ -327,7 +334,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
             }
             for (Event e : change.events()) {
                 if (w.matches(e)) {
-                    events.add(event(w, e));
+                    events.add(event(w, e, compacted));
                 }
             }
             lastRevision = change.revision();
@@ -356,18 +363,22 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
     private WatchResponse compactedCancel(Watcher w, long compactRevision) {
         watchers.remove(w.id);
-        return response(w.id, hub.engine().revision()).setCanceled(true).setCompactRevision(compactRevision)
-                .setCancelReason("mvcc: required revision has been compacted").build();
+        // etcd sets no cancel reason here: clients read the compact revision.
+        return response(w.id, hub.engine().revision()).setCanceled(true).setCompactRevision(compactRevision).build();
     }
 
-    private static dev.cachai.etcd.proto.mvccpb.Event event(Watcher w, Event e) {
+    /**
+     * etcd reads an event's prev_kv at the revision before it when it sends the event, so a
+     * watcher replaying history gets none for an event whose previous revision was compacted.
+     */
+    private static dev.cachai.etcd.proto.mvccpb.Event event(Watcher w, Event e, long compactRevision) {
         var b = dev.cachai.etcd.proto.mvccpb.Event.newBuilder()
                 .setType(e.type() == Event.Type.PUT ? dev.cachai.etcd.proto.mvccpb.Event.EventType.PUT
                         : dev.cachai.etcd.proto.mvccpb.Event.EventType.DELETE);
         b.setKv(e.type() == Event.Type.PUT ? KvProtos.kv(e.kv())
                 : KeyValue.newBuilder().setKey(com.google.protobuf.ByteString.copyFrom(e.kv().key()))
                         .setModRevision(e.kv().modRevision()).build());
-        if (w.prevKv && e.prevKv() != null) {
+        if (w.prevKv && e.prevKv() != null && e.kv().modRevision() - 1 >= compactRevision) {
             b.setPrevKv(KvProtos.kv(e.prevKv()));
         }
         return b.build();
