@@ -25,6 +25,11 @@ import dev.cachai.etcd.proto.etcdserverpb.WatchRequest;
 import dev.cachai.etcd.proto.etcdserverpb.WatchResponse;
 import dev.cachai.etcd.proto.mvccpb.Event;
 import dev.cachai.etcd.proto.mvccpb.KeyValue;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
@@ -36,6 +41,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +74,7 @@ class EtcdRandomDifferentialTest {
     /** Leases per seed, their ids from here on; long enough never to expire during a sequence. */
     private static final int LEASES = 3;
     private static final long LEASE_ID_BASE = 7_000;
+    private static final long GATEWAY_LEASE_ID_BASE = 9_000;
     private static final long LEASE_TTL_S = 3_600;
 
     private Targets.Target etcd;
@@ -91,8 +100,16 @@ class EtcdRandomDifferentialTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("dev.cachai.compat.RandomSequences#seeds")
     void randomSequencesAnswerAsEtcd(long seed) throws Exception {
-        List<String> expected = new Sequence(etcd, seed).run();
-        RandomSequences.assertSameTranscript(expected, new Sequence(cachai, seed).run(), seed);
+        List<String> expected = new Sequence(etcd, seed, false).run();
+        RandomSequences.assertSameTranscript(expected, new Sequence(cachai, seed, false).run(), seed);
+    }
+
+    /** The same sequences through the HTTP/JSON gateway: the JSON bodies, statuses and error objects must match. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("dev.cachai.compat.RandomSequences#seeds")
+    void randomSequencesThroughTheGatewayAnswerAsEtcd(long seed) throws Exception {
+        List<String> expected = new Sequence(etcd, seed, true).run();
+        RandomSequences.assertSameTranscript(expected, new Sequence(cachai, seed, true).run(), seed);
     }
 
     /** One run of a seed's operations on one server, written down as a transcript. */
@@ -103,14 +120,17 @@ class EtcdRandomDifferentialTest {
         private final List<String> lines = new ArrayList<>();
         private final List<Watching> extra = new ArrayList<>();
         private final long leaseBase;
+        private final Gateway gateway;
         private long baseline;
         private long lastRevision;
 
-        Sequence(Targets.Target target, long seed) {
+        /** Through gRPC when {@code viaGateway} is false, else through etcd's HTTP/JSON gateway. */
+        Sequence(Targets.Target target, long seed, boolean viaGateway) {
             this.target = target;
             this.random = new Random(seed);
-            this.prefix = "/rnd" + seed + "/";
-            this.leaseBase = LEASE_ID_BASE + seed * LEASES;
+            this.prefix = (viaGateway ? "/gw" : "/rnd") + seed + "/";
+            this.leaseBase = (viaGateway ? GATEWAY_LEASE_ID_BASE : LEASE_ID_BASE) + seed * LEASES;
+            this.gateway = viaGateway ? new Gateway(target.endpoint(), this) : null;
         }
 
         List<String> run() throws Exception {
@@ -129,6 +149,8 @@ class EtcdRandomDifferentialTest {
                         lines.add(i + " watch " + brief(w.request) + " -> #" + extra.size());
                         extra.add(w);
                         w.open(channel);
+                        // "From now" is when the server took the watch: the next write waits for it.
+                        await().atMost(EVENTS_WAIT).until(() -> !w.heard.isEmpty());
                         continue;
                     }
                     step(i, kv.withDeadlineAfter(CALL_S, TimeUnit.SECONDS), lease.withDeadlineAfter(CALL_S, TimeUnit.SECONDS));
@@ -156,17 +178,17 @@ class EtcdRandomDifferentialTest {
             String label = i + " ";
             if (kind < 4) {
                 LeaseGrantRequest grant = LeaseGrantRequest.newBuilder().setID(anyLease()).setTTL(LEASE_TTL_S).build();
-                attempt(label + "lease grant " + brief(grant), () -> lease.leaseGrant(grant));
+                attempt(label + "lease grant " + brief(grant), "/v3/lease/grant", grant, () -> lease.leaseGrant(grant));
                 return;
             } else if (kind < 6) {
                 LeaseRevokeRequest revoke = LeaseRevokeRequest.newBuilder().setID(anyLease()).build();
-                attempt(label + "lease revoke " + brief(revoke), () -> lease.leaseRevoke(revoke));
+                attempt(label + "lease revoke " + brief(revoke), "/v3/lease/revoke", revoke, () -> lease.leaseRevoke(revoke));
                 return;
             } else if (kind < 7) {
                 LeaseTimeToLiveRequest ttl = LeaseTimeToLiveRequest.newBuilder().setID(anyLease()).setKeys(true).build();
                 // The remaining TTL depends on when each server was asked, and etcd lists the keys
                 // from a Go map, in no order: everything else is compared, the keys sorted.
-                attempt(label + "lease ttl " + brief(ttl), () -> {
+                attempt(label + "lease ttl " + brief(ttl), "/v3/lease/timetolive", ttl, () -> {
                     LeaseTimeToLiveResponse r = lease.leaseTimeToLive(ttl);
                     return r.toBuilder().setTTL(0).clearKeys().addAllKeys(r.getKeysList().stream()
                             .sorted(ByteString.unsignedLexicographicalComparator()).toList()).build();
@@ -175,20 +197,20 @@ class EtcdRandomDifferentialTest {
             }
             if (kind < 30) {
                 PutRequest put = put();
-                attempt(label + "put " + brief(put), () -> kv.put(put));
+                attempt(label + "put " + brief(put), "/v3/kv/put", put, () -> kv.put(put));
             } else if (kind < 58) {
                 RangeRequest range = range();
-                attempt(label + "range " + brief(range), () -> kv.range(range));
+                attempt(label + "range " + brief(range), "/v3/kv/range", range, () -> kv.range(range));
             } else if (kind < 68) {
                 DeleteRangeRequest delete = delete();
-                attempt(label + "delete " + brief(delete), () -> kv.deleteRange(delete));
+                attempt(label + "delete " + brief(delete), "/v3/kv/deleterange", delete, () -> kv.deleteRange(delete));
             } else if (kind < 97) {
                 TxnRequest txn = txn(random.nextInt(6) == 0 ? 1 : 0);
-                attempt(label + "txn " + brief(txn), () -> kv.txn(txn));
+                attempt(label + "txn " + brief(txn), "/v3/kv/txn", txn, () -> kv.txn(txn));
             } else {
                 long at = Math.min(baseline + random.nextInt((int) (lastRevision - baseline) + 3) - 1, compactionCap());
                 CompactionRequest compact = CompactionRequest.newBuilder().setRevision(at).build();
-                attempt(label + "compact +" + (at - baseline), () -> kv.compact(compact));
+                attempt(label + "compact +" + (at - baseline), "/v3/kv/compaction", compact, () -> kv.compact(compact));
             }
         }
 
@@ -349,7 +371,15 @@ class EtcdRandomDifferentialTest {
             return ByteString.copyFromUtf8("v" + random.nextInt(6));
         }
 
-        private void attempt(String label, Supplier<Message> call) {
+        /**
+         * One request, by gRPC or, for a sequence through the gateway, as the JSON an HTTP client
+         * (Patroni) posts to {@code path}; either way what came back is written down.
+         */
+        private void attempt(String label, String path, Message request, Supplier<Message> call) {
+            if (gateway != null) {
+                lines.add(label + " -> " + gateway.post(path, request));
+                return;
+            }
             try {
                 Message response = call.get();
                 lines.add(label + " -> " + TextFormat.shortDebugString(relative(response)));
@@ -551,6 +581,93 @@ class EtcdRandomDifferentialTest {
                 long target = heardAt;
                 await().atMost(EVENTS_WAIT).until(() -> w.newestRevision >= target || w.cancelled);
             }
+        }
+    }
+
+    /**
+     * Posts requests as JSON the way Patroni does (proto field names, int64 as strings, enums by
+     * name) and writes down the HTTP status and body: keys sorted, the top header reduced to its
+     * revision, every revision relative to the sequence's start with its JSON type kept, a
+     * lease's remaining TTL left out and its keys sorted (etcd lists them in no order).
+     */
+    private static final class Gateway {
+        private static final Duration TIMEOUT = Duration.ofSeconds(10);
+        private static final int PRECONDITION_FAILED = 412;
+        private static final int BAD_REQUEST = 400;
+        private static final java.util.Set<String> REVISIONS = java.util.Set.of(
+                "revision", "create_revision", "mod_revision", "compact_revision");
+        private final HttpClient http = HttpClient.newHttpClient();
+        private final String base;
+        private final Sequence sequence;
+
+        Gateway(String base, Sequence sequence) {
+            this.base = base;
+            this.sequence = sequence;
+        }
+
+        String post(String path, Message request) {
+            try {
+                String body = JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace().print(request);
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                JsonElement json = JsonParser.parseString(r.body());
+                if (json.isJsonObject() && json.getAsJsonObject().has("header")) {
+                    JsonObject header = json.getAsJsonObject().getAsJsonObject("header");
+                    JsonElement revision = header.get("revision");
+                    if (revision != null) {
+                        sequence.lastRevision = Math.max(sequence.lastRevision, revision.getAsLong());
+                    }
+                    header.keySet().removeIf(k -> !k.equals("revision"));
+                }
+                if (path.endsWith("timetolive") && json.isJsonObject()) {
+                    JsonObject ttl = json.getAsJsonObject();
+                    ttl.remove("TTL");
+                    if (ttl.has("keys")) {
+                        List<JsonElement> keys = new ArrayList<>();
+                        ttl.getAsJsonArray("keys").forEach(keys::add);
+                        keys.sort(java.util.Comparator.comparing(JsonElement::getAsString));
+                        com.google.gson.JsonArray sorted = new com.google.gson.JsonArray();
+                        keys.forEach(sorted::add);
+                        ttl.add("keys", sorted);
+                    }
+                }
+                return status(r.statusCode()) + " " + canonical(json);
+            } catch (java.io.IOException | InterruptedException e) {
+                return e.getClass().getSimpleName();
+            }
+        }
+
+        /**
+         * etcd 3.4's gateway (grpc-gateway 1.9) answers FAILED_PRECONDITION with 412, etcd 3.5's
+         * (grpc-gateway 1.16) with 400, which Cachai follows: the two are written alike.
+         */
+        private static int status(int code) {
+            return code == PRECONDITION_FAILED ? BAD_REQUEST : code;
+        }
+
+        private String canonical(JsonElement e) {
+            if (e.isJsonObject()) {
+                StringBuilder out = new StringBuilder("{");
+                java.util.TreeMap<String, JsonElement> sorted = new java.util.TreeMap<>();
+                e.getAsJsonObject().entrySet().forEach(en -> sorted.put(en.getKey(), en.getValue()));
+                sorted.forEach((k, v) -> {
+                    out.append(out.length() > 1 ? "," : "").append(k).append(':');
+                    out.append(REVISIONS.contains(k) && v.isJsonPrimitive() ? relative(v.getAsJsonPrimitive()) : canonical(v));
+                });
+                return out.append('}').toString();
+            }
+            if (e.isJsonArray()) {
+                List<String> items = new ArrayList<>();
+                e.getAsJsonArray().forEach(item -> items.add(canonical(item)));
+                return items.toString();
+            }
+            return e.toString();
+        }
+
+        private String relative(JsonPrimitive p) {
+            long rel = p.getAsLong() - sequence.baseline;
+            return p.isString() ? "\"+" + rel + "\"" : "+" + rel;
         }
     }
 }
