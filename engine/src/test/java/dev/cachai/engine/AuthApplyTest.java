@@ -66,4 +66,22 @@ class AuthApplyTest {
         assertThat(error(new AuthCommand.RoleDelete("reader"))).isNull();
         assertThat(auth.user("alice").roles()).isEmpty();
     }
+
+    /**
+     * etcd updates a granted range only where it finds it first among the permissions whose key
+     * is not below it; otherwise it appends and sorts by key, equal keys keeping their order, so
+     * a range already held further on is held twice.
+     */
+    @Test
+    void grantedPermissionsKeepEtcdsOrderAndDuplicates() {
+        assertThat(error(new AuthCommand.RoleAdd("r"))).isNull();
+        byte[] a = Bytes.utf8("a");
+        byte[] end = Bytes.utf8("z");
+        assertThat(error(new AuthCommand.RoleGrantPermission("r", 0, a, Bytes.EMPTY))).isNull();
+        assertThat(error(new AuthCommand.RoleGrantPermission("r", 1, a, end))).isNull();
+        assertThat(error(new AuthCommand.RoleGrantPermission("r", 2, a, Bytes.EMPTY))).as("updates the first").isNull();
+        assertThat(error(new AuthCommand.RoleGrantPermission("r", 2, a, end))).as("the first is another range").isNull();
+        assertThat(engine.auth().role("r").permissions()).extracting(p -> p.type().ordinal() + ":" + new String(p.rangeEnd()))
+                .containsExactly("2:", "1:z", "2:z");
+    }
 }

@@ -31,12 +31,8 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -52,7 +48,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -65,8 +60,7 @@ import static org.awaitility.Awaitility.await;
  * the sequence's start) or error, and every event of a watch over the sequence's keys with
  * prev_kv, must be the same.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EtcdRandomDifferentialTest {
+class EtcdRandomDifferentialTest extends BothEtcdTargets {
     private static final int OPS_PER_SEQUENCE = 250;
     private static final long CALL_S = 10;
     private static final String[] KEYS = {"a", "b", "c", "d", "e", "a/x", "b/y"};
@@ -76,26 +70,6 @@ class EtcdRandomDifferentialTest {
     private static final long LEASE_ID_BASE = 7_000;
     private static final long GATEWAY_LEASE_ID_BASE = 9_000;
     private static final long LEASE_TTL_S = 3_600;
-
-    private Targets.Target etcd;
-    private Targets.Target cachai;
-
-    @BeforeAll
-    void startBoth() throws Exception {
-        etcd = Targets.realEtcd();
-        assertThat(etcd).as("real etcd installed (Debian etcd-server)").isNotNull();
-        cachai = Targets.cachai();
-    }
-
-    @AfterAll
-    void stopBoth() {
-        if (etcd != null) {
-            etcd.close();
-        }
-        if (cachai != null) {
-            cachai.close();
-        }
-    }
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("dev.cachai.compat.RandomSequences#seeds")
@@ -380,56 +354,7 @@ class EtcdRandomDifferentialTest {
                 lines.add(label + " -> " + gateway.post(path, request));
                 return;
             }
-            try {
-                Message response = call.get();
-                lines.add(label + " -> " + TextFormat.shortDebugString(relative(response)));
-            } catch (StatusRuntimeException e) {
-                lines.add(label + " -> " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
-            }
-        }
-
-        /**
-         * The response with every revision relative to the sequence's start, and the top header
-         * without the cluster and member ids and term, which differ between any two servers (the
-         * headers nested in a txn's answer are compared whole: etcd fills only the top one).
-         */
-        private Message relative(Message m) {
-            Message.Builder b = m.toBuilder();
-            FieldDescriptor header = b.getDescriptorForType().findFieldByName("header");
-            if (header != null && b.hasField(header)) {
-                ResponseHeader h = (ResponseHeader) b.getField(header);
-                lastRevision = Math.max(lastRevision, h.getRevision());
-                b.setField(header, ResponseHeader.newBuilder().setRevision(h.getRevision()).build());
-            }
-            rewrite(b);
-            return b.build();
-        }
-
-        private void rewrite(Message.Builder b) {
-            if (b instanceof ResponseHeader.Builder h) {
-                h.setRevision(h.getRevision() - baseline);
-                return;
-            }
-            if (b instanceof KeyValue.Builder kv) {
-                kv.setCreateRevision(kv.getCreateRevision() - baseline).setModRevision(kv.getModRevision() - baseline);
-                return;
-            }
-            for (FieldDescriptor f : b.getDescriptorForType().getFields()) {
-                if (f.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
-                    continue;
-                }
-                if (f.isRepeated()) {
-                    for (int i = 0; i < b.getRepeatedFieldCount(f); i++) {
-                        Message.Builder item = ((Message) b.getRepeatedField(f, i)).toBuilder();
-                        rewrite(item);
-                        b.setRepeatedField(f, i, item.build());
-                    }
-                } else if (b.hasField(f)) {
-                    Message.Builder item = ((Message) b.getField(f)).toBuilder();
-                    rewrite(item);
-                    b.setField(f, item.build());
-                }
-            }
+            lines.add(label + " -> " + EtcdAnswers.text(call, baseline, rev -> lastRevision = Math.max(lastRevision, rev)));
         }
 
         /** The request as text, its revisions relative to the sequence's start like the answers'. */

@@ -198,14 +198,22 @@ public final class AuthStore {
         if (role == null) {
             return EtcdError.ROLE_NOT_FOUND;
         }
-        List<Permission> next = new ArrayList<>();
-        for (Permission p : role.permissions()) {
-            if (!p.sameRange(g.key(), g.rangeEnd())) {
-                next.add(p);
-            }
+        // etcd's rule: the first permission whose key is not below the new one's is updated when
+        // it has the same key and range end (etcd looks at that one only, so a same range further
+        // on is added again, as there); otherwise the new one is appended and the list sorted by
+        // key, equal keys keeping their order (etcd's sort, an insertion sort up to twelve).
+        List<Permission> next = new ArrayList<>(role.permissions());
+        int at = 0;
+        while (at < next.size() && dev.cachai.engine.Bytes.compare(next.get(at).key(), g.key()) < 0) {
+            at++;
         }
-        next.add(new Permission(Permission.Type.values()[g.permType()], g.key(), g.rangeEnd()));
-        next.sort((a, b) -> dev.cachai.engine.Bytes.compare(a.key(), b.key()));
+        Permission granted = new Permission(Permission.Type.values()[g.permType()], g.key(), g.rangeEnd());
+        if (at < next.size() && next.get(at).sameRange(g.key(), g.rangeEnd())) {
+            next.set(at, granted);
+        } else {
+            next.add(granted);
+            next.sort((a, b) -> dev.cachai.engine.Bytes.compare(a.key(), b.key()));
+        }
         roles.put(role.name(), new Role(role.name(), List.copyOf(next)));
         return null;
     }

@@ -121,7 +121,11 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
     public void userChangePassword(AuthUserChangePasswordRequest request,
                                    StreamObserver<AuthUserChangePasswordResponse> out) {
         change(out, () -> new AuthCommand.UserChangePassword(request.getName(), Passwords.hash(request.getPassword())),
-                h -> AuthUserChangePasswordResponse.newBuilder().setHeader(h).build());
+                h -> {
+                    // As etcd, a new password ends the user's simple tokens (JWTs run out on their own).
+                    ctx.auth().tokens().invalidateUser(request.getName());
+                    return AuthUserChangePasswordResponse.newBuilder().setHeader(h).build();
+                });
     }
 
     @Override
