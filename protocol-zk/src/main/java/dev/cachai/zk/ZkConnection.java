@@ -86,8 +86,9 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
     private final ZkServer server;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private final LinkedList<Slot> slots = new LinkedList<>();
-    private final List<ZkId> authIds = new ArrayList<>();
-    private boolean superUser;
+    /** Written on the event loop, read by the watch dispatcher too ({@link #mayRead}): copy on write. */
+    private final List<ZkId> authIds = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean superUser;
     /** How many ids came before super was granted; -1: not super. */
     private int superPosition = -1;
     /** The id of ZooKeeper's super entry: "" for the super digest, the DN for the x509 super user. */
