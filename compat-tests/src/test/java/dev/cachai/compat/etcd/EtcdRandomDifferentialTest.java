@@ -17,7 +17,6 @@ import dev.cachai.etcd.proto.etcdserverpb.LeaseTimeToLiveResponse;
 import dev.cachai.etcd.proto.etcdserverpb.PutRequest;
 import dev.cachai.etcd.proto.etcdserverpb.RangeRequest;
 import dev.cachai.etcd.proto.etcdserverpb.RequestOp;
-import dev.cachai.etcd.proto.etcdserverpb.ResponseHeader;
 import dev.cachai.etcd.proto.etcdserverpb.TxnRequest;
 import dev.cachai.etcd.proto.etcdserverpb.WatchCreateRequest;
 import dev.cachai.etcd.proto.etcdserverpb.WatchGrpc;
