@@ -76,6 +76,21 @@ public final class AuthGuard {
         }
     }
 
+    /**
+     * UserGet and RoleGet: root's, and also, as in etcd, a user's own record and the roles the
+     * user holds.
+     */
+    public void checkAdminOrOwn(java.util.function.Predicate<String> ownedBy) {
+        AuthStore auth = engine.auth();
+        if (!auth.enabled()) {
+            return;
+        }
+        String user = requireCaller().user();
+        if (!auth.isRoot(user) && !ownedBy.test(user)) {
+            throw new EtcdException(EtcdError.PERMISSION_DENIED);
+        }
+    }
+
     public void checkTxn(Txn txn) {
         if (!enabled()) {
             return;

@@ -90,7 +90,7 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
     @Override
     public void userGet(AuthUserGetRequest request, StreamObserver<AuthUserGetResponse> out) {
         Calls.now(out, () -> {
-            ctx.auth().checkAdmin();
+            ctx.auth().checkAdminOrOwn(caller -> caller.equals(request.getName()));
             AuthStore.User user = store().user(request.getName());
             if (user == null) {
                 throw new EtcdException(EtcdError.USER_NOT_FOUND);
@@ -149,7 +149,10 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
     @Override
     public void roleGet(AuthRoleGetRequest request, StreamObserver<AuthRoleGetResponse> out) {
         Calls.now(out, () -> {
-            ctx.auth().checkAdmin();
+            ctx.auth().checkAdminOrOwn(caller -> {
+                AuthStore.User held = store().user(caller);
+                return held != null && held.roles().contains(request.getRole());
+            });
             var b = AuthRoleGetResponse.newBuilder().setHeader(ctx.headers().now());
             AuthStore.Role role = store().role(request.getRole());
             if (role == null) {

@@ -73,4 +73,21 @@ class AuthGuardTest {
         });
         return error[0];
     }
+
+    /** etcd's UserGet and RoleGet: root, or the user asking about itself or a role it holds. */
+    @Test
+    void aUserMayGetItselfAndItsRolesButNothingElse() {
+        gateway.propose(new AuthCommand.UserAdd("root", "hash", false)).join();
+        gateway.propose(new AuthCommand.UserGrantRole("root", "root")).join();
+        gateway.propose(new AuthCommand.UserAdd("alice", "hash", false)).join();
+        gateway.propose(new AuthCommand.Enable()).join();
+        AuthInfo alice = AuthInfo.current("alice");
+        Context.current().withValue(AuthGuard.CALLER, alice).run(() -> {
+            guard.checkAdminOrOwn("alice"::equals);
+            assertThatThrownBy(() -> guard.checkAdminOrOwn("bob"::equals)).isInstanceOfSatisfying(EtcdException.class,
+                    e -> assertThat(e.error()).isEqualTo(EtcdError.PERMISSION_DENIED));
+        });
+        Context.current().withValue(AuthGuard.CALLER, AuthInfo.current("root")).run(() ->
+                guard.checkAdminOrOwn(caller -> false));
+    }
 }
