@@ -6,6 +6,7 @@ import io.etcd.jetcd.maintenance.StatusResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 
 /** Leadership as the etcd Maintenance.Status call reports it. */
 final class EtcdStatus {
@@ -44,50 +45,35 @@ final class EtcdStatus {
      * wait until every member reports the new leader.
      */
     static void moveLeader(List<String> hostPorts, int from, int to) throws Exception {
-        Duration timeout = MOVE_TIMEOUT;
         long transferee = status(hostPorts.get(to)).getHeader().getMemberId();
-        String url = "http://" + hostPorts.get(from);
-        try (Client client = Client.builder().endpoints(url).build()) {
-            client.getMaintenanceClient().moveLeader(transferee).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        try (Client client = Client.builder().endpoints("http://" + hostPorts.get(from)).build()) {
+            client.getMaintenanceClient().moveLeader(transferee).get(MOVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!allFollow(hostPorts, transferee)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("leadership did not reach " + hostPorts.get(to) + " within " + timeout);
-            }
-            Thread.sleep(POLL_MS);
-        }
-    }
-
-    private static boolean allFollow(List<String> hostPorts, long leader) {
-        try {
-            for (String hp : hostPorts) {
-                if (leaderSeenBy(hp) != leader) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
+        awaitEveryMember(hostPorts, leader -> leader == transferee, MOVE_TIMEOUT,
+                "leadership did not reach " + hostPorts.get(to));
     }
 
     /** Waits until every member reports a leader, so a run never starts inside an election. */
     static void awaitLeader(List<String> hostPorts, Duration timeout) throws Exception {
+        awaitEveryMember(hostPorts, leader -> leader != 0, timeout, "no leader at " + hostPorts);
+    }
+
+    /** Polls every member's Status until the leader each reports passes {@code seen}. */
+    private static void awaitEveryMember(List<String> hostPorts, LongPredicate seen, Duration timeout, String failure)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (allSeeALeader(hostPorts)) {
-                return;
+        while (!everyMemberSees(hostPorts, seen)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(failure + " within " + timeout);
             }
             Thread.sleep(POLL_MS);
         }
-        throw new IllegalStateException("no leader within " + timeout + " at " + hostPorts);
     }
 
-    private static boolean allSeeALeader(List<String> hostPorts) {
+    private static boolean everyMemberSees(List<String> hostPorts, LongPredicate seen) {
         try {
             for (String hp : hostPorts) {
-                if (leaderSeenBy(hp) == 0) {
+                if (!seen.test(leaderSeenBy(hp))) {
                     return false;
                 }
             }

@@ -8,6 +8,7 @@ import dev.cachai.etcd.proto.mvccpb.KeyValue;
 import io.grpc.StatusRuntimeException;
 
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -41,12 +42,25 @@ final class EtcdAnswers {
     }
 
     private static void rewrite(Message.Builder b, long baseline) {
-        if (b instanceof ResponseHeader.Builder h) {
-            h.setRevision(h.getRevision() - baseline);
-            return;
-        }
-        if (b instanceof KeyValue.Builder kv) {
-            kv.setCreateRevision(kv.getCreateRevision() - baseline).setModRevision(kv.getModRevision() - baseline);
+        walk(b, m -> {
+            if (m instanceof ResponseHeader.Builder h) {
+                h.setRevision(h.getRevision() - baseline);
+                return true;
+            }
+            if (m instanceof KeyValue.Builder kv) {
+                kv.setCreateRevision(kv.getCreateRevision() - baseline).setModRevision(kv.getModRevision() - baseline);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /**
+     * Visits {@code b} and, unless {@code visit} says it handled it whole, every message nested in
+     * it, writing each changed one back.
+     */
+    static void walk(Message.Builder b, Predicate<Message.Builder> visit) {
+        if (visit.test(b)) {
             return;
         }
         for (FieldDescriptor f : b.getDescriptorForType().getFields()) {
@@ -56,12 +70,12 @@ final class EtcdAnswers {
             if (f.isRepeated()) {
                 for (int i = 0; i < b.getRepeatedFieldCount(f); i++) {
                     Message.Builder item = ((Message) b.getRepeatedField(f, i)).toBuilder();
-                    rewrite(item, baseline);
+                    walk(item, visit);
                     b.setRepeatedField(f, i, item.build());
                 }
             } else if (b.hasField(f)) {
                 Message.Builder item = ((Message) b.getField(f)).toBuilder();
-                rewrite(item, baseline);
+                walk(item, visit);
                 b.setField(f, item.build());
             }
         }

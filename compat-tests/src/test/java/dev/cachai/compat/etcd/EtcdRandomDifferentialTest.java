@@ -359,27 +359,16 @@ class EtcdRandomDifferentialTest extends BothEtcdTargets {
         /** The request as text, its revisions relative to the sequence's start like the answers'. */
         private String brief(Message request) {
             Message.Builder b = request.toBuilder();
-            relativeRevisions(b);
-            return TextFormat.shortDebugString(b.build());
-        }
-
-        private void relativeRevisions(Message.Builder b) {
-            for (FieldDescriptor f : b.getDescriptorForType().getFields()) {
-                if (f.getJavaType() == FieldDescriptor.JavaType.LONG && f.getName().endsWith("revision")
-                        && !f.isRepeated() && b.hasField(f) && (long) b.getField(f) != 0) {
-                    b.setField(f, (long) b.getField(f) - baseline);
-                } else if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && f.isRepeated()) {
-                    for (int i = 0; i < b.getRepeatedFieldCount(f); i++) {
-                        Message.Builder item = ((Message) b.getRepeatedField(f, i)).toBuilder();
-                        relativeRevisions(item);
-                        b.setRepeatedField(f, i, item.build());
+            EtcdAnswers.walk(b, m -> {
+                for (FieldDescriptor f : m.getDescriptorForType().getFields()) {
+                    if (f.getJavaType() == FieldDescriptor.JavaType.LONG && f.getName().endsWith("revision")
+                            && !f.isRepeated() && m.hasField(f) && (long) m.getField(f) != 0) {
+                        m.setField(f, (long) m.getField(f) - baseline);
                     }
-                } else if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && b.hasField(f)) {
-                    Message.Builder item = ((Message) b.getField(f)).toBuilder();
-                    relativeRevisions(item);
-                    b.setField(f, item.build());
                 }
-            }
+                return false;
+            });
+            return TextFormat.shortDebugString(b.build());
         }
 
         // ------------------------------------------------------------ watches

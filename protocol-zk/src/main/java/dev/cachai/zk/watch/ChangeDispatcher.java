@@ -32,8 +32,6 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
     @FunctionalInterface
     public interface EventAcls {
         List<Acl> of(String path, long revision);
-
-        EventAcls OPEN = (path, revision) -> null;
     }
 
     /** Changes taken from the queue at once (one lock round trip instead of one per change). */
@@ -56,12 +54,8 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
 
     /**
      * @param visibleRevision the revision reads see now (the engine's), where dispatching starts
+     * @param acls            what each event's node lets read, as ZooKeeper filters events by READ
      */
-    public ChangeDispatcher(WatchRegistry registry, int changesQueuedMax, LongSupplier visibleRevision) {
-        this(registry, changesQueuedMax, visibleRevision, EventAcls.OPEN);
-    }
-
-    /** @param acls what each event's node lets read, as ZooKeeper filters events by READ */
     public ChangeDispatcher(WatchRegistry registry, int changesQueuedMax, LongSupplier visibleRevision,
                             EventAcls acls) {
         this.registry = registry;

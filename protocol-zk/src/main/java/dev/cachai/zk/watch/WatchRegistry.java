@@ -108,11 +108,6 @@ public final class WatchRegistry {
         }
     }
 
-    /** {@link #fire(List, long, Function)} for events on nodes anyone may read. */
-    public Map<WatchSink, List<WatcherEvent>> fire(List<PathEvent> events, long revision) {
-        return fire(events, revision, e -> null);
-    }
-
     /**
      * The events one revision fires, grouped by connection in firing order; one-shot watches are
      * consumed. An event goes only to connections that may read its node's ACL ({@code aclOf},

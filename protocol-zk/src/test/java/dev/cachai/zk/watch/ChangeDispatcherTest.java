@@ -15,6 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The watch events one revision's key events and tree changes turn into. */
 class ChangeDispatcherTest {
+    /** Every node open to every connection: these tests are about ordering, not ACLs. */
+    private static final ChangeDispatcher.EventAcls ANYONE_READS = (path, revision) -> null;
+
     private final Engine engine = new Engine();
     private final List<Change> changes = new ArrayList<>();
 
@@ -82,7 +85,7 @@ class ChangeDispatcherTest {
         WatchRegistry registry = new WatchRegistry();
         List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
         WatchSink sink = recordingSink(seen);
-        try (ChangeDispatcher dispatcher = new ChangeDispatcher(registry, 4, engine::revision)) {
+        try (ChangeDispatcher dispatcher = new ChangeDispatcher(registry, 4, engine::revision, ANYONE_READS)) {
             engine.addListener(dispatcher);
             for (int i = 0; i < 10; i++) {
                 engine.apply(1_000, Put.of(bytes("/skipped" + i), bytes("x")));
@@ -105,7 +108,7 @@ class ChangeDispatcherTest {
     void changesWithNothingWatchedArePassedOverOnTheApplyThread() {
         WatchRegistry registry = new WatchRegistry();
         List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (ChangeDispatcher dispatcher = new ChangeDispatcher(registry, 4, engine::revision)) {
+        try (ChangeDispatcher dispatcher = new ChangeDispatcher(registry, 4, engine::revision, ANYONE_READS)) {
             engine.addListener(dispatcher);
             long start = engine.revision();
             for (int i = 0; i < 10; i++) {
@@ -129,7 +132,7 @@ class ChangeDispatcherTest {
     void aReplyWaitsForARevisionToldButNotYetVisible() {
         WatchRegistry registry = new WatchRegistry();
         List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (ChangeDispatcher dispatcher = new ChangeDispatcher(registry, 4, engine::revision)) {
+        try (ChangeDispatcher dispatcher = new ChangeDispatcher(registry, 4, engine::revision, ANYONE_READS)) {
             engine.apply(1_000, Put.of(bytes("/first"), bytes("x")));
             Change first = changes.get(changes.size() - 1);
             dispatcher.onChange(first);

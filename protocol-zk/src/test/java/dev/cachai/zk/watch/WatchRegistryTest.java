@@ -25,7 +25,7 @@ class WatchRegistryTest {
     private final WatchRegistry registry = new WatchRegistry();
 
     private boolean firesAt(long revision) {
-        return registry.fire(CHILD_CHANGED, revision).containsKey(SINK);
+        return registry.fire(CHILD_CHANGED, revision, e -> null).containsKey(SINK);
     }
 
     @Test

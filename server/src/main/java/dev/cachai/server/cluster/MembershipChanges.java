@@ -42,8 +42,6 @@ final class MembershipChanges implements MemberRules.LeaderView {
     private final Waiters<ClusterMembers> forwarded = new Waiters<>();
     private final AtomicLong nextSeq;
     private PeerTransport transport;
-    /** Of the peer URLs built from {@code --initial-cluster} addresses; the transport's once it runs. */
-    private volatile String peerScheme = "http";
     private volatile ClusterMembers members;
     private volatile MemberRecord advertised;
     private boolean publishing;
@@ -61,20 +59,25 @@ final class MembershipChanges implements MemberRules.LeaderView {
         this.limits = limits;
         this.nextSeq = nextSeq;
         this.removed = removed;
-        this.members = ClusterMembers.of(paxos.membership(), paxos.membershipIndex(), initialCluster, peerScheme);
+        this.members = ClusterMembers.of(paxos.membership(), paxos.membershipIndex(), initialCluster, peerScheme());
         this.wasMember = members.isMember(selfId);
     }
 
     void start(PeerTransport peerTransport) {
         this.transport = peerTransport;
-        this.peerScheme = peerTransport.urlScheme();
         // Asked for a free peer port, this node knows its address only now; so does its record.
         HostPort bound = peerTransport.advertisedAddress();
         initialCluster = initialCluster.stream()
                 .map(m -> m.id() == selfId && m.peer().port() == 0 ? new ClusterMember(m.name(), m.id(), bound) : m)
                 .toList();
-        members = ClusterMembers.of(paxos.membership(), paxos.membershipIndex(), initialCluster, peerScheme);
+        members = ClusterMembers.of(paxos.membership(), paxos.membershipIndex(), initialCluster, peerScheme());
         follow();
+    }
+
+    /** Of the peer URLs built from {@code --initial-cluster} addresses: the transport's once it runs. */
+    private String peerScheme() {
+        PeerTransport t = transport;
+        return t == null ? "http" : t.urlScheme();
     }
 
     ClusterMembers members() {
@@ -102,7 +105,7 @@ final class MembershipChanges implements MemberRules.LeaderView {
         if (now.equals(members.membership()) && paxos.membershipIndex() == members.version()) {
             return;
         }
-        members = ClusterMembers.of(now, paxos.membershipIndex(), initialCluster, peerScheme);
+        members = ClusterMembers.of(now, paxos.membershipIndex(), initialCluster, peerScheme());
         LOG.info("membership now voters={} learners={}", now.voters(), now.learners());
         follow();
     }
@@ -178,7 +181,7 @@ final class MembershipChanges implements MemberRules.LeaderView {
                 forwarded.fail(done.seq(), EtcdError.valueOf(done.error()));
             } else {
                 forwarded.complete(done.seq(), ClusterMembers.of(Membership.decode(done.membership()),
-                        done.version(), initialCluster, peerScheme));
+                        done.version(), initialCluster, peerScheme()));
             }
         }
     }
