@@ -23,10 +23,10 @@ import dev.cachai.etcd.proto.v3electionpb.ResignRequest;
 import dev.cachai.etcd.proto.v3electionpb.ResignResponse;
 import dev.cachai.etcd.support.Calls;
 import io.grpc.Context;
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -36,6 +36,7 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
     /** etcd's v3election errors travel as plain text (gRPC code Unknown). */
     static final String NOT_LEADER = "election: not leader";
     static final String NO_LEADER = "election: no leader";
+    static final String MISSING_LEADER_KEY = "\"leader\" field must be provided";
 
     private final EtcdContext ctx;
     private final KeyQueue queue;
@@ -48,60 +49,95 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
     @Override
     public void campaign(CampaignRequest request, StreamObserver<CampaignResponse> out) {
         byte[] name = request.getName().toByteArray();
+        byte[] value = request.getValue().toByteArray();
         Context call = Context.current();
         CompletableFuture<CampaignResponse> result;
         try {
             ctx.auth().checkWrite(KeyQueue.prefix(name), Bytes.prefixEnd(KeyQueue.prefix(name)));
-            result = queue.enqueue(name, request.getLease(), request.getValue().toByteArray()).thenCompose(e -> {
-                CompletableFuture<Long> turn = queue.awaitTurn(name, e);
-                call.addListener(c -> {
-                    if (turn.cancel(false)) {
-                        queue.release(e.key(), e.createRevision());
-                    }
-                }, Runnable::run);
-                return turn.thenApply(rev -> CampaignResponse.newBuilder().setHeader(ctx.headers().now())
-                        .setLeader(LeaderKey.newBuilder().setName(request.getName())
-                                .setKey(ByteString.copyFrom(e.key())).setRev(e.createRevision())
-                                .setLease(e.lease())).build());
-            });
+            result = queue.enqueue(name, request.getLease(), value).thenCompose(e -> proclaimIfChanged(e, value))
+                    .thenCompose(e -> {
+                        CompletableFuture<Boolean> turn = queue.awaitTurn(name, e);
+                        call.addListener(c -> {
+                            if (turn.cancel(false)) {
+                                queue.release(e.key(), e.createRevision());
+                            }
+                        }, Runnable::run);
+                        // etcd answers with the header of the txn that queued the key, however long it waited.
+                        return turn.thenApply(waited -> CampaignResponse.newBuilder()
+                                .setHeader(ctx.headers().at(e.revision()))
+                                .setLeader(LeaderKey.newBuilder().setName(request.getName())
+                                        .setKey(ByteString.copyFrom(e.key())).setRev(e.createRevision())
+                                        .setLease(e.lease())).build());
+                    });
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        Calls.reply(out, result, r -> r);
+        Calls.reply(out, ClientErrors.unknownOnFailure(result), r -> r);
+    }
+
+    /** A campaign that finds its key queued by an earlier one with another value proclaims its own. */
+    private CompletableFuture<KeyQueue.Entry> proclaimIfChanged(KeyQueue.Entry e, byte[] value) {
+        if (e.earlierValue() == null || Arrays.equals(e.earlierValue(), value)) {
+            return CompletableFuture.completedFuture(e);
+        }
+        // etcd resigns a campaign whose proclaim failed (the lease gone, say), then fails it.
+        return proclaim(e.key(), e.createRevision(), e.lease(), value).handle((revision, failure) -> failure)
+                .thenCompose(failure -> failure == null ? CompletableFuture.completedFuture(e)
+                        : queue.release(e.key(), e.createRevision()).handle((revision, ignored) -> {
+                            throw ClientErrors.unknown(failure);
+                        }));
+    }
+
+    /** Puts {@code value} on the leader key if it still has {@code createRevision}; else "not leader". */
+    private CompletableFuture<Long> proclaim(byte[] key, long createRevision, long lease, byte[] value) {
+        Txn txn = new Txn(List.of(Compare.createRevision(key, Compare.Result.EQUAL, createRevision)),
+                List.of(new TxnOp.PutOp(new Put(key, value, lease, false, false, false))), List.of());
+        return Calls.propose(ctx.gateway(), txn).thenApply(r -> {
+            if (!((TxnResult) r).succeeded()) {
+                throw ClientErrors.unknown(NOT_LEADER);
+            }
+            return r.revision();
+        });
     }
 
     @Override
     public void proclaim(ProclaimRequest request, StreamObserver<ProclaimResponse> out) {
-        LeaderKey leader = request.getLeader();
-        byte[] key = leader.getKey().toByteArray();
-        Txn txn = new Txn(List.of(Compare.createRevision(key, Compare.Result.EQUAL, leader.getRev())),
-                List.of(new TxnOp.PutOp(new Put(key, request.getValue().toByteArray(), leader.getLease(),
-                        false, false, false))), List.of());
         CompletableFuture<ProclaimResponse> result;
         try {
+            LeaderKey leader = requireLeader(request.hasLeader(), request.getLeader());
+            byte[] key = leader.getKey().toByteArray();
             ctx.auth().checkWrite(key, Bytes.EMPTY);
-            result = Calls.propose(ctx.gateway(), txn).thenApply(r -> {
-                if (!((TxnResult) r).succeeded()) {
-                    throw Status.UNKNOWN.withDescription(NOT_LEADER).asRuntimeException();
-                }
-                return ProclaimResponse.newBuilder().setHeader(ctx.headers().at(r.revision())).build();
-            });
+            result = queue.sessionLease(leader.getLease())
+                    .thenCompose(lease -> proclaim(key, leader.getRev(), lease, request.getValue().toByteArray()))
+                    .thenApply(revision -> ProclaimResponse.newBuilder().setHeader(ctx.headers().at(revision)).build());
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        Calls.reply(out, result, r -> r);
+        Calls.reply(out, ClientErrors.unknownOnFailure(result), r -> r);
+    }
+
+    /** etcd's v3election refuses a Proclaim or Resign without a leader key before anything else. */
+    private static LeaderKey requireLeader(boolean present, LeaderKey leader) {
+        if (!present) {
+            throw ClientErrors.unknown(MISSING_LEADER_KEY);
+        }
+        return leader;
     }
 
     @Override
     public void leader(LeaderRequest request, StreamObserver<LeaderResponse> out) {
         Calls.now(out, () -> {
-            byte[] name = request.getName().toByteArray();
-            ctx.auth().checkRead(KeyQueue.prefix(name), Bytes.prefixEnd(KeyQueue.prefix(name)));
-            KeyValue first = queue.first(name);
-            if (first == null) {
-                throw Status.UNKNOWN.withDescription(NO_LEADER).asRuntimeException();
+            try {
+                byte[] name = request.getName().toByteArray();
+                ctx.auth().checkRead(KeyQueue.prefix(name), Bytes.prefixEnd(KeyQueue.prefix(name)));
+                KeyValue first = queue.first(name);
+                if (first == null) {
+                    throw ClientErrors.unknown(NO_LEADER);
+                }
+                return LeaderResponse.newBuilder().setHeader(ctx.headers().now()).setKv(KvProtos.kv(first)).build();
+            } catch (RuntimeException e) {
+                throw ClientErrors.unknown(e);
             }
-            return LeaderResponse.newBuilder().setHeader(ctx.headers().now()).setKv(KvProtos.kv(first)).build();
         });
     }
 
@@ -143,15 +179,16 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
 
     @Override
     public void resign(ResignRequest request, StreamObserver<ResignResponse> out) {
-        LeaderKey leader = request.getLeader();
         CompletableFuture<ResignResponse> result;
         try {
+            LeaderKey leader = requireLeader(request.hasLeader(), request.getLeader());
             ctx.auth().checkWrite(leader.getKey().toByteArray(), Bytes.EMPTY);
-            result = queue.release(leader.getKey().toByteArray(), leader.getRev())
+            result = queue.sessionLease(leader.getLease())
+                    .thenCompose(lease -> queue.release(leader.getKey().toByteArray(), leader.getRev()))
                     .thenApply(rev -> ResignResponse.newBuilder().setHeader(ctx.headers().at(rev)).build());
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        Calls.reply(out, result, r -> r);
+        Calls.reply(out, ClientErrors.unknownOnFailure(result), r -> r);
     }
 }

@@ -2,7 +2,6 @@ package dev.cachai.etcd.concurrency;
 
 import dev.cachai.engine.Bytes;
 import dev.cachai.engine.EngineException;
-import dev.cachai.engine.EtcdError;
 import dev.cachai.engine.command.Compare;
 import dev.cachai.engine.command.DeleteRange;
 import dev.cachai.engine.command.Put;
@@ -12,9 +11,11 @@ import dev.cachai.engine.kv.Change;
 import dev.cachai.engine.kv.Event;
 import dev.cachai.engine.kv.KeyValue;
 import dev.cachai.engine.kv.RangeRequest;
+import dev.cachai.engine.result.LeaseGrantResult;
 import dev.cachai.engine.result.RangeResult;
 import dev.cachai.engine.result.TxnResult;
 import dev.cachai.etcd.EtcdContext;
+import dev.cachai.etcd.lease.LeaseGrants;
 import dev.cachai.etcd.support.Calls;
 import dev.cachai.etcd.support.EtcdException;
 
@@ -28,24 +29,49 @@ import java.util.function.Consumer;
  * lower create revision is gone.
  */
 final class KeyQueue {
-    /** A contender's key and the create revision that orders it. */
-    record Entry(byte[] key, long createRevision, long lease, long revision) {}
+    /**
+     * A contender's key, the create revision that orders it, its lease, and the revision the
+     * queueing txn answered at; {@code earlierValue} is null when that txn created the key, else
+     * the value it found (an earlier call with the same lease queued it).
+     */
+    record Entry(byte[] key, long createRevision, long lease, long revision, byte[] earlierValue) {}
+
+    /** etcd's concurrency sessions: a call that brings no lease gets one of this TTL, not kept alive. */
+    static final long SESSION_TTL_SECONDS = 60;
 
     private final EtcdContext ctx;
+    private final LeaseGrants grants;
 
     KeyQueue(EtcdContext ctx) {
         this.ctx = ctx;
+        this.grants = new LeaseGrants(ctx);
+    }
+
+    /**
+     * The lease a call works under, as etcd's session for it: {@code lease}, or when it is 0 a
+     * fresh lease. (etcd's session would also keep a lease alive, but its server orphans the
+     * session before the first renewal goes out.)
+     */
+    CompletableFuture<Long> sessionLease(long lease) {
+        if (lease != 0) {
+            return CompletableFuture.completedFuture(lease);
+        }
+        return grants.grant(0, SESSION_TTL_SECONDS).thenApply(LeaseGrantResult::id);
     }
 
     static byte[] prefix(byte[] name) {
         return Bytes.concat(name, Bytes.utf8("/"));
     }
 
-    /** Creates the contender key (or finds it from an earlier attempt with the same lease). */
+    /**
+     * Creates the contender key (or finds it from an earlier attempt with the same lease). Only
+     * creating it needs the lease to exist: the txn refuses an unknown one then, as etcd's does.
+     */
     CompletableFuture<Entry> enqueue(byte[] name, long lease, byte[] value) {
-        if (ctx.engine().lease(lease) == null) {
-            return CompletableFuture.failedFuture(new EtcdException(EtcdError.LEASE_NOT_FOUND));
-        }
+        return sessionLease(lease).thenCompose(id -> enqueueWithLease(name, id, value));
+    }
+
+    private CompletableFuture<Entry> enqueueWithLease(byte[] name, long lease, byte[] value) {
         byte[] key = Bytes.concat(prefix(name), Bytes.utf8(Long.toHexString(lease)));
         Txn txn = new Txn(List.of(Compare.createRevision(key, Compare.Result.EQUAL, 0)),
                 List.of(new TxnOp.PutOp(new Put(key, value, lease, false, false, false))),
@@ -53,21 +79,24 @@ final class KeyQueue {
         return Calls.propose(ctx.gateway(), txn).thenApply(r -> {
             TxnResult t = (TxnResult) r;
             if (t.succeeded()) {
-                return new Entry(key, t.revision(), lease, t.revision());
+                return new Entry(key, t.revision(), lease, t.revision(), null);
             }
-            RangeResult existing = (RangeResult) t.responses().get(0);
-            return new Entry(key, existing.kvs().get(0).createRevision(), lease, t.revision());
+            KeyValue existing = ((RangeResult) t.responses().get(0)).kvs().get(0);
+            return new Entry(key, existing.createRevision(), lease, t.revision(), existing.value());
         });
     }
 
-    /** Completes once no key under {@code name} has a create revision below the entry's. */
-    CompletableFuture<Long> awaitTurn(byte[] name, Entry entry) {
-        CompletableFuture<Long> done = new CompletableFuture<>();
-        step(name, entry, done);
+    /**
+     * Completes once no key under {@code name} has a create revision below the entry's: true when
+     * it had to wait for one to go.
+     */
+    CompletableFuture<Boolean> awaitTurn(byte[] name, Entry entry) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        step(name, entry, done, false);
         return done;
     }
 
-    private void step(byte[] name, Entry entry, CompletableFuture<Long> done) {
+    private void step(byte[] name, Entry entry, CompletableFuture<Boolean> done, boolean waited) {
         if (done.isDone()) {
             return;
         }
@@ -79,10 +108,10 @@ final class KeyQueue {
             return;
         }
         if (blocker.kvs().isEmpty()) {
-            done.complete(blocker.revision());
+            done.complete(waited);
             return;
         }
-        awaitDelete(blocker.kvs().get(0).key(), done).thenRun(() -> step(name, entry, done));
+        awaitDelete(blocker.kvs().get(0).key(), done).thenRun(() -> step(name, entry, done, true));
     }
 
     private RangeResult lastBefore(byte[] name, long createRevision) {
@@ -98,6 +127,12 @@ final class KeyQueue {
         RangeRequest r = new RangeRequest(p, Bytes.prefixEnd(p), 1, 0, RangeRequest.SortOrder.ASCEND,
                 RangeRequest.SortTarget.CREATE, false, false, 0, 0, 0, 0);
         List<KeyValue> kvs = range(r).kvs();
+        return kvs.isEmpty() ? null : kvs.get(0);
+    }
+
+    /** The key as it is now, or null. */
+    KeyValue get(byte[] key) {
+        List<KeyValue> kvs = range(RangeRequest.key(key)).kvs();
         return kvs.isEmpty() ? null : kvs.get(0);
     }
 
@@ -122,7 +157,7 @@ final class KeyQueue {
         ctx.watches().addObserver(observer);
         gone.whenComplete((v, t) -> ctx.watches().removeObserver(observer));
         abandon.whenComplete((v, t) -> gone.cancel(false));
-        if (range(RangeRequest.key(key)).kvs().isEmpty()) {
+        if (get(key) == null) {
             gone.complete(null);
         }
         return gone;

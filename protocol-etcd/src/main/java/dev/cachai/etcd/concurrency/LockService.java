@@ -3,6 +3,7 @@ package dev.cachai.etcd.concurrency;
 import com.google.protobuf.ByteString;
 import dev.cachai.engine.Bytes;
 import dev.cachai.etcd.EtcdContext;
+import dev.cachai.etcd.proto.etcdserverpb.ResponseHeader;
 import dev.cachai.etcd.proto.v3lockpb.LockGrpc;
 import dev.cachai.etcd.proto.v3lockpb.LockRequest;
 import dev.cachai.etcd.proto.v3lockpb.LockResponse;
@@ -16,6 +17,9 @@ import java.util.concurrent.CompletableFuture;
 
 /** etcd's v3lock service: a mutex per name, held while the caller's lease lives. */
 public final class LockService extends LockGrpc.LockImplBase {
+    /** etcd's mutex error when the waiter's own key went while it waited. */
+    static final String SESSION_EXPIRED = "mutex: session is expired";
+
     private final EtcdContext ctx;
     private final KeyQueue queue;
 
@@ -32,20 +36,35 @@ public final class LockService extends LockGrpc.LockImplBase {
         try {
             ctx.auth().checkWrite(KeyQueue.prefix(name), Bytes.prefixEnd(KeyQueue.prefix(name)));
             result = queue.enqueue(name, request.getLease(), Bytes.EMPTY).thenCompose(entry -> {
-                CompletableFuture<Long> turn = queue.awaitTurn(name, entry);
+                CompletableFuture<Boolean> turn = queue.awaitTurn(name, entry);
                 // A caller that gives up must not leave its key queued ahead of others.
                 call.addListener(c -> {
                     if (turn.cancel(false)) {
                         queue.release(entry.key(), entry.createRevision());
                     }
                 }, Runnable::run);
-                return turn.thenApply(rev -> LockResponse.newBuilder().setHeader(ctx.headers().now())
-                        .setKey(ByteString.copyFrom(entry.key())).build());
+                return turn.thenApply(waited -> response(entry, waited));
             });
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        Calls.reply(out, result, r -> r);
+        Calls.reply(out, ClientErrors.unknownOnFailure(result), r -> r);
+    }
+
+    /**
+     * etcd answers a lock it got at once with the header of the txn that queued it; a lock that
+     * waited reads its key again, and fails if the key went meanwhile (its lease revoked, or
+     * the key deleted), even though the turn came.
+     */
+    private LockResponse response(KeyQueue.Entry entry, boolean waited) {
+        ResponseHeader header = ctx.headers().at(entry.revision());
+        if (waited) {
+            header = ctx.headers().now();
+            if (queue.get(entry.key()) == null) {
+                throw ClientErrors.unknown(SESSION_EXPIRED);
+            }
+        }
+        return LockResponse.newBuilder().setHeader(header).setKey(ByteString.copyFrom(entry.key())).build();
     }
 
     @Override
@@ -58,6 +77,6 @@ public final class LockService extends LockGrpc.LockImplBase {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        Calls.reply(out, result, r -> r);
+        Calls.reply(out, ClientErrors.unknownOnFailure(result), r -> r);
     }
 }

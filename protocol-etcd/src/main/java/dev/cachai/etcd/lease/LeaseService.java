@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import dev.cachai.engine.EtcdError;
 import dev.cachai.engine.command.LeaseCommand;
 import dev.cachai.engine.lease.Lease;
-import dev.cachai.engine.result.LeaseGrantResult;
 import dev.cachai.etcd.EtcdContext;
 import dev.cachai.etcd.proto.etcdserverpb.LeaseGrantRequest;
 import dev.cachai.etcd.proto.etcdserverpb.LeaseGrantResponse;
@@ -23,43 +22,28 @@ import dev.cachai.etcd.support.Errors;
 import dev.cachai.etcd.support.LeaderRequirement;
 import io.grpc.stub.StreamObserver;
 
-import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
 
 /** etcd's Lease service. Grants and revokes are proposed; deadlines live in the gateway's LeaseKeeper. */
 public final class LeaseService extends LeaseGrpc.LeaseImplBase {
     private final EtcdContext ctx;
-    private final SecureRandom random = new SecureRandom();
+    private final LeaseGrants grants;
 
     public LeaseService(EtcdContext ctx) {
         this.ctx = ctx;
+        this.grants = new LeaseGrants(ctx);
     }
 
     @Override
     public void leaseGrant(LeaseGrantRequest request, StreamObserver<LeaseGrantResponse> out) {
         CompletableFuture<LeaseGrantResponse> result;
         try {
-            ctx.alarms().checkWrite(0);
-            long id = request.getID() != 0 ? request.getID() : newId();
-            long ttl = Math.max(request.getTTL(), ctx.config().leaseTtlSecondsMin());
-            result = Calls.propose(ctx.gateway(), new LeaseCommand.Grant(id, ttl)).thenApply(r -> {
-                LeaseGrantResult g = (LeaseGrantResult) r;
-                return LeaseGrantResponse.newBuilder().setHeader(ctx.headers().now()).setID(g.id())
-                        .setTTL(g.ttlSeconds()).build();
-            });
+            result = grants.grant(request.getID(), request.getTTL()).thenApply(g -> LeaseGrantResponse.newBuilder()
+                    .setHeader(ctx.headers().now()).setID(g.id()).setTTL(g.ttlSeconds()).build());
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
         Calls.reply(out, result, r -> r);
-    }
-
-    /** A random positive id, as etcd's lessor picks them. */
-    private long newId() {
-        long id;
-        do {
-            id = random.nextLong() & Long.MAX_VALUE;
-        } while (id == 0 || ctx.engine().lease(id) != null);
-        return id;
     }
 
     @Override
