@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Seeded random operation sequences, the same on Cachai and on a real ZooKeeper 3.9.5: creates of
  * every non-expiring mode, deletes and setData with right and wrong versions, reads, multi
  * transactions, read-only multis, syncs, ACLs (open, read-only, the creator's, another user's
- * digest), one-shot, persistent and recursive watches added and removed, by two sessions: the
+ * digest, ip, and invalid ones of every kind), one-shot, persistent and recursive watches added and removed, by two sessions: the
  * first authenticated by digest, the second closed and reopened now and then (its ephemerals go).
  * Every answer (error codes, data, children, ACLs, Stat with zxids relative to the sequence's
  * start, which session owns an ephemeral) and every watch event, in order, must be the same.
@@ -48,8 +48,25 @@ class ZkRandomDifferentialTest extends BothTargets {
     private static final int[] VERSIONS = {-1, 0, 1, 2};
     /** Session 0 is alice by digest; session 1 is nobody. */
     private static final String ALICE = "alice:secret";
+    /**
+     * The first four are valid for session 0 (session 1, not authenticated, cannot use the
+     * creator's); the rest test how ACLs are checked: an ip ACL and a malformed one, an unknown
+     * world id, a digest id without its hash, an unknown scheme, no permissions, and the x509
+     * and sasl schemes of a server without them configured.
+     */
     private static final List<List<ACL>> ACLS = List.of(ZooDefs.Ids.OPEN_ACL_UNSAFE, ZooDefs.Ids.READ_ACL_UNSAFE,
-            ZooDefs.Ids.CREATOR_ALL_ACL, List.of(new ACL(ZooDefs.Perms.ALL, new Id("digest", bobDigest()))));
+            ZooDefs.Ids.CREATOR_ALL_ACL, List.of(new ACL(ZooDefs.Perms.ALL, new Id("digest", bobDigest()))),
+            List.of(new ACL(ZooDefs.Perms.ALL, new Id("ip", "127.0.0.1"))),
+            List.of(new ACL(ZooDefs.Perms.ALL, new Id("ip", "1.2.3.4/40"))),
+            List.of(new ACL(ZooDefs.Perms.ALL, new Id("world", "nobody"))),
+            List.of(new ACL(ZooDefs.Perms.ALL, new Id("digest", "bob"))),
+            List.of(new ACL(ZooDefs.Perms.ALL, new Id("foo", "bar"))),
+            List.of(new ACL(0, ZooDefs.Ids.ANYONE_ID_UNSAFE)),
+            List.of(new ACL(ZooDefs.Perms.ALL, new Id("x509", "CN=client"))),
+            List.of(new ACL(ZooDefs.Perms.ALL, new Id("sasl", "bob"))),
+            List.of(ZooDefs.Ids.OPEN_ACL_UNSAFE.get(0), new ACL(ZooDefs.Perms.READ, new Id("ip", "10.0.0.0/8"))));
+    /** Of {@link #ACLS}, the valid ones most sessions use. */
+    private static final int COMMON_ACLS = 4;
 
     private static String bobDigest() {
         try {
@@ -286,10 +303,16 @@ class ZkRandomDifferentialTest extends BothTargets {
             return ops;
         }
 
-        /** Mostly open; sometimes read-only, the creator's (refused without auth), or a digest nobody here holds. */
+        /**
+         * Mostly open; sometimes read-only, the creator's (refused without auth), or a digest
+         * nobody here holds; now and then one of the rest, most of them invalid.
+         */
         private int aclChoice() {
-            int r = random.nextInt(10);
-            return r < 6 ? 0 : r - 6;
+            int r = random.nextInt(14);
+            if (r < 8) {
+                return 0;
+            }
+            return r < 11 ? r - 7 : COMMON_ACLS + random.nextInt(ACLS.size() - COMMON_ACLS);
         }
 
         private static String describe(List<Op> ops) {
