@@ -16,6 +16,7 @@ import dev.cachai.engine.zk.ZkAcls;
 import dev.cachai.engine.zk.ZkIdentity;
 import dev.cachai.engine.zk.ZkNode;
 import dev.cachai.engine.zk.ZkPaths;
+import dev.cachai.engine.zk.ZkQuota;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -110,7 +111,7 @@ final class ZkApplier {
     private ZkOpResult create(WriteTxn w, ZkTxn t, ZkOp.Create c) throws ZkFailure {
         NodeKind kind = c.kind();
         validateTtl(kind, c.ttlMs());
-        String parentPath = parentOfValid(c.path(), kind.isSequential());
+        String parentPath = parentOf(c.path());
         List<Acl> acl = ZkAcls.fixup(c.acl(), t.identity());
         if (acl == null) {
             throw new ZkFailure(ZkCode.INVALIDACL);
@@ -123,10 +124,7 @@ final class ZkApplier {
         String path = kind.isSequential()
                 ? c.path() + String.format(Locale.ENGLISH, "%010d", createsUnder(w, parentPath))
                 : c.path();
-        // A plain path was checked whole by parentOfValid; a sequential one has its suffix now.
-        if (kind.isSequential() && !ZkPaths.isValid(path)) {
-            throw new ZkFailure(ZkCode.BADARGUMENTS);
-        }
+        validPath(path);
         if (node(w, path) != null) {
             throw new ZkFailure(ZkCode.NODEEXISTS);
         }
@@ -184,7 +182,7 @@ final class ZkApplier {
     }
 
     private ZkOpResult delete(WriteTxn w, ZkIdentity id, ZkOp.Delete d) throws ZkFailure {
-        String parentPath = parentOfValid(d.path(), false);
+        String parentPath = parentOf(d.path());
         ZkNode parent = node(w, parentPath);
         if (parent == null) {
             throw new ZkFailure(ZkCode.NONODE);
@@ -272,6 +270,10 @@ final class ZkApplier {
 
     /** The parent's count of child creates: ZooKeeper's sequential suffix. */
     private int createsUnder(WriteTxn w, String parentPath) {
+        return parentCversion(w, parentPath) - storedBuiltInChild(parentPath);
+    }
+
+    private int parentCversion(WriteTxn w, String parentPath) {
         if (parentPath.equals("/")) {
             return s.rootMeta.cversion();
         }
@@ -282,8 +284,24 @@ final class ZkApplier {
         return ZkView.metaAt(e, e.head(), w.revision).cversion();
     }
 
+    /**
+     * 1 when the parent's built-in child (/zookeeper under the root, its quota node under
+     * /zookeeper) is stored: storing it when a client first wrote below it counted as a creation,
+     * but ZooKeeper has it from its start, so its sequential names do not count it.
+     */
+    private int storedBuiltInChild(String parentPath) {
+        String child = parentPath.equals("/") ? ZkPaths.SYSTEM_ROOT
+                : parentPath.equals(ZkPaths.SYSTEM_ROOT) ? ZkQuota.QUOTA_ROOT : null;
+        if (child == null) {
+            return 0;
+        }
+        Entry e = s.kv.entry(child.getBytes(StandardCharsets.UTF_8));
+        return e == null || e.head().isTombstone() ? 0 : 1;
+    }
+
+    /** The node at {@code path}; none at a path no node can have ("/a/", "/a//b", an etcd key that is no path). */
     private ZkNode node(WriteTxn w, String path) {
-        return ZkView.nodeWhileApplying(s, path, w.revision);
+        return ZkPaths.isValid(path) ? ZkView.nodeWhileApplying(s, path, w.revision) : null;
     }
 
     private static boolean isVirtual(ZkNode n) {
@@ -306,12 +324,17 @@ final class ZkApplier {
         }
     }
 
-    /** ZooKeeper validates "path + 1" for sequential creates, so "/a/" is a valid sequential prefix. */
-    private static String parentOfValid(String path, boolean sequential) throws ZkFailure {
-        if (path == null || !ZkPaths.isValid(sequential ? path + "1" : path) || path.equals("/")) {
+    /**
+     * ZooKeeper's first look at a create's or delete's path: it needs a '/' and no NUL, and names
+     * the parent. The whole path is checked later: a create's once the parent is found and lets
+     * it create (with a sequential suffix added, so "/a/" is a fine sequential prefix); a
+     * delete's never, a path no node can have is just not found.
+     */
+    private static String parentOf(String path) throws ZkFailure {
+        int slash = path == null ? -1 : path.lastIndexOf('/');
+        if (slash < 0 || path.indexOf('\0') >= 0) {
             throw new ZkFailure(ZkCode.BADARGUMENTS);
         }
-        int slash = path.lastIndexOf('/');
         return slash == 0 ? "/" : path.substring(0, slash);
     }
 

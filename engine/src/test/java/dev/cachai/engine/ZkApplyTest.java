@@ -169,6 +169,29 @@ class ZkApplyTest {
     }
 
     @Test
+    void pathsAreCheckedWholeOnlyOnceTheParentIsFound() {
+        create("/x", "", NodeKind.PERSISTENT);
+        // ZooKeeper looks up the parent first: "/x/" (non-empty) has none, nor has "/x//y".
+        assertThat(create("/x//y", "", NodeKind.PERSISTENT).err()).isEqualTo(ZkCode.NONODE);
+        assertThat(create("/x/./y", "", NodeKind.PERSISTENT).err()).isEqualTo(ZkCode.NONODE);
+        assertThat(create("/x/a\u0000", "", NodeKind.PERSISTENT).err()).isEqualTo(ZkCode.BADARGUMENTS);
+        assertThat(create("/", "", NodeKind.PERSISTENT).err()).isEqualTo(ZkCode.NODEEXISTS);
+        assertThat(create("/", "", NodeKind.PERSISTENT_SEQUENTIAL).results().get(0).path()).isEqualTo("/0000000001");
+        // A delete's path is never checked whole: a path no node can have is not found.
+        assertThat(write(new ZkOp.Delete("/x/", -1)).err()).isEqualTo(ZkCode.NONODE);
+        assertThat(write(new ZkOp.Delete("x", -1)).err()).isEqualTo(ZkCode.BADARGUMENTS);
+    }
+
+    @Test
+    void storingZookeeperIsNoCreateSequentialNamesCount() {
+        create("/a", "", NodeKind.PERSISTENT);
+        multi(plain("/zookeeper"), plain("/zookeeper/quota"), plain("/zookeeper/quota/q"));
+        assertThat(create("/s-", "", NodeKind.PERSISTENT_SEQUENTIAL).results().get(0).path()).isEqualTo("/s-0000000001");
+        assertThat(create("/zookeeper/s-", "", NodeKind.PERSISTENT_SEQUENTIAL).results().get(0).path())
+                .isEqualTo("/zookeeper/s-0000000000");
+    }
+
+    @Test
     void failedWritesStillTakeAZxid() {
         long before = engine.revision();
         ZkTxnResult r = create("/missing/child", "", NodeKind.PERSISTENT);

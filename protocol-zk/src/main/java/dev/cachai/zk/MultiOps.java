@@ -108,13 +108,13 @@ final class MultiOps {
             case OpCode.DELETE -> {
                 DeleteRequest r = new DeleteRequest();
                 r.deserialize(in, "op");
-                Integer refusal = WriteOps.systemWriteRefusal(r.getPath(), true);
+                Integer refusal = WriteOps.deleteRefusal(r.getPath());
                 return refusal != null ? new WriteOps.Refusal(refusal) : new ZkOp.Delete(r.getPath(), r.getVersion());
             }
             case OpCode.SET_DATA -> {
                 SetDataRequest r = new SetDataRequest();
                 r.deserialize(in, "op");
-                Integer refusal = WriteOps.systemWriteRefusal(r.getPath(), false);
+                Integer refusal = WriteOps.systemWriteRefusal(r.getPath());
                 return refusal != null ? new WriteOps.Refusal(refusal)
                         : new ZkOp.SetData(r.getPath(), r.getData(), r.getVersion());
             }

@@ -75,7 +75,7 @@ public final class OpCode {
     /** Requests that go through the log (or a barrier) and so complete asynchronously. */
     public static boolean isAsync(int type) {
         return switch (type) {
-            case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, CHECK, MULTI,
+            case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, MULTI,
                  SYNC, CLOSE_SESSION, RECONFIG -> true;
             default -> false;
         };

@@ -73,10 +73,13 @@ final class ReadOps {
     }
 
     Reply exists(ZkConnection c, String path, boolean watch) {
+        if (path == null) {
+            return nullPath();
+        }
         if (path.indexOf('\0') >= 0) {
             return Reply.error(zxid(), ZkCode.BADARGUMENTS);
         }
-        Seen<ZkNode> seen = read(c, WatchKind.DATA, path, watch, () -> tree.node(path));
+        Seen<ZkNode> seen = read(c, WatchKind.DATA, path, watch, () -> tree.node(lookup(path)));
         ZkNode n = seen.value();
         if (n == null) {
             return Reply.error(seen.revision(), ZkCode.NONODE); // the exist watch stays
@@ -88,8 +91,24 @@ final class ReadOps {
         return Reply.ok(seen.revision(), new ExistsResponse(Convert.stat(n.stat())));
     }
 
+    /**
+     * Where a read looks: ZooKeeper's tree holds the root under "" too, so reads of "" see it.
+     * (Reads check no path: any other string no node can have is just not found.)
+     */
+    private static String lookup(String path) {
+        return path.isEmpty() ? "/" : path;
+    }
+
+    /** ZooKeeper looks a null path up and fails there: the client hears MARSHALLINGERROR. */
+    private Reply nullPath() {
+        return Reply.error(zxid(), ZkCode.MARSHALLINGERROR);
+    }
+
     Reply getData(ZkConnection c, String path, boolean watch) {
-        Seen<ZkNode> seen = read(c, WatchKind.DATA, path, watch, () -> tree.node(path));
+        if (path == null) {
+            return nullPath();
+        }
+        Seen<ZkNode> seen = read(c, WatchKind.DATA, path, watch, () -> tree.node(lookup(path)));
         ZkNode n = seen.value();
         int err = n == null ? ZkCode.NONODE : readable(c, n) ? ZkCode.OK : ZkCode.NOAUTH;
         if (err != ZkCode.OK) {
@@ -102,9 +121,12 @@ final class ReadOps {
     private record NodeAndChildren(ZkNode node, List<String> children) {}
 
     Reply getChildren(ZkConnection c, String path, boolean watch, boolean withStat) {
+        if (path == null) {
+            return nullPath();
+        }
         Seen<NodeAndChildren> seen = read(c, WatchKind.CHILD, path, watch, () -> {
-            ZkNode node = tree.node(path);
-            return new NodeAndChildren(node, node == null ? null : tree.children(path));
+            ZkNode node = tree.node(lookup(path));
+            return new NodeAndChildren(node, node == null ? null : tree.children(lookup(path)));
         });
         ZkNode n = seen.value().node();
         List<String> children = seen.value().children();
@@ -130,7 +152,10 @@ final class ReadOps {
 
     /** getACL needs READ or ADMIN; without ADMIN, digest hashes are masked as ZooKeeper 3.9 does. */
     Reply getAcl(ZkConnection c, String path) {
-        ZkNode n = tree.node(path);
+        if (path == null) {
+            return nullPath();
+        }
+        ZkNode n = tree.node(lookup(path));
         if (n == null) {
             return Reply.error(zxid(), ZkCode.NONODE);
         }
@@ -152,14 +177,17 @@ final class ReadOps {
     }
 
     Reply allChildrenNumber(ZkConnection c, String path) {
-        ZkNode n = tree.node(path);
+        if (path == null) {
+            return nullPath();
+        }
+        ZkNode n = tree.node(lookup(path));
         if (n == null) {
             return Reply.error(zxid(), ZkCode.NONODE);
         }
         if (!readable(c, n)) {
             return Reply.error(zxid(), ZkCode.NOAUTH);
         }
-        return Reply.ok(zxid(), new GetAllChildrenNumberResponse(tree.descendants(path)));
+        return Reply.ok(zxid(), new GetAllChildrenNumberResponse(tree.descendants(lookup(path))));
     }
 
     Reply ephemerals(ZkConnection c, String prefix) {

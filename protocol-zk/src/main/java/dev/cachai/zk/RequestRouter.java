@@ -13,7 +13,6 @@ import org.apache.zookeeper.data.ClientInfo;
 import org.apache.zookeeper.proto.ReconfigRequest;
 import org.apache.zookeeper.proto.AddWatchRequest;
 import org.apache.zookeeper.proto.AuthPacket;
-import org.apache.zookeeper.proto.CheckVersionRequest;
 import org.apache.zookeeper.proto.CheckWatchesRequest;
 import org.apache.zookeeper.proto.CreateRequest;
 import org.apache.zookeeper.proto.CreateTTLRequest;
@@ -83,23 +82,19 @@ final class RequestRouter {
             }
             case OpCode.DELETE -> {
                 DeleteRequest r = Jute.read(in, new DeleteRequest());
-                return writes.single(c, type, refusedOr(WriteOps.systemWriteRefusal(r.getPath(), true),
+                return writes.single(c, type, refusedOr(WriteOps.deleteRefusal(r.getPath()),
                         new ZkOp.Delete(r.getPath(), r.getVersion())));
             }
             case OpCode.SET_DATA -> {
                 SetDataRequest r = Jute.read(in, new SetDataRequest());
-                return writes.single(c, type, refusedOr(WriteOps.systemWriteRefusal(r.getPath(), false),
+                return writes.single(c, type, refusedOr(WriteOps.pathRefusal(r.getPath()),
                         new ZkOp.SetData(r.getPath(), r.getData(), r.getVersion())));
             }
             case OpCode.SET_ACL -> {
                 SetACLRequest r = Jute.read(in, new SetACLRequest());
-                Integer system = WriteOps.systemWriteRefusal(r.getPath(), false);
+                Integer system = WriteOps.pathRefusal(r.getPath());
                 return writes.single(c, type, refusedOr(system != null ? system : writes.aclRefusal(r.getAcl()),
                         new ZkOp.SetAcl(r.getPath(), Convert.fromJute(r.getAcl()), r.getVersion())));
-            }
-            case OpCode.CHECK -> {
-                CheckVersionRequest r = Jute.read(in, new CheckVersionRequest());
-                return writes.single(c, type, new ZkOp.Check(r.getPath(), r.getVersion()));
             }
             case OpCode.MULTI -> {
                 return multis.multi(c, in);
@@ -181,6 +176,7 @@ final class RequestRouter {
             case OpCode.SASL:
                 return Reply.error(engine.revision(), ZkCode.AUTHFAILED).closing();
             default:
+                // Unknown opcodes, and check outside a multi: ZooKeeper takes neither alone.
                 return Reply.error(engine.revision(), ZkCode.UNIMPLEMENTED).closing();
         }
     }

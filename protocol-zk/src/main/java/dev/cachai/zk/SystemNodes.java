@@ -40,6 +40,12 @@ final class SystemNodes {
                 needSystem = true;
                 needQuota |= c.path().startsWith(TreeView.QUOTA + "/");
             }
+            // Setting data or an ACL on /zookeeper or its quota node stores that node first.
+            String set = op instanceof ZkOp.SetData d ? d.path() : op instanceof ZkOp.SetAcl a ? a.path() : null;
+            if (TreeView.SYSTEM.equals(set) || TreeView.QUOTA.equals(set)) {
+                needSystem = true;
+                needQuota |= TreeView.QUOTA.equals(set);
+            }
         }
         List<ZkOp> out = new ArrayList<>();
         if (needSystem && !stored(engine, TreeView.SYSTEM)) {

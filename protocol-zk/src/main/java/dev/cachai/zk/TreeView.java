@@ -175,8 +175,8 @@ public final class TreeView {
         // Its cversion counted the storing of /zookeeper/quota, which ZooKeeper has from the start,
         // and ZooKeeper's is lowered by the two children no one created (as the root's, above).
         int quotaCreate = SystemNodes.stored(engine, QUOTA) ? 1 : 0;
-        return new ZkNode(SYSTEM, new byte[0],
-                builtInStat(stored.stat(), children, quotaCreate + SYSTEM_BUILT_IN_CHILDREN), Acl.OPEN_ACL_UNSAFE);
+        return new ZkNode(SYSTEM, stored.data(),
+                builtInStat(stored.stat(), children, quotaCreate + SYSTEM_BUILT_IN_CHILDREN), stored.acl());
     }
 
     private ZkNode quotaNode() {
@@ -184,12 +184,17 @@ public final class TreeView {
         if (stored == null) {
             return new ZkNode(QUOTA, new byte[0], stat(0, 0), Acl.OPEN_ACL_UNSAFE);
         }
-        return new ZkNode(QUOTA, new byte[0], builtInStat(stored.stat(), stored.stat().numChildren(), 0), stored.acl());
+        return new ZkNode(QUOTA, stored.data(), builtInStat(stored.stat(), stored.stat().numChildren(), 0), stored.acl());
     }
 
-    /** A stored built-in node's stat as ZooKeeper shows it: created at zxid 0, children as counted here. */
+    /**
+     * A stored built-in node's stat as ZooKeeper shows it: created at zxid 0, children as counted
+     * here; its data and ACL as clients set them.
+     */
     private static ZkStat builtInStat(ZkStat s, int children, int cversionBias) {
-        return new ZkStat(0, 0, 0, 0, 0, s.cversion() - cversionBias, s.aversion(), 0, 0, children, s.pzxid());
+        boolean dataSet = s.version() > 0; // storing the node is no change of its data
+        return new ZkStat(0, dataSet ? s.mzxid() : 0, 0, dataSet ? s.mtime() : 0, s.version(),
+                s.cversion() - cversionBias, s.aversion(), 0, s.dataLength(), children, s.pzxid());
     }
 
     private static ZkStat stat(int dataLength, int children) {

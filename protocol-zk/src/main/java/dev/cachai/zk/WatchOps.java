@@ -84,13 +84,16 @@ final class WatchOps {
         } else if (mode == MODE_RECURSIVE) {
             watches.add(WatchKind.RECURSIVE, path, c, rev);
         } else {
-            return Reply.error(rev, ZkCode.BADARGUMENTS);
+            return Reply.error(rev, ZkCode.MARSHALLINGERROR); // ZooKeeper fails to read the mode
         }
         return Reply.ok(rev, new org.apache.zookeeper.proto.ErrorResponse(0)); // the 3.9 client reads this body
     }
 
     /** removeWatches ({@code remove}) or checkWatches: NOWATCHER when no matching watch exists. */
     Reply removeOrCheck(ZkConnection c, String path, int type, boolean remove) {
+        if (type < TYPE_CHILDREN || type > TYPE_RECURSIVE) {
+            return Reply.error(engine.revision(), ZkCode.MARSHALLINGERROR); // ZooKeeper fails to read the type
+        }
         boolean found = false;
         for (WatchKind kind : kindsOf(type)) {
             boolean hit = remove ? watches.remove(kind, path, c) : watches.contains(kind, path, c);

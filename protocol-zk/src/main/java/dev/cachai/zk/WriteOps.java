@@ -68,7 +68,10 @@ final class WriteOps {
         if (!ttlOk) {
             return new Refusal(ZkCode.BADARGUMENTS);
         }
-        Integer system = systemCreateRefusal(path);
+        if (path == null) {
+            return new Refusal(ZkCode.MARSHALLINGERROR); // ZooKeeper fails on it after the checks above
+        }
+        Integer system = systemCreateRefusal(path, kind.isSequential());
         if (system != null) {
             return new Refusal(system);
         }
@@ -93,26 +96,46 @@ final class WriteOps {
     }
 
     /** The built-in nodes exist and /zookeeper/config is read-only; other paths under /zookeeper are stored. */
-    private static Integer systemCreateRefusal(String path) {
+    private static Integer systemCreateRefusal(String path, boolean sequential) {
         if (path == null || !TreeView.isSystem(path)) {
             return null;
         }
-        if (TreeView.isBuiltIn(path)) {
+        if (TreeView.isBuiltIn(path) && !sequential) { // a sequential name gets a suffix: no built-in node's
             return ZkCode.NODEEXISTS;
         }
         return TreeView.isUnderConfig(path) ? ZkCode.NOAUTH : null;
     }
 
-    /** Deletes, setData and setACL of built-in nodes are refused as a server without write access to them. */
-    static Integer systemWriteRefusal(String path, boolean delete) {
+    /** setData's and setACL's refusal before the engine's: a null path is invalid, then built-in nodes. */
+    static Integer pathRefusal(String path) {
+        return path == null ? Integer.valueOf(ZkCode.BADARGUMENTS) : systemWriteRefusal(path);
+    }
+
+    /**
+     * A delete's refusal before the engine's: ZooKeeper fails on a null path as it looks for the
+     * parent (MARSHALLINGERROR), refuses its special nodes ("/", /zookeeper, its quota and config
+     * nodes) as bad arguments, and finds nothing below /zookeeper/config.
+     */
+    static Integer deleteRefusal(String path) {
+        if (path == null) {
+            return ZkCode.MARSHALLINGERROR;
+        }
+        if (path.equals("/") || TreeView.isBuiltIn(path)) {
+            return ZkCode.BADARGUMENTS;
+        }
+        return TreeView.isUnderConfig(path) && ZkPaths.isValid(path) ? Integer.valueOf(ZkCode.NONODE) : null;
+    }
+
+    /**
+     * setData and setACL under /zookeeper: /zookeeper and its quota node are open to them, as in
+     * ZooKeeper; /zookeeper/config is read-only and has no children.
+     */
+    static Integer systemWriteRefusal(String path) {
         if (path == null || !TreeView.isSystem(path) || !ZkPaths.isValid(path)) {
             return null;
         }
-        if (path.equals(TreeView.SYSTEM)) {
-            return delete ? ZkCode.NOTEMPTY : ZkCode.BADARGUMENTS;
-        }
-        if (path.equals(TreeView.CONFIG) || path.equals(TreeView.QUOTA)) {
-            return delete ? ZkCode.BADARGUMENTS : ZkCode.NOAUTH;
+        if (path.equals(TreeView.CONFIG)) {
+            return ZkCode.NOAUTH;
         }
         return TreeView.isUnderConfig(path) ? ZkCode.NONODE : null;
     }

@@ -1,5 +1,6 @@
 package dev.cachai.zk;
 
+import dev.cachai.engine.ZkCode;
 import dev.cachai.engine.zk.ZkId;
 import dev.cachai.engine.zk.ZkIdentity;
 import dev.cachai.netty.ReplyWaits;
@@ -208,10 +209,10 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
             Jute.read(in, new RequestHeader());
             reply = server.router().handle(this, w.type(), in);
         } catch (IOException | RuntimeException e) {
-            LOG.debug("closing connection: request did not decode", e);
-            channel.close();
-            closing = true;
-            return;
+            // ZooKeeper answers a body it cannot read (cut short, a length past the frame) with
+            // MARSHALLINGERROR and goes on serving the connection.
+            LOG.debug("request body did not decode", e);
+            reply = CompletableFuture.completedFuture(Reply.error(server.engine().revision(), ZkCode.MARSHALLINGERROR));
         }
         boolean async = OpCode.isAsync(w.type());
         if (async) {

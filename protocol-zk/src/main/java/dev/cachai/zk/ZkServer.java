@@ -252,6 +252,11 @@ public final class ZkServer implements AutoCloseable {
         return connector;
     }
 
+    /** The engine as it is now (a member that installs a snapshot replaces it). */
+    Engine engine() {
+        return gateway.engine();
+    }
+
     RequestRouter router() {
         return router;
     }

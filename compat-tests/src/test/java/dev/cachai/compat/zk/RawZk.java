@@ -57,6 +57,25 @@ final class RawZk implements AutoCloseable {
         return reply.readInt();
     }
 
+    /** Sends a request frame: the header, then {@code body} as given. */
+    void send(int xid, int type, byte[] body) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(frame);
+        d.writeInt(xid);
+        d.writeInt(type);
+        d.write(body);
+        send(frame.toByteArray());
+    }
+
+    /** The next reply frame whole (header first), or null once the server has closed the connection. */
+    byte[] nextFrame() throws IOException {
+        try {
+            return readFrame();
+        } catch (java.io.EOFException | java.net.SocketException closed) {
+            return null;
+        }
+    }
+
     /** Whether the server closed the connection (within the read timeout). */
     boolean closedByServer() throws IOException {
         try {
