@@ -114,6 +114,16 @@ final class WriteTxn {
     }
 
     /** Installs a ZooKeeper node's meta (create, setACL). */
+    /** The root node's meta (it has no key), undone with the rest on a rollback. */
+    void setRootMeta(NodeMeta meta) {
+        remember(ROOT_MARKER, null, state.rootMeta, 0, 0);
+        state.rootMeta = meta;
+    }
+
+    NodeMeta rootMeta() {
+        return state.rootMeta;
+    }
+
     void setMeta(byte[] key, NodeMeta meta) {
         Entry e = state.kv.entry(key);
         remember(key, e.head(), e.meta(), e.head().lease(), e.head().lease());

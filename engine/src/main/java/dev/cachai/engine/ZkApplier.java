@@ -231,6 +231,12 @@ final class ZkApplier {
         ZkNode target = existing(w, sa.path());
         requirePerm(target.acl(), Acl.ADMIN, id);
         checkVersion(target.stat().aversion(), sa.aclVersion());
+        if (sa.path().equals("/")) {
+            // The root has no key: its ACL lives with its meta.
+            NodeMeta root = w.rootMeta();
+            w.setRootMeta(root.aclSet(acl, w.revision, s.snapshotPinned() ? root : null));
+            return new ZkOpResult(ZkCode.OK, sa.path(), node(w, sa.path()).stat());
+        }
         byte[] key = sa.path().getBytes(StandardCharsets.UTF_8);
         if (isVirtual(target)) {
             // An ACL needs a key to live on: the virtual node becomes real, with its empty data.

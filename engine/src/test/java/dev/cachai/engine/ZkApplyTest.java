@@ -183,6 +183,17 @@ class ZkApplyTest {
     }
 
     @Test
+    void theRootTakesAnAcl() {
+        List<Acl> readOnly = List.of(new Acl(Acl.READ, "world", "anyone"));
+        ZkTxnResult set = write(new ZkOp.SetAcl("/", readOnly, 0));
+        assertThat(set.err()).isZero();
+        assertThat(engine.zkNode("/").acl()).isEqualTo(readOnly);
+        assertThat(engine.zkNode("/").stat().aversion()).isEqualTo(1);
+        assertThat(create("/a", "", NodeKind.PERSISTENT).err()).isEqualTo(ZkCode.NOAUTH);
+        assertThat(write(new ZkOp.SetAcl("/", Acl.OPEN_ACL_UNSAFE, 1)).err()).as("ADMIN is gone").isEqualTo(ZkCode.NOAUTH);
+    }
+
+    @Test
     void storingZookeeperIsNoCreateSequentialNamesCount() {
         create("/a", "", NodeKind.PERSISTENT);
         multi(plain("/zookeeper"), plain("/zookeeper/quota"), plain("/zookeeper/quota/q"));

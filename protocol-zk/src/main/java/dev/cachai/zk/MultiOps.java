@@ -6,6 +6,7 @@ import dev.cachai.engine.command.ZkOp;
 import dev.cachai.engine.command.ZkTxn;
 import dev.cachai.engine.result.ZkOpResult;
 import dev.cachai.engine.result.ZkTxnResult;
+import dev.cachai.engine.zk.NodeKind;
 import org.apache.jute.BinaryInputArchive;
 import org.apache.jute.OutputArchive;
 import org.apache.jute.Record;
@@ -67,11 +68,16 @@ final class MultiOps {
     }
 
     CompletableFuture<Reply> multi(ZkConnection c, BinaryInputArchive in) throws IOException {
-        List<Integer> types = new ArrayList<>();
+        Decoded decoded = decode(in);
+        if (decoded.anyNullPath()) {
+            // ZooKeeper looks at every op's parent before running any: a null path throws out
+            // of the whole request.
+            return CompletableFuture.completedFuture(Reply.error(gateway.engine().revision(), ZkCode.MARSHALLINGERROR));
+        }
+        List<Integer> types = decoded.types();
         List<Object> ops = new ArrayList<>();
-        for (MultiHeader h = read(in); !h.getDone(); h = read(in)) {
-            types.add(h.getType());
-            ops.add(readWriteOp(h.getType(), in));
+        for (int i = 0; i < types.size(); i++) {
+            ops.add(writeOp(types.get(i), decoded.records().get(i)));
         }
         for (int i = 0; i < ops.size(); i++) {
             if (ops.get(i) instanceof WriteOps.Refusal r) {
@@ -93,38 +99,82 @@ final class MultiOps {
         return h;
     }
 
-    private Object readWriteOp(int type, BinaryInputArchive in) throws IOException {
-        switch (type) {
-            case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> {
-                CreateRequest r = new CreateRequest();
-                r.deserialize(in, "op");
-                return writes.createOp(type, r.getPath(), r.getData(), r.getAcl(), r.getFlags(), -1);
-            }
-            case OpCode.CREATE_TTL -> {
-                CreateTTLRequest r = new CreateTTLRequest();
-                r.deserialize(in, "op");
-                return writes.createOp(type, r.getPath(), r.getData(), r.getAcl(), r.getFlags(), r.getTtl());
-            }
-            case OpCode.DELETE -> {
-                DeleteRequest r = new DeleteRequest();
-                r.deserialize(in, "op");
-                Integer refusal = WriteOps.deleteRefusal(r.getPath());
-                return refusal != null ? new WriteOps.Refusal(refusal) : new ZkOp.Delete(r.getPath(), r.getVersion());
-            }
-            case OpCode.SET_DATA -> {
-                SetDataRequest r = new SetDataRequest();
-                r.deserialize(in, "op");
-                Integer refusal = WriteOps.systemWriteRefusal(r.getPath());
-                return refusal != null ? new WriteOps.Refusal(refusal)
-                        : new ZkOp.SetData(r.getPath(), r.getData(), r.getVersion());
-            }
-            case OpCode.CHECK -> {
-                CheckVersionRequest r = new CheckVersionRequest();
-                r.deserialize(in, "op");
-                return new ZkOp.Check(r.getPath(), r.getVersion());
-            }
-            default -> throw new IOException("invalid op type in multi: " + type);
+    /** A multi's or multiRead's ops, every one read before any runs, as ZooKeeper reads them. */
+    private record Decoded(List<Integer> types, List<Record> records) {
+        boolean anyNullPath() {
+            return records.stream().anyMatch(r -> pathOf(r) == null);
         }
+    }
+
+    /**
+     * Reads the op list as ZooKeeper's MultiOperationRecord does: an op type it does not know, a
+     * create mode it does not know, or reads mixed with writes make the request unreadable.
+     */
+    private static Decoded decode(BinaryInputArchive in) throws IOException {
+        List<Integer> types = new ArrayList<>();
+        List<Record> records = new ArrayList<>();
+        boolean reads = false;
+        boolean writes = false;
+        for (MultiHeader h = read(in); !h.getDone(); h = read(in)) {
+            int type = h.getType();
+            Record r = switch (type) {
+                case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> new CreateRequest();
+                case OpCode.CREATE_TTL -> new CreateTTLRequest();
+                case OpCode.DELETE -> new DeleteRequest();
+                case OpCode.SET_DATA -> new SetDataRequest();
+                case OpCode.CHECK -> new CheckVersionRequest();
+                case OpCode.GET_CHILDREN -> new GetChildrenRequest();
+                case OpCode.GET_DATA -> new GetDataRequest();
+                default -> throw new IOException("invalid op type in a multi: " + type);
+            };
+            r.deserialize(in, "op");
+            if (r instanceof CreateRequest c && (NodeKind.fromFlag(c.getFlags()) == null || c.getAcl() == null)) {
+                throw new IOException("invalid create flag or no ACL list in a multi: " + c.getFlags());
+            }
+            boolean read = type == OpCode.GET_CHILDREN || type == OpCode.GET_DATA;
+            reads |= read;
+            writes |= !read;
+            if (reads && writes) {
+                throw new IOException("reads mixed with writes in a multi");
+            }
+            types.add(type);
+            records.add(r);
+        }
+        return new Decoded(types, records);
+    }
+
+    private static String pathOf(Record r) {
+        if (r instanceof CreateRequest c) {
+            return c.getPath();
+        } else if (r instanceof CreateTTLRequest c) {
+            return c.getPath();
+        } else if (r instanceof DeleteRequest d) {
+            return d.getPath();
+        } else if (r instanceof SetDataRequest d) {
+            return d.getPath();
+        } else if (r instanceof CheckVersionRequest v) {
+            return v.getPath();
+        } else if (r instanceof GetChildrenRequest g) {
+            return g.getPath();
+        }
+        return ((GetDataRequest) r).getPath();
+    }
+
+    private Object writeOp(int type, Record record) throws IOException {
+        if (record instanceof CreateTTLRequest r) {
+            return writes.createOp(type, r.getPath(), r.getData(), r.getAcl(), r.getFlags(), r.getTtl());
+        } else if (record instanceof CreateRequest r) {
+            return writes.createOp(type, r.getPath(), r.getData(), r.getAcl(), r.getFlags(), -1);
+        } else if (record instanceof DeleteRequest r) {
+            Integer refusal = WriteOps.deleteRefusal(r.getPath());
+            return refusal != null ? new WriteOps.Refusal(refusal) : new ZkOp.Delete(r.getPath(), r.getVersion());
+        } else if (record instanceof SetDataRequest r) {
+            Integer refusal = WriteOps.pathRefusal(r.getPath());
+            return refusal != null ? new WriteOps.Refusal(refusal) : new ZkOp.SetData(r.getPath(), r.getData(), r.getVersion());
+        } else if (record instanceof CheckVersionRequest r) {
+            return new ZkOp.Check(r.getPath(), r.getVersion());
+        }
+        throw new IOException("a read in a multi of writes: " + type); // ZooKeeper cannot run it either
     }
 
     private static MultiReply failed(int size, int failedAt, int err) {
@@ -156,24 +206,23 @@ final class MultiOps {
         return Reply.ok(r.revision(), new MultiReply(items));
     }
 
-    /** multiRead: getData and getChildren only, each answered on its own. */
+    /**
+     * multiRead: getData and getChildren only, each answered on its own. An op ZooKeeper cannot
+     * run there (a write, a null path) fails the request, which carries the answers before it.
+     */
     Reply multiRead(ZkConnection c, BinaryInputArchive in) throws IOException {
+        Decoded decoded = decode(in);
         List<Item> items = new ArrayList<>();
         long zxid = gateway.engine().revision();
-        for (MultiHeader h = read(in); !h.getDone(); h = read(in)) {
-            Reply one;
-            int type = h.getType();
-            if (type == OpCode.GET_DATA) {
-                GetDataRequest r = new GetDataRequest();
-                r.deserialize(in, "op");
-                one = reads.getData(c, r.getPath(), r.getWatch());
-            } else if (type == OpCode.GET_CHILDREN) {
-                GetChildrenRequest r = new GetChildrenRequest();
-                r.deserialize(in, "op");
-                one = reads.getChildren(c, r.getPath(), r.getWatch(), false);
-            } else {
-                throw new IOException("invalid op type in multiRead: " + type);
+        for (int i = 0; i < decoded.types().size(); i++) {
+            int type = decoded.types().get(i);
+            Record record = decoded.records().get(i);
+            if (!(type == OpCode.GET_DATA || type == OpCode.GET_CHILDREN) || pathOf(record) == null) {
+                return new Reply(zxid, ZkCode.MARSHALLINGERROR, new MultiReply(items), List.of(), false);
             }
+            Reply one = type == OpCode.GET_DATA
+                    ? reads.getData(c, pathOf(record), ((GetDataRequest) record).getWatch())
+                    : reads.getChildren(c, pathOf(record), ((GetChildrenRequest) record).getWatch(), false);
             zxid = Math.max(zxid, one.zxid());
             items.add(one.err() == ZkCode.OK ? new Item(type, 0, one.body())
                     : new Item(END_TYPE, one.err(), new ErrorResponse(one.err())));

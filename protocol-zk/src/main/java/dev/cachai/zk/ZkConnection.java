@@ -279,7 +279,8 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
             }
             if (!r.unsent()) {
                 ReplyHeader header = new ReplyHeader(s.xid, r.zxid(), r.err());
-                channel.write(Jute.frame(channel.alloc(), header, r.err() == 0 ? r.body() : null));
+                // Errors carry no body, but for a multiRead ZooKeeper gave up in the middle of.
+                channel.write(Jute.frame(channel.alloc(), header, r.body()));
                 sent++;
                 server.stats().sent();
             }
