@@ -34,6 +34,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class MultiOps {
     private static final int END_TYPE = -1;
+    /** A version no node has (-1 matches any): the stand-in check for a refused op always fails. */
+    private static final int UNPASSABLE_VERSION = Integer.MIN_VALUE;
 
     /** One op of a reply list: its type (-1 for an error), error code, and body. */
     record Item(int type, int err, Record body) {}
@@ -79,18 +81,53 @@ final class MultiOps {
         for (int i = 0; i < types.size(); i++) {
             ops.add(writeOp(types.get(i), decoded.records().get(i)));
         }
-        for (int i = 0; i < ops.size(); i++) {
-            if (ops.get(i) instanceof WriteOps.Refusal r) {
-                long zxid = gateway.engine().revision();
-                return CompletableFuture.completedFuture(Reply.ok(zxid, failed(ops.size(), i, r.err())));
-            }
+        int refusedAt = firstRefusal(ops);
+        if (refusedAt == 0) {
+            long zxid = gateway.engine().revision();
+            int err = ((WriteOps.Refusal) ops.get(0)).err();
+            return CompletableFuture.completedFuture(Reply.ok(zxid, failed(ops.size(), 0, err)));
         }
         List<ZkOp> zkOps = new ArrayList<>();
-        ops.forEach(o -> zkOps.add((ZkOp) o));
+        int runnable = refusedAt < 0 ? ops.size() : refusedAt;
+        for (int i = 0; i < runnable; i++) {
+            zkOps.add((ZkOp) ops.get(i));
+        }
+        if (refusedAt > 0) {
+            // The ops before a refused one run first, as ZooKeeper runs them in order: one of
+            // them may fail before the refusal is reached. A check no node can pass stands in
+            // for the refused op, so the multi fails there at the latest.
+            zkOps.add(new ZkOp.Check("/", UNPASSABLE_VERSION));
+        }
         List<ZkOp> parents = SystemNodes.missingParents(gateway.engine(), zkOps);
         ZkTxn txn = writes.txn(c, SystemNodes.concat(parents, zkOps), true);
-        return gateway.propose(txn).thenApply(result ->
-                multiReply(types, SystemNodes.withoutParents((ZkTxnResult) result, parents.size())));
+        return gateway.propose(txn).thenApply(result -> {
+            ZkTxnResult own = SystemNodes.withoutParents((ZkTxnResult) result, parents.size());
+            if (refusedAt < 0) {
+                return multiReply(types, own);
+            }
+            int failedAt = firstFailure(own);
+            int err = failedAt < refusedAt ? own.results().get(failedAt).err()
+                    : ((WriteOps.Refusal) ops.get(refusedAt)).err();
+            return Reply.ok(own.revision(), failed(ops.size(), Math.min(failedAt, refusedAt), err));
+        });
+    }
+
+    private static int firstRefusal(List<Object> ops) {
+        for (int i = 0; i < ops.size(); i++) {
+            if (ops.get(i) instanceof WriteOps.Refusal) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int firstFailure(ZkTxnResult r) {
+        for (int i = 0; i < r.results().size(); i++) {
+            if (r.results().get(i).err() != ZkCode.OK) {
+                return i;
+            }
+        }
+        return r.results().size();
     }
 
     private static MultiHeader read(BinaryInputArchive in) throws IOException {
@@ -220,9 +257,10 @@ final class MultiOps {
             if (!(type == OpCode.GET_DATA || type == OpCode.GET_CHILDREN) || pathOf(record) == null) {
                 return new Reply(zxid, ZkCode.MARSHALLINGERROR, new MultiReply(items), List.of(), false);
             }
+            // ZooKeeper's multiRead drops the ops' watch flags: it sets no watch.
             Reply one = type == OpCode.GET_DATA
-                    ? reads.getData(c, pathOf(record), ((GetDataRequest) record).getWatch())
-                    : reads.getChildren(c, pathOf(record), ((GetChildrenRequest) record).getWatch(), false);
+                    ? reads.getData(c, pathOf(record), false)
+                    : reads.getChildren(c, pathOf(record), false, false);
             zxid = Math.max(zxid, one.zxid());
             items.add(one.err() == ZkCode.OK ? new Item(type, 0, one.body())
                     : new Item(END_TYPE, one.err(), new ErrorResponse(one.err())));

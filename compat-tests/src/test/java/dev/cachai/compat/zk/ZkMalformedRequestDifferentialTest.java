@@ -65,25 +65,41 @@ class ZkMalformedRequestDifferentialTest extends BothTargets {
         }
 
         Body path(String path) throws IOException {
+            return path(path, true);
+        }
+
+        /**
+         * {@code rootToo} false keeps "/" out of the invalid paths: setData on the root is a
+         * known difference (README), which would then show up in every later answer about it.
+         */
+        Body path(String path, boolean rootToo) throws IOException {
             switch (flaw) {
                 case INVALID_PATH -> {
                     String invalid = invalidPath();
+                    if (!rootToo && invalid.equals("/")) {
+                        invalid = "/zookeeper";
+                    }
                     string(invalid);
-                    written = invalid.replace("\0", "\\0").replace("\u0001", "\\1").replace("\ud800", "\\ud800");
+                    note(invalid.replace("\0", "\\0").replace("\u0001", "\\1").replace("\ud800", "\\ud800"));
                 }
                 case NULL_PATH -> out.writeInt(-1);
                 case HUGE_PATH_LENGTH -> out.writeInt(Integer.MAX_VALUE);
                 case NEGATIVE_PATH_LENGTH -> out.writeInt(-5);
                 default -> {
                     string(path);
-                    written = path;
+                    note(path);
                 }
             }
             return this;
         }
 
+        /** The paths as written, a multi's ops' joined by commas. */
         String written() {
             return written;
+        }
+
+        private void note(String path) {
+            written = written.isEmpty() ? path : written + "," + path;
         }
 
         private String invalidPath() {
@@ -241,7 +257,7 @@ class ZkMalformedRequestDifferentialTest extends BothTargets {
                 case 21 -> b.path(path()).data(data()).acl().checked(random.nextBoolean() ? 5 : 6).longValue(3_600_000);
                 case 2 -> b.path(path()).integer(version());
                 case 3, 4, 8, 12 -> b.path(path()).bool(random.nextBoolean());
-                case 5 -> b.path(path()).data(data()).integer(version());
+                case 5 -> b.path(path(), false).data(data()).integer(version());
                 case 7 -> b.path(path()).acl().integer(version());
                 case 13 -> b.path(path()).integer(version());
                 case 17, 18 -> b.path(path()).checked(1 + random.nextInt(3));
@@ -266,6 +282,7 @@ class ZkMalformedRequestDifferentialTest extends BothTargets {
                 int[] choices = type == MULTI ? writeOps : readOps;
                 int op = choices[random.nextInt(choices.length)];
                 b.integer(op).bool(false).integer(-1);
+                b.note("op" + op);
                 body(op == 99 ? 9 : op, b);
             }
             b.integer(-1).bool(true).integer(-1);
