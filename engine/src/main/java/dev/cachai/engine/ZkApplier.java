@@ -116,7 +116,7 @@ final class ZkApplier {
         if (acl == null) {
             throw new ZkFailure(ZkCode.INVALIDACL);
         }
-        ZkNode parent = node(w, parentPath);
+        ZkNode parent = nodeIfPath(w, parentPath);
         if (parent == null) {
             throw new ZkFailure(ZkCode.NONODE);
         }
@@ -183,13 +183,13 @@ final class ZkApplier {
 
     private ZkOpResult delete(WriteTxn w, ZkIdentity id, ZkOp.Delete d) throws ZkFailure {
         String parentPath = parentOf(d.path());
-        ZkNode parent = node(w, parentPath);
+        ZkNode parent = nodeIfPath(w, parentPath);
         if (parent == null) {
             throw new ZkFailure(ZkCode.NONODE);
         }
         // ZooKeeper asks the parent's DELETE permission before it looks for the node itself.
         requirePerm(parent.acl(), Acl.DELETE, id);
-        ZkNode target = node(w, d.path());
+        ZkNode target = nodeIfPath(w, d.path());
         if (target == null) {
             throw new ZkFailure(ZkCode.NONODE);
         }
@@ -305,9 +305,17 @@ final class ZkApplier {
         return e == null || e.head().isTombstone() ? 0 : 1;
     }
 
-    /** The node at {@code path}; none at a path no node can have ("/a/", "/a//b", an etcd key that is no path). */
+    /** The node at {@code path}, a valid path. */
     private ZkNode node(WriteTxn w, String path) {
-        return ZkPaths.isValid(path) ? ZkView.nodeWhileApplying(s, path, w.revision) : null;
+        return ZkView.nodeWhileApplying(s, path, w.revision);
+    }
+
+    /**
+     * The node at a path only parentOf has looked at: none at a string no node can have ("/a/",
+     * "/a//b", an etcd key that is no path).
+     */
+    private ZkNode nodeIfPath(WriteTxn w, String path) {
+        return ZkPaths.isValid(path) ? node(w, path) : null;
     }
 
     private static boolean isVirtual(ZkNode n) {

@@ -108,7 +108,7 @@ final class MultiOps {
             int failedAt = firstFailure(own);
             int err = failedAt < refusedAt ? own.results().get(failedAt).err()
                     : ((WriteOps.Refusal) ops.get(refusedAt)).err();
-            return Reply.ok(own.revision(), failed(ops.size(), Math.min(failedAt, refusedAt), err));
+            return Reply.ok(own.revision(), failed(ops.size(), failedAt, err)); // the stand-in fails at the latest
         });
     }
 

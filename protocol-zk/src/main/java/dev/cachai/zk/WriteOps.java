@@ -106,11 +106,6 @@ final class WriteOps {
         return TreeView.isUnderConfig(path) ? ZkCode.NOAUTH : null;
     }
 
-    /** setData's and setACL's refusal before the engine's: a null path is invalid, then built-in nodes. */
-    static Integer pathRefusal(String path) {
-        return path == null ? Integer.valueOf(ZkCode.BADARGUMENTS) : systemWriteRefusal(path);
-    }
-
     /**
      * A delete's refusal before the engine's: ZooKeeper fails on a null path as it looks for the
      * parent (MARSHALLINGERROR), refuses its special nodes ("/", /zookeeper, its quota and config
@@ -127,11 +122,15 @@ final class WriteOps {
     }
 
     /**
-     * setData and setACL under /zookeeper: /zookeeper and its quota node are open to them, as in
-     * ZooKeeper; /zookeeper/config is read-only and has no children.
+     * setData's and setACL's refusal before the engine's: a null path is invalid; under
+     * /zookeeper, /zookeeper and its quota node are open to them, as in ZooKeeper, while
+     * /zookeeper/config is read-only and has no children.
      */
-    static Integer systemWriteRefusal(String path) {
-        if (path == null || !TreeView.isSystem(path) || !ZkPaths.isValid(path)) {
+    static Integer pathRefusal(String path) {
+        if (path == null) {
+            return ZkCode.BADARGUMENTS;
+        }
+        if (!TreeView.isSystem(path) || !ZkPaths.isValid(path)) {
             return null;
         }
         if (path.equals(TreeView.CONFIG)) {

@@ -11,7 +11,6 @@ import dev.cachai.etcd.proto.etcdserverpb.LeaseRevokeRequest;
 import dev.cachai.etcd.proto.etcdserverpb.PutRequest;
 import dev.cachai.etcd.proto.etcdserverpb.RangeRequest;
 import dev.cachai.etcd.proto.etcdserverpb.RangeResponse;
-import dev.cachai.etcd.proto.mvccpb.KeyValue;
 import dev.cachai.etcd.proto.v3electionpb.CampaignRequest;
 import dev.cachai.etcd.proto.v3electionpb.CampaignResponse;
 import dev.cachai.etcd.proto.v3electionpb.ElectionGrpc;

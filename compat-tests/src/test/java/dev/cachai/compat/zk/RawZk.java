@@ -46,11 +46,7 @@ final class RawZk implements AutoCloseable {
 
     /** Sends a request with only a header; returns the reply header's error code. */
     int request(int xid, int type) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        DataOutputStream d = new DataOutputStream(body);
-        d.writeInt(xid);
-        d.writeInt(type);
-        send(body.toByteArray());
+        send(xid, type, new byte[0]);
         DataInputStream reply = new DataInputStream(new java.io.ByteArrayInputStream(readFrame()));
         reply.readInt();
         reply.readLong();

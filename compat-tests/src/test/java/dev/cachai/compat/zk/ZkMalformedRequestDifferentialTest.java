@@ -1,6 +1,7 @@
 package dev.cachai.compat.zk;
 
 import dev.cachai.compat.RandomSequences;
+import org.apache.zookeeper.ZooDefs.OpCode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -25,10 +26,8 @@ import java.util.Random;
  */
 class ZkMalformedRequestDifferentialTest extends BothTargets {
     private static final int CASES_PER_SEQUENCE = 150;
-    private static final int EXISTS = 3;
-    private static final int CHECK = 13;
-    private static final int MULTI = 14;
-    private static final int MULTI_READ = 22;
+    /** An op type ZooKeeper does not know, inside a multi. */
+    private static final int UNKNOWN_OP = 99;
     private static final int STAT_BYTES = 68;
     private static final int WATCH_EVENT_XID = -1;
     private static final String[] NAMES = {"a", "b", "c"};
@@ -232,7 +231,10 @@ class ZkMalformedRequestDifferentialTest extends BothTargets {
         }
 
         private int opcode() {
-            int[] opcodes = {1, 15, 19, 21, 2, 3, 4, 5, 6, 7, 8, 12, 9, 13, 17, 18, 103, 104, 106, MULTI, MULTI_READ};
+            int[] opcodes = {OpCode.create, OpCode.create2, OpCode.createContainer, OpCode.createTTL, OpCode.delete,
+                    OpCode.exists, OpCode.getData, OpCode.setData, OpCode.getACL, OpCode.setACL, OpCode.getChildren,
+                    OpCode.getChildren2, OpCode.sync, OpCode.check, OpCode.checkWatches, OpCode.removeWatches,
+                    OpCode.getEphemerals, OpCode.getAllChildrenNumber, OpCode.addWatch, OpCode.multi, OpCode.multiRead};
             return opcodes[random.nextInt(opcodes.length)];
         }
 
@@ -252,17 +254,17 @@ class ZkMalformedRequestDifferentialTest extends BothTargets {
          */
         private Body body(int type, Body b) throws IOException {
             switch (type) {
-                case 1, 15 -> b.path(path()).data(data()).acl().checked(random.nextBoolean() ? 0 : 2);
-                case 19 -> b.path(path()).data(data()).acl().checked(4);
-                case 21 -> b.path(path()).data(data()).acl().checked(random.nextBoolean() ? 5 : 6).longValue(3_600_000);
-                case 2 -> b.path(path()).integer(version());
-                case 3, 4, 8, 12 -> b.path(path()).bool(random.nextBoolean());
-                case 5 -> b.path(path(), false).data(data()).integer(version());
-                case 7 -> b.path(path()).acl().integer(version());
-                case 13 -> b.path(path()).integer(version());
-                case 17, 18 -> b.path(path()).checked(1 + random.nextInt(3));
-                case 106 -> b.path(path()).checked(random.nextInt(2));
-                case MULTI, MULTI_READ -> multiOps(type, b);
+                case OpCode.create, OpCode.create2 -> b.path(path()).data(data()).acl().checked(random.nextBoolean() ? 0 : 2);
+                case OpCode.createContainer -> b.path(path()).data(data()).acl().checked(4);
+                case OpCode.createTTL -> b.path(path()).data(data()).acl().checked(random.nextBoolean() ? 5 : 6).longValue(3_600_000);
+                case OpCode.delete -> b.path(path()).integer(version());
+                case OpCode.exists, OpCode.getData, OpCode.getChildren, OpCode.getChildren2 -> b.path(path()).bool(random.nextBoolean());
+                case OpCode.setData -> b.path(path(), false).data(data()).integer(version());
+                case OpCode.setACL -> b.path(path()).acl().integer(version());
+                case OpCode.check -> b.path(path()).integer(version());
+                case OpCode.checkWatches, OpCode.removeWatches -> b.path(path()).checked(1 + random.nextInt(3));
+                case OpCode.addWatch -> b.path(path()).checked(random.nextInt(2));
+                case OpCode.multi, OpCode.multiRead -> multiOps(type, b);
                 default -> b.path(path()); // getACL, sync, getEphemerals, getAllChildrenNumber
             }
             return b;
@@ -275,15 +277,16 @@ class ZkMalformedRequestDifferentialTest extends BothTargets {
         private void multiOps(int type, Body b) throws IOException {
             // Not createTTL: ZooKeeper's multi turns one with a mode that is no TTL mode into a
             // plain create, a detail left out. Not a lone read either (a multi of reads only).
-            int[] writeOps = {1, 2, 5, 13, 15, 19, 1, 2, 5, 13, 99};
-            int[] readOps = {4, 8, 4, 8, 1};
+            int[] writeOps = {OpCode.create, OpCode.delete, OpCode.setData, OpCode.check, OpCode.create2,
+                    OpCode.createContainer, OpCode.create, OpCode.delete, OpCode.setData, OpCode.check, UNKNOWN_OP};
+            int[] readOps = {OpCode.getData, OpCode.getChildren, OpCode.getData, OpCode.getChildren, OpCode.create};
             int count = 1 + random.nextInt(3);
             for (int i = 0; i < count; i++) {
-                int[] choices = type == MULTI ? writeOps : readOps;
+                int[] choices = type == OpCode.multi ? writeOps : readOps;
                 int op = choices[random.nextInt(choices.length)];
                 b.integer(op).bool(false).integer(-1);
                 b.note("op" + op);
-                body(op == 99 ? 9 : op, b);
+                body(op == UNKNOWN_OP ? OpCode.sync : op, b); // a body of the sync shape
             }
             b.integer(-1).bool(true).integer(-1);
         }
@@ -305,8 +308,8 @@ class ZkMalformedRequestDifferentialTest extends BothTargets {
                 raw.send(request, type, body.bytes());
                 // ZooKeeper closes the connection after refusing a check outside a multi, while
                 // it may already be serving the next request: none follows it here.
-                if (type != CHECK) {
-                    raw.send(probe, EXISTS, probeBody);
+                if (type != OpCode.check) {
+                    raw.send(probe, OpCode.exists, probeBody);
                 }
             } catch (java.net.SocketException closedMeanwhile) {
                 // The server closed the connection after the request: what it wrote is read below.
@@ -330,8 +333,9 @@ class ZkMalformedRequestDifferentialTest extends BothTargets {
                 if (replyXid == WATCH_EVENT_XID) {
                     heard.add("event " + in.readInt() + " " + in.readInt() + " " + readString(in));
                 } else if (replyXid == request) {
-                    boolean created = err == 0 && (type == 1 || type == 15 || type == 19 || type == 21);
-                    boolean multi = type == MULTI || type == MULTI_READ;
+                    boolean created = err == 0 && (type == OpCode.create || type == OpCode.create2
+                            || type == OpCode.createContainer || type == OpCode.createTTL);
+                    boolean multi = type == OpCode.multi || type == OpCode.multiRead;
                     heard.add("err " + err + (created ? " " + readString(in) : "") + (multi ? " " + multiResults(in) : ""));
                 } else {
                     heard.add("xid " + replyXid + " err " + err);
@@ -354,17 +358,17 @@ class ZkMalformedRequestDifferentialTest extends BothTargets {
                     String created = "";
                     switch (type) {
                         case -1 -> in.readInt();
-                        case 1 -> created = " " + readString(in);
-                        case 15 -> {
+                        case OpCode.create -> created = " " + readString(in);
+                        case OpCode.create2 -> {
                             created = " " + readString(in);
                             in.skipBytes(STAT_BYTES);
                         }
-                        case 5 -> in.skipBytes(STAT_BYTES);
-                        case 4 -> {
+                        case OpCode.setData -> in.skipBytes(STAT_BYTES);
+                        case OpCode.getData -> {
                             int length = in.readInt();
                             in.skipBytes(Math.max(length, 0) + STAT_BYTES);
                         }
-                        case 8 -> {
+                        case OpCode.getChildren -> {
                             // ZooKeeper lists children in its hash set's order.
                             List<String> kids = new ArrayList<>();
                             for (int i = in.readInt(); i > 0; i--) {
