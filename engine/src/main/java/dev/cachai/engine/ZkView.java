@@ -21,6 +21,9 @@ import java.util.TreeSet;
  * with live descendants but no key of its own (written through etcd) is a virtual, empty node.
  */
 final class ZkView {
+    /** Where the root's data is kept: setData on "/" writes this key. */
+    static final byte[] ROOT_DATA_KEY = {'/'};
+
     private ZkView() {}
 
     static ZkNode node(EngineState s, String path, long rev) {
@@ -34,16 +37,12 @@ final class ZkView {
 
     private static ZkNode node(EngineState s, String path, long rev, boolean applying) {
         if (path.equals("/")) {
-            NodeMeta m = s.rootMeta;
-            return new ZkNode(path, new byte[0], rootStat(m), m.acl());
+            return root(s, rev);
         }
         byte[] key = path.getBytes(StandardCharsets.UTF_8);
         Entry e = s.kv.entry(key);
-        KeyValue v = e == null ? null : e.head();
-        if (v != null && v.modRevision() > rev) {
-            v = s.kv.get(key, rev);
-        }
-        if (v != null && !v.isTombstone()) {
+        KeyValue v = liveAt(s, key, e, rev);
+        if (v != null) {
             NodeMeta m = metaAt(e, v, rev);
             return new ZkNode(path, v.isNullValue() ? null : v.value(), stat(v, m), m.acl());
         }
@@ -77,8 +76,30 @@ final class ZkView {
                 m.pzxid());
     }
 
-    static ZkStat rootStat(NodeMeta m) {
-        return new ZkStat(0, 0, 0, 0, 0, m.clientCversion(), m.aversion(), 0, 0, m.numChildren(), m.pzxid());
+    /** The version of {@code key} live at {@code rev}, or null. */
+    private static KeyValue liveAt(EngineState s, byte[] key, Entry e, long rev) {
+        KeyValue v = e == null ? null : e.head();
+        if (v != null && v.modRevision() > rev) {
+            v = s.kv.get(key, rev);
+        }
+        return v == null || v.isTombstone() ? null : v;
+    }
+
+    /**
+     * The root has no key of its own in the tree; its data lives under the key "/" (which is no
+     * node key, so no child of anything), written by setData on "/" or by an etcd put. ZooKeeper
+     * has the root from zxid 0 with version 0, so the first setData shows version 1.
+     */
+    private static ZkNode root(EngineState s, long rev) {
+        NodeMeta m = s.rootMeta;
+        KeyValue data = liveAt(s, ROOT_DATA_KEY, s.kv.entry(ROOT_DATA_KEY), rev);
+        if (data == null) {
+            ZkStat stat = new ZkStat(0, 0, 0, 0, 0, m.clientCversion(), m.aversion(), 0, 0, m.numChildren(), m.pzxid());
+            return new ZkNode("/", new byte[0], stat, m.acl());
+        }
+        ZkStat stat = new ZkStat(0, data.modRevision(), 0, data.mtimeMs(), (int) data.version(), m.clientCversion(),
+                m.aversion(), 0, data.value().length, m.numChildren(), m.pzxid());
+        return new ZkNode("/", data.isNullValue() ? null : data.value(), stat, m.acl());
     }
 
     /**

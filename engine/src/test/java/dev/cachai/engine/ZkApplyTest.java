@@ -194,6 +194,24 @@ class ZkApplyTest {
     }
 
     @Test
+    void theRootTakesData() {
+        create("/a", "", NodeKind.PERSISTENT);
+        ZkTxnResult set = write(new ZkOp.SetData("/", "r".getBytes(), 0));
+        assertThat(set.err()).isZero();
+        assertThat(set.results().get(0).stat().version()).as("ZooKeeper's root starts at version 0").isEqualTo(1);
+        assertThat(engine.zkNode("/").data()).isEqualTo("r".getBytes());
+        assertThat(engine.zkNode("/").stat().mzxid()).isEqualTo(set.revision());
+        assertThat(engine.zkNode("/").stat().czxid()).isZero();
+        assertThat(engine.zkChildren("/")).as("the data key is no child").containsExactly("a");
+        assertThat(write(new ZkOp.SetData("/", "s".getBytes(), 0)).err()).isEqualTo(ZkCode.BADVERSION);
+
+        ZkTxnResult failed = multi(new ZkOp.SetData("/", "t".getBytes(), 1), new ZkOp.Check("/a", 7));
+        assertThat(failed.err()).isEqualTo(ZkCode.BADVERSION);
+        assertThat(engine.zkNode("/").data()).as("rolled back").isEqualTo("r".getBytes());
+        assertThat(engine.zkNode("/").stat().version()).isEqualTo(1);
+    }
+
+    @Test
     void storingZookeeperIsNoCreateSequentialNamesCount() {
         create("/a", "", NodeKind.PERSISTENT);
         multi(plain("/zookeeper"), plain("/zookeeper/quota"), plain("/zookeeper/quota/q"));

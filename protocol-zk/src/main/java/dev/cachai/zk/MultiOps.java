@@ -223,7 +223,7 @@ final class MultiOps {
         return new MultiReply(items);
     }
 
-    private static Reply multiReply(List<Integer> types, ZkTxnResult r) {
+    private Reply multiReply(List<Integer> types, ZkTxnResult r) {
         if (r.err() == ZkCode.SESSIONMOVED) {
             return Reply.sessionMoved(r.revision());
         }
@@ -238,7 +238,7 @@ final class MultiOps {
         for (int i = 0; i < types.size(); i++) {
             int type = types.get(i);
             int replyType = type == OpCode.CREATE_CONTAINER || type == OpCode.CREATE_TTL ? OpCode.CREATE2 : type;
-            items.add(new Item(replyType, 0, WriteOps.body(replyType, r.results().get(i))));
+            items.add(new Item(replyType, 0, writes.body(replyType, r.results().get(i))));
         }
         return Reply.ok(r.revision(), new MultiReply(items));
     }

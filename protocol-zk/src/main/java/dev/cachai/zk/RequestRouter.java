@@ -55,7 +55,7 @@ final class RequestRouter {
         this.gateway = gateway;
         this.engine = gateway.engine();
         this.reads = new ReadOps(engine, tree, watches);
-        this.writes = new WriteOps(gateway, server.config(), server.x509Enabled());
+        this.writes = new WriteOps(gateway, server.config(), tree, server.x509Enabled());
         this.multis = new MultiOps(gateway, writes, reads);
         this.watchOps = new WatchOps(engine, tree, watches);
         this.reconfigs = new ReconfigOps(server.config(), tree, gateway::cluster);

@@ -146,37 +146,52 @@ public final class TreeView {
     }
 
     /**
+     * The Stat a client sees of a node the engine holds, given the engine's: the built-in nodes
+     * and the root are shown as ZooKeeper has them (see below); any other node as stored. Reads
+     * and the replies of setData and setACL show the same.
+     */
+    public ZkStat shown(String path, ZkStat stored) {
+        switch (path) {
+            case "/":
+                return rootStat(stored);
+            case SYSTEM:
+                // Its cversion counted the storing of /zookeeper/quota, which ZooKeeper has from the start,
+                // and ZooKeeper's is lowered by the two children no one created (as the root's, below).
+                int quotaCreate = SystemNodes.stored(engine, QUOTA) ? 1 : 0;
+                return builtInStat(stored, children(SYSTEM).size(), quotaCreate + SYSTEM_BUILT_IN_CHILDREN);
+            case QUOTA:
+                return builtInStat(stored, stored.numChildren(), 0);
+            default:
+                return stored;
+        }
+    }
+
+    /**
      * The root as stored, less the engine's record of /zookeeper: that node is created (stored)
      * only when a client first writes below it, but ZooKeeper counts it from the start. Its
      * cversion is ZooKeeper's: the creates and deletes of children less the children no one
      * created (ZooKeeper shows twice its count of creates less the children present, which a
      * built-in child lowers by one; a fresh root shows -1).
      */
-    private ZkNode rootNode() {
-        ZkNode n = engine.zkNode("/");
-        if (n == null) {
-            return null;
-        }
-        ZkStat s = n.stat();
+    private ZkStat rootStat(ZkStat s) {
         boolean stored = SystemNodes.stored(engine, SYSTEM);
-        ZkStat withSystem = new ZkStat(s.czxid(), s.mzxid(), s.ctime(), s.mtime(), s.version(),
+        return new ZkStat(s.czxid(), s.mzxid(), s.ctime(), s.mtime(), s.version(),
                 s.cversion() - (stored ? 1 : 0) - ROOT_BUILT_IN_CHILDREN, s.aversion(), s.ephemeralOwner(), s.dataLength(),
                 s.numChildren() + (stored ? 0 : 1), s.pzxid());
-        return new ZkNode("/", n.data(), withSystem, n.acl());
+    }
+
+    private ZkNode rootNode() {
+        ZkNode n = engine.zkNode("/");
+        return n == null ? null : new ZkNode("/", n.data(), rootStat(n.stat()), n.acl());
     }
 
     private ZkNode systemNode() {
         ZkNode stored = engine.zkNode(SYSTEM);
-        int children = children(SYSTEM).size();
         if (stored == null) {
-            return new ZkNode(SYSTEM, new byte[0], builtInStat(stat(0, 0), children, SYSTEM_BUILT_IN_CHILDREN),
+            return new ZkNode(SYSTEM, new byte[0], builtInStat(stat(0, 0), children(SYSTEM).size(), SYSTEM_BUILT_IN_CHILDREN),
                     Acl.OPEN_ACL_UNSAFE);
         }
-        // Its cversion counted the storing of /zookeeper/quota, which ZooKeeper has from the start,
-        // and ZooKeeper's is lowered by the two children no one created (as the root's, above).
-        int quotaCreate = SystemNodes.stored(engine, QUOTA) ? 1 : 0;
-        return new ZkNode(SYSTEM, stored.data(),
-                builtInStat(stored.stat(), children, quotaCreate + SYSTEM_BUILT_IN_CHILDREN), stored.acl());
+        return new ZkNode(SYSTEM, stored.data(), shown(SYSTEM, stored.stat()), stored.acl());
     }
 
     private ZkNode quotaNode() {
@@ -184,7 +199,7 @@ public final class TreeView {
         if (stored == null) {
             return new ZkNode(QUOTA, new byte[0], stat(0, 0), Acl.OPEN_ACL_UNSAFE);
         }
-        return new ZkNode(QUOTA, stored.data(), builtInStat(stored.stat(), stored.stat().numChildren(), 0), stored.acl());
+        return new ZkNode(QUOTA, stored.data(), shown(QUOTA, stored.stat()), stored.acl());
     }
 
     /**
@@ -247,7 +262,10 @@ public final class TreeView {
         return SystemNodes.stored(engine, path) ? engine.zkDescendants(path) : 0;
     }
 
+    /** Every node, the root and built-in nodes included; the root's data key is no node. */
     public long nodeCount() {
-        return engine.keyCount() + SYSTEM_NODES + 1 - SystemNodes.storedBuiltIns(engine);
+        ZkNode root = engine.zkNode("/");
+        int rootDataKey = root != null && root.stat().mzxid() > 0 ? 1 : 0;
+        return engine.keyCount() - rootDataKey + SYSTEM_NODES + 1 - SystemNodes.storedBuiltIns(engine);
     }
 }

@@ -29,14 +29,16 @@ final class WriteOps {
 
     private final CommandGateway gateway;
     private final ZkServerConfig config;
+    private final TreeView tree;
     /** Whether the x509 scheme exists here (ZooKeeper registers it only where certificates are used). */
     private final boolean x509Scheme;
 
     private final QuotaWarnings quotaWarnings;
 
-    WriteOps(CommandGateway gateway, ZkServerConfig config, boolean x509Scheme) {
+    WriteOps(CommandGateway gateway, ZkServerConfig config, TreeView tree, boolean x509Scheme) {
         this.gateway = gateway;
         this.config = config;
+        this.tree = tree;
         this.x509Scheme = x509Scheme;
         this.quotaWarnings = new QuotaWarnings(gateway.engine());
     }
@@ -150,7 +152,7 @@ final class WriteOps {
                 singleReply(type, SystemNodes.withoutParents((ZkTxnResult) result, parents.size())));
     }
 
-    private static Reply singleReply(int type, Result result) {
+    private Reply singleReply(int type, Result result) {
         ZkTxnResult r = (ZkTxnResult) result;
         if (r.err() == ZkCode.SESSIONMOVED) {
             return Reply.sessionMoved(r.revision());
@@ -161,14 +163,17 @@ final class WriteOps {
         return Reply.ok(r.revision(), body(type, r.results().get(0)));
     }
 
-    /** The reply body of a successful op, by opcode; null where ZooKeeper sends only the header. */
-    static Record body(int type, ZkOpResult op) {
+    /**
+     * The reply body of a successful op, by opcode; null where ZooKeeper sends only the header.
+     * A Stat of the root or a built-in node is shown as reads show it.
+     */
+    Record body(int type, ZkOpResult op) {
         return switch (type) {
             case OpCode.CREATE -> new CreateResponse(op.path());
             case OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL ->
                     new Create2Response(op.path(), Convert.stat(op.stat()));
-            case OpCode.SET_DATA -> new SetDataResponse(Convert.stat(op.stat()));
-            case OpCode.SET_ACL -> new SetACLResponse(Convert.stat(op.stat()));
+            case OpCode.SET_DATA -> new SetDataResponse(Convert.stat(tree.shown(op.path(), op.stat())));
+            case OpCode.SET_ACL -> new SetACLResponse(Convert.stat(tree.shown(op.path(), op.stat())));
             default -> null;
         };
     }

@@ -362,6 +362,42 @@ class ZkDifferentialTest extends BothTargets {
         });
     }
 
+    /**
+     * The root and the built-in nodes take data like any node: data watches fire, the version
+     * counts from where it was (shared servers: other tests may have set it), stale versions fail.
+     */
+    @Test
+    void rootAndBuiltInNodesTakeData() throws Exception {
+        compare("/special", (zk, other, t) -> {
+            BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
+            for (String path : List.of("/", "/zookeeper", "/zookeeper/quota")) {
+                Stat before = new Stat();
+                byte[] old = zk.getData(path, events::add, before);
+                t.add(path + " before: czxid " + t.rel(before.getCzxid()) + " ctime " + (before.getCtime() == 0)
+                        + " eph " + before.getEphemeralOwner());
+                t.attempt("set " + path, () -> {
+                    Stat s = other.setData(path, ("data of " + path).getBytes(), before.getVersion());
+                    return "v+" + (s.getVersion() - before.getVersion()) + " mzxid+" + t.rel(s.getMzxid())
+                            + " czxid " + t.rel(s.getCzxid()) + " len" + s.getDataLength()
+                            + " mtime later " + (s.getMtime() > before.getMtime());
+                });
+                t.attempt("get " + path, () -> zk.getData(path, false, null));
+                t.attempt("stale set " + path, () -> other.setData(path, "x".getBytes(), before.getVersion()));
+                t.attempt("event " + path, () -> {
+                    WatchedEvent e = events.poll(WAIT_S, TimeUnit.SECONDS);
+                    return e == null ? "none" : e.getType() + " " + e.getPath() + " zxid+" + t.rel(e.getZxid());
+                });
+                t.attempt("put back " + path, () -> other.setData(path, old, -1).getVersion() - before.getVersion());
+                t.attempt("null data " + path, () -> {
+                    other.setData(path, null, -1);
+                    return "len" + zk.exists(path, false).getDataLength() + " " + (zk.getData(path, false, null) == null);
+                });
+                other.setData(path, old, -1);
+            }
+            t.attempt("root children", () -> zk.getChildren("/", false).contains(""));
+        });
+    }
+
     /** The root's child count and how often its children changed, as the built-in nodes leave them. */
     private static String rootShape(ZooKeeper zk) throws Exception {
         Stat s = zk.exists("/", false);

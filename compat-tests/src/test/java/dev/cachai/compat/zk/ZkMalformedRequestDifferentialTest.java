@@ -64,20 +64,9 @@ class ZkMalformedRequestDifferentialTest extends BothTargets {
         }
 
         Body path(String path) throws IOException {
-            return path(path, true);
-        }
-
-        /**
-         * {@code rootToo} false keeps "/" out of the invalid paths: setData on the root is a
-         * known difference (README), which would then show up in every later answer about it.
-         */
-        Body path(String path, boolean rootToo) throws IOException {
             switch (flaw) {
                 case INVALID_PATH -> {
                     String invalid = invalidPath();
-                    if (!rootToo && invalid.equals("/")) {
-                        invalid = "/zookeeper";
-                    }
                     string(invalid);
                     note(invalid.replace("\0", "\\0").replace("\u0001", "\\1").replace("\ud800", "\\ud800"));
                 }
@@ -259,7 +248,7 @@ class ZkMalformedRequestDifferentialTest extends BothTargets {
                 case OpCode.createTTL -> b.path(path()).data(data()).acl().checked(random.nextBoolean() ? 5 : 6).longValue(3_600_000);
                 case OpCode.delete -> b.path(path()).integer(version());
                 case OpCode.exists, OpCode.getData, OpCode.getChildren, OpCode.getChildren2 -> b.path(path()).bool(random.nextBoolean());
-                case OpCode.setData -> b.path(path(), false).data(data()).integer(version());
+                case OpCode.setData -> b.path(path()).data(data()).integer(version());
                 case OpCode.setACL -> b.path(path()).acl().integer(version());
                 case OpCode.check -> b.path(path()).integer(version());
                 case OpCode.checkWatches, OpCode.removeWatches -> b.path(path()).checked(1 + random.nextInt(3));

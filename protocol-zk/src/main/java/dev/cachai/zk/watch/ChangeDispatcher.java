@@ -220,12 +220,21 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
 
     private static void addKeyEvent(List<PathEvent> out, Event e, boolean reshaped) {
         byte[] key = e.type() == Event.Type.PUT ? e.kv().key() : e.prevKv() != null ? e.prevKv().key() : e.kv().key();
+        if (key.length == 1 && key[0] == '/') {
+            out.add(new PathEvent(EventType.NODE_DATA_CHANGED, "/")); // the root's data (see ZkView)
+            return;
+        }
         if (!ZkPaths.isNodeKey(key)) {
             return;
         }
         String path = new String(key, StandardCharsets.UTF_8);
         if (ZkPaths.existsFromStart(path)) {
-            return; // stored lazily; clients see these nodes as always there
+            // Stored lazily, so clients see these nodes as always there: their storing is no
+            // event; a later write of their data is.
+            if (e.type() == Event.Type.PUT && !e.isCreate() && !reshaped) {
+                out.add(new PathEvent(EventType.NODE_DATA_CHANGED, path));
+            }
+            return;
         }
         if (reshaped) {
             out.add(new PathEvent(EventType.NODE_DATA_CHANGED, path));

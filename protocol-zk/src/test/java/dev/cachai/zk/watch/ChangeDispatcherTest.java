@@ -53,6 +53,16 @@ class ChangeDispatcherTest {
     }
 
     @Test
+    void theRootsDataAndTheBuiltInNodesDataChangeButTheirStoringIsNoEvent() {
+        assertThat(eventsOf(Put.of(bytes("/"), bytes("root data")))).containsExactly("data /");
+        assertThat(eventsOf(DeleteRange.of(bytes("/")))).as("an etcd delete empties it").containsExactly("data /");
+        assertThat(eventsOf(Put.of(bytes("/zookeeper"), bytes("")))).as("stored").isEmpty();
+        assertThat(eventsOf(Put.of(bytes("/zookeeper"), bytes("set")))).containsExactly("data /zookeeper");
+        assertThat(eventsOf(Put.of(bytes("/zookeeper/quota/q"), bytes("")))).containsExactly("created /zookeeper/quota/q",
+                "children /zookeeper/quota");
+    }
+
+    @Test
     void aKeyGivenToOrTakenFromANodeWithChildrenIsADataChange() {
         engine.apply(1_000, Put.of(bytes("/a/b/c"), bytes("x")));
         assertThat(eventsOf(Put.of(bytes("/a/b"), bytes("real")))).containsExactly("data /a/b");
