@@ -545,6 +545,9 @@ class EtcdRandomDifferentialTest extends BothEtcdTargets {
                         ttl.add("keys", sorted);
                     }
                 }
+                if (json.isJsonObject() && json.getAsJsonObject().has("error")) {
+                    return status(r.statusCode()) + " " + r.body().strip(); // as sent: clients may match its text
+                }
                 return status(r.statusCode()) + " " + canonical(json);
             } catch (java.io.IOException | InterruptedException e) {
                 return e.getClass().getSimpleName();

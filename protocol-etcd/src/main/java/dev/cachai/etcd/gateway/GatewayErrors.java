@@ -24,10 +24,10 @@ final class GatewayErrors {
         };
     }
 
-    /** Body of a failed unary call: {"error":..,"code":..,"message":..}. */
+    /** Body of a failed unary call, its keys in etcd 3.4's order: {"error":..,"message":..,"code":..}. */
     static String unary(Status status) {
         String msg = quote(status.getDescription() == null ? "" : status.getDescription());
-        return "{\"error\":" + msg + ",\"code\":" + status.getCode().value() + ",\"message\":" + msg + "}";
+        return "{\"error\":" + msg + ",\"message\":" + msg + ",\"code\":" + status.getCode().value() + "}";
     }
 
     /** A failure inside a stream: {"error":{"grpc_code","http_code","message","http_status"}}. */
