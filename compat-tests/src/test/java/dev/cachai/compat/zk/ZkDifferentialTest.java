@@ -195,15 +195,21 @@ class ZkDifferentialTest extends BothTargets {
             other.sync("/watch");
             zk.getData("/watch", false, null); // the reply is ordered after every event up to its zxid
             other.create("/watch/end", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-            while (true) {
-                WatchedEvent e = events.poll(WAIT_S, TimeUnit.SECONDS);
-                assertThat(e).as("event before the end marker").isNotNull();
-                t.add(e.getType() + " " + e.getPath() + " zxid+" + t.rel(e.getZxid()));
-                if ("/watch/end".equals(e.getPath())) {
-                    break;
-                }
-            }
+            recordEventsThrough("/watch/end", events, t);
         });
+    }
+
+    /** Writes down events up to the end marker's: they come in zxid order, so it comes last. */
+    private static void recordEventsThrough(String endPath, BlockingQueue<WatchedEvent> events, Transcript t)
+            throws InterruptedException {
+        while (true) {
+            WatchedEvent e = events.poll(WAIT_S, TimeUnit.SECONDS);
+            assertThat(e).as("event before the end marker").isNotNull();
+            t.add(e.getType() + " " + e.getPath() + " zxid+" + t.rel(e.getZxid()));
+            if (endPath.equals(e.getPath())) {
+                return;
+            }
+        }
     }
 
     private static void multi(String label, ZooKeeper zk, List<Op> ops, Transcript t) {
@@ -395,6 +401,39 @@ class ZkDifferentialTest extends BothTargets {
                 other.setData(path, old, -1);
             }
             t.attempt("root children", () -> zk.getChildren("/", false).contains(""));
+        });
+    }
+
+    /** Watches, listings and ephemerals under /zookeeper, which a client may write below. */
+    @Test
+    void childrenOfTheBuiltInNodes() throws Exception {
+        compare("/builtin", (zk, other, t) -> {
+            BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
+            Watcher w = events::add;
+            zk.getChildren("/zookeeper", w);
+            zk.exists("/zookeeper/x", w);
+            zk.getData("/zookeeper", w, null);
+            zk.addWatch("/zookeeper/quota", w, AddWatchMode.PERSISTENT_RECURSIVE);
+            zk.exists("/builtin/end", w);
+            t.attempt("create x", () -> other.create("/zookeeper/x", "x".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+            t.attempt("eph", () -> other.create("/zookeeper/e", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL));
+            t.attempt("ephemerals", () -> other.getEphemerals("/zookeeper"));
+            t.attempt("all children", () -> zk.getAllChildrenNumber("/zookeeper"));
+            t.attempt("children", () -> zk.getChildren("/zookeeper", false).stream().sorted().toList());
+            // Their mzxid and version come from earlier tests on the shared servers: left out.
+            java.util.function.Function<Stat, String> shape = st -> "czxid " + st.getCzxid() + " pzxid+"
+                    + t.rel(st.getPzxid()) + " cv" + st.getCversion() + " av" + st.getAversion() + " kids" + st.getNumChildren();
+            t.attempt("system stat", () -> shape.apply(zk.exists("/zookeeper", false)));
+            t.attempt("quota child", () -> other.create("/zookeeper/quota/q", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+            t.attempt("set quota child", () -> t.stat(other.setData("/zookeeper/quota/q", "d".getBytes(), 0)));
+            t.attempt("acl system", () -> shape.apply(other.setACL("/zookeeper", ZooDefs.Ids.OPEN_ACL_UNSAFE, -1)));
+            t.attempt("config acl", () -> zk.getACL("/zookeeper/config", new Stat()));
+            t.attempt("delete quota child", () -> { other.delete("/zookeeper/quota/q", -1); return "ok"; });
+            t.attempt("delete x", () -> { other.delete("/zookeeper/x", -1); return "ok"; });
+            t.attempt("delete e", () -> { other.delete("/zookeeper/e", -1); return "ok"; });
+            t.attempt("quota stat", () -> shape.apply(zk.exists("/zookeeper/quota", false)));
+            other.create("/builtin/end", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            recordEventsThrough("/builtin/end", events, t);
         });
     }
 
