@@ -113,7 +113,6 @@ final class WriteTxn {
         return true;
     }
 
-    /** Installs a ZooKeeper node's meta (create, setACL). */
     /** The root node's meta (it has no key), undone with the rest on a rollback. */
     void setRootMeta(NodeMeta meta) {
         remember(ROOT_MARKER, null, state.rootMeta, 0, 0);
@@ -124,6 +123,7 @@ final class WriteTxn {
         return state.rootMeta;
     }
 
+    /** Installs a ZooKeeper node's meta (create, setACL). */
     void setMeta(byte[] key, NodeMeta meta) {
         Entry e = state.kv.entry(key);
         remember(key, e.head(), e.meta(), e.head().lease(), e.head().lease());

@@ -124,9 +124,10 @@ final class ReadOps {
         if (path == null) {
             return nullPath();
         }
+        String at = lookup(path);
         Seen<NodeAndChildren> seen = read(c, WatchKind.CHILD, path, watch, () -> {
-            ZkNode node = tree.node(lookup(path));
-            return new NodeAndChildren(node, node == null ? null : tree.children(lookup(path)));
+            ZkNode node = tree.node(at);
+            return new NodeAndChildren(node, node == null ? null : tree.children(at));
         });
         ZkNode n = seen.value().node();
         List<String> children = seen.value().children();
