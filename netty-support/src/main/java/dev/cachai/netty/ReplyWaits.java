@@ -5,6 +5,7 @@ import io.netty.channel.SelectStrategyFactory;
 import io.netty.util.IntSupplier;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A client port's worker loop strategy: the loop keeps polling, instead of sleeping in select,
@@ -19,9 +20,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * left to the threads producing them (polling whenever one reply was awaited on a loop cost
  * 16-client puts, linearizable ranges and creates 12-17% in an A/B).
  *
+ * <p>A read is answered on the loop itself, so nothing is awaited; but a serial client's next
+ * request then finds the loop asleep in select, and on this kind of VM the wake-up of a thread on
+ * an idle core is the largest part of a read's round trip after the network (serializable ranges
+ * at one client answered in 240-260 µs, linearizable ones, whose consensus loop kept a core busy
+ * polling, in 160). So once a port's calls come one at a time ({@link #ALONE_STREAK_MIN} calls in
+ * a row, each begun with no other call begun on the port since this loop's last answer), a loop
+ * that answered a call itself polls for the next one for up to {@link #NEXT_CALL_POLL_NANOS_MAX}.
+ *
  * <p>Each loop's strategy is found through a thread-local, bound on the loop's first round; calls
- * count their awaited replies on it from the loop thread, so only the port's total, shared by the
- * loops, is atomic.
+ * count their awaited replies on it from the loop thread, so only the port's totals, shared by the
+ * loops, are atomic.
  */
 public final class ReplyWaits implements SelectStrategy {
     /** Covers most single-write commits on one node (fsync p90 250-300 µs here); past it the loop sleeps. */
@@ -34,23 +43,38 @@ public final class ReplyWaits implements SelectStrategy {
      * their writes.)
      */
     static final int ALONE_STREAK_MIN = 4;
+    /** Covers a serial client's turn between a reply and its next request (about 100-150 µs here). */
+    static final long NEXT_CALL_POLL_NANOS_MAX = 200_000;
     private static final ThreadLocal<ReplyWaits> OF_THIS_LOOP = new ThreadLocal<>();
 
     /** Replies awaited on every loop of the port, shared by their strategies. */
     private final AtomicInteger portAwaited;
+    /** Calls begun on every loop of the port. */
+    private final AtomicLong portCalls;
     private int awaited;
     private int aloneStreak;
     private long pollUntilNanos;
+    /** {@link #portCalls} when this loop last answered a call itself. */
+    private long portCallsAtAnswer;
+    private int serialCallStreak;
+    private boolean nextCallPolls;
+    private long nextCallPollUntilNanos;
     private boolean bound;
 
     ReplyWaits(AtomicInteger portAwaited) {
+        this(portAwaited, new AtomicLong());
+    }
+
+    ReplyWaits(AtomicInteger portAwaited, AtomicLong portCalls) {
         this.portAwaited = portAwaited;
+        this.portCalls = portCalls;
     }
 
     /** Strategies for the loops of one port. */
     static SelectStrategyFactory factory() {
         AtomicInteger portAwaited = new AtomicInteger();
-        return () -> new ReplyWaits(portAwaited);
+        AtomicLong portCalls = new AtomicLong();
+        return () -> new ReplyWaits(portAwaited, portCalls);
     }
 
     /** The calling loop's; null on any other thread (an embedded channel's or an in-process transport's). */
@@ -76,6 +100,34 @@ public final class ReplyWaits implements SelectStrategy {
         OF_THIS_LOOP.get().arrived();
     }
 
+    /** A call begins on the calling thread's loop (does nothing on any other thread). */
+    public static void callBegunHere() {
+        ReplyWaits waits = OF_THIS_LOOP.get();
+        if (waits != null) {
+            waits.callBegun();
+        }
+    }
+
+    /** The calling thread's loop answered a call itself (does nothing on any other thread). */
+    public static void answeredHere() {
+        ReplyWaits waits = OF_THIS_LOOP.get();
+        if (waits != null) {
+            waits.answered(System.nanoTime());
+        }
+    }
+
+    void callBegun() {
+        boolean alone = portCalls.getAndIncrement() == portCallsAtAnswer;
+        serialCallStreak = alone ? serialCallStreak + 1 : 0;
+        nextCallPolls = false;
+    }
+
+    void answered(long nowNanos) {
+        portCallsAtAnswer = portCalls.get();
+        nextCallPolls = serialCallStreak >= ALONE_STREAK_MIN;
+        nextCallPollUntilNanos = nowNanos + NEXT_CALL_POLL_NANOS_MAX;
+    }
+
     /** A call on this loop now waits for a reply that another thread will hand the loop. */
     void awaiting(long nowNanos) {
         aloneStreak = portAwaited.getAndIncrement() == 0 ? aloneStreak + 1 : 0;
@@ -95,8 +147,16 @@ public final class ReplyWaits implements SelectStrategy {
     }
 
     boolean polling(long nowNanos) {
+        return awaitedReplyPolls(nowNanos) || nextCallPolls(nowNanos);
+    }
+
+    private boolean awaitedReplyPolls(long nowNanos) {
         return awaited == 1 && portAwaited.get() == 1 && aloneStreak >= ALONE_STREAK_MIN
                 && nowNanos - pollUntilNanos < 0;
+    }
+
+    private boolean nextCallPolls(long nowNanos) {
+        return nextCallPolls && awaited == 0 && portAwaited.get() == 0 && nowNanos - nextCallPollUntilNanos < 0;
     }
 
     @Override

@@ -90,6 +90,54 @@ class ReplyWaitsTest {
         assertThat(otherPort.polling(T0 + 1)).as("another port's replies do not count").isTrue();
     }
 
+    /** A serial client's reads: each begins and is answered by the loop itself, alone on the port. */
+    private static ReplyWaits afterSerialReads(ReplyWaits waits, int count) {
+        for (int i = 0; i < count; i++) {
+            waits.callBegun();
+            waits.answered(T0);
+        }
+        return waits;
+    }
+
+    @Test
+    void aLoopThatAnsweredASerialClientPollsForItsNextCallUntilItComesOrTheLimit() {
+        ReplyWaits waits = afterSerialReads(new ReplyWaits(new AtomicInteger()), ReplyWaits.ALONE_STREAK_MIN - 1);
+        assertThat(waits.polling(T0)).as("too short a streak").isFalse();
+        afterSerialReads(waits, 1);
+        assertThat(waits.polling(T0)).isTrue();
+        assertThat(waits.polling(T0 + ReplyWaits.NEXT_CALL_POLL_NANOS_MAX - 1)).isTrue();
+        assertThat(waits.polling(T0 + ReplyWaits.NEXT_CALL_POLL_NANOS_MAX)).as("past the limit").isFalse();
+        waits.answered(T0 + 10);
+        waits.callBegun();
+        assertThat(waits.polling(T0 + 20)).as("the next call came").isFalse();
+    }
+
+    @Test
+    void callsBegunOnOtherLoopsOfThePortMeanNoSerialClient() {
+        SelectStrategyFactory port = ReplyWaits.factory();
+        ReplyWaits one = (ReplyWaits) port.newSelectStrategy();
+        ReplyWaits two = (ReplyWaits) port.newSelectStrategy();
+        afterSerialReads(one, ReplyWaits.ALONE_STREAK_MIN);
+        assertThat(one.polling(T0)).isTrue();
+        two.callBegun();
+        one.callBegun();
+        one.answered(T0);
+        assertThat(one.polling(T0 + 1)).as("another call began on the port since the last answer").isFalse();
+        afterSerialReads(one, ReplyWaits.ALONE_STREAK_MIN);
+        assertThat(one.polling(T0 + 1)).as("a streak again").isTrue();
+    }
+
+    @Test
+    void noPollingForANextCallWhileAReplyIsAwaitedOnThePort() {
+        AtomicInteger portAwaited = new AtomicInteger();
+        ReplyWaits one = afterSerialReads(new ReplyWaits(portAwaited), ReplyWaits.ALONE_STREAK_MIN);
+        ReplyWaits two = new ReplyWaits(portAwaited);
+        two.awaiting(T0);
+        assertThat(one.polling(T0 + 1)).as("another loop awaits a reply: the cores go to its producers").isFalse();
+        two.arrived();
+        assertThat(one.polling(T0 + 2)).isTrue();
+    }
+
     @Test
     void sleepsInSelectUnlessPollingOrTasksWait() throws Exception {
         ReplyWaits waits = afterSerialReplies(ReplyWaits.ALONE_STREAK_MIN);

@@ -200,6 +200,7 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
 
     private void start(Waiting w) {
         server.sessions().touch(sessionId, timeoutMs);
+        ReplyWaits.callBegunHere();
         Slot slot = new Slot(w.xid(), w.type());
         slots.add(slot);
         repliesPending++;
@@ -250,6 +251,9 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
             }));
         }
         pump();
+        if (!awaitedHere) {
+            ReplyWaits.answeredHere(); // a read, answered on the loop: its client may come back at once
+        }
     }
 
     private void onLoop(Runnable r) {

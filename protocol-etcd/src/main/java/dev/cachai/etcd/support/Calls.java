@@ -42,6 +42,7 @@ public final class Calls {
      */
     public static <T, R> void reply(StreamObserver<R> out, CompletableFuture<T> future, Function<T, R> mapper) {
         EventExecutor callLoop = ThreadExecutorMap.currentExecutor();
+        ReplyWaits.callBegunHere();
         boolean awaited = callLoop != null && !future.isDone() && ReplyWaits.awaitingHere();
         future.whenComplete((value, error) -> {
             Runnable answer = () -> {
@@ -49,6 +50,9 @@ public final class Calls {
                     ReplyWaits.arrivedHere();
                 }
                 send(out, value, error, mapper);
+                if (!awaited) {
+                    ReplyWaits.answeredHere();
+                }
             };
             if (callLoop == null || callLoop.inEventLoop()) {
                 answer.run();
