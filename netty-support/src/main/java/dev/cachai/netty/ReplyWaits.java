@@ -24,9 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * request then finds the loop asleep in select, and on this kind of VM the wake-up of a thread on
  * an idle core is the largest part of a read's round trip after the network (serializable ranges
  * at one client answered in 240-260 µs, linearizable ones, whose consensus loop kept a core busy
- * polling, in 160). So once a port's calls come one at a time ({@link #ALONE_STREAK_MIN} calls in
- * a row, each begun with no other call begun on the port since this loop's last answer), a loop
- * that answered a call itself polls for the next one for up to {@link #NEXT_CALL_POLL_NANOS_MAX}.
+ * polling, in 160). So once a port's calls come one at a time and back to back
+ * ({@link #ALONE_STREAK_MIN} calls in a row, each begun within {@link #NEXT_CALL_POLL_NANOS_MAX}
+ * of this loop's last answer with no other call begun on the port since), a loop that answered a
+ * call itself polls for the next one for up to that long. A client that thinks between its calls
+ * breaks the streak, so a core is not spent polling for calls that come later anyway.
  *
  * <p>Each loop's strategy is found through a thread-local, bound on the loop's first round; calls
  * count their awaited replies on it from the loop thread, so only the port's totals, shared by the
@@ -54,8 +56,9 @@ public final class ReplyWaits implements SelectStrategy {
     private int awaited;
     private int aloneStreak;
     private long pollUntilNanos;
-    /** {@link #portCalls} when this loop last answered a call itself. */
+    /** {@link #portCalls} when this loop last answered a call itself, and when it did. */
     private long portCallsAtAnswer;
+    private long answeredAtNanos;
     private int serialCallStreak;
     private boolean nextCallPolls;
     private long nextCallPollUntilNanos;
@@ -97,14 +100,14 @@ public final class ReplyWaits implements SelectStrategy {
 
     /** The reply {@link #awaitingHere} counted on this loop has reached it. */
     public static void arrivedHere() {
-        OF_THIS_LOOP.get().arrived();
+        OF_THIS_LOOP.get().arrived(System.nanoTime());
     }
 
     /** A call begins on the calling thread's loop (does nothing on any other thread). */
     public static void callBegunHere() {
         ReplyWaits waits = OF_THIS_LOOP.get();
         if (waits != null) {
-            waits.callBegun();
+            waits.callBegun(System.nanoTime());
         }
     }
 
@@ -116,14 +119,15 @@ public final class ReplyWaits implements SelectStrategy {
         }
     }
 
-    void callBegun() {
+    void callBegun(long nowNanos) {
         boolean alone = portCalls.getAndIncrement() == portCallsAtAnswer;
-        serialCallStreak = alone ? serialCallStreak + 1 : 0;
+        boolean backToBack = nowNanos - answeredAtNanos < NEXT_CALL_POLL_NANOS_MAX;
+        serialCallStreak = alone && backToBack ? serialCallStreak + 1 : 0;
         nextCallPolls = false;
     }
 
     void answered(long nowNanos) {
-        portCallsAtAnswer = portCalls.get();
+        answerSeen(nowNanos);
         nextCallPolls = serialCallStreak >= ALONE_STREAK_MIN;
         nextCallPollUntilNanos = nowNanos + NEXT_CALL_POLL_NANOS_MAX;
     }
@@ -135,10 +139,21 @@ public final class ReplyWaits implements SelectStrategy {
         pollUntilNanos = nowNanos + POLL_NANOS_MAX;
     }
 
-    /** One awaited reply reached the loop. */
-    void arrived() {
+    /**
+     * One awaited reply reached the loop. The loop answers that call, so a serial client's next
+     * call keeps its streak (a write among reads), but no poll follows: the consensus loop that
+     * produced the reply polls for its next event already, and a second polling thread was no
+     * faster in A/Bs on two cores shared with the load generator.
+     */
+    void arrived(long nowNanos) {
         portAwaited.decrementAndGet();
         awaited--;
+        answerSeen(nowNanos);
+    }
+
+    private void answerSeen(long nowNanos) {
+        portCallsAtAnswer = portCalls.get();
+        answeredAtNanos = nowNanos;
     }
 
     /** Replies awaited now; 0 whenever the loop's calls are all answered. */
@@ -168,7 +183,12 @@ public final class ReplyWaits implements SelectStrategy {
         if (hasTasks) {
             return selectNow.get();
         }
-        if (!polling(System.nanoTime())) {
+        return idleStrategy(selectNow, System.nanoTime());
+    }
+
+    /** With no task waiting: poll (after yielding the core) or sleep in select, as of {@code nowNanos}. */
+    int idleStrategy(IntSupplier selectNow, long nowNanos) throws Exception {
+        if (!polling(nowNanos)) {
             return SelectStrategy.SELECT;
         }
         Thread.yield();

@@ -21,7 +21,7 @@ class ReplyWaitsTest {
     private static ReplyWaits afterSerialReplies(ReplyWaits waits, int count) {
         for (int i = 0; i < count; i++) {
             waits.awaiting(T0);
-            waits.arrived();
+            waits.arrived(T0);
         }
         return waits;
     }
@@ -34,7 +34,7 @@ class ReplyWaitsTest {
         assertThat(waits.polling(T0)).isTrue();
         assertThat(waits.polling(T0 + ReplyWaits.POLL_NANOS_MAX - 1)).isTrue();
         assertThat(waits.polling(T0 + ReplyWaits.POLL_NANOS_MAX)).as("past the limit").isFalse();
-        waits.arrived();
+        waits.arrived(T0);
         assertThat(waits.polling(T0 + 1)).as("the reply arrived").isFalse();
     }
 
@@ -51,12 +51,12 @@ class ReplyWaitsTest {
         waits.awaiting(T0);
         waits.awaiting(T0 + 10);
         assertThat(waits.polling(T0 + 20)).as("two awaited").isFalse();
-        waits.arrived();
+        waits.arrived(T0);
         assertThat(waits.polling(T0 + 30)).as("one left, but a second client showed up").isFalse();
-        waits.arrived();
+        waits.arrived(T0);
         for (int i = 0; i < ReplyWaits.ALONE_STREAK_MIN - 1; i++) {
             waits.awaiting(T0 + 40);
-            waits.arrived();
+            waits.arrived(T0);
         }
         waits.awaiting(T0 + 50);
         assertThat(waits.polling(T0 + 60)).isTrue();
@@ -71,7 +71,7 @@ class ReplyWaitsTest {
         two.awaiting(T0);
         one.awaiting(T0);
         assertThat(one.polling(T0 + 1)).as("each loop awaits one reply, the port two").isFalse();
-        two.arrived();
+        two.arrived(T0);
         assertThat(one.polling(T0 + 2)).as("began beside another: the streak starts again").isFalse();
     }
 
@@ -92,8 +92,9 @@ class ReplyWaitsTest {
 
     /** A serial client's reads: each begins and is answered by the loop itself, alone on the port. */
     private static ReplyWaits afterSerialReads(ReplyWaits waits, int count) {
+        waits.answered(T0); // the call before: the first one counts only once an answer came before it
         for (int i = 0; i < count; i++) {
-            waits.callBegun();
+            waits.callBegun(T0);
             waits.answered(T0);
         }
         return waits;
@@ -108,8 +109,34 @@ class ReplyWaitsTest {
         assertThat(waits.polling(T0 + ReplyWaits.NEXT_CALL_POLL_NANOS_MAX - 1)).isTrue();
         assertThat(waits.polling(T0 + ReplyWaits.NEXT_CALL_POLL_NANOS_MAX)).as("past the limit").isFalse();
         waits.answered(T0 + 10);
-        waits.callBegun();
-        assertThat(waits.polling(T0 + 20)).as("the next call came").isFalse();
+        waits.callBegun(T0 + 20);
+        assertThat(waits.polling(T0 + 30)).as("the next call came").isFalse();
+    }
+
+    @Test
+    void aClientThatThinksBetweenItsCallsIsNotPolledFor() {
+        ReplyWaits waits = afterSerialReads(new ReplyWaits(new AtomicInteger()), ReplyWaits.ALONE_STREAK_MIN);
+        long later = T0 + ReplyWaits.NEXT_CALL_POLL_NANOS_MAX;
+        waits.callBegun(later);
+        waits.answered(later);
+        assertThat(waits.polling(later)).as("the call came after the poll would have ended").isFalse();
+        for (int i = 0; i < ReplyWaits.ALONE_STREAK_MIN; i++) {
+            waits.callBegun(later + 1);
+            waits.answered(later + 1);
+        }
+        assertThat(waits.polling(later + 1)).as("back to back again").isTrue();
+    }
+
+    @Test
+    void aWriteAmongASerialClientsReadsKeepsItsStreakButIsNotFollowedByAPoll() {
+        ReplyWaits waits = afterSerialReads(new ReplyWaits(new AtomicInteger()), ReplyWaits.ALONE_STREAK_MIN);
+        waits.callBegun(T0 + 10);
+        waits.awaiting(T0 + 10);
+        waits.arrived(T0 + 20);
+        assertThat(waits.polling(T0 + 30)).as("after a write the consensus loop polls").isFalse();
+        waits.callBegun(T0 + 40);
+        waits.answered(T0 + 50);
+        assertThat(waits.polling(T0 + 60)).as("the read after it").isTrue();
     }
 
     @Test
@@ -119,8 +146,8 @@ class ReplyWaitsTest {
         ReplyWaits two = (ReplyWaits) port.newSelectStrategy();
         afterSerialReads(one, ReplyWaits.ALONE_STREAK_MIN);
         assertThat(one.polling(T0)).isTrue();
-        two.callBegun();
-        one.callBegun();
+        two.callBegun(T0);
+        one.callBegun(T0);
         one.answered(T0);
         assertThat(one.polling(T0 + 1)).as("another call began on the port since the last answer").isFalse();
         afterSerialReads(one, ReplyWaits.ALONE_STREAK_MIN);
@@ -134,7 +161,7 @@ class ReplyWaitsTest {
         ReplyWaits two = new ReplyWaits(portAwaited);
         two.awaiting(T0);
         assertThat(one.polling(T0 + 1)).as("another loop awaits a reply: the cores go to its producers").isFalse();
-        two.arrived();
+        two.arrived(T0);
         assertThat(one.polling(T0 + 2)).isTrue();
     }
 
@@ -146,9 +173,11 @@ class ReplyWaitsTest {
                 .isEqualTo(SelectStrategy.SELECT);
         assertThat(selectNows).hasValue(0);
         assertThat(waits.calculateStrategy(() -> selectNows.incrementAndGet() * 0 + 3, true)).isEqualTo(3);
-        waits.awaiting(System.nanoTime());
-        assertThat(waits.calculateStrategy(() -> selectNows.incrementAndGet() * 0 + 2, false)).isEqualTo(2);
+        waits.awaiting(T0);
+        assertThat(waits.idleStrategy(() -> selectNows.incrementAndGet() * 0 + 2, T0 + 1)).isEqualTo(2);
         assertThat(selectNows).hasValue(2);
+        assertThat(waits.idleStrategy(() -> selectNows.incrementAndGet() * 0 + 2, T0 + ReplyWaits.POLL_NANOS_MAX))
+                .as("past the limit").isEqualTo(SelectStrategy.SELECT);
     }
 
     @Test
