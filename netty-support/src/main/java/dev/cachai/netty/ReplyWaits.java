@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A read is answered on the loop itself, so nothing is awaited; but a serial client's next
  * request then finds the loop asleep in select, and on this kind of VM the wake-up of a thread on
  * an idle core is the largest part of a read's round trip after the network (serializable ranges
- * at one client answered in 240-260 µs, linearizable ones, whose consensus loop kept a core busy
- * polling, in 160). So once a port's calls come one at a time and back to back
+ * at one client answered in 170-260 µs, linearizable ones, whose consensus loop kept a core busy
+ * polling, in 110-180). So once a port's calls come one at a time and back to back
  * ({@link #ALONE_STREAK_MIN} calls in a row, each begun within {@link #NEXT_CALL_POLL_NANOS_MAX}
  * of this loop's last answer with no other call begun on the port since), a loop that answered a
  * call itself polls for the next one for up to that long. A client that thinks between its calls
