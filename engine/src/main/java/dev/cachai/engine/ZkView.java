@@ -21,8 +21,8 @@ import java.util.TreeSet;
  * with live descendants but no key of its own (written through etcd) is a virtual, empty node.
  */
 final class ZkView {
-    /** Where the root's data is kept: setData on "/" writes this key. */
-    static final byte[] ROOT_DATA_KEY = {'/'};
+    /** Where the root's data is kept: setData on "/" writes its path as any node's ({@link ZkPaths#isRootDataKey}). */
+    private static final byte[] ROOT_DATA_KEY = "/".getBytes(StandardCharsets.UTF_8);
 
     private ZkView() {}
 

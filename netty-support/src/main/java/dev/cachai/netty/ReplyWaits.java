@@ -156,6 +156,14 @@ public final class ReplyWaits implements SelectStrategy {
         answeredAtNanos = nowNanos;
     }
 
+    long portCalls() {
+        return portCalls.get();
+    }
+
+    long portCallsAtAnswer() {
+        return portCallsAtAnswer;
+    }
+
     /** Replies awaited now; 0 whenever the loop's calls are all answered. */
     public int awaited() {
         return awaited;

@@ -72,6 +72,23 @@ public final class ServerLoops implements AutoCloseable {
         return sum;
     }
 
+    /** Calls begun on the port, as its loops count them for the next-call poll (see {@link ReplyWaits}). */
+    public long callsBegun() throws InterruptedException, ExecutionException, TimeoutException {
+        return workers.next().submit(() -> ReplyWaits.ofThisLoop().portCalls()).get(ASK_S_MAX, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The most calls begun on the port that a loop had counted when it last answered one: equal to
+     * {@link #callsBegun} once a serial client's last call was answered.
+     */
+    public long callsBegunAtLastAnswer() throws InterruptedException, ExecutionException, TimeoutException {
+        long most = 0;
+        for (EventExecutor loop : workers) {
+            most = Math.max(most, loop.submit(() -> ReplyWaits.ofThisLoop().portCallsAtAnswer()).get(ASK_S_MAX, TimeUnit.SECONDS));
+        }
+        return most;
+    }
+
     /** Stops both groups without a quiet period and waits for the workers to end. */
     @Override
     public void close() {

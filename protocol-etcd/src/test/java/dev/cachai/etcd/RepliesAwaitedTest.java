@@ -23,6 +23,7 @@ import static org.awaitility.Awaitility.await;
 class RepliesAwaitedTest {
     private static final int WAIT_S = 10;
     private static final int PUTS = 3;
+    private static final int READS = 5;
 
     @Test
     void aPutIsAwaitedUntilItsReplyComesBackFromAnotherThread() throws Exception {
@@ -52,6 +53,24 @@ class RepliesAwaitedTest {
                 KVGrpc.newBlockingStub(ch).range(RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("k0"))
                         .setSerializable(true).build()); // answered at once: never awaited
                 assertThat(server.loops().repliesAwaited()).isZero();
+            } finally {
+                ch.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void callsAreCountedAndAReadIsAnsweredOnItsLoop() throws Exception {
+        try (EtcdServer server = new EtcdServer(EtcdServerConfig.defaults("127.0.0.1", 0), new HeldGateway(c -> false))) {
+            server.start();
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+            try {
+                for (int i = 0; i < READS; i++) {
+                    KVGrpc.newBlockingStub(ch).range(RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("k"))
+                            .setSerializable(true).build());
+                }
+                assertThat(server.loops().callsBegun()).isEqualTo(READS);
+                assertThat(server.loops().callsBegunAtLastAnswer()).as("the last read was answered on the loop").isEqualTo(READS);
             } finally {
                 ch.shutdownNow();
             }

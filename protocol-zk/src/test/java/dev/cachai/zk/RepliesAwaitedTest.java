@@ -18,6 +18,7 @@ import static org.awaitility.Awaitility.await;
 class RepliesAwaitedTest {
     private static final int WAIT_S = 10;
     private static final int WRITES = 3;
+    private static final int READS = 5;
 
     @Test
     void aWriteIsAwaitedUntilItsReplyComesBackFromAnotherThread() throws Exception {
@@ -40,6 +41,27 @@ class RepliesAwaitedTest {
                 assertThat(answered.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
                 assertThat(zk.exists("/n0", false)).isNotNull(); // a read: never awaited
                 assertThat(server.loops().repliesAwaited()).isZero();
+            } finally {
+                zk.close();
+            }
+        }
+    }
+
+    @Test
+    void callsAreCountedAndAReadIsAnsweredOnItsLoop() throws Exception {
+        try (ZkServer server = new ZkServer(ZkServerConfig.defaults(), new HeldGateway(c -> false))) {
+            server.start();
+            CountDownLatch up = new CountDownLatch(1);
+            ZooKeeper zk = new ZooKeeper("127.0.0.1:" + server.port(), 10_000, e -> up.countDown());
+            try {
+                assertThat(up.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
+                for (int i = 0; i < READS; i++) {
+                    zk.exists("/", false);
+                }
+                // A ping may add a call of its own; it is answered on the loop as well.
+                assertThat(server.loops().callsBegun()).isGreaterThanOrEqualTo(READS);
+                assertThat(server.loops().callsBegunAtLastAnswer()).as("the last read was answered on the loop")
+                        .isEqualTo(server.loops().callsBegun());
             } finally {
                 zk.close();
             }

@@ -19,6 +19,14 @@ public final class ZkPaths {
         return path.equals(SYSTEM_ROOT) || path.equals(ZkQuota.QUOTA_ROOT);
     }
 
+    /**
+     * The key holding the root's data: the root's path, as any node's key is its path. It is no
+     * node key (see {@link #isNodeKey}), so no child of anything.
+     */
+    public static boolean isRootDataKey(byte[] key) {
+        return key.length == 1 && key[0] == '/';
+    }
+
     /** Why {@code path} is not a valid ZooKeeper path, or null when it is. */
     public static String invalidReason(String path) {
         if (path == null) {

@@ -13,6 +13,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ZkPathsTest {
     @Test
+    void onlyTheRootsPathIsItsDataKeyAndNoNodeKey() {
+        byte[] root = "/".getBytes(StandardCharsets.UTF_8);
+        assertThat(ZkPaths.isRootDataKey(root)).isTrue();
+        assertThat(ZkPaths.isNodeKey(root)).isFalse();
+        for (String k : new String[] {"/a", "//", "a", ""}) {
+            assertThat(ZkPaths.isRootDataKey(k.getBytes(StandardCharsets.UTF_8))).as(k).isFalse();
+        }
+    }
+
+    @Test
     void relativeSegmentsAreRefusedWhereverTheyStand() {
         for (String p : new String[] {"/.", "/..", "/a/.", "/a/..", "/./a", "/../a", "/a/./b", "/a/../b"}) {
             assertThat(ZkPaths.invalidReason(p)).as(p).isEqualTo("relative paths not allowed");

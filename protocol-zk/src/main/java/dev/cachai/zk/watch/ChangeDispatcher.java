@@ -220,7 +220,7 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
 
     private static void addKeyEvent(List<PathEvent> out, Event e, boolean reshaped) {
         byte[] key = e.type() == Event.Type.PUT ? e.kv().key() : e.prevKv() != null ? e.prevKv().key() : e.kv().key();
-        if (key.length == 1 && key[0] == '/') {
+        if (ZkPaths.isRootDataKey(key)) {
             out.add(new PathEvent(EventType.NODE_DATA_CHANGED, "/")); // the root's data (see ZkView)
             return;
         }
