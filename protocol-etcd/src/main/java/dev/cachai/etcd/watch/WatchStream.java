@@ -6,6 +6,7 @@ import dev.cachai.engine.kv.Change;
 import dev.cachai.engine.kv.Event;
 import dev.cachai.etcd.auth.AuthGuard;
 import dev.cachai.etcd.kv.KvProtos;
+import dev.cachai.etcd.proto.etcdserverpb.ResponseHeader;
 import dev.cachai.etcd.proto.etcdserverpb.WatchCreateRequest;
 import dev.cachai.etcd.proto.etcdserverpb.WatchRequest;
 import dev.cachai.etcd.proto.etcdserverpb.WatchResponse;
@@ -67,6 +68,14 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     private boolean progressRequested;
     /** The last turn stopped on its budget with work left. */
     private boolean moreWork;
+    /** The current turn's place in its pass over the watchers, and its batches that matched nothing. */
+    private int passIndex;
+    private int passEmptyBatches;
+    /** The last event built, for the next watcher of the same change (a fan-out builds it once). */
+    private Event builtFrom;
+    private boolean builtWithPrevKv;
+    private dev.cachai.etcd.proto.mvccpb.Event built;
+    private ResponseHeader header;
     private boolean closed;
 
     WatchStream(WatchHub hub, Headers headers, AuthGuard auth, int fragmentBytesMax,
@@ -154,6 +163,8 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         closed = true;
         watchers.clear();
         control.clear();
+        builtFrom = null;
+        built = null;
         hub.unregister(this);
     }
 
@@ -248,18 +259,25 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     }
 
     private WatchResponse.Builder response(long watchId, long revision) {
-        return WatchResponse.newBuilder().setHeader(headers.at(revision)).setWatchId(watchId);
+        if (header == null || header.getRevision() != revision) {
+            header = headers.at(revision); // one per revision, shared by its fan-out's responses
+        }
+        return WatchResponse.newBuilder().setHeader(header).setWatchId(watchId);
     }
 
     /**
      * Sends while the transport is ready, up to a turn's budget. No look-again is needed for a
-     * revision not yet readable: the hub signals every revision once reads see it.
+     * revision not yet readable: the hub signals every revision once reads see it. A turn walks
+     * its watchers once, so fanning a revision out costs one look at each, not one per response.
      */
     private void drain() {
         int sent = 0;
         moreWork = false;
+        Watcher[] pass = watchers.values().toArray(new Watcher[0]);
+        passIndex = 0;
+        passEmptyBatches = 0;
         while (!closed && out.isReady() && sent < RESPONSES_PER_TURN_MAX && !moreWork) {
-            List<WatchResponse> next = nextResponses();
+            List<WatchResponse> next = nextResponses(pass);
             if (next.isEmpty()) {
                 break;
             }
@@ -276,17 +294,22 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         }
     }
 
-    private List<WatchResponse> nextResponses() {
+    /**
+     * The next responses of this turn: a control response, else the next batch of the first
+     * watcher in {@code pass} (from {@link #passIndex} on) still behind, else a requested
+     * progress once every watcher is synced.
+     */
+    private List<WatchResponse> nextResponses(Watcher[] pass) {
         if (!control.isEmpty()) {
             return List.of(control.poll());
         }
         EventHistory history = hub.history();
         long deliverable = hub.deliverableRevision();
-        int batches = 0;
-        for (Watcher w : new ArrayList<>(watchers.values())) {
+        for (; passIndex < pass.length; passIndex++) {
+            Watcher w = pass[passIndex];
             // A watcher whose batch matched nothing goes on with the next one, within a budget.
-            while (w.nextRevision <= deliverable && watchers.containsKey(w.id)) {
-                if (++batches > EMPTY_BATCHES_PER_TURN_MAX) {
+            while (w.nextRevision <= deliverable && watchers.get(w.id) == w) {
+                if (passEmptyBatches >= EMPTY_BATCHES_PER_TURN_MAX) {
                     moreWork = true;
                     return List.of();
                 }
@@ -295,6 +318,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
                 if (!batch.isEmpty()) {
                     return batch;
                 }
+                passEmptyBatches++;
                 if (w.nextRevision == before) {
                     break;
                 }
@@ -370,15 +394,26 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     /**
      * etcd reads an event's prev_kv at the revision before it when it sends the event, so a
      * watcher replaying history gets none for an event whose previous revision was compacted.
+     * Watchers of one key share the event a fan-out built for the first of them.
      */
-    private static dev.cachai.etcd.proto.mvccpb.Event event(Watcher w, Event e, long compactRevision) {
+    private dev.cachai.etcd.proto.mvccpb.Event event(Watcher w, Event e, long compactRevision) {
+        boolean withPrevKv = w.prevKv && e.prevKv() != null && e.kv().modRevision() - 1 >= compactRevision;
+        if (e != builtFrom || withPrevKv != builtWithPrevKv) {
+            built = eventProto(e, withPrevKv);
+            builtFrom = e;
+            builtWithPrevKv = withPrevKv;
+        }
+        return built;
+    }
+
+    private static dev.cachai.etcd.proto.mvccpb.Event eventProto(Event e, boolean withPrevKv) {
         var b = dev.cachai.etcd.proto.mvccpb.Event.newBuilder()
                 .setType(e.type() == Event.Type.PUT ? dev.cachai.etcd.proto.mvccpb.Event.EventType.PUT
                         : dev.cachai.etcd.proto.mvccpb.Event.EventType.DELETE);
         b.setKv(e.type() == Event.Type.PUT ? KvProtos.kv(e.kv())
                 : KeyValue.newBuilder().setKey(com.google.protobuf.ByteString.copyFrom(e.kv().key()))
                         .setModRevision(e.kv().modRevision()).build());
-        if (w.prevKv && e.prevKv() != null && e.kv().modRevision() - 1 >= compactRevision) {
+        if (withPrevKv) {
             b.setPrevKv(KvProtos.kv(e.prevKv()));
         }
         return b.build();
