@@ -3,6 +3,7 @@ package dev.cachai.bench;
 import dev.cachai.bench.load.Driver;
 import dev.cachai.bench.load.Endpoints;
 import dev.cachai.bench.load.LoadSettings;
+import dev.cachai.bench.load.MedianRun;
 import dev.cachai.bench.load.Protocol;
 import dev.cachai.bench.load.RunResult;
 import dev.cachai.bench.load.Workload;
@@ -34,7 +35,7 @@ final class BenchSession {
 
     /** Every workload at every level on one target. */
     List<RunResult> runAll(Endpoints target, Runnable beforeRow) {
-        return runInterleaved(List.of(target), beforeRow);
+        return runInterleaved(List.of(target), beforeRow, 1);
     }
 
     /**
@@ -42,21 +43,45 @@ final class BenchSession {
      * targets' runs of one row are minutes apart at most, so a change in the host's speed during
      * a long comparison weighs on every target alike rather than on whichever ran then.
      * {@code beforeRow} runs before each row's first target (leader placement in clusters).
+     * With {@code repeats} above one, each row runs that many times on every target, the targets'
+     * order rotating each time so none always goes first, and each target's median run stands
+     * for the row ({@link MedianRun}).
      */
-    List<RunResult> runInterleaved(List<Endpoints> targets, Runnable beforeRow) {
+    List<RunResult> runInterleaved(List<Endpoints> targets, Runnable beforeRow, int repeats) {
+        if (repeats < 1) {
+            throw new IllegalArgumentException("repeats must be at least 1: " + repeats);
+        }
         Driver driver = new Driver(settings);
         List<RunResult> results = new ArrayList<>();
         List<Map<Protocol, Integer>> failures = new ArrayList<>();
         targets.forEach(t -> failures.add(new EnumMap<>(Protocol.class)));
         for (String workload : workloads.keySet()) {
             for (int clients : settings.clientsLevels()) {
-                beforeRow.run();
-                for (int i = 0; i < targets.size(); i++) {
-                    runOne(driver, targets.get(i), workload, clients, failures.get(i)).ifPresent(results::add);
+                List<List<RunResult>> runs = new ArrayList<>();
+                targets.forEach(t -> runs.add(new ArrayList<>()));
+                for (int repeat = 0; repeat < repeats; repeat++) {
+                    beforeRow.run();
+                    for (int i : rotatedOrder(targets.size(), repeat)) {
+                        runOne(driver, targets.get(i), workload, clients, failures.get(i)).ifPresent(runs.get(i)::add);
+                    }
+                }
+                for (List<RunResult> targetRuns : runs) {
+                    if (!targetRuns.isEmpty()) {
+                        results.add(MedianRun.of(targetRuns));
+                    }
                 }
             }
         }
         return results;
+    }
+
+    /** Target indexes starting at {@code repeat mod count}: 0,1,2 then 1,2,0 then 2,0,1. */
+    static int[] rotatedOrder(int count, int repeat) {
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = (i + repeat) % count;
+        }
+        return order;
     }
 
     /** One measured run, unless the target does not serve the protocol; logs its progress line. */

@@ -56,7 +56,12 @@ final class CompareCommand {
         BenchSession session = new BenchSession(settings, WorkloadCatalog.select(args.list("workloads", List.of())));
         Path workRoot = Files.createTempDirectory("cachai-bench-");
         describeEnvironment();
-        List<RunResult> results = args.string("interleave", "false").equals("true")
+        boolean interleave = args.string("interleave", "false").equals("true");
+        if (args.has("repeat") && !interleave) {
+            throw new IllegalArgumentException("--repeat needs --interleave true: repeated rows take turns across targets");
+        }
+        environment.put("repeat", Integer.toString(args.integer("repeat", 1)));
+        List<RunResult> results = interleave
                 ? runInterleaved(launchers(), session, workRoot)
                 : runEachInTurn(launchers(), session, workRoot);
         System.out.println(report(results));
@@ -168,7 +173,8 @@ final class CompareCommand {
                     targets.add(endpoints);
                 });
             }
-            List<RunResult> results = session.runInterleaved(targets, leadersPlacedBeforeEachRow(up));
+            List<RunResult> results = session.runInterleaved(targets, leadersPlacedBeforeEachRow(up),
+                    args.integer("repeat", 1));
             for (int i = 0; i < up.size(); i++) {
                 tryFailover(up.get(i), targets.get(i));
             }

@@ -28,6 +28,8 @@ public final class LoadMain {
             "           member; --leader-at N picks it, --place-leaders false leaves elections' choice);",
             "           --failover true: then kill -9 the leader under a put load (Cachai, etcd);",
             "           --interleave true: all targets up at once, each row run on every target in turn;",
+            "           --repeat 3 (with --interleave): each row 3 times per target, the targets' order",
+            "           rotating; each target's median-throughput run stands for the row",
             "           --targets cachai,baseline --baseline-jar OLD.jar: an A/B of two Cachai builds;",
             "           --cachai-jvm-opts \"-XX:...\": JVM options for every Cachai server started",
             "           --baseline-jvm-opts \"-XX:...\": the baseline's instead (an A/B of JVM settings)",
