@@ -33,11 +33,20 @@ public final class Args {
     }
 
     public int integer(String name, int fallback) {
-        return has(name) ? Integer.parseInt(values.get(name)) : fallback;
+        return has(name) ? Math.toIntExact(number(name, values.get(name))) : fallback;
     }
 
     public long longValue(String name, long fallback) {
-        return has(name) ? Long.parseLong(values.get(name)) : fallback;
+        return has(name) ? number(name, values.get(name)) : fallback;
+    }
+
+    /** The option's value as a number, or an error that names the option. */
+    private static long number(String name, String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " needs a number, got \"" + text + "\"");
+        }
     }
 
     public List<String> list(String name, List<String> fallback) {
@@ -68,7 +77,7 @@ public final class Args {
         LoadSettings d = LoadSettings.defaults();
         List<Integer> clients = new ArrayList<>();
         for (String c : list("clients", List.of())) {
-            clients.add(Integer.parseInt(c.trim()));
+            clients.add(Math.toIntExact(number("clients", c)));
         }
         return new LoadSettings(
                 duration("warmup", d.warmup()),

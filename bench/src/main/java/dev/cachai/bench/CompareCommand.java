@@ -53,14 +53,15 @@ final class CompareCommand {
     }
 
     int run() throws IOException {
+        boolean interleave = args.string("interleave", "false").equals("true");
+        int repeats = repeats();
+        if (repeats > 1 && !interleave) {
+            throw new IllegalArgumentException("--repeat needs --interleave true: repeated rows take turns across targets");
+        }
         BenchSession session = new BenchSession(settings, WorkloadCatalog.select(args.list("workloads", List.of())));
         Path workRoot = Files.createTempDirectory("cachai-bench-");
         describeEnvironment();
-        boolean interleave = args.string("interleave", "false").equals("true");
-        if (args.has("repeat") && !interleave) {
-            throw new IllegalArgumentException("--repeat needs --interleave true: repeated rows take turns across targets");
-        }
-        environment.put("repeat", Integer.toString(args.integer("repeat", 1)));
+        environment.put("repeat", Integer.toString(repeats));
         List<RunResult> results = interleave
                 ? runInterleaved(launchers(), session, workRoot)
                 : runEachInTurn(launchers(), session, workRoot);
@@ -71,6 +72,15 @@ final class CompareCommand {
             deleteTree(workRoot);
         }
         return 0;
+    }
+
+    /** {@code --repeat N}: how many times each interleaved row runs per target. */
+    private int repeats() {
+        int repeats = args.integer("repeat", 1);
+        if (repeats < 1) {
+            throw new IllegalArgumentException("--repeat needs at least 1, got " + repeats);
+        }
+        return repeats;
     }
 
     private List<ServerLauncher> launchers() {
@@ -174,7 +184,7 @@ final class CompareCommand {
                 });
             }
             List<RunResult> results = session.runInterleaved(targets, leadersPlacedBeforeEachRow(up),
-                    args.integer("repeat", 1));
+                    repeats());
             for (int i = 0; i < up.size(); i++) {
                 tryFailover(up.get(i), targets.get(i));
             }

@@ -48,6 +48,18 @@ public final class LoadMain {
     private LoadMain() {}
 
     public static void main(String[] argv) throws Exception {
+        int status;
+        try {
+            status = runCommand(argv);
+        } catch (IllegalArgumentException e) {
+            // A bad option: its message says which, a stack trace would only bury it.
+            System.err.println("cachai-bench: " + e.getMessage());
+            status = 2;
+        }
+        System.exit(status);
+    }
+
+    private static int runCommand(String[] argv) throws Exception {
         String command = argv.length == 0 ? "help" : argv[0];
         String[] rest = Arrays.copyOfRange(argv, Math.min(1, argv.length), argv.length);
         int status;
@@ -71,7 +83,7 @@ public final class LoadMain {
             System.err.println(USAGE);
             status = command.equals("help") ? 0 : 2;
         }
-        System.exit(status);
+        return status;
     }
 
     private static int runAgainst(Args args) throws Exception {
