@@ -63,7 +63,7 @@ final class CompareCommand {
         describeEnvironment();
         environment.put("repeat", Integer.toString(repeats));
         List<RunResult> results = interleave
-                ? runInterleaved(launchers(), session, workRoot)
+                ? runInterleaved(launchers(), session, workRoot, repeats)
                 : runEachInTurn(launchers(), session, workRoot);
         System.out.println(report(results));
         Path json = ResultJson.write(resultsDir(), "compare", environment, results);
@@ -170,7 +170,8 @@ final class CompareCommand {
      * the targets one after another. The idle targets stay up meanwhile (their heartbeats cost
      * little), which is the price for rows measured close together in time.
      */
-    private List<RunResult> runInterleaved(List<ServerLauncher> launchers, BenchSession session, Path workRoot) {
+    private List<RunResult> runInterleaved(List<ServerLauncher> launchers, BenchSession session, Path workRoot,
+                                           int repeats) {
         environment.put("order", "interleaved: each row on every target in turn, all targets up");
         List<ServerLauncher> up = new ArrayList<>();
         List<Endpoints> targets = new ArrayList<>();
@@ -183,8 +184,7 @@ final class CompareCommand {
                     targets.add(endpoints);
                 });
             }
-            List<RunResult> results = session.runInterleaved(targets, leadersPlacedBeforeEachRow(up),
-                    repeats());
+            List<RunResult> results = session.runInterleaved(targets, leadersPlacedBeforeEachRow(up), repeats);
             for (int i = 0; i < up.size(); i++) {
                 tryFailover(up.get(i), targets.get(i));
             }

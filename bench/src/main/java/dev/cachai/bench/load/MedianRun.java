@@ -1,6 +1,5 @@
 package dev.cachai.bench.load;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -18,11 +17,11 @@ public final class MedianRun {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("no runs");
         }
-        List<RunResult> ran = new ArrayList<>(runs.stream().filter(RunResult::ran).toList());
+        List<RunResult> ran = runs.stream().filter(RunResult::ran)
+                .sorted(Comparator.comparingDouble(RunResult::opsPerSecond)).toList();
         if (runs.size() == 1 || ran.isEmpty()) {
             return runs.get(0);
         }
-        ran.sort(Comparator.comparingDouble(RunResult::opsPerSecond));
         // With an even count the lower middle run: a tie goes to the slower figure, not the faster.
         RunResult median = ran.get((ran.size() - 1) / 2);
         String all = runs.stream().map(MedianRun::throughput).collect(Collectors.joining(" / "));

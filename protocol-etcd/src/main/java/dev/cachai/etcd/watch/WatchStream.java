@@ -68,9 +68,6 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     private boolean progressRequested;
     /** The last turn stopped on its budget with work left. */
     private boolean moreWork;
-    /** The current turn's place in its pass over the watchers, and its batches that matched nothing. */
-    private int passIndex;
-    private int passEmptyBatches;
     /** The last event built, for the next watcher of the same change (a fan-out builds it once). */
     private Event builtFrom;
     private boolean builtWithPrevKv;
@@ -273,9 +270,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     private void drain() {
         int sent = 0;
         moreWork = false;
-        Watcher[] pass = watchers.values().toArray(new Watcher[0]);
-        passIndex = 0;
-        passEmptyBatches = 0;
+        Pass pass = new Pass(watchers.values().toArray(new Watcher[0]));
         while (!closed && out.isReady() && sent < RESPONSES_PER_TURN_MAX && !moreWork) {
             List<WatchResponse> next = nextResponses(pass);
             if (next.isEmpty()) {
@@ -296,20 +291,20 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
     /**
      * The next responses of this turn: a control response, else the next batch of the first
-     * watcher in {@code pass} (from {@link #passIndex} on) still behind, else a requested
-     * progress once every watcher is synced.
+     * watcher of the turn's pass (from its place on) still behind, else a requested progress
+     * once every watcher is synced.
      */
-    private List<WatchResponse> nextResponses(Watcher[] pass) {
+    private List<WatchResponse> nextResponses(Pass pass) {
         if (!control.isEmpty()) {
             return List.of(control.poll());
         }
         EventHistory history = hub.history();
         long deliverable = hub.deliverableRevision();
-        for (; passIndex < pass.length; passIndex++) {
-            Watcher w = pass[passIndex];
+        for (; pass.index < pass.watchers.length; pass.index++) {
+            Watcher w = pass.watchers[pass.index];
             // A watcher whose batch matched nothing goes on with the next one, within a budget.
             while (w.nextRevision <= deliverable && watchers.get(w.id) == w) {
-                if (passEmptyBatches >= EMPTY_BATCHES_PER_TURN_MAX) {
+                if (pass.emptyBatches >= EMPTY_BATCHES_PER_TURN_MAX) {
                     moreWork = true;
                     return List.of();
                 }
@@ -318,7 +313,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
                 if (!batch.isEmpty()) {
                     return batch;
                 }
-                passEmptyBatches++;
+                pass.emptyBatches++;
                 if (w.nextRevision == before) {
                     break;
                 }
@@ -465,5 +460,16 @@ final class WatchStream implements StreamObserver<WatchRequest> {
             w.sentSinceProgress = false;
         }
         drain();
+    }
+
+    /** One send turn's walk over the stream's watchers: its place, and its batches that matched nothing. */
+    private static final class Pass {
+        final Watcher[] watchers;
+        int index;
+        int emptyBatches;
+
+        Pass(Watcher[] watchers) {
+            this.watchers = watchers;
+        }
     }
 }
