@@ -38,6 +38,9 @@ public final class FsyncProbe {
     public static int run(String[] argv) throws IOException {
         Args args = new Args(argv, 0);
         Path dir = Path.of(args.string("dir", "."));
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--dir " + dir + " is not a directory (the probe writes its files into it)");
+        }
         Duration duration = args.duration("duration", Duration.ofSeconds(5));
         int recordBytes = args.integer("record-bytes", 512);
         String fill = args.string("beside-fill", "none");
