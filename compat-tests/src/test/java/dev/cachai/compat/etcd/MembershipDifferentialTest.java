@@ -1,13 +1,16 @@
 package dev.cachai.compat.etcd;
 
 import dev.cachai.compat.FreePorts;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Cluster;
 import io.etcd.jetcd.cluster.Member;
 import io.etcd.jetcd.cluster.MemberAddResponse;
+import io.etcd.jetcd.cluster.MemberListResponse;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,10 +41,14 @@ class MembershipDifferentialTest {
         List<String> out = new ArrayList<>();
         try (Client client = Client.builder().endpoints(target.endpoint()).build()) {
             Cluster cluster = client.getClusterClient();
-            List<Member> alone = cluster.listMember().get(10, TimeUnit.SECONDS).getMembers();
+            client.getKVClient().put(ByteSequence.from("k", StandardCharsets.UTF_8),
+                    ByteSequence.from("v", StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+            MemberListResponse listed = cluster.listMember().get(10, TimeUnit.SECONDS);
+            List<Member> alone = listed.getMembers();
             Member self = alone.get(0);
+            // etcd's Cluster service builds its header from membership: no revision, though a put made one.
             out.add("list: " + alone.size() + " learner=" + self.isLearner() + " named=" + !self.getName().isEmpty()
-                    + " clientUrls=" + self.getClientURIs().size());
+                    + " clientUrls=" + self.getClientURIs().size() + " header revision=" + listed.getHeader().getRevision());
             long selfId = self.getId();
             out.add("promote self: " + error(() -> cluster.promoteMember(selfId).get(10, TimeUnit.SECONDS)));
             out.add("promote unknown: " + error(() -> cluster.promoteMember(12345).get(10, TimeUnit.SECONDS)));

@@ -50,7 +50,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     @Override
     public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> out) {
-        Calls.now(out, () -> MemberListResponse.newBuilder().setHeader(ctx.headers().now())
+        Calls.now(out, () -> MemberListResponse.newBuilder().setHeader(ctx.headers().membership())
                 .addAllMembers(members()).build());
     }
 
@@ -105,7 +105,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
             return;
         }
         Calls.reply(out, cluster.get().addMember(request.getPeerURLsList(), request.getIsLearner(), 0, ""),
-                added -> MemberAddResponse.newBuilder().setHeader(ctx.headers().now())
+                added -> MemberAddResponse.newBuilder().setHeader(ctx.headers().membership())
                         .setMember(Member.newBuilder().setID(added.member().id())
                                 .addAllPeerURLs(added.member().peerUrls()).setIsLearner(added.member().learner()))
                         .addAllMembers(toProto(added.members())).build());
@@ -139,7 +139,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                         ? alone(request.getID() == ctx.config().memberId()
                                 ? EtcdError.MEMBER_NOT_ENOUGH_STARTED : EtcdError.MEMBER_NOT_FOUND)
                         : ctx.gateway().cluster().get().removeMember(request.getID()),
-                members -> MemberRemoveResponse.newBuilder().setHeader(ctx.headers().now())
+                members -> MemberRemoveResponse.newBuilder().setHeader(ctx.headers().membership())
                         .addAllMembers(toProto(members)).build());
     }
 
@@ -152,7 +152,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                         ? EtcdError.MEMBER_NOT_FOUND : EtcdError.MEMBER_NOT_ENOUGH_STARTED);
             }
             return ctx.gateway().cluster().get().updateMember(request.getID(), request.getPeerURLsList());
-        }, members -> MemberUpdateResponse.newBuilder().setHeader(ctx.headers().now())
+        }, members -> MemberUpdateResponse.newBuilder().setHeader(ctx.headers().membership())
                 .addAllMembers(toProto(members)).build());
     }
 
@@ -162,7 +162,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                         ? alone(request.getID() == ctx.config().memberId()
                                 ? EtcdError.MEMBER_NOT_LEARNER : EtcdError.MEMBER_NOT_FOUND)
                         : ctx.gateway().cluster().get().promoteMember(request.getID()),
-                members -> MemberPromoteResponse.newBuilder().setHeader(ctx.headers().now())
+                members -> MemberPromoteResponse.newBuilder().setHeader(ctx.headers().membership())
                         .addAllMembers(toProto(members)).build());
     }
 

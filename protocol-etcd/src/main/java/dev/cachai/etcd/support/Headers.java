@@ -27,6 +27,12 @@ public final class Headers {
                 .setRevision(revision).setRaftTerm(RAFT_TERM).build();
     }
 
+    /** The Cluster service's header: etcd builds it from membership alone, so it carries no revision. */
+    public ResponseHeader membership() {
+        return ResponseHeader.newBuilder().setClusterId(config.clusterId()).setMemberId(config.memberId())
+                .setRaftTerm(RAFT_TERM).build();
+    }
+
     /** Headers of responses nested in a Txn carry only the revision, as etcd's apply layer leaves them. */
     public static ResponseHeader inner(long revision) {
         return ResponseHeader.newBuilder().setRevision(revision).build();
