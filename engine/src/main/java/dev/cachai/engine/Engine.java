@@ -63,6 +63,7 @@ public final class Engine {
     /** The last applied revision (etcd's header revision, ZooKeeper's last zxid). */
     public long revision() { return s.revision; }
 
+    /** The revision of the last compaction; -1 before the first, as etcd reports it. */
     public long compactRevision() { return s.compactRevision; }
 
     public void addListener(ChangeListener l) { listeners.add(l); }

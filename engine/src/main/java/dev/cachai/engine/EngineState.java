@@ -16,7 +16,8 @@ final class EngineState {
     final LeaseTable leases = new LeaseTable();
     final ZkQuotas quotas = new ZkQuotas();
     volatile long revision = 1;
-    volatile long compactRevision = 0;
+    /** -1 until the first compaction, as etcd's store starts: a compaction at revision 0 succeeds once. */
+    volatile long compactRevision = -1;
     volatile NodeMeta rootMeta = NodeMeta.forNewNode(NodeKind.PERSISTENT, 0, 0, Acl.OPEN_ACL_UNSAFE, 0);
     /**
      * False while every live node key's ancestors are live keys too, so no path is a virtual

@@ -11,6 +11,7 @@ import dev.cachai.engine.kv.Change;
 import dev.cachai.engine.kv.Event;
 import dev.cachai.engine.kv.KeyValue;
 import dev.cachai.engine.kv.RangeRequest;
+import dev.cachai.engine.result.CompactResult;
 import dev.cachai.engine.result.DeleteResult;
 import dev.cachai.engine.result.Failed;
 import dev.cachai.engine.result.PutResult;
@@ -208,6 +209,15 @@ class KvApplyTest {
                 .isInstanceOf(EngineException.class).hasMessage("etcdserver: mvcc: required revision has been compacted");
         assertThat(((Failed) engine.apply(0, new Compact(3))).error()).isEqualTo(EtcdError.COMPACTED);
         assertThat(((Failed) engine.apply(0, new Compact(99))).error()).isEqualTo(EtcdError.FUTURE_REV);
+    }
+
+    @Test
+    void aFreshStoreIsCompactedAtMinusOneSoACompactionAtZeroSucceedsOnce() {
+        assertThat(engine.compactRevision()).isEqualTo(-1);
+        assertThat(engine.apply(0, new Compact(0))).isInstanceOf(CompactResult.class);
+        assertThat(engine.compactRevision()).isZero();
+        assertThat(((Failed) engine.apply(0, new Compact(0))).error()).isEqualTo(EtcdError.COMPACTED);
+        assertThat(((Failed) engine.apply(0, new Compact(-1))).error()).isEqualTo(EtcdError.COMPACTED);
     }
 
     @Test

@@ -37,9 +37,8 @@ public final class EtcdMetrics {
     private static void registerStore(MetricRegistry registry, Supplier<Engine> engine) {
         registry.gauge("etcd_debugging_mvcc_current_revision", "The current revision of store.",
                 () -> engine.get().revision());
-        // etcd shows -1 until the first compaction; the engine keeps 0 for "never compacted".
         registry.gauge("etcd_debugging_mvcc_compact_revision", "The revision of the last compaction in store.",
-                () -> engine.get().compactRevision() == 0 ? -1 : engine.get().compactRevision());
+                () -> engine.get().compactRevision());
         registry.gauge("etcd_debugging_mvcc_keys_total", "Total number of keys.", () -> engine.get().keyCount());
         // The store lives in memory: what it holds is both what it takes and what it uses.
         registry.gauge("etcd_mvcc_db_total_size_in_bytes",
