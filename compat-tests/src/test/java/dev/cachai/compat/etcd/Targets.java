@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The two servers the differential tests run against: Cachai's adapter and a real etcd. */
@@ -31,6 +32,24 @@ final class Targets {
 
         @Override
         void close();
+    }
+
+    /** A differential scenario: what one target answered, one line per step. */
+    interface Scenario {
+        List<String> run(Target target) throws Exception;
+    }
+
+    /** Runs the scenario on a new real etcd, then on a new Cachai, which must answer line for line the same; etcd's lines. */
+    static List<String> sameOnCachaiAsOnEtcd(Scenario scenario) throws Exception {
+        List<String> expected;
+        try (Target etcd = realEtcd()) {
+            assertThat(etcd).as("real etcd installed (Debian etcd-server)").isNotNull();
+            expected = scenario.run(etcd);
+        }
+        try (Target cachai = cachai()) {
+            assertThat(scenario.run(cachai)).containsExactlyElementsOf(expected);
+        }
+        return expected;
     }
 
     /**
