@@ -12,6 +12,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -29,9 +30,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +41,6 @@ import java.util.concurrent.CompletableFuture;
 final class GatewayRequests {
     private static final JsonFormat.Printer PRINTER =
             JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
-    private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
 
     private final Map<String, String> routes;
     private final Map<String, MethodDescriptor<?, ?>> methods;
@@ -92,14 +89,15 @@ final class GatewayRequests {
         String method = routes.get(path);
         MethodDescriptor<?, ?> md = method == null ? null : methods.get(method);
         if (md == null) {
-            reply(chc, keepAlive, HttpResponseStatus.NOT_FOUND, "Not Found");
+            // grpc-gateway answers an unknown path with Go's http.Error.
+            reply(chc, keepAlive, HttpResponseStatus.NOT_FOUND, "Not Found\n", "text/plain; charset=utf-8");
             return;
         }
         List<Message> messages;
         try {
-            messages = parse(md, request.content().toString(StandardCharsets.UTF_8));
-        } catch (IOException | RuntimeException e) {
-            Status bad = Status.INVALID_ARGUMENT.withDescription(String.valueOf(e.getMessage()));
+            messages = parse(md, ByteBufUtil.getBytes(request.content()));
+        } catch (GoJson.GoJsonException e) {
+            Status bad = Status.INVALID_ARGUMENT.withDescription(e.getMessage());
             reply(chc, keepAlive, HttpResponseStatus.BAD_REQUEST, GatewayErrors.unary(bad));
             return;
         }
@@ -127,19 +125,33 @@ final class GatewayRequests {
         }
     }
 
-    /** The body holds one JSON request, or several back to back for client streams. */
-    private static List<Message> parse(MethodDescriptor<?, ?> md, String body) throws IOException {
+    /**
+     * The body holds one JSON request, or several back to back for client streams; read as etcd's
+     * gateway reads it (see {@link GoJson}, {@link JsonPb}). An empty body is the default request.
+     * A unary call takes the first value and ignores what follows, as etcd does; a stream takes
+     * values up to the first it cannot read (only a bad first value fails the call).
+     */
+    static List<Message> parse(MethodDescriptor<?, ?> md, byte[] body) throws GoJson.GoJsonException {
         Message prototype = (Message) ((MethodDescriptor.PrototypeMarshaller<?>) md.getRequestMarshaller())
                 .getMessagePrototype();
+        boolean stream = md.getType() != MethodDescriptor.MethodType.UNARY;
+        GoJson.Decoder values = new GoJson.Decoder(body);
         List<Message> out = new ArrayList<>();
-        for (String json : JsonObjects.split(body)) {
-            Message.Builder b = prototype.newBuilderForType();
-            Reader reader = new StringReader(json);
-            PARSER.merge(reader, b);
-            out.add(b.build());
+        Object first = values.next();
+        if (first == null) {
+            return List.of(prototype);
         }
-        if (out.isEmpty()) {
-            out.add(prototype);
+        out.add(JsonPb.toMessage(first, prototype));
+        while (stream) {
+            try {
+                Object next = values.next();
+                if (next == null) {
+                    break;
+                }
+                out.add(JsonPb.toMessage(next, prototype));
+            } catch (GoJson.GoJsonException e) {
+                break;
+            }
         }
         return out;
     }
