@@ -114,7 +114,7 @@ public final class TreeView {
                 return systemNode();
             case CONFIG:
                 byte[] configData = configData();
-                return new ZkNode(path, configData, stat(configData.length, 0), READ_ONLY);
+                return new ZkNode(path, configData, configStat(configData.length), READ_ONLY);
             case QUOTA:
                 return quotaNode();
             case "/":
@@ -210,6 +210,11 @@ public final class TreeView {
         boolean dataSet = s.version() > 0; // storing the node is no change of its data
         return new ZkStat(0, dataSet ? s.mzxid() : 0, 0, dataSet ? s.mtime() : 0, s.version(),
                 s.cversion() - cversionBias, s.aversion(), 0, s.dataLength(), children, s.pzxid());
+    }
+
+    /** ZooKeeper makes /zookeeper/config by setting its ACL at "version -1", which it keeps as the ACL version. */
+    private static ZkStat configStat(int dataLength) {
+        return new ZkStat(0, 0, 0, 0, 0, 0, -1, 0, dataLength, 0, 0);
     }
 
     private static ZkStat stat(int dataLength, int children) {

@@ -428,6 +428,11 @@ class ZkDifferentialTest extends BothTargets {
             t.attempt("set quota child", () -> t.stat(other.setData("/zookeeper/quota/q", "d".getBytes(), 0)));
             t.attempt("acl system", () -> shape.apply(other.setACL("/zookeeper", ZooDefs.Ids.OPEN_ACL_UNSAFE, -1)));
             t.attempt("config acl", () -> zk.getACL("/zookeeper/config", new Stat()));
+            t.attempt("config stat", () -> {
+                Stat st = zk.exists("/zookeeper/config", false);
+                return "czxid " + st.getCzxid() + " v" + st.getVersion() + " cv" + st.getCversion() + " av" + st.getAversion()
+                        + " kids" + st.getNumChildren();
+            });
             t.attempt("delete quota child", () -> { other.delete("/zookeeper/quota/q", -1); return "ok"; });
             t.attempt("delete x", () -> { other.delete("/zookeeper/x", -1); return "ok"; });
             t.attempt("delete e", () -> { other.delete("/zookeeper/e", -1); return "ok"; });
