@@ -336,6 +336,9 @@ public final class Engine {
     /** Number of live keys (etcd's key count, also ZooKeeper's node count less the system nodes). */
     public long keyCount() { return s.kv.liveKeys(); }
 
+    /** Key plus value bytes of every live key. */
+    public long liveKeyValueBytes() { return s.kv.liveBytes(); }
+
     /**
      * Paths of container nodes that are empty after having had children, and TTL nodes past
      * their TTL at {@code nowMs}: what the leader proposes to reap. At most {@code max} paths.

@@ -136,9 +136,9 @@ final class FourLetterWords implements ZkMetrics.Source {
             {"zk_znode_count", znodeCount()},
             {"zk_watch_count", watchCount()},
             {"zk_ephemerals_count", ephemeralsCount()},
-            {"zk_approximate_data_size", 0},
+            {"zk_approximate_data_size", approximateDataSize()},
             {"zk_open_file_descriptor_count", openFileDescriptors()},
-            {"zk_max_file_descriptor_count", -1},
+            {"zk_max_file_descriptor_count", maxFileDescriptors()},
         };
         StringBuilder sb = new StringBuilder();
         for (Object[] row : rows) {
@@ -162,6 +162,11 @@ final class FourLetterWords implements ZkMetrics.Source {
             n += c.queued();
         }
         return n;
+    }
+
+    @Override
+    public long approximateDataSize() {
+        return server.tree().approximateDataSize();
     }
 
     @Override
@@ -207,11 +212,16 @@ final class FourLetterWords implements ZkMetrics.Source {
     }
 
     private static long openFileDescriptors() {
+        return unixOs() == null ? -1 : unixOs().getOpenFileDescriptorCount();
+    }
+
+    private static long maxFileDescriptors() {
+        return unixOs() == null ? -1 : unixOs().getMaxFileDescriptorCount();
+    }
+
+    private static com.sun.management.UnixOperatingSystemMXBean unixOs() {
         var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
-            return unix.getOpenFileDescriptorCount();
-        }
-        return -1;
+        return os instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix : null;
     }
 
     private String conf() {

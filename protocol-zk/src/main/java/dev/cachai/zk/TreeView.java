@@ -25,6 +25,8 @@ public final class TreeView {
     public static final String SYSTEM = ZkPaths.SYSTEM_ROOT;
     public static final String CONFIG = "/zookeeper/config";
     public static final String QUOTA = ZkQuota.QUOTA_ROOT;
+    /** The paths of ZooKeeper's empty tree: "", its alias "/", /zookeeper, /zookeeper/quota, /zookeeper/config (44). */
+    static final int BUILT_IN_PATHS_LENGTH = "".length() + "/".length() + SYSTEM.length() + QUOTA.length() + CONFIG.length();
     /** Children ZooKeeper has from the start without creating them: / has /zookeeper ... */
     private static final int ROOT_BUILT_IN_CHILDREN = 1;
     /** ... and /zookeeper has /zookeeper/config and /zookeeper/quota. */
@@ -267,10 +269,34 @@ public final class TreeView {
         return SystemNodes.stored(engine, path) ? engine.zkDescendants(path) : 0;
     }
 
-    /** Every node, the root and built-in nodes included; the root's data key is no node. */
+    /**
+     * mntr's zk_approximate_data_size as ZooKeeper counts it: every node's path length plus data
+     * length, kept up to date as nodes change from {@link #BUILT_IN_PATHS_LENGTH} for its empty tree
+     * ("" and its alias "/" for the root, /zookeeper, /zookeeper/quota, /zookeeper/config).
+     * Stored keys add their key and value bytes; a stored root or built-in node's path is in that
+     * base already.
+     */
+    public long approximateDataSize() {
+        long size = BUILT_IN_PATHS_LENGTH + engine.liveKeyValueBytes() + configData().length;
+        if (rootDataStored()) {
+            size -= "/".length();
+        }
+        size -= SystemNodes.stored(engine, SYSTEM) ? SYSTEM.length() : 0;
+        size -= SystemNodes.stored(engine, QUOTA) ? QUOTA.length() : 0;
+        return size;
+    }
+
+    /**
+     * Every node as ZooKeeper counts them: the root twice (ZooKeeper's node map holds it under ""
+     * and "/"), built-in nodes included; the root's data key is no node.
+     */
     public long nodeCount() {
+        return engine.keyCount() - (rootDataStored() ? 1 : 0) + SYSTEM_NODES + 2 - SystemNodes.storedBuiltIns(engine);
+    }
+
+    /** Whether the root's data was set, which the engine keeps under the key "/". */
+    private boolean rootDataStored() {
         ZkNode root = engine.zkNode("/");
-        int rootDataKey = root != null && root.stat().mzxid() > 0 ? 1 : 0;
-        return engine.keyCount() - rootDataKey + SYSTEM_NODES + 1 - SystemNodes.storedBuiltIns(engine);
+        return root != null && root.stat().mzxid() > 0;
     }
 }

@@ -40,6 +40,8 @@ public final class KvStore {
      */
     private final ArrayList<Entry> withHistory = new ArrayList<>();
     private long liveKeys;
+    /** Key plus value bytes of every live key (ZooKeeper's approximate data size: path plus data per node). */
+    private volatile long liveBytes;
     /** Estimated bytes of every retained version: key + value + {@link #VERSION_OVERHEAD_BYTES}. */
     private volatile long retainedBytes;
     static final int VERSION_OVERHEAD_BYTES = 96;
@@ -82,6 +84,14 @@ public final class KvStore {
         return liveKeys;
     }
 
+    public long liveBytes() {
+        return liveBytes;
+    }
+
+    private static long liveSize(KeyValue v) {
+        return v == null || v.isTombstone() ? 0 : (long) v.key().length + v.value().length;
+    }
+
     /** What the store holds, as etcd's db size would count it (an estimate: keys, values, per-version cost). */
     public long retainedBytes() {
         return retainedBytes;
@@ -117,6 +127,7 @@ public final class KvStore {
         if (!live) {
             liveKeys++;
         }
+        liveBytes += liveSize(next) - liveSize(prev);
         retainedBytes += sizeOf(next);
         return next;
     }
@@ -135,6 +146,7 @@ public final class KvStore {
         // A new incarnation replaces it; reads of one ignore a meta older than its creation.
         trackReaping(e);
         liveKeys--;
+        liveBytes -= liveSize(prev);
         retainedBytes += sizeOf(e.head);
         return prev;
     }
@@ -280,6 +292,7 @@ public final class KvStore {
         if (!head.isTombstone()) {
             liveKeys++;
         }
+        liveBytes += liveSize(head);
     }
 
     /** Replaces an entry's state wholesale (multi rollback). A null head removes the entry. */
@@ -287,6 +300,7 @@ public final class KvStore {
         Entry e = lookup(key);
         boolean wasLive = e != null && !e.head.isTombstone();
         boolean nowLive = head != null && !head.isTombstone();
+        liveBytes += liveSize(head) - (e == null ? 0 : liveSize(e.head));
         for (KeyValue v = e == null ? null : e.head; v != null && v != head; v = v.older) {
             retainedBytes -= sizeOf(v);
         }

@@ -96,7 +96,24 @@ class KvStorePruneTest {
         long tombstones = model.chains.values().stream().flatMap(List::stream).filter(v -> v.endsWith("d")).count();
         assertThat(store.retainedBytes()).as("tombstones carry no value")
                 .isEqualTo(versions * (key(0).length + KvStore.VERSION_OVERHEAD_BYTES) + (versions - tombstones) * VALUE.length);
-        assertThat(store.liveKeys()).isEqualTo(model.chains.values().stream().filter(c -> !c.get(0).endsWith("d")).count());
+        long live = model.chains.values().stream().filter(c -> !c.get(0).endsWith("d")).count();
+        assertThat(store.liveKeys()).isEqualTo(live);
+        assertThat(store.liveBytes()).as("key and value of each live key").isEqualTo(live * (key(0).length + VALUE.length));
+    }
+
+    @Test
+    void liveBytesFollowRewritesAndARollback() {
+        KvStore store = new KvStore();
+        store.put(key(1), new byte[3], false, 0, 1, 0);
+        KeyValue before = store.entry(key(1)).head();
+        store.put(key(1), new byte[10], false, 0, 2, 0);
+        store.put(key(2), new byte[1], false, 0, 3, 0);
+        assertThat(store.liveBytes()).isEqualTo(2 + 10 + 2 + 1);
+        store.reset(key(1), before, store.entry(key(1)).meta()); // a multi rolled back: the first version again
+        store.reset(key(2), null, null); // ... and a create undone
+        assertThat(store.liveBytes()).isEqualTo(2 + 3);
+        store.delete(key(1), 4);
+        assertThat(store.liveBytes()).isZero();
     }
 
     private static List<String> chain(KeyValue head) {

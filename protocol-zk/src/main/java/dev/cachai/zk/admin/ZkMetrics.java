@@ -22,6 +22,8 @@ public final class ZkMetrics {
 
         long ephemeralsCount();
 
+        long approximateDataSize();
+
         long globalSessions();
 
         long packetsReceived();
@@ -39,6 +41,7 @@ public final class ZkMetrics {
         gauge(registry, "znode_count", source::znodeCount);
         gauge(registry, "watch_count", source::watchCount);
         gauge(registry, "ephemerals_count", source::ephemeralsCount);
+        gauge(registry, "approximate_data_size", source::approximateDataSize);
         gauge(registry, "global_sessions", source::globalSessions);
         gauge(registry, "packets_received", source::packetsReceived);
         gauge(registry, "packets_sent", source::packetsSent);
