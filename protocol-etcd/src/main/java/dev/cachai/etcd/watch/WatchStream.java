@@ -174,9 +174,22 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         } else if (request.hasCancelRequest()) {
             cancel(request.getCancelRequest().getWatchId());
         } else if (request.hasProgressRequest()) {
-            progressRequested = true;
+            requestProgress();
         }
         drain();
+    }
+
+    /**
+     * With every watcher synced the answer joins the created and canceled answers in order, as
+     * etcd's; else it waits until they are (etcd 3.5), once for any number of requests meanwhile.
+     */
+    private void requestProgress() {
+        long deliverable = hub.deliverableRevision();
+        if (!progressRequested && allSynced(deliverable)) {
+            enqueue(response(-1, deliverable).build());
+        } else {
+            progressRequested = true;
+        }
     }
 
     private void create(WatchCreateRequest c) {
