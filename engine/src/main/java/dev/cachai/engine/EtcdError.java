@@ -24,7 +24,9 @@ public enum EtcdError {
 
     MEMBER_EXIST("FAILED_PRECONDITION", "etcdserver: member ID already exist"),
     PEER_URL_EXIST("FAILED_PRECONDITION", "etcdserver: Peer URLs already exists"),
-    MEMBER_NOT_ENOUGH_STARTED("FAILED_PRECONDITION", "etcdserver: re-configuration failed due to not enough started members"),
+    // etcd maps this one and TOO_MANY_REQUESTS to its client-side error values instead of gRPC
+    // statuses, so they reach clients as code Unknown (HTTP 500 through the gateway).
+    MEMBER_NOT_ENOUGH_STARTED("UNKNOWN", "etcdserver: re-configuration failed due to not enough started members"),
     MEMBER_BAD_URLS("INVALID_ARGUMENT", "etcdserver: given member URLs are invalid"),
     MEMBER_NOT_FOUND("NOT_FOUND", "etcdserver: member not found"),
     MEMBER_NOT_LEARNER("FAILED_PRECONDITION", "etcdserver: can only promote a learner member"),
@@ -32,7 +34,7 @@ public enum EtcdError {
     TOO_MANY_LEARNERS("FAILED_PRECONDITION", "etcdserver: too many learner members in cluster"),
 
     REQUEST_TOO_LARGE("INVALID_ARGUMENT", "etcdserver: request is too large"),
-    TOO_MANY_REQUESTS("RESOURCE_EXHAUSTED", "etcdserver: too many requests"),
+    TOO_MANY_REQUESTS("UNKNOWN", "etcdserver: too many requests"),
 
     ROOT_USER_NOT_EXIST("FAILED_PRECONDITION", "etcdserver: root user does not exist"),
     ROOT_ROLE_NOT_EXIST("FAILED_PRECONDITION", "etcdserver: root user does not have root role"),

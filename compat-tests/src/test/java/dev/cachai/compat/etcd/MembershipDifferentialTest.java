@@ -7,12 +7,14 @@ import io.etcd.jetcd.Cluster;
 import io.etcd.jetcd.cluster.Member;
 import io.etcd.jetcd.cluster.MemberAddResponse;
 import io.etcd.jetcd.cluster.MemberListResponse;
+import io.etcd.jetcd.common.exception.EtcdException;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static dev.cachai.compat.etcd.JetcdDifferentialTest.error;
@@ -27,7 +29,9 @@ class MembershipDifferentialTest {
     @Test
     void memberChangesOnASingleMemberAnswerAsEtcd() throws Exception {
         assertThat(Targets.sameOnCachaiAsOnEtcd(MembershipDifferentialTest::run)).contains(
-                "promote unready learner: etcdserver: can only promote a learner member which is in sync with leader");
+                "promote unready learner: etcdserver: can only promote a learner member which is in sync with leader",
+                "remove unknown beside an unstarted voter: UNKNOWN etcdserver: re-configuration failed due to not enough"
+                        + " started members");
     }
 
     private static List<String> run(Targets.Target target) throws Exception {
@@ -78,7 +82,25 @@ class MembershipDifferentialTest {
                     .get(10, TimeUnit.SECONDS)));
             List<Member> afterRemove = cluster.removeMember(learner.getId()).get(10, TimeUnit.SECONDS).getMembers();
             out.add("remove learner: " + afterRemove.size());
+            // A voter that never starts: etcd then refuses removals for want of a started quorum, even
+            // of an id that is no member, and sends that refusal as code Unknown. (etcd itself has
+            // lost its write quorum here; nothing else runs after this.)
+            cluster.addMember(List.of(URI.create("http://127.0.0.1:" + FreePorts.next())), false).get(10, TimeUnit.SECONDS);
+            out.add("remove unknown beside an unstarted voter: " + errorWithCode(
+                    () -> cluster.removeMember(12345).get(10, TimeUnit.SECONDS)));
         }
         return out;
+    }
+
+    private static String errorWithCode(JetcdDifferentialTest.Call call) {
+        try {
+            call.run();
+            return "no error";
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof EtcdException etcd ? etcd.getErrorCode() + " " + etcd.getMessage()
+                    : e.getCause().toString();
+        } catch (Exception e) {
+            return e.toString();
+        }
     }
 }

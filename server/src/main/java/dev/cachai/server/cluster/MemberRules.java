@@ -120,22 +120,28 @@ final class MemberRules {
         return started;
     }
 
+    /**
+     * As etcd: unless the member is a learner, the voting members left (all of them, for an id
+     * that is no member) must have a started quorum, checked before whether the id exists.
+     */
     private static Decision remove(int id, ClusterMembers members, LeaderView leader) {
-        if (members.isMember(id) && !members.shownAsLearner(id)) {
-            List<Integer> rest = members.votingMembers().stream().filter(v -> v != id).toList();
-            if (startedAmong(rest, members) < rest.size() / 2 + 1) {
+        boolean member = members.isMember(id);
+        if (member && members.shownAsLearner(id)) {
+            return Decision.propose(new MembershipChange.Remove(id));
+        }
+        List<Integer> rest = members.votingMembers().stream().filter(v -> v != id).toList();
+        if (startedAmong(rest, members) < rest.size() / 2 + 1) {
+            return Decision.refuse(EtcdError.MEMBER_NOT_ENOUGH_STARTED);
+        }
+        if (!member) {
+            return Decision.refuse(EtcdError.MEMBER_NOT_FOUND);
+        }
+        if (id == leader.selfId() || leader.connected(id)) {
+            // Removing a member we hear from: those left that we hear from must still be a quorum.
+            long active = 1 + rest.stream().filter(v -> v != leader.selfId() && leader.connected(v)).count();
+            if (active < rest.size() / 2 + 1) {
                 return Decision.refuse(EtcdError.MEMBER_NOT_ENOUGH_STARTED);
             }
-            if (id == leader.selfId() || leader.connected(id)) {
-                // Removing a member we hear from: those left that we hear from must still be a quorum.
-                long active = 1 + rest.stream().filter(v -> v != leader.selfId() && leader.connected(v)).count();
-                if (active < rest.size() / 2 + 1) {
-                    return Decision.refuse(EtcdError.MEMBER_NOT_ENOUGH_STARTED);
-                }
-            }
-        }
-        if (!members.isMember(id)) {
-            return Decision.refuse(EtcdError.MEMBER_NOT_FOUND);
         }
         return Decision.propose(new MembershipChange.Remove(id));
     }

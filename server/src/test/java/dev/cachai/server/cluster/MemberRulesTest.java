@@ -65,6 +65,14 @@ class MemberRulesTest {
                 .isEqualTo(EtcdError.MEMBER_NOT_LEARNER);
         assertThat(MemberRules.decide(MemberRequest.of(MemberRequest.Kind.PROMOTE_CAUGHT_UP, 2), two, leader(100))
                 .change()).isEqualTo(new MembershipChange.PromoteLearner(2));
+        // As etcd: with one of two voting members started, even an unknown id is refused for quorum first ...
+        assertThat(MemberRules.decide(MemberRequest.of(MemberRequest.Kind.REMOVE, 9), two, leader(0)).error())
+                .isEqualTo(EtcdError.MEMBER_NOT_ENOUGH_STARTED);
+        // ... while removing the unstarted voter leaves a started quorum; alone, an unknown id is not found.
+        assertThat(MemberRules.decide(MemberRequest.of(MemberRequest.Kind.REMOVE, 2), two, leader(0)).change())
+                .isEqualTo(new MembershipChange.Remove(2));
+        assertThat(MemberRules.decide(MemberRequest.of(MemberRequest.Kind.REMOVE, 9), alone, leader(0)).error())
+                .isEqualTo(EtcdError.MEMBER_NOT_FOUND);
     }
 
     @Test
