@@ -42,6 +42,9 @@ final class GatewayRequests {
     private static final JsonFormat.Printer PRINTER =
             JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
 
+    /** The content type Go gives plain text it writes or sniffs. */
+    private static final String GO_PLAIN_TEXT = "text/plain; charset=utf-8";
+
     private final Map<String, String> routes;
     private final Map<String, MethodDescriptor<?, ?>> methods;
     private final ManagedChannel channel;
@@ -64,33 +67,53 @@ final class GatewayRequests {
         Optional<CompletableFuture<HealthChecks.Answer>> probe = health.answer(path, query);
         if (probe.isPresent()) {
             if (!request.method().equals(HttpMethod.GET)) {
-                reply(chc, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed\n");
+                methodNotAllowed(chc, keepAlive, HttpMethod.GET);
                 return;
             }
             probe.get().whenComplete((answer, e) -> {
                 if (e != null) {
                     reply(chc, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(e.getMessage()));
                 } else {
-                    reply(chc, keepAlive, answer.status(), answer.body());
+                    // etcd writes the JSON without a content type, which Go then sniffs as plain text.
+                    reply(chc, keepAlive, answer.status(), answer.body(), GO_PLAIN_TEXT);
                 }
             });
             return;
         }
         switch (path) {
-            case "/version" -> reply(chc, keepAlive, HttpResponseStatus.OK, "{\"etcdserver\":\""
-                    + ctx.config().version() + "\",\"etcdcluster\":\"" + ctx.config().clusterVersion() + "\"}");
+            case "/version" -> {
+                if (!request.method().equals(HttpMethod.GET)) {
+                    methodNotAllowed(chc, keepAlive, HttpMethod.GET);
+                } else {
+                    reply(chc, keepAlive, HttpResponseStatus.OK, "{\"etcdserver\":\"" + ctx.config().version()
+                            + "\",\"etcdcluster\":\"" + ctx.config().clusterVersion() + "\"}");
+                }
+            }
             case "/metrics" -> reply(chc, keepAlive, HttpResponseStatus.OK, ctx.metrics().registry().scrape(),
                     TextFormat.CONTENT_TYPE);
             default -> call(chc, keepAlive, path, request);
         }
     }
 
+    /** Go's http.Error for a method the path does not take, with etcd's Allow header. */
+    private static void methodNotAllowed(ChannelHandlerContext chc, boolean keepAlive, HttpMethod allowed) {
+        FullHttpResponse response = plainText(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed\n");
+        response.headers().set(HttpHeaderNames.ALLOW, allowed.name());
+        send(chc, keepAlive, response);
+    }
+
     private void call(ChannelHandlerContext chc, boolean keepAlive, String path, FullHttpRequest request) {
         String method = routes.get(path);
         MethodDescriptor<?, ?> md = method == null ? null : methods.get(method);
         if (md == null) {
-            // grpc-gateway answers an unknown path with Go's http.Error.
-            reply(chc, keepAlive, HttpResponseStatus.NOT_FOUND, "Not Found\n", "text/plain; charset=utf-8");
+            // Under /v3/ grpc-gateway answers with Go's http.Error; elsewhere Go's mux does.
+            send(chc, keepAlive, plainText(HttpResponseStatus.NOT_FOUND,
+                    path.startsWith("/v3/") ? "Not Found\n" : "404 page not found\n"));
+            return;
+        }
+        if (!request.method().equals(HttpMethod.POST)) {
+            // grpc-gateway: a path it serves, asked with another method.
+            send(chc, keepAlive, plainText(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed\n"));
             return;
         }
         List<Message> messages;
@@ -174,6 +197,19 @@ final class GatewayRequests {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        send(chc, keepAlive, response);
+    }
+
+    /** What Go's http.Error writes. */
+    private static FullHttpResponse plainText(HttpResponseStatus status, String body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, GO_PLAIN_TEXT);
+        response.headers().set("X-Content-Type-Options", "nosniff");
+        return response;
+    }
+
+    private static void send(ChannelHandlerContext chc, boolean keepAlive, FullHttpResponse response) {
         HttpUtil.setContentLength(response, response.content().readableBytes());
         HttpUtil.setKeepAlive(response, keepAlive);
         var f = chc.writeAndFlush(response);
