@@ -36,6 +36,12 @@ final class GoJson {
         }
     }
 
+    /**
+     * Objects and arrays open at once. Go allows 10,000 before "exceeded max depth"; reading
+     * recursively on an event loop's stack, we stop at 1,000 with that text (no etcd request
+     * nests more than a few levels).
+     */
+    static final int NESTING_DEPTH_MAX = 1_000;
     private static final String UNEXPECTED_EOF = "unexpected EOF";
     private static final String UNEXPECTED_END = "unexpected end of JSON input";
 
@@ -43,6 +49,7 @@ final class GoJson {
     private int pos;
     /** What running out of input mid-value is called: a Decoder's and Unmarshal's texts differ. */
     private final String endOfInput;
+    private int depth;
 
     private GoJson(byte[] in, String endOfInput) {
         this.in = in;
@@ -108,12 +115,20 @@ final class GoJson {
         }
     }
 
+    private void enter() throws GoJsonException {
+        if (++depth > NESTING_DEPTH_MAX) {
+            throw new GoJsonException("exceeded max depth");
+        }
+        pos++; // the opening bracket
+    }
+
     private Map<String, Object> object() throws GoJsonException {
         Map<String, Object> fields = new LinkedHashMap<>();
-        pos++; // '{'
+        enter();
         skipSpace();
         if (peek() == '}') {
             pos++;
+            depth--;
             return fields;
         }
         while (true) {
@@ -132,6 +147,7 @@ final class GoJson {
             int c = peek();
             pos++;
             if (c == '}') {
+                depth--;
                 return fields;
             }
             if (c != ',') {
@@ -143,10 +159,11 @@ final class GoJson {
 
     private List<Object> array() throws GoJsonException {
         List<Object> items = new ArrayList<>();
-        pos++; // '['
+        enter();
         skipSpace();
         if (peek() == ']') {
             pos++;
+            depth--;
             return items;
         }
         while (true) {
@@ -156,6 +173,7 @@ final class GoJson {
             int c = peek();
             pos++;
             if (c == ']') {
+                depth--;
                 return items;
             }
             if (c != ',') {

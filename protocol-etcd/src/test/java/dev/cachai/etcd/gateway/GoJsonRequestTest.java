@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Request bodies read as etcd's gateway reads them; every expected text is what etcd 3.4.23 answered. */
@@ -124,6 +125,15 @@ class GoJsonRequestTest {
                 WatchRequest.RequestUnionCase.CANCEL_REQUEST);
         assertThatThrownBy(() -> parse(WatchGrpc.getWatchMethod(), "nonsense"))
                 .hasMessage("invalid character 'o' in literal null (expecting 'u')");
+    }
+
+    @Test
+    void deepNestingIsRefusedNotAStackOverflow() {
+        String deep = "{\"key\":\"YQ==\",\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        assertThatThrownBy(() -> range(deep)).hasMessage("exceeded max depth");
+        String fine = "{\"key\":\"YQ==\",\"x\":" + "[".repeat(GoJson.NESTING_DEPTH_MAX - 1)
+                + "]".repeat(GoJson.NESTING_DEPTH_MAX - 1) + "}";
+        assertThatCode(() -> range(fine)).doesNotThrowAnyException();
     }
 
     @Test
