@@ -62,7 +62,7 @@ final class MemberRules {
 
     private static Decision add(MemberRequest request, ClusterMembers members, LeaderView leader) {
         boolean learner = request.kind() == MemberRequest.Kind.ADD_LEARNER;
-        if (!learner && !readyToAddVoter(members)) {
+        if (!learner && !readyToAddVoter(members, leader)) {
             return Decision.refuse(EtcdError.MEMBER_NOT_ENOUGH_STARTED);
         }
         if (!learner && !allVotersConnected(members, leader)) {
@@ -91,9 +91,9 @@ final class MemberRules {
     }
 
     /** etcd: the started voters must still form a quorum once the new, not yet started, voter counts. */
-    private static boolean readyToAddVoter(ClusterMembers members) {
+    private static boolean readyToAddVoter(ClusterMembers members, LeaderView leader) {
         List<Integer> voting = members.votingMembers();
-        int started = startedAmong(voting, members);
+        int started = startedAmong(voting, members, leader);
         int afterAdd = voting.size() + 1;
         if (started == 1 && afterAdd == 2) {
             return true; // etcd lets a single member grow to two, to restore a cluster from one member
@@ -110,10 +110,14 @@ final class MemberRules {
         return true;
     }
 
-    private static int startedAmong(List<Integer> ids, ClusterMembers members) {
+    /**
+     * Members that have published themselves, and the leader deciding, which runs whether or not
+     * its own publication has been applied yet (etcd serves no client before it has published).
+     */
+    private static int startedAmong(List<Integer> ids, ClusterMembers members, LeaderView leader) {
         int started = 0;
         for (int id : ids) {
-            if (members.started(id)) {
+            if (members.started(id) || id == leader.selfId()) {
                 started++;
             }
         }
@@ -130,7 +134,7 @@ final class MemberRules {
             return Decision.propose(new MembershipChange.Remove(id));
         }
         List<Integer> rest = members.votingMembers().stream().filter(v -> v != id).toList();
-        if (startedAmong(rest, members) < rest.size() / 2 + 1) {
+        if (startedAmong(rest, members, leader) < rest.size() / 2 + 1) {
             return Decision.refuse(EtcdError.MEMBER_NOT_ENOUGH_STARTED);
         }
         if (!member) {

@@ -73,6 +73,11 @@ class MemberRulesTest {
                 .isEqualTo(new MembershipChange.Remove(2));
         assertThat(MemberRules.decide(MemberRequest.of(MemberRequest.Kind.REMOVE, 9), alone, leader(0)).error())
                 .isEqualTo(EtcdError.MEMBER_NOT_FOUND);
+        // The leader deciding counts as started before its own publication is applied (just booted).
+        ClusterMembers booting = members(Set.of(1), Set.of(), Map.of(1, new MemberRecord("", List.of("http://h:1"),
+                List.of(), 1, "", false).encode()));
+        assertThat(MemberRules.decide(MemberRequest.of(MemberRequest.Kind.REMOVE, 9), booting, leader(0)).error())
+                .isEqualTo(EtcdError.MEMBER_NOT_FOUND);
     }
 
     @Test
