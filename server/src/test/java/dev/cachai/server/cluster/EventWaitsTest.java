@@ -43,56 +43,6 @@ class EventWaitsTest {
         }
     }
 
-    @Test
-    void pollsThatFindNothingPauseThePollingForLongerEachTime() {
-        EventWaits waits = serial();
-        assertThat(waits.spinsThisRound()).isTrue();
-        waits.spinFound(false);
-        assertThat(parkedRoundsBeforeNextPoll(waits)).isEqualTo(1);
-        waits.spinFound(false);
-        assertThat(parkedRoundsBeforeNextPoll(waits)).isEqualTo(2);
-        waits.spinFound(false);
-        assertThat(parkedRoundsBeforeNextPoll(waits)).isEqualTo(4);
-        for (int i = 0; i < 10; i++) {
-            waits.spinFound(false);
-            parkedRoundsBeforeNextPoll(waits);
-        }
-        waits.spinFound(false);
-        assertThat(parkedRoundsBeforeNextPoll(waits)).isEqualTo(EventWaits.ROUNDS_WITHOUT_SPIN_MAX);
-    }
-
-    @Test
-    void aPollThatFindsAnEventKeepsThePollingOnEveryRound() {
-        EventWaits waits = serial();
-        waits.spinFound(false);
-        waits.spinFound(false);
-        parkedRoundsBeforeNextPoll(waits);
-        waits.spinFound(true);
-        assertThat(waits.spinsThisRound()).isTrue();
-        assertThat(waits.spinsThisRound()).isTrue();
-        waits.spinFound(false);
-        assertThat(parkedRoundsBeforeNextPoll(waits)).isEqualTo(1);
-    }
-
-    @Test
-    void aLoopThatTimesOutInAVainPollStillGetsItsEvent() throws InterruptedException {
-        EventWaits waits = serial();
-        ArrayBlockingQueue<String> events = new ArrayBlockingQueue<>(4);
-        assertThat(waits.next(events, 0)).isNull();
-        events.add("a");
-        assertThat(waits.spinsThisRound()).isFalse();
-        assertThat(waits.next(events, 0)).isEqualTo("a");
-    }
-
-    /** Counts the rounds that park at once until one polls again (that round's poll is consumed). */
-    private static int parkedRoundsBeforeNextPoll(EventWaits waits) {
-        int parked = 0;
-        while (!waits.spinsThisRound()) {
-            parked++;
-        }
-        return parked;
-    }
-
     /**
      * An event that turns up while the loop polls is taken without waiting; a loop that is not
      * polling waits (here: not at all) and misses it. The queue hands its event to the second
