@@ -93,9 +93,8 @@ final class GoJson {
         int c = peek();
         switch (c) {
             case '{':
-                return object();
             case '[':
-                return array();
+                return nested(c);
             case '"':
                 return string();
             case 't':
@@ -115,20 +114,22 @@ final class GoJson {
         }
     }
 
-    private void enter() throws GoJsonException {
+    /** An object or an array, counted against the nesting limit while it is read. */
+    private Object nested(int opening) throws GoJsonException {
         if (++depth > NESTING_DEPTH_MAX) {
             throw new GoJsonException("exceeded max depth");
         }
         pos++; // the opening bracket
+        Object v = opening == '{' ? object() : array();
+        depth--;
+        return v;
     }
 
     private Map<String, Object> object() throws GoJsonException {
         Map<String, Object> fields = new LinkedHashMap<>();
-        enter();
         skipSpace();
         if (peek() == '}') {
             pos++;
-            depth--;
             return fields;
         }
         while (true) {
@@ -147,7 +148,6 @@ final class GoJson {
             int c = peek();
             pos++;
             if (c == '}') {
-                depth--;
                 return fields;
             }
             if (c != ',') {
@@ -159,11 +159,9 @@ final class GoJson {
 
     private List<Object> array() throws GoJsonException {
         List<Object> items = new ArrayList<>();
-        enter();
         skipSpace();
         if (peek() == ']') {
             pos++;
-            depth--;
             return items;
         }
         while (true) {
@@ -173,7 +171,6 @@ final class GoJson {
             int c = peek();
             pos++;
             if (c == ']') {
-                depth--;
                 return items;
             }
             if (c != ',') {
