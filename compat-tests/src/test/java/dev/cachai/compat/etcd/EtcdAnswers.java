@@ -44,15 +44,24 @@ final class EtcdAnswers {
     private static void rewrite(Message.Builder b, long baseline) {
         walk(b, m -> {
             if (m instanceof ResponseHeader.Builder h) {
-                h.setRevision(h.getRevision() - baseline);
+                h.setRevision(relative(h.getRevision(), baseline));
                 return true;
             }
             if (m instanceof KeyValue.Builder kv) {
-                kv.setCreateRevision(kv.getCreateRevision() - baseline).setModRevision(kv.getModRevision() - baseline);
+                kv.setCreateRevision(relative(kv.getCreateRevision(), baseline))
+                        .setModRevision(relative(kv.getModRevision(), baseline));
                 return true;
             }
             return false;
         });
+    }
+
+    /**
+     * A revision relative to the sequence's start; 0 (etcd's "none", as in the empty headers of
+     * a txn's inner answers) stays 0, so a transcript does not depend on where its sequence began.
+     */
+    static long relative(long revision, long baseline) {
+        return revision == 0 ? 0 : revision - baseline;
     }
 
     /**

@@ -123,13 +123,15 @@ class EtcdRandomDifferentialTest extends BothEtcdTargets {
                         extra.add(w);
                         w.open(channel);
                         // "From now" is when the server took the watch: the next write waits for it.
-                        await().atMost(EVENTS_WAIT).until(() -> !w.heard.isEmpty());
+                        await(target.name() + " answering watch #" + (extra.size() - 1) + " " + brief(w.request))
+                                .atMost(EVENTS_WAIT).until(() -> !w.heard.isEmpty());
                         continue;
                     }
                     step(i, kv.withDeadlineAfter(CALL_S, TimeUnit.SECONDS), lease.withDeadlineAfter(CALL_S, TimeUnit.SECONDS));
                 }
                 awaitExtraWatches(kv, extra);
-                await().atMost(EVENTS_WAIT).until(() -> all.newestRevision >= lastRevision);
+                await(target.name() + " delivering revision +" + (lastRevision - baseline) + " to the sequence's watch")
+                        .atMost(EVENTS_WAIT).until(() -> all.newestRevision >= lastRevision);
                 lines.addAll(all.heard);
                 for (int i = 0; i < extra.size(); i++) {
                     for (String heard : extra.get(i).heard) {
@@ -397,7 +399,7 @@ class EtcdRandomDifferentialTest extends BothEtcdTargets {
             public void onNext(WatchResponse r) {
                 if (r.getCreated() || r.getCanceled() || r.getCompactRevision() != 0) {
                     heard.add("watch answer id=" + r.getWatchId() + " created=" + r.getCreated() + " canceled=" + r.getCanceled()
-                            + " compact+" + (r.getCompactRevision() == 0 ? 0 : r.getCompactRevision() - baseline)
+                            + " compact+" + EtcdAnswers.relative(r.getCompactRevision(), baseline)
                             + " reason=" + r.getCancelReason());
                     cancelled |= r.getCanceled();
                 }
@@ -406,8 +408,8 @@ class EtcdRandomDifferentialTest extends BothEtcdTargets {
                     String prev = e.hasPrevKv() ? " prev " + e.getPrevKv().getValue().toStringUtf8()
                             + " v" + e.getPrevKv().getVersion() : "";
                     heard.add("event " + e.getType() + " " + kv.getKey().toStringUtf8().substring(prefix.length())
-                            + " " + kv.getValue().toStringUtf8() + " c+" + (kv.getCreateRevision() - baseline)
-                            + " m+" + (kv.getModRevision() - baseline) + " v" + kv.getVersion() + prev);
+                            + " " + kv.getValue().toStringUtf8() + " c+" + EtcdAnswers.relative(kv.getCreateRevision(), baseline)
+                            + " m+" + EtcdAnswers.relative(kv.getModRevision(), baseline) + " v" + kv.getVersion() + prev);
                     newestRevision = Math.max(newestRevision, kv.getModRevision());
                 }
             }
@@ -492,7 +494,8 @@ class EtcdRandomDifferentialTest extends BothEtcdTargets {
                 } while (heardAt < w.request.getStartRevision());
                 lastRevision = Math.max(lastRevision, heardAt);
                 long target = heardAt;
-                await().atMost(EVENTS_WAIT).until(() -> w.newestRevision >= target || w.cancelled);
+                await(this.target.name() + " delivering revision +" + (target - baseline) + " to " + brief(w.request))
+                        .atMost(EVENTS_WAIT).until(() -> w.newestRevision >= target || w.cancelled);
             }
         }
     }
@@ -582,7 +585,7 @@ class EtcdRandomDifferentialTest extends BothEtcdTargets {
         }
 
         private String relative(JsonPrimitive p) {
-            long rel = p.getAsLong() - sequence.baseline;
+            long rel = EtcdAnswers.relative(p.getAsLong(), sequence.baseline);
             return p.isString() ? "\"+" + rel + "\"" : "+" + rel;
         }
     }
