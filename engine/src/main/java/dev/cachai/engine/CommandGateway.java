@@ -38,4 +38,9 @@ public interface CommandGateway {
     default NodeHealth health() {
         return NodeHealth.STANDALONE;
     }
+
+    /** This node's files on disk (ZooKeeper's conf and dirs words). */
+    default StorageFiles storage() {
+        return StorageFiles.NONE;
+    }
 }

@@ -1,17 +1,21 @@
 package dev.cachai.zk;
 
 import dev.cachai.engine.ClusterInfo;
-import java.util.Optional;
-
 import dev.cachai.engine.Engine;
+import dev.cachai.engine.NodeHealth;
+import dev.cachai.engine.StorageFiles;
 import dev.cachai.engine.lease.Lease;
 import dev.cachai.zk.admin.ServerStats;
 import dev.cachai.zk.admin.ZkMetrics;
-import dev.cachai.engine.NodeHealth;
+import dev.cachai.zk.codec.FourLetterWord;
+import dev.cachai.zk.codec.ZkFrameDecoder;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The four-letter admin words, answered in ZooKeeper's text formats. Also the source of the
@@ -19,11 +23,14 @@ import java.util.TreeSet;
  */
 final class FourLetterWords implements ZkMetrics.Source {
     static final String VERSION = "3.9.5-cachai, built on 2026-01-01 00:00 UTC";
-    /** ZooKeeper's default trace mask, which gtmk prints. */
-    private static final String TRACE_MASK_DEFAULT = "306";
+    /** ZooKeeper's default trace mask (client requests, server packets, sessions, warnings), which gtmk prints. */
+    private static final long TRACE_MASK_DEFAULT = 306;
+    /** The words answered in the switches below; others are "not a known command". */
+    private static final Set<String> KNOWN_WORDS = ZkFrameDecoder.KNOWN_WORDS;
     /** What ZooKeeper prints for words that need a running server while it has no quorum. */
     static final String NOT_SERVING = "This ZooKeeper instance is not currently serving requests\n";
     private final long startedMs = System.currentTimeMillis();
+    private final AtomicLong traceMask = new AtomicLong(TRACE_MASK_DEFAULT);
 
     private final ZkServer server;
     private final Engine engine;
@@ -33,7 +40,8 @@ final class FourLetterWords implements ZkMetrics.Source {
         this.engine = server.gateway().engine();
     }
 
-    String answer(String word) {
+    String answer(FourLetterWord request) {
+        String word = request.word();
         if (!server.config().fourLetterWordAllowed(word)) {
             return word + " is not executed because it is not in the whitelist.\n";
         }
@@ -41,27 +49,51 @@ final class FourLetterWords implements ZkMetrics.Source {
             // ZooKeeper answers imok while the process runs, quorum or not; a stopped node stays silent.
             case "ruok" -> health().live() ? "imok" : "";
             case "isro" -> health().serving() ? "rw" : "null";
-            case "srvr" -> health().serving() ? srvr(false) : NOT_SERVING;
-            case "stat" -> health().serving() ? srvr(true) : NOT_SERVING;
-            case "mntr" -> health().serving() ? mntr() : NOT_SERVING;
+            case "envi" -> envi();
+            case "gtmk" -> Long.toString(traceMask.get());
+            // A bare stmk is dropped unanswered, as ZooKeeper's read of its mask fails.
+            case "stmk" -> request.traceMask().isPresent() ? setTraceMask(request.traceMask().getAsLong()) : "";
+            // No tree digests are kept: hash answers as a ZooKeeper with digests off (not serving: no newline).
+            case "hash" -> health().serving() ? "" : NOT_SERVING.strip();
+            // The rest need a serving node, as they need a running ZooKeeperServer.
+            default -> KNOWN_WORDS.contains(word) ? (health().serving() ? served(word) : NOT_SERVING)
+                    : word + " is not a known command.\n";
+        };
+    }
+
+    /** The words that need a serving node. */
+    private String served(String word) {
+        return switch (word) {
+            case "srvr" -> srvr(false);
+            case "stat" -> srvr(true);
+            case "mntr" -> mntr();
             case "conf" -> conf();
             case "cons" -> cons() + "\n";
-            case "envi" -> envi();
             case "wchs" -> wchs();
             case "wchc" -> wchc();
             case "wchp" -> wchp();
             case "dump" -> dump();
-            case "crst" -> "Connection stats reset.\n";
+            case "crst" -> {
+                server.connections().forEach(ZkConnection::resetStats);
+                yield "Connection stats reset.\n";
+            }
             case "srst" -> {
                 server.stats().reset();
                 yield "Server stats reset.\n";
             }
-            case "dirs" -> "datadir_size: 0\nlogdir_size: 0\n";
-            case "gtmk" -> TRACE_MASK_DEFAULT;
-            case "stmk" -> ""; // needs the mask after the word; ZooKeeper answers nothing without it
-            case "hash" -> "";
-            default -> word + " is not a known command.\n";
+            case "dirs" -> "datadir_size: " + storage().snapshotBytes() + "\nlogdir_size: " + storage().logBytes() + "\n";
+            default -> throw new IllegalArgumentException("not a four-letter word: " + word);
         };
+    }
+
+    /** ZooKeeper keeps the mask for its trace log and echoes it; Cachai keeps it for gtmk and writes no trace log. */
+    private String setTraceMask(long mask) {
+        traceMask.set(mask);
+        return Long.toString(mask);
+    }
+
+    private StorageFiles storage() {
+        return server.gateway().storage();
     }
 
     private String srvr(boolean withClients) {
@@ -224,10 +256,14 @@ final class FourLetterWords implements ZkMetrics.Source {
         return os instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix : null;
     }
 
+    /** ZooKeeper's dumpConf: the client ports, the snapshot and log directories with their sizes, the limits. */
     private String conf() {
         ZkServerConfig c = server.config();
-        // ZooKeeper's dumpConf order; the data directories belong to the server module, not shown here.
-        return "clientPort=" + server.port() + "\nsecureClientPort=-1\ntickTime=" + c.tickTimeMs()
+        StorageFiles files = storage();
+        return "clientPort=" + server.port() + "\nsecureClientPort=" + server.securePort()
+                + "\ndataDir=" + files.snapshotDir() + "\ndataDirSize=" + files.snapshotBytes()
+                + "\ndataLogDir=" + files.logDir() + "\ndataLogSize=" + files.logBytes()
+                + "\ntickTime=" + c.tickTimeMs()
                 + "\nmaxClientCnxns=" + c.connectionsPerAddressMax() + "\nminSessionTimeout=" + c.sessionTimeoutMsMin()
                 + "\nmaxSessionTimeout=" + c.sessionTimeoutMsMax() + "\nclientPortListenBacklog=-1\nserverId="
                 + c.serverId() + "\n";

@@ -104,8 +104,9 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
     private int writesInFlight;
     private int repliesPending;
     private final ConnectionStats stats = new ConnectionStats();
-    private long received;
-    private long sent;
+    /** Counted on the event loop; volatile for crst, which resets them from another connection's loop. */
+    private volatile long received;
+    private volatile long sent;
 
     ZkConnection(ZkServer server) {
         this.server = server;
@@ -134,7 +135,7 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FourLetterWord w) {
-            String text = server.fourLetterWords().answer(w.word());
+            String text = server.fourLetterWords().answer(w);
             channel.writeAndFlush(Unpooled.copiedBuffer(text, java.nio.charset.StandardCharsets.UTF_8))
                     .addListener(ChannelFutureListener.CLOSE);
             return;
@@ -418,6 +419,16 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
 
     ConnectionStats stats() {
         return stats;
+    }
+
+    /**
+     * ZooKeeper's crst for this connection: packet counts, latencies and the last operation start
+     * over. Called from the admin connection's thread; an increment racing it may survive.
+     */
+    void resetStats() {
+        received = 0;
+        sent = 0;
+        stats.reset();
     }
 
     int queued() {

@@ -8,6 +8,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,6 +36,18 @@ class ZkFrameDecoderTest {
         EmbeddedChannel ch = new EmbeddedChannel(new ZkFrameDecoder(FRAME_BYTES_MAX));
         ch.writeInbound(Unpooled.copiedBuffer("ruok", StandardCharsets.US_ASCII));
         assertThat((Object) ch.readInbound()).isEqualTo(new FourLetterWord("ruok"));
+    }
+
+    @Test
+    void stmkTakesTheMaskThatCameWithItAndNothingLater() {
+        EmbeddedChannel withMask = new EmbeddedChannel(new ZkFrameDecoder(FRAME_BYTES_MAX));
+        withMask.writeInbound(Unpooled.buffer().writeBytes("stmk".getBytes(StandardCharsets.US_ASCII)).writeLong(0x1_0000_0002L));
+        assertThat((Object) withMask.readInbound()).isEqualTo(new FourLetterWord("stmk", OptionalLong.of(0x1_0000_0002L)));
+        EmbeddedChannel bare = new EmbeddedChannel(new ZkFrameDecoder(FRAME_BYTES_MAX));
+        bare.writeInbound(Unpooled.copiedBuffer("stmk\n", StandardCharsets.US_ASCII));
+        assertThat((Object) bare.readInbound()).isEqualTo(new FourLetterWord("stmk"));
+        bare.writeInbound(Unpooled.buffer().writeLong(7));
+        assertThat((Object) bare.readInbound()).as("a mask after the word's read is not waited for").isNull();
     }
 
     @Test

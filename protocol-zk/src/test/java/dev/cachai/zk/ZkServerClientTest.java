@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -251,6 +252,53 @@ class ZkServerClientTest {
     }
 
     @Test
+    void stmkSetsTheMaskGtmkShows() throws Exception {
+        assertThat(fourLetter("gtmk")).isEqualTo("306");
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write(ByteBuffer.allocate(12).put("stmk".getBytes(StandardCharsets.US_ASCII)).putLong(-2).array());
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("-2");
+        }
+        assertThat(fourLetter("gtmk")).isEqualTo("-2");
+        assertThat(fourLetter("stmk")).as("no mask: dropped unanswered").isEmpty();
+        assertThat(fourLetter("gtmk")).isEqualTo("-2");
+    }
+
+    @Test
+    void crstStartsEveryConnectionsCountsOver() throws Exception {
+        ZooKeeper zk = connect(null);
+        for (int i = 0; i < 20; i++) {
+            zk.exists("/", false);
+        }
+        assertThat(received(ownConnection(fourLetter("cons"), zk))).isGreaterThanOrEqualTo(20);
+        assertThat(fourLetter("crst")).isEqualTo("Connection stats reset.\n");
+        String after = ownConnection(fourLetter("cons"), zk);
+        // The client may ping between the two words: at most that one request is counted again.
+        assertThat(received(after)).as(after).isLessThanOrEqualTo(1);
+        if (received(after) == 0) {
+            assertThat(after).contains(",lop=NA,").contains(
+                    ",lzxid=0xffffffffffffffff,lresp=0,llat=0,minlat=0,avglat=0,maxlat=0)");
+        }
+    }
+
+    private static long received(String consLine) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("recved=(\\d+)").matcher(consLine);
+        assertThat(m.find()).as(consLine).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private static String ownConnection(String cons, ZooKeeper zk) {
+        return cons.lines().filter(l -> l.contains("sid=0x" + Long.toHexString(zk.getSessionId()) + ","))
+                .findFirst().orElseThrow(() -> new AssertionError("no cons line for the session in:\n" + cons));
+    }
+
+    @Test
+    void confAndDirsShowNoFilesForAGatewayWithoutAny() throws Exception {
+        assertThat(fourLetter("dirs")).isEqualTo("datadir_size: 0\nlogdir_size: 0\n");
+        assertThat(fourLetter("conf")).startsWith("clientPort=" + server.port() + "\nsecureClientPort=-1\ndataDir=\n"
+                + "dataDirSize=0\ndataLogDir=\ndataLogSize=0\ntickTime=500\n");
+    }
+
+    @Test
     void aNodeWithoutLeaderSaysImOkButNotServingAsZooKeeperDoes() throws Exception {
         gateway.health(FixedHealth.NO_LEADER);
         assertThat(fourLetter("ruok")).isEqualTo("imok");
@@ -258,6 +306,12 @@ class ZkServerClientTest {
         assertThat(fourLetter("srvr")).isEqualTo("This ZooKeeper instance is not currently serving requests\n");
         assertThat(fourLetter("stat")).isEqualTo("This ZooKeeper instance is not currently serving requests\n");
         assertThat(fourLetter("mntr")).isEqualTo("This ZooKeeper instance is not currently serving requests\n");
+        for (String word : List.of("conf", "cons", "crst", "dirs", "dump", "srst", "wchs", "wchc", "wchp")) {
+            assertThat(fourLetter(word)).as(word).isEqualTo("This ZooKeeper instance is not currently serving requests\n");
+        }
+        assertThat(fourLetter("hash")).isEqualTo("This ZooKeeper instance is not currently serving requests");
+        assertThat(fourLetter("envi")).startsWith("Environment:\n");
+        assertThat(fourLetter("gtmk")).isEqualTo("306");
         gateway.health(FixedHealth.STOPPED);
         assertThat(fourLetter("ruok")).as("a stopped node stays silent").isEmpty();
     }

@@ -97,8 +97,13 @@ final class RawZk implements AutoCloseable {
 
     /** A four-letter word on a fresh connection: everything the server writes before closing. */
     static String fourLetterWord(String connectString, String word) throws IOException {
+        return fourLetterWord(connectString, word.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** A word with what follows it in the same write (stmk's 8-byte mask). */
+    static String fourLetterWord(String connectString, byte[] request) throws IOException {
         try (RawZk raw = new RawZk(connectString)) {
-            raw.out.write(word.getBytes(StandardCharsets.US_ASCII));
+            raw.out.write(request);
             raw.out.flush();
             InputStream s = raw.in;
             return new String(s.readAllBytes(), StandardCharsets.UTF_8);

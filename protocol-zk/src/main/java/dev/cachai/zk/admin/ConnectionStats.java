@@ -22,7 +22,9 @@ public final class ConnectionStats {
     public void answered(String op, int cxid, long zxid, long latencyNanos) {
         long ms = Math.max(0, latencyNanos / NANOS_PER_MS);
         lastOp = op;
-        lastCxid = cxid;
+        if (cxid >= 0) {
+            lastCxid = cxid; // pings and other special xids are not the client's last operation
+        }
         lastZxid = zxid;
         lastResponseMs = System.currentTimeMillis();
         lastLatencyMs = ms;
@@ -32,11 +34,24 @@ public final class ConnectionStats {
         count++;
     }
 
+    /** Back to a fresh connection's values but its start time (ZooKeeper's resetStats). */
+    public void reset() {
+        lastOp = "NA";
+        lastCxid = -1;
+        lastZxid = -1;
+        lastResponseMs = 0;
+        lastLatencyMs = 0;
+        minLatencyMs = Long.MAX_VALUE;
+        maxLatencyMs = 0;
+        totalLatencyMs = 0;
+        count = 0;
+    }
+
     /** The fields after "sid=..." in ZooKeeper's cons line. */
     public String consFields(int timeoutMs) {
         long n = count;
         return ",lop=" + lastOp + ",est=" + establishedMs + ",to=" + timeoutMs
-                + ",lcxid=0x" + Long.toHexString(lastCxid) + ",lzxid=0x" + Long.toHexString(lastZxid)
+                + (lastCxid >= 0 ? ",lcxid=0x" + Long.toHexString(lastCxid) : "") + ",lzxid=0x" + Long.toHexString(lastZxid)
                 + ",lresp=" + lastResponseMs + ",llat=" + lastLatencyMs
                 + ",minlat=" + (n == 0 ? 0 : minLatencyMs) + ",avglat=" + (n == 0 ? 0 : totalLatencyMs / n)
                 + ",maxlat=" + maxLatencyMs;

@@ -6,6 +6,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -18,6 +19,8 @@ public final class ZkFrameDecoder extends ByteToMessageDecoder {
     public static final Set<String> KNOWN_WORDS = Set.of("conf", "cons", "crst", "dirs", "dump", "envi",
             "gtmk", "ruok", "stmk", "srvr", "srst", "stat", "wchc", "wchp", "wchs", "mntr", "isro", "hash");
     private static final int LENGTH_BYTES = 4;
+    private static final String SET_TRACE_MASK = "stmk";
+    private static final int TRACE_MASK_BYTES = 8;
 
     private final int frameBytesMax;
     private boolean firstFrame = true;
@@ -25,6 +28,18 @@ public final class ZkFrameDecoder extends ByteToMessageDecoder {
 
     public ZkFrameDecoder(int frameBytesMax) {
         this.frameBytesMax = frameBytesMax;
+    }
+
+    /**
+     * stmk carries its mask in the 8 bytes after the word. ZooKeeper reads them with one read of
+     * the socket and drops the connection unanswered when fewer came: only what arrived with the
+     * word counts here too, so a bare stmk never waits.
+     */
+    private static FourLetterWord withTraceMask(ByteBuf in) {
+        if (in.readableBytes() < TRACE_MASK_BYTES) {
+            return new FourLetterWord(SET_TRACE_MASK);
+        }
+        return new FourLetterWord(SET_TRACE_MASK, OptionalLong.of(in.readLong()));
     }
 
     @Override
@@ -43,7 +58,7 @@ public final class ZkFrameDecoder extends ByteToMessageDecoder {
             if (KNOWN_WORDS.contains(word)) {
                 in.skipBytes(LENGTH_BYTES);
                 discarding = true;
-                out.add(new FourLetterWord(word));
+                out.add(word.equals(SET_TRACE_MASK) ? withTraceMask(in) : new FourLetterWord(word));
                 return;
             }
         }

@@ -16,6 +16,7 @@ import dev.cachai.engine.EngineSnapshot;
 import dev.cachai.engine.EtcdError;
 import dev.cachai.engine.GatewayException;
 import dev.cachai.engine.LeaseKeeper;
+import dev.cachai.engine.StorageFiles;
 import dev.cachai.engine.command.Command;
 import dev.cachai.engine.result.Result;
 import dev.cachai.server.config.AutoCompaction;
@@ -624,6 +625,11 @@ public final class ClusterDriver implements Driver, ClusterView {
     @Override
     public Optional<ClusterInfo> cluster() {
         return Optional.of(clusterInfo);
+    }
+
+    @Override
+    public StorageFiles storage() {
+        return dataDir;
     }
 
     @Override

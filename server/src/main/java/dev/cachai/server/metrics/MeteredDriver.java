@@ -4,6 +4,7 @@ import dev.cachai.engine.ClusterInfo;
 import dev.cachai.engine.Engine;
 import dev.cachai.engine.LeaseKeeper;
 import dev.cachai.engine.NodeHealth;
+import dev.cachai.engine.StorageFiles;
 import dev.cachai.engine.command.Command;
 import dev.cachai.engine.result.Result;
 import dev.cachai.metrics.Counter;
@@ -68,6 +69,11 @@ public final class MeteredDriver implements Driver {
     @Override
     public NodeHealth health() {
         return health;
+    }
+
+    @Override
+    public StorageFiles storage() {
+        return driver.storage();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.cachai.server.storage;
 import dev.cachai.engine.Engine;
 import dev.cachai.engine.EngineLimits;
 import dev.cachai.engine.EngineSnapshot;
+import dev.cachai.engine.StorageFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ import java.util.stream.Stream;
  * and a lock file so two processes never share it. {@code wal/} held the single-node log of
  * older versions; it is only looked at, to refuse such a data dir.
  */
-public final class DataDir implements AutoCloseable {
+public final class DataDir implements AutoCloseable, StorageFiles {
     private static final Logger LOG = LoggerFactory.getLogger(DataDir.class);
     private static final String SNAP_SUFFIX = ".snap";
     /** Snapshots kept besides the newest, in case the newest turns out unreadable. */
@@ -75,6 +76,54 @@ public final class DataDir implements AutoCloseable {
     /** The consensus log. */
     public Path paxosDir() {
         return root.resolve("paxos");
+    }
+
+    @Override
+    public String snapshotDir() {
+        return root.resolve("snap").toAbsolutePath().toString();
+    }
+
+    @Override
+    public long snapshotBytes() {
+        return bytesUnder(root.resolve("snap"));
+    }
+
+    @Override
+    public String logDir() {
+        return paxosDir().toAbsolutePath().toString();
+    }
+
+    @Override
+    public long logBytes() {
+        return bytesUnder(paxosDir());
+    }
+
+    /**
+     * The lengths of the files under {@code dir}, as ZooKeeper sums them for its dirs word; a
+     * file removed while it is counted (a purge) counts 0, and a directory that cannot be read
+     * counts what was read of it.
+     */
+    static long bytesUnder(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        long sum = 0;
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                sum += lengthOf(f);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debug("could not measure {} completely", dir, e);
+        }
+        return sum;
+    }
+
+    private static long lengthOf(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** The log index covered by the newest snapshot file, if there is one. */
