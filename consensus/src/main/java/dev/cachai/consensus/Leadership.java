@@ -215,6 +215,15 @@ final class Leadership {
     }
 
     /** How far a peer is known to hold the log, or -1 for a node that is not a member. */
+    /** Whether a member answered within the last election timeout; the leader always hears itself. */
+    boolean heardWithinElectionTimeout(int peerId) {
+        if (peerId == node.id) {
+            return true;
+        }
+        Progress peer = progress.get(peerId);
+        return peer != null && peer.ticksSinceHeard < node.config.electionTicks();
+    }
+
     long matchIndexOf(int peerId) {
         if (peerId == node.id) {
             return node.log.lastIndex();
@@ -293,7 +302,7 @@ final class Leadership {
         if (peer == null) {
             return;
         }
-        peer.recentlyActive = true;
+        peer.heard();
         peer.acceptsInflight = Math.max(0, peer.acceptsInflight - 1);
         peer.commitIndex = Math.max(peer.commitIndex, accepted.commitIndex());
         peer.advanceMatch(accepted.matchIndex());
@@ -312,7 +321,7 @@ final class Leadership {
         if (peer == null) {
             return;
         }
-        peer.recentlyActive = true;
+        peer.heard();
         peer.commitIndex = Math.max(peer.commitIndex, ack.commitIndex());
         peer.advanceMatch(ack.matchIndex());
         peer.readSeqAcked = Math.max(peer.readSeqAcked, ack.readSeq());
@@ -427,6 +436,7 @@ final class Leadership {
 
     private void tickPeer(int peerId, Progress peer) {
         peer.ticksSinceProgress++;
+        peer.ticksSinceHeard++;
         int retransmitTicks = Math.max(2, node.config.electionTicks() / 2);
         if (peer.snapshot != null) {
             if (++peer.snapshot.ticksSinceAck >= retransmitTicks) {
@@ -542,7 +552,7 @@ final class Leadership {
         if (peer == null || peer.snapshot == null || peer.snapshot.index() != ack.snapshotIndex()) {
             return;
         }
-        peer.recentlyActive = true;
+        peer.heard();
         if (ack.installed()) {
             peer.snapshot = null;
             peer.advanceMatch(ack.snapshotIndex());

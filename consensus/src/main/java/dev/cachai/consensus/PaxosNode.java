@@ -77,6 +77,14 @@ public final class PaxosNode {
         return core.leadership == null ? -1 : core.leadership.matchIndexOf(nodeId);
     }
 
+    /**
+     * On the leader: whether a member answered within the last election timeout (ZooKeeper's
+     * leader counts such learners). False on a node that does not lead.
+     */
+    public boolean heardWithinElectionTimeout(int nodeId) {
+        return core.leadership != null && core.leadership.heardWithinElectionTimeout(nodeId);
+    }
+
     /** The state machine holds everything up to {@code index} in a snapshot: drop those slots. */
     public void compact(long index) {
         core.compact(index);

@@ -9,12 +9,20 @@ final class Progress {
     long commitIndex;
     long readSeqAcked;
     boolean recentlyActive;
+    /** Ticks since the follower last answered anything; starts as if just heard (a new leader's grace). */
+    int ticksSinceHeard;
     int ticksSinceProgress;
     SnapshotTransfer snapshot;
 
     Progress(long matchIndex, long nextIndex) {
         this.matchIndex = matchIndex;
         this.nextIndex = nextIndex;
+    }
+
+    /** The follower answered (an Accepted, a heartbeat or snapshot ack). */
+    void heard() {
+        recentlyActive = true;
+        ticksSinceHeard = 0;
     }
 
     /** Lost messages leave the window full forever; resend from what the follower confirmed. */

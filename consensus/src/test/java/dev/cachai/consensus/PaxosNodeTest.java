@@ -27,6 +27,28 @@ class PaxosNodeTest {
     }
 
     @Test
+    void theLeaderKnowsWhichMembersAnsweredWithinAnElectionTimeout() {
+        TestCluster cluster = new TestCluster(3); // election after 10 ticks, heartbeats every 2
+        PaxosNode leader = cluster.elect(1);
+        cluster.tickAll(3);
+        assertThat(leader.heardWithinElectionTimeout(1)).as("itself").isTrue();
+        assertThat(leader.heardWithinElectionTimeout(2)).isTrue();
+        assertThat(leader.heardWithinElectionTimeout(3)).isTrue();
+        assertThat(cluster.node(2).heardWithinElectionTimeout(3)).as("only a leader knows").isFalse();
+
+        cluster.isolated.add(3);
+        cluster.tickAll(9);
+        assertThat(leader.heardWithinElectionTimeout(3)).as("9 ticks of silence").isTrue();
+        cluster.tickAll(2);
+        assertThat(leader.heardWithinElectionTimeout(3)).isFalse();
+        assertThat(leader.heardWithinElectionTimeout(2)).isTrue();
+
+        cluster.isolated.clear();
+        cluster.tickAll(3);
+        assertThat(leader.heardWithinElectionTimeout(3)).isTrue();
+    }
+
+    @Test
     void proposalsAreBatchedIntoOneAcceptPerFollower() {
         TestCluster cluster = new TestCluster(3);
         PaxosNode leader = cluster.elect(1);

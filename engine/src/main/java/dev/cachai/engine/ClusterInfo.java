@@ -1,6 +1,8 @@
 package dev.cachai.engine;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,6 +30,20 @@ public interface ClusterInfo {
         }
     }
 
+    /**
+     * What a leader knows of the other members, as ZooKeeper's leader reports its learners.
+     *
+     * @param sinceMs   when this node became leader (epoch milliseconds)
+     * @param connected the other members it currently hears from
+     * @param synced    those of them that held every entry committed a tick earlier
+     */
+    record Leading(long sinceMs, Set<Long> connected, Set<Long> synced) {
+        public Leading {
+            connected = Set.copyOf(connected);
+            synced = Set.copyOf(synced);
+        }
+    }
+
     /** MemberAdd's answer: the new member and every member after the change. */
     record MemberAdded(Member member, List<Member> members) {}
 
@@ -44,6 +60,11 @@ public interface ClusterInfo {
 
     /** The scheme of the members' peer URLs: "https" when they talk TLS to each other, else "http". */
     String peerUrlScheme();
+
+    /** The leader's view of its peers, refreshed every tick; empty unless this node leads. */
+    default Optional<Leading> leading() {
+        return Optional.empty();
+    }
 
     default boolean isLeader() {
         return leaderId() != 0 && leaderId() == localId();

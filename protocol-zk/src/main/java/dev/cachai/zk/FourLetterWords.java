@@ -10,6 +10,7 @@ import dev.cachai.zk.admin.ZkMetrics;
 import dev.cachai.zk.codec.FourLetterWord;
 import dev.cachai.zk.codec.ZkFrameDecoder;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -172,11 +173,46 @@ final class FourLetterWords implements ZkMetrics.Source {
             {"zk_open_file_descriptor_count", openFileDescriptors()},
             {"zk_max_file_descriptor_count", maxFileDescriptors()},
         };
+        Optional<ClusterInfo> ensemble = server.gateway().cluster().filter(c -> c.members().size() >= 2);
         StringBuilder sb = new StringBuilder();
         for (Object[] row : rows) {
             sb.append(row[0]).append('\t').append(row[1]).append('\n');
+            if (row[0].equals("zk_server_state")) {
+                ensemble.ifPresent(c -> sb.append("zk_peer_state\t").append(peerState(c)).append('\n'));
+            }
         }
+        ensemble.ifPresent(c -> quorumRows(c, sb));
         return sb.toString();
+    }
+
+    /** ZooKeeper's detailed peer state of a member that serves: its role, in the broadcast phase. */
+    private static String peerState(ClusterInfo cluster) {
+        if (cluster.isLeader()) {
+            return "leading - broadcast";
+        }
+        boolean observer = cluster.members().stream().anyMatch(m -> m.id() == cluster.localId() && m.learner());
+        return (observer ? "observing" : "following") + " - broadcast";
+    }
+
+    /**
+     * What a ZooKeeper ensemble member adds at the end: the voters' count, and on the leader its
+     * learners (followers and observers it hears), those synced, and how long it has led.
+     */
+    private static void quorumRows(ClusterInfo cluster, StringBuilder sb) {
+        Set<Long> observers = new HashSet<>();
+        for (ClusterInfo.Member m : cluster.members()) {
+            if (m.learner()) {
+                observers.add(m.id());
+            }
+        }
+        sb.append("zk_quorum_size\t").append(cluster.members().size() - observers.size()).append('\n');
+        cluster.leading().ifPresent(l -> {
+            long syncedObservers = l.synced().stream().filter(observers::contains).count();
+            sb.append("zk_learners\t").append(l.connected().size()).append('\n')
+                    .append("zk_synced_followers\t").append(l.synced().size() - syncedObservers).append('\n')
+                    .append("zk_synced_observers\t").append(syncedObservers).append('\n')
+                    .append("zk_leader_uptime\t").append(Math.max(0, System.currentTimeMillis() - l.sinceMs())).append('\n');
+        });
     }
 
     // ---------------------------------------------------------------- ZkMetrics.Source

@@ -32,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -98,6 +99,12 @@ public final class ClusterDriver implements Driver, ClusterView {
     private volatile Throwable failure;
     private volatile int leaderId;
     private boolean wasLeader;
+    /** When this node last became leader (epoch ms), for the leader's ZooKeeper uptime. */
+    private long leaderSinceMs;
+    /** The commit index at the previous tick: a peer holding it counts as synced. */
+    private long commitIndexLastTick;
+    /** The leader's view of its peers, published every tick for other threads; null unless leading. */
+    private volatile ClusterInfo.Leading leading;
     /** A stopping leader hands over: new proposals wait for the next leader instead of failing. */
     private boolean handingOver;
     /** Completed when this node stops leading (set by a stopping leader waiting to hand over). */
@@ -357,7 +364,36 @@ public final class ClusterDriver implements Driver, ClusterView {
         }
         forwardRenewals();
         memberChanges.onTick(tickCount);
+        publishLeading();
         maybeSnapshot(); // also when idle: a member behind the slots dropped from memory may wait for one
+    }
+
+    /**
+     * Which peers the leader hears (connected, and answering within an election timeout) and which
+     * of them hold what was committed a tick ago; read by ZooKeeper's mntr.
+     */
+    private void publishLeading() {
+        if (paxos.role() != Role.LEADER) {
+            leading = null;
+            return;
+        }
+        Set<Long> connected = new HashSet<>();
+        Set<Long> synced = new HashSet<>();
+        for (int id : paxos.membership().members()) {
+            if (id != selfId && transport.connectedTo(id) && paxos.heardWithinElectionTimeout(id)) {
+                connected.add((long) id);
+                if (paxos.matchIndexOf(id) >= commitIndexLastTick) {
+                    synced.add((long) id);
+                }
+            }
+        }
+        commitIndexLastTick = paxos.commitIndex();
+        leading = new ClusterInfo.Leading(leaderSinceMs, connected, synced);
+    }
+
+    /** The leader's view of its peers as of the last tick; empty unless this node leads. */
+    Optional<ClusterInfo.Leading> leading() {
+        return Optional.ofNullable(leading);
     }
 
     private void forwardRenewals() {
@@ -463,6 +499,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         if (leading && !wasLeader) {
             // Followers' clocks never decided expiry: give every lease a full TTL from now, as etcd does.
             timers.restartAll();
+            leaderSinceMs = System.currentTimeMillis();
             LOG.info("node {} leads (commit index {})", selfId, paxos.commitIndex());
         }
         if (wasLeader && !leading) {

@@ -6,6 +6,7 @@ import dev.cachai.engine.GatewayException;
 
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,6 +40,11 @@ final class ClusterInfoBridge implements ClusterInfo {
     @Override
     public long leaderId() {
         return driver.leaderId();
+    }
+
+    @Override
+    public Optional<Leading> leading() {
+        return driver.leading();
     }
 
     @Override

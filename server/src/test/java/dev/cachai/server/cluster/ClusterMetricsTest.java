@@ -49,9 +49,18 @@ class ClusterMetricsTest {
                     }
                 }
                 String role = i == leader ? "leader" : "follower";
-                assertThat(Probes.fourLetter(node, "mntr")).contains("zk_server_state\t" + role + "\n");
+                assertThat(Probes.fourLetter(node, "mntr")).contains("zk_server_state\t" + role + "\n"
+                        + "zk_peer_state\t" + (i == leader ? "leading" : "following") + " - broadcast\n")
+                        .contains("zk_quorum_size\t3\n");
                 assertThat(Probes.fourLetter(node, "srvr")).contains("Mode: " + role + "\n");
+                if (i != leader) {
+                    assertThat(Probes.fourLetter(node, "mntr")).as("only the leader reports learners")
+                            .doesNotContain("zk_learners").doesNotContain("zk_leader_uptime");
+                }
             }
+            // The leader hears both followers, and both hold what it committed (published every tick).
+            await().atMost(WAIT).until(() -> Probes.fourLetter(cluster.node(leader), "mntr")
+                    .contains("zk_learners\t2\nzk_synced_followers\t2\nzk_synced_observers\t0\nzk_leader_uptime\t"));
 
             int survivor = (leader + 1) % 3;
             double changesBefore = value(cluster.node(survivor), "etcd_server_leader_changes_seen_total");
@@ -73,6 +82,8 @@ class ClusterMetricsTest {
             cluster.isolate(cut, true);
 
             await().atMost(WAIT).until(() -> value(node, "etcd_server_has_leader") == 0);
+            await().atMost(WAIT).until(() -> Probes.fourLetter(cluster.node(leader), "mntr")
+                    .contains("zk_learners\t1\nzk_synced_followers\t1\n"));
             HttpResponse<String> health = Probes.get(node, "/health");
             assertThat(health.statusCode()).isEqualTo(503);
             assertThat(health.body()).isEqualTo("{\"health\":\"false\",\"reason\":\"RAFT NO LEADER\"}\n");
