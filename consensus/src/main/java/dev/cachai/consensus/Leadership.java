@@ -214,7 +214,6 @@ final class Leadership {
         return tooLarge ? "member metadata above " + Membership.METADATA_BYTES_MAX + " bytes" : null;
     }
 
-    /** How far a peer is known to hold the log, or -1 for a node that is not a member. */
     /** Whether a member answered within the last election timeout; the leader always hears itself. */
     boolean heardWithinElectionTimeout(int peerId) {
         if (peerId == node.id) {
@@ -224,6 +223,7 @@ final class Leadership {
         return peer != null && peer.ticksSinceHeard < node.config.electionTicks();
     }
 
+    /** How far a peer is known to hold the log, or -1 for a node that is not a member. */
     long matchIndexOf(int peerId) {
         if (peerId == node.id) {
             return node.log.lastIndex();
