@@ -5,6 +5,8 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -98,8 +100,7 @@ class ZkWireDifferentialTest extends BothTargets {
     }
 
     private static byte[] stmk(long mask) {
-        return java.nio.ByteBuffer.allocate(12).put("stmk".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                .putLong(mask).array();
+        return ByteBuffer.allocate(12).put("stmk".getBytes(StandardCharsets.US_ASCII)).putLong(mask).array();
     }
 
     @Test
