@@ -10,6 +10,7 @@ import dev.cachai.zk.admin.ZkMetrics;
 import dev.cachai.zk.codec.FourLetterWord;
 import dev.cachai.zk.codec.ZkFrameDecoder;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -153,65 +154,54 @@ final class FourLetterWords implements ZkMetrics.Source {
     }
 
     private String mntr() {
-        Object[][] rows = {
-            {"zk_version", VERSION},
-            {"zk_server_state", mode()},
-            {"zk_avg_latency", avg(server.stats())},
-            {"zk_max_latency", server.stats().maxLatencyMs()},
-            {"zk_min_latency", server.stats().minLatencyMs()},
-            {"zk_packets_received", packetsReceived()},
-            {"zk_packets_sent", packetsSent()},
-            {"zk_num_alive_connections", aliveConnections()},
-            {"zk_global_sessions", globalSessions()},
-            {"zk_local_sessions", 0},
-            {"zk_uptime", uptimeMs()},
-            {"zk_outstanding_requests", outstandingRequests()},
-            {"zk_znode_count", znodeCount()},
-            {"zk_watch_count", watchCount()},
-            {"zk_ephemerals_count", ephemeralsCount()},
-            {"zk_approximate_data_size", approximateDataSize()},
-            {"zk_open_file_descriptor_count", openFileDescriptors()},
-            {"zk_max_file_descriptor_count", maxFileDescriptors()},
-        };
-        Optional<ClusterInfo> ensemble = server.gateway().cluster().filter(c -> c.members().size() >= 2);
+        List<Object[]> rows = new ArrayList<>(List.of(
+            new Object[] {"zk_version", VERSION},
+            new Object[] {"zk_server_state", mode()},
+            new Object[] {"zk_avg_latency", avg(server.stats())},
+            new Object[] {"zk_max_latency", server.stats().maxLatencyMs()},
+            new Object[] {"zk_min_latency", server.stats().minLatencyMs()},
+            new Object[] {"zk_packets_received", packetsReceived()},
+            new Object[] {"zk_packets_sent", packetsSent()},
+            new Object[] {"zk_num_alive_connections", aliveConnections()},
+            new Object[] {"zk_global_sessions", globalSessions()},
+            new Object[] {"zk_local_sessions", 0},
+            new Object[] {"zk_uptime", uptimeMs()},
+            new Object[] {"zk_outstanding_requests", outstandingRequests()},
+            new Object[] {"zk_znode_count", znodeCount()},
+            new Object[] {"zk_watch_count", watchCount()},
+            new Object[] {"zk_ephemerals_count", ephemeralsCount()},
+            new Object[] {"zk_approximate_data_size", approximateDataSize()},
+            new Object[] {"zk_open_file_descriptor_count", openFileDescriptors()},
+            new Object[] {"zk_max_file_descriptor_count", maxFileDescriptors()}));
+        server.gateway().cluster().filter(c -> c.members().size() >= 2).ifPresent(c -> addEnsembleRows(c, rows));
         StringBuilder sb = new StringBuilder();
         for (Object[] row : rows) {
             sb.append(row[0]).append('\t').append(row[1]).append('\n');
-            if (row[0].equals("zk_server_state")) {
-                ensemble.ifPresent(c -> sb.append("zk_peer_state\t").append(peerState(c)).append('\n'));
-            }
         }
-        ensemble.ifPresent(c -> quorumRows(c, sb));
         return sb.toString();
     }
 
-    /** ZooKeeper's detailed peer state of a member that serves: its role, in the broadcast phase. */
-    private static String peerState(ClusterInfo cluster) {
-        if (cluster.isLeader()) {
-            return "leading - broadcast";
-        }
-        boolean observer = cluster.members().stream().anyMatch(m -> m.id() == cluster.localId() && m.learner());
-        return (observer ? "observing" : "following") + " - broadcast";
-    }
-
     /**
-     * What a ZooKeeper ensemble member adds at the end: the voters' count, and on the leader its
-     * learners (followers and observers it hears), those synced, and how long it has led.
+     * What a ZooKeeper ensemble member adds: its peer state after its server state (always in the
+     * broadcast phase, as only a serving member answers mntr), the voters' count, and on the leader
+     * its learners (followers and observers it hears), those synced, and how long it has led.
      */
-    private static void quorumRows(ClusterInfo cluster, StringBuilder sb) {
+    private static void addEnsembleRows(ClusterInfo cluster, List<Object[]> rows) {
         Set<Long> observers = new HashSet<>();
         for (ClusterInfo.Member m : cluster.members()) {
             if (m.learner()) {
                 observers.add(m.id());
             }
         }
-        sb.append("zk_quorum_size\t").append(cluster.members().size() - observers.size()).append('\n');
+        String role = cluster.isLeader() ? "leading" : observers.contains(cluster.localId()) ? "observing" : "following";
+        rows.add(2, new Object[] {"zk_peer_state", role + " - broadcast"});
+        rows.add(new Object[] {"zk_quorum_size", cluster.members().size() - observers.size()});
         cluster.leading().ifPresent(l -> {
             long syncedObservers = l.synced().stream().filter(observers::contains).count();
-            sb.append("zk_learners\t").append(l.connected().size()).append('\n')
-                    .append("zk_synced_followers\t").append(l.synced().size() - syncedObservers).append('\n')
-                    .append("zk_synced_observers\t").append(syncedObservers).append('\n')
-                    .append("zk_leader_uptime\t").append(Math.max(0, System.currentTimeMillis() - l.sinceMs())).append('\n');
+            rows.add(new Object[] {"zk_learners", l.connected().size()});
+            rows.add(new Object[] {"zk_synced_followers", l.synced().size() - syncedObservers});
+            rows.add(new Object[] {"zk_synced_observers", syncedObservers});
+            rows.add(new Object[] {"zk_leader_uptime", Math.max(0, System.currentTimeMillis() - l.sinceMs())});
         });
     }
 

@@ -364,8 +364,8 @@ class EtcdRandomDifferentialTest extends BothEtcdTargets {
             EtcdAnswers.walk(b, m -> {
                 for (FieldDescriptor f : m.getDescriptorForType().getFields()) {
                     if (f.getJavaType() == FieldDescriptor.JavaType.LONG && f.getName().endsWith("revision")
-                            && !f.isRepeated() && m.hasField(f) && (long) m.getField(f) != 0) {
-                        m.setField(f, (long) m.getField(f) - baseline);
+                            && !f.isRepeated() && m.hasField(f)) {
+                        m.setField(f, EtcdAnswers.relative((long) m.getField(f), baseline));
                     }
                 }
                 return false;

@@ -194,17 +194,19 @@ final class GatewayRequests {
 
     private static void reply(ChannelHandlerContext chc, boolean keepAlive, HttpResponseStatus status, String body,
                               CharSequence contentType) {
+        send(chc, keepAlive, response(status, body, contentType));
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String body, CharSequence contentType) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-        send(chc, keepAlive, response);
+        return response;
     }
 
     /** What Go's http.Error writes. */
     private static FullHttpResponse plainText(HttpResponseStatus status, String body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, GO_PLAIN_TEXT);
+        FullHttpResponse response = response(status, body, GO_PLAIN_TEXT);
         response.headers().set("X-Content-Type-Options", "nosniff");
         return response;
     }
