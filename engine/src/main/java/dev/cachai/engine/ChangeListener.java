@@ -14,6 +14,12 @@ public interface ChangeListener {
     /**
      * Reads now see {@code revision}, whose changes every listener was just given: the moment
      * to tell clients, who may read at a revision as soon as they hear of it.
+     *
+     * @return how many threads the listener gave work to for this revision (event loops with
+     *         watchers to tell, a dispatcher thread), so the threads that poll for their next
+     *         piece of work can tell when the cores are wanted (see {@link Engine#wideFanOuts})
      */
-    default void onVisible(long revision) {}
+    default int onVisible(long revision) {
+        return 0;
+    }
 }

@@ -47,6 +47,14 @@ public final class Engine {
     private final ZkApplier zk;
     private final AuthStore auth = new AuthStore();
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Threads a revision's listeners gave work to before it counts as a wide fan-out. One beside
+     * the apply thread fits two cores with a polling thread: a writer with one etcd watcher was
+     * 18% slower without polling; with 16 watchers on four event loops it was 17% faster.
+     */
+    static final int WIDE_FAN_OUT_THREADS_MIN = 2;
+    /** Written by the apply thread only; read by threads deciding whether to poll. */
+    private volatile long wideFanOuts;
 
     public Engine() {
         this(EngineLimits.DEFAULTS);
@@ -67,6 +75,14 @@ public final class Engine {
     public long compactRevision() { return s.compactRevision; }
 
     public void addListener(ChangeListener l) { listeners.add(l); }
+
+    /**
+     * How many revisions so far kept several other threads busy telling watchers (at least
+     * {@link #WIDE_FAN_OUT_THREADS_MIN} given work). A thread that polls for its next piece of
+     * work instead of sleeping (the consensus loop, an event loop awaiting a reply) stops doing so
+     * while this moves: those threads need the cores.
+     */
+    public long wideFanOuts() { return wideFanOuts; }
 
     public void removeListener(ChangeListener l) { listeners.remove(l); }
 
@@ -131,8 +147,12 @@ public final class Engine {
         }
         s.revision = w.revision;
         if (tell) {
+            int threadsGivenWork = 0;
             for (ChangeListener l : listeners) {
-                l.onVisible(w.revision);
+                threadsGivenWork += l.onVisible(w.revision);
+            }
+            if (threadsGivenWork >= WIDE_FAN_OUT_THREADS_MIN) {
+                wideFanOuts++;
             }
         }
     }

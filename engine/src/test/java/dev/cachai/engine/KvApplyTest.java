@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import static dev.cachai.engine.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +50,33 @@ class KvApplyTest {
     }
 
     @Test
+    void revisionsWhoseListenersGaveSeveralThreadsWorkAreCounted() {
+        assertThat(Engine.WIDE_FAN_OUT_THREADS_MIN).isEqualTo(2);
+        engine.addListener(threadsGivenWork(Map.of(2L, 1, 3L, 1, 4L, 0)));
+        engine.addListener(threadsGivenWork(Map.of(2L, 1, 3L, 0, 4L, 0)));
+        put("a", "1");
+        assertThat(engine.wideFanOuts()).as("two threads, one per listener").isEqualTo(1);
+        put("a", "2");
+        assertThat(engine.wideFanOuts()).as("one thread").isEqualTo(1);
+        engine.apply(1000, new DeleteRange(utf8("absent"), dev.cachai.engine.Bytes.EMPTY, false));
+        put("a", "3");
+        assertThat(engine.wideFanOuts()).as("none").isEqualTo(1);
+    }
+
+    private static ChangeListener threadsGivenWork(Map<Long, Integer> byRevision) {
+        return new ChangeListener() {
+            @Override
+            public void onChange(Change change) {
+            }
+
+            @Override
+            public int onVisible(long revision) {
+                return byRevision.get(revision);
+            }
+        };
+    }
+
+    @Test
     void listenersHearOfARevisionBeforeReadsSeeItAndAgainOnceTheyDo() {
         List<String> heard = new ArrayList<>();
         engine.addListener(new ChangeListener() {
@@ -58,8 +86,9 @@ class KvApplyTest {
             }
 
             @Override
-            public void onVisible(long revision) {
+            public int onVisible(long revision) {
                 heard.add("visible " + revision + " reads " + engine.revision());
+                return 0;
             }
         });
         put("a", "1");

@@ -16,6 +16,7 @@ import java.nio.channels.spi.SelectorProvider;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
  * The event loops of one client port: an acceptor and workers that follow {@link ReplyWaits}, on
@@ -33,17 +34,23 @@ public final class ServerLoops implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
 
+    /** Loops of a port whose writes no watcher hears of (tests of the transport alone). */
+    public ServerLoops(String name, int workerThreads) {
+        this(name, workerThreads, () -> 0);
+    }
+
     /**
      * @param name          the port's name in its threads' names ({@code <name>-accept-1-1}, {@code <name>-worker-2-1}, ...)
      * @param workerThreads 0 takes Netty's default (two per core)
+     * @param wideFanOuts   the engine's count of revisions told to watchers on several threads ({@link ReplyWaits})
      */
-    public ServerLoops(String name, int workerThreads) {
+    public ServerLoops(String name, int workerThreads, LongSupplier wideFanOuts) {
         boolean epoll = Epoll.isAvailable();
         this.acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name + "-accept"),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         IoHandlerFactory workerIo = epoll
-                ? EpollIoHandler.newFactory(EPOLL_EVENTS_PER_WAIT_DEFAULT, ReplyWaits.factory())
-                : NioIoHandler.newFactory(SelectorProvider.provider(), ReplyWaits.factory());
+                ? EpollIoHandler.newFactory(EPOLL_EVENTS_PER_WAIT_DEFAULT, ReplyWaits.factory(wideFanOuts))
+                : NioIoHandler.newFactory(SelectorProvider.provider(), ReplyWaits.factory(wideFanOuts));
         this.workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory(name + "-worker"), workerIo);
         this.channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,15 +77,32 @@ class ReplyWaitsTest {
     }
 
     @Test
+    void aWriteHandedToWatchersEndsTheStreak() {
+        AtomicLong handedOff = new AtomicLong();
+        ReplyWaits waits = new ReplyWaits(new AtomicInteger(), new AtomicLong(), handedOff::get);
+        afterSerialReplies(waits, ReplyWaits.ALONE_STREAK_MIN);
+        waits.awaiting(T0);
+        assertThat(waits.polling(T0 + 1)).isTrue();
+        handedOff.incrementAndGet(); // the write's events went to watch streams
+        waits.arrived(T0 + 2);
+        waits.awaiting(T0 + 3);
+        assertThat(waits.polling(T0 + 4)).as("watchers were told of the last write").isFalse();
+        waits.arrived(T0 + 5);
+        afterSerialReplies(waits, ReplyWaits.ALONE_STREAK_MIN - 2);
+        waits.awaiting(T0 + 6);
+        assertThat(waits.polling(T0 + 7)).as("serial writes without watchers again").isTrue();
+    }
+
+    @Test
     void theLoopsOfOnePortShareTheirCount() {
-        SelectStrategyFactory port = ReplyWaits.factory();
+        SelectStrategyFactory port = ReplyWaits.factory(() -> 0);
         ReplyWaits one = (ReplyWaits) port.newSelectStrategy();
         ReplyWaits two = (ReplyWaits) port.newSelectStrategy();
         afterSerialReplies(one, ReplyWaits.ALONE_STREAK_MIN);
         two.awaiting(T0);
         one.awaiting(T0);
         assertThat(one.polling(T0 + 1)).as("another loop of the port awaits a reply too").isFalse();
-        ReplyWaits otherPort = (ReplyWaits) ReplyWaits.factory().newSelectStrategy();
+        ReplyWaits otherPort = (ReplyWaits) ReplyWaits.factory(() -> 0).newSelectStrategy();
         afterSerialReplies(otherPort, ReplyWaits.ALONE_STREAK_MIN);
         otherPort.awaiting(T0);
         assertThat(otherPort.polling(T0 + 1)).as("another port's replies do not count").isTrue();
@@ -141,7 +159,7 @@ class ReplyWaitsTest {
 
     @Test
     void callsBegunOnOtherLoopsOfThePortMeanNoSerialClient() {
-        SelectStrategyFactory port = ReplyWaits.factory();
+        SelectStrategyFactory port = ReplyWaits.factory(() -> 0);
         ReplyWaits one = (ReplyWaits) port.newSelectStrategy();
         ReplyWaits two = (ReplyWaits) port.newSelectStrategy();
         afterSerialReads(one, ReplyWaits.ALONE_STREAK_MIN);

@@ -121,7 +121,7 @@ public final class EtcdServer implements AutoCloseable {
                 b.sslContext(tls.grpcOnlyContext());
             }
         }
-        loops = new ServerLoops("cachai-etcd", WORKER_THREADS);
+        loops = new ServerLoops("cachai-etcd", WORKER_THREADS, () -> ctx.gateway().engine().wideFanOuts());
         b.bossEventLoopGroup(loops.acceptor()).workerEventLoopGroup(loops.workers()).channelType(loops.channelType());
         b.maxInboundMessageSize(config.requestBytesMax() + EtcdServerConfig.GRPC_OVERHEAD_BYTES)
                 .maxConcurrentCallsPerConnection(config.concurrentStreamsMax())

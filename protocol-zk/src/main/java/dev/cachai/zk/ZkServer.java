@@ -89,7 +89,7 @@ public final class ZkServer implements AutoCloseable {
     public synchronized void start() {
         gateway.engine().addListener(dispatcher);
         trackExistingSessions();
-        loops = new ServerLoops("cachai-zk", config.eventLoopThreads());
+        loops = new ServerLoops("cachai-zk", config.eventLoopThreads(), () -> gateway.engine().wideFanOuts());
         ServerBootstrap b = new ServerBootstrap()
                 .group(loops.acceptor(), loops.workers())
                 .channel(loops.channelType())

@@ -4,6 +4,9 @@ import dev.cachai.engine.ChangeListener;
 import dev.cachai.engine.Engine;
 import dev.cachai.engine.kv.Change;
 
+import io.netty.util.concurrent.EventExecutor;
+
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,7 +20,8 @@ import java.util.function.Consumer;
 /**
  * Fans committed changes out to watch streams. The engine's apply thread only appends to the
  * history and pokes streams; each stream pulls and sends on its own serial executor (its call's
- * event loop, or the send pool), so a slow client never holds up apply or other clients.
+ * event loop, or the send pool), so a slow client never holds up apply or other clients. The
+ * streams of one event loop are poked together (see {@link LoopSignals}).
  */
 public final class WatchHub implements ChangeListener, AutoCloseable {
     /** Threads for lock and election observers, and for streams opened off an event loop. */
@@ -27,6 +31,8 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
     private final EventHistory history;
     private final Set<WatchStream> streams = ConcurrentHashMap.newKeySet();
     private final CopyOnWriteArrayList<Consumer<Change>> observers = new CopyOnWriteArrayList<>();
+    /** One per event loop serving watch streams: as many as the transport has loops. */
+    private final Map<EventExecutor, LoopSignals<WatchStream>> loopSignals = new ConcurrentHashMap<>();
     private final ExecutorService sendPool;
     private final ScheduledExecutorService ticker;
     /** The change told before it became visible (apply thread only). */
@@ -57,12 +63,16 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
 
     /**
      * Streams and observers hear of a revision once reads see it: a client told of revision R
-     * may read at R at once, and observers re-read the engine (is the lock free now?).
+     * may read at R at once, and observers re-read the engine (is the lock free now?). Counts the
+     * threads given work: each event loop with streams, each send thread with observers.
      */
     @Override
-    public void onVisible(long revision) {
+    public int onVisible(long revision) {
+        int threadsGivenWork = 0;
         for (WatchStream s : streams) {
-            s.signal();
+            if (s.signalVisible(revision)) {
+                threadsGivenWork++;
+            }
         }
         Change change = heard;
         heard = null;
@@ -70,7 +80,9 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
             for (Consumer<Change> o : observers) {
                 execute(() -> o.accept(change));
             }
+            threadsGivenWork += Math.min(observers.size(), SEND_THREADS);
         }
+        return threadsGivenWork;
     }
 
     private void execute(Runnable task) {
@@ -117,6 +129,12 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
 
     ExecutorService sendPool() {
         return sendPool;
+    }
+
+    /** Where the streams of {@code loop} are signalled, together. */
+    LoopSignals<WatchStream> signalsOf(EventExecutor loop) {
+        return loopSignals.computeIfAbsent(loop,
+                l -> new LoopSignals<>(WatchStream.streamExecutor(l, sendPool), WatchStream::drainLogged));
     }
 
     /**

@@ -61,6 +61,8 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     private final int fragmentBytesMax;
     private final ServerCallStreamObserver<WatchResponse> out;
     private final Executor serial;
+    /** Where this stream is signalled with the other streams of its event loop; null off a loop. */
+    private final LoopSignals<WatchStream> loopSignals;
     private final Context context;
     private final Map<Long, Watcher> watchers = new LinkedHashMap<>();
     private final ArrayDeque<WatchResponse> control = new ArrayDeque<>();
@@ -82,7 +84,9 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         this.auth = auth;
         this.fragmentBytesMax = fragmentBytesMax;
         this.out = out;
-        this.serial = streamExecutor(ThreadExecutorMap.currentExecutor(), hub.sendPool());
+        EventExecutor loop = ThreadExecutorMap.currentExecutor();
+        this.serial = streamExecutor(loop, hub.sendPool());
+        this.loopSignals = loop == null ? null : hub.signalsOf(loop);
         this.context = Context.current();
         out.setOnReadyHandler(this::signal);
         out.setOnCancelHandler(() -> serial.execute(this::close));
@@ -129,7 +133,29 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
     /** New changes or transport readiness: drain on the stream's executor. */
     void signal() {
+        if (loopSignals != null) {
+            loopSignals.signal(this);
+        } else {
+            serial.execute(this::drain);
+        }
+    }
+
+    /**
+     * The hub's signal of a newly visible revision (apply thread only): true when it gave a
+     * thread work that no other stream gave it for this revision (the first stream of its event
+     * loop, or a stream of its own off a loop).
+     */
+    boolean signalVisible(long revision) {
+        if (loopSignals != null) {
+            return loopSignals.signalVisible(this, revision);
+        }
         serial.execute(this::drain);
+        return true;
+    }
+
+    /** A drain run among other streams' (see {@link LoopSignals}): one failing must not stop theirs. */
+    void drainLogged() {
+        runLogged(this::drain);
     }
 
     void progressTick() {

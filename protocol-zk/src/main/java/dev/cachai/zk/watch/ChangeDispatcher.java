@@ -84,17 +84,18 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
      * Reads see the revision now, so whether anything is watched is decided as the dispatcher
      * thread would decide it (a read that arms a watch from here on sees this revision, or
      * notices it moved and reads again). With nothing watched and nothing queued before it, the
-     * change is passed over here; otherwise it goes to the dispatcher thread, in order.
+     * change is passed over here; otherwise it goes to the dispatcher thread, in order: one thread
+     * given work.
      */
     @Override
-    public void onVisible(long revision) {
+    public int onVisible(long revision) {
         Change change = heard;
         heard = null;
         if (change == null || change.revision() != revision) {
-            return;
+            return 0;
         }
         if (registry.isEmpty() && passOver(revision)) {
-            return;
+            return 0;
         }
         try {
             if (!queue.offer(change)) {
@@ -104,6 +105,7 @@ public final class ChangeDispatcher implements ChangeListener, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return 1;
     }
 
     /** Marks {@code revision} dispatched if every queued change already is; false otherwise. */

@@ -319,8 +319,13 @@ public final class ClusterDriver implements Driver, ClusterView {
         long nextTickMs = System.currentTimeMillis() + limits.tickMs();
         List<LoopEvent> batch = new ArrayList<>(limits.eventsPerBatchMax());
         EventWaits waits = new EventWaits();
+        long wideFanOuts = engine.wideFanOuts();
         try {
             while (running) {
+                if (engine.wideFanOuts() != wideFanOuts) {
+                    wideFanOuts = engine.wideFanOuts();
+                    waits.othersWoken();
+                }
                 long waitMs = Math.max(0, nextTickMs - System.currentTimeMillis());
                 LoopEvent first = waits.next(events, waitMs);
                 if (first != null) {

@@ -32,6 +32,19 @@ class EventWaitsTest {
     }
 
     @Test
+    void roundsThatHandedRevisionsToWatchersStopTheSpinningUntilAStreakComesBack() {
+        EventWaits waits = serial();
+        waits.othersWoken();
+        assertThat(waits.spinning()).isFalse();
+        for (int i = 1; i < EventWaits.SERIAL_ROUNDS_MIN; i++) {
+            waits.roundTook(1);
+        }
+        assertThat(waits.spinning()).isFalse();
+        waits.roundTook(1);
+        assertThat(waits.spinning()).isTrue();
+    }
+
+    @Test
     void spinningOrNotTheNextEventIsTakenAndAnEmptyQueueTimesOut() throws InterruptedException {
         for (EventWaits waits : new EventWaits[] {new EventWaits(), serial()}) {
             ArrayBlockingQueue<String> events = new ArrayBlockingQueue<>(4);
