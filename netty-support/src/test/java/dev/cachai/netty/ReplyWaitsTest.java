@@ -77,13 +77,13 @@ class ReplyWaitsTest {
     }
 
     @Test
-    void aWriteHandedToWatchersEndsTheStreak() {
-        AtomicLong handedOff = new AtomicLong();
-        ReplyWaits waits = new ReplyWaits(new AtomicInteger(), new AtomicLong(), handedOff::get);
+    void aWriteToldToWatchersOnSeveralThreadsEndsTheStreak() {
+        AtomicLong wideFanOuts = new AtomicLong();
+        ReplyWaits waits = new ReplyWaits(new AtomicInteger(), new AtomicLong(), wideFanOuts::get);
         afterSerialReplies(waits, ReplyWaits.ALONE_STREAK_MIN);
         waits.awaiting(T0);
         assertThat(waits.polling(T0 + 1)).isTrue();
-        handedOff.incrementAndGet(); // the write's events went to watch streams
+        wideFanOuts.incrementAndGet(); // the write's events went to streams on several loops
         waits.arrived(T0 + 2);
         waits.awaiting(T0 + 3);
         assertThat(waits.polling(T0 + 4)).as("watchers were told of the last write").isFalse();
