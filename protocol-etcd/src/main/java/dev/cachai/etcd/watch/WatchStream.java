@@ -149,7 +149,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         if (loopSignals != null) {
             return loopSignals.signalVisible(this, revision);
         }
-        serial.execute(this::drain);
+        signal();
         return true;
     }
 

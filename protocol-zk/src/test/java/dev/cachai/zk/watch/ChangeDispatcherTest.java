@@ -148,7 +148,7 @@ class ChangeDispatcherTest {
             dispatcher.onChange(first);
             dispatcher.whenDispatched(() -> seen.add("reply 1"));
             assertThat(seen).isEmpty();
-            dispatcher.onVisible(first.revision());
+            assertThat(dispatcher.onVisible(first.revision())).as("passed over: no thread given work").isZero();
             assertThat(seen).containsExactly("reply 1");
 
             registry.add(WatchKind.DATA, "/second", recordingSink(seen), first.revision());
@@ -157,7 +157,7 @@ class ChangeDispatcherTest {
             dispatcher.onChange(second);
             dispatcher.whenDispatched(() -> seen.add("reply 2"));
             assertThat(seen).containsExactly("reply 1");
-            dispatcher.onVisible(second.revision());
+            assertThat(dispatcher.onVisible(second.revision())).as("the dispatcher thread").isEqualTo(1);
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                     .until(() -> seen.contains("reply 2"));
             assertThat(seen).containsExactly("reply 1", "created /second @" + second.revision(), "reply 2");

@@ -322,8 +322,9 @@ public final class ClusterDriver implements Driver, ClusterView {
         long wideFanOuts = engine.wideFanOuts();
         try {
             while (running) {
-                if (engine.wideFanOuts() != wideFanOuts) {
-                    wideFanOuts = engine.wideFanOuts();
+                long wideFanOutsNow = engine.wideFanOuts();
+                if (wideFanOutsNow != wideFanOuts) {
+                    wideFanOuts = wideFanOutsNow;
                     waits.othersWoken();
                 }
                 long waitMs = Math.max(0, nextTickMs - System.currentTimeMillis());
