@@ -34,11 +34,6 @@ public final class ServerLoops implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
 
-    /** Loops of a port whose writes no watcher hears of (tests of the transport alone). */
-    public ServerLoops(String name, int workerThreads) {
-        this(name, workerThreads, () -> 0);
-    }
-
     /**
      * @param name          the port's name in its threads' names ({@code <name>-accept-1-1}, {@code <name>-worker-2-1}, ...)
      * @param workerThreads 0 takes Netty's default (two per core)

@@ -205,7 +205,7 @@ class ReplyWaitsTest {
         Thread other = new Thread(() -> elsewhere.complete(ReplyWaits.ofThisLoop()));
         other.start();
         assertThat(elsewhere.get(10, TimeUnit.SECONDS)).isNull();
-        try (ServerLoops loops = new ServerLoops("test", 1)) {
+        try (ServerLoops loops = new ServerLoops("test", 1, () -> 0)) {
             CompletableFuture<ReplyWaits> found = new CompletableFuture<>();
             loops.workers().execute(() -> found.complete(ReplyWaits.ofThisLoop()));
             assertThat(found.get(10, TimeUnit.SECONDS)).isNotNull();

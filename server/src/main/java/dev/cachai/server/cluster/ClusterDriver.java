@@ -318,15 +318,9 @@ public final class ClusterDriver implements Driver, ClusterView {
     private void runLoop() {
         long nextTickMs = System.currentTimeMillis() + limits.tickMs();
         List<LoopEvent> batch = new ArrayList<>(limits.eventsPerBatchMax());
-        EventWaits waits = new EventWaits();
-        long wideFanOuts = engine.wideFanOuts();
+        EventWaits waits = new EventWaits(engine::wideFanOuts);
         try {
             while (running) {
-                long wideFanOutsNow = engine.wideFanOuts();
-                if (wideFanOutsNow != wideFanOuts) {
-                    wideFanOuts = wideFanOutsNow;
-                    waits.othersWoken();
-                }
                 long waitMs = Math.max(0, nextTickMs - System.currentTimeMillis());
                 LoopEvent first = waits.next(events, waitMs);
                 if (first != null) {

@@ -2,6 +2,7 @@ package dev.cachai.server.cluster;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * How the consensus loop waits for its next event. Parked, it costs a thread wake-up of 25-30 µs
@@ -11,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #SPIN_NANOS_MAX}, yielding its core to any other runnable thread between polls, and
  * parks only after that. Rounds that take several events (concurrent clients) or none (a timeout)
  * stop the spinning: there the CPU is better left to the threads that have work, and so do rounds
- * that told watchers on several threads ({@link #othersWoken}). A follower
+ * that told watchers on several threads (see {@link #EventWaits(LongSupplier)}). A follower
  * takes its leader's frames one per round even under load and polls too: in a three-member A/B
  * at 64 clients on two cores that cost creates about 10% and gained setData 12%.
  */
@@ -20,10 +21,36 @@ final class EventWaits {
     static final long SPIN_NANOS_MAX = 200_000;
     static final int SERIAL_ROUNDS_MIN = 4;
 
+    private final LongSupplier wideFanOuts;
+    /** {@link #wideFanOuts} when {@link #next} last looked. */
+    private long wideFanOutsSeen;
     private int serialRounds;
+
+    /** Waits for a loop whose applies tell no watcher (tests of the waiting alone). */
+    EventWaits() {
+        this(() -> 0);
+    }
+
+    /**
+     * @param wideFanOuts the engine's count of revisions that gave several threads watch events to
+     *                    send ({@code Engine#wideFanOuts}). While it moves those threads need the
+     *                    cores, and a loop that polls meanwhile slows them down: with one writer and
+     *                    16 etcd watchers, the polling loop was preempted by each event loop it woke,
+     *                    and telling the watch streams of a revision took 210-250 µs instead of 25-30.
+     *                    So a move ends the streak of serial rounds.
+     */
+    EventWaits(LongSupplier wideFanOuts) {
+        this.wideFanOuts = wideFanOuts;
+        this.wideFanOutsSeen = wideFanOuts.getAsLong();
+    }
 
     /** The next event, waiting at most {@code waitMs}; null when none came. */
     <T> T next(BlockingQueue<T> events, long waitMs) throws InterruptedException {
+        long wideFanOutsNow = wideFanOuts.getAsLong();
+        if (wideFanOutsNow != wideFanOutsSeen) {
+            wideFanOutsSeen = wideFanOutsNow;
+            serialRounds = 0;
+        }
         T first = spinning() ? spin(events) : null;
         return first != null ? first : events.poll(waitMs, TimeUnit.MILLISECONDS);
     }
@@ -31,16 +58,6 @@ final class EventWaits {
     /** Tells how many events the round took (0 when the wait timed out). */
     void roundTook(int eventCount) {
         serialRounds = eventCount == 1 ? serialRounds + 1 : 0;
-    }
-
-    /**
-     * The last round's applies gave several threads watch events to send ({@code Engine#wideFanOuts}):
-     * they need the cores now, and a loop that polls while they run slows them down. With one
-     * writer and 16 etcd watchers, the polling loop was preempted by each event loop it woke, and
-     * telling the watch streams of a revision took 210-250 µs instead of 25-30.
-     */
-    void othersWoken() {
-        serialRounds = 0;
     }
 
     boolean spinning() {

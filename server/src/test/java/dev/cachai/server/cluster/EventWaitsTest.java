@@ -3,6 +3,7 @@ package dev.cachai.server.cluster;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,9 +33,17 @@ class EventWaitsTest {
     }
 
     @Test
-    void roundsThatHandedRevisionsToWatchersStopTheSpinningUntilAStreakComesBack() {
-        EventWaits waits = serial();
-        waits.othersWoken();
+    void roundsThatHandedRevisionsToWatchersStopTheSpinningUntilAStreakComesBack() throws InterruptedException {
+        AtomicLong wideFanOuts = new AtomicLong();
+        EventWaits waits = new EventWaits(wideFanOuts::get);
+        for (int i = 0; i < EventWaits.SERIAL_ROUNDS_MIN; i++) {
+            waits.roundTook(1);
+        }
+        assertThat(waits.spinning()).isTrue();
+        wideFanOuts.incrementAndGet(); // the last round's write went to watch streams on several loops
+        ArrayBlockingQueue<String> events = new ArrayBlockingQueue<>(1);
+        events.add("next write");
+        assertThat(waits.next(events, 0)).isEqualTo("next write");
         assertThat(waits.spinning()).isFalse();
         for (int i = 1; i < EventWaits.SERIAL_ROUNDS_MIN; i++) {
             waits.roundTook(1);
