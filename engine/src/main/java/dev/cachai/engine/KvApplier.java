@@ -214,12 +214,14 @@ final class KvApplier {
             case CREATE -> Long.compare(kv.createRevision(), c.createRevision());
             case MOD -> Long.compare(kv.modRevision(), c.modRevision());
             case LEASE -> Long.compare(kv.lease(), c.lease());
+            case UNKNOWN -> 0;
         };
         return switch (c.result()) {
             case EQUAL -> r == 0;
             case NOT_EQUAL -> r != 0;
             case GREATER -> r > 0;
             case LESS -> r < 0;
+            case UNKNOWN -> true;
         };
     }
 }

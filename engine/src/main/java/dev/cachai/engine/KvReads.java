@@ -90,7 +90,7 @@ final class KvReads {
         if (r.sortTarget() != RangeRequest.SortTarget.KEY && order == RangeRequest.SortOrder.NONE) {
             order = RangeRequest.SortOrder.ASCEND;
         }
-        if (order == RangeRequest.SortOrder.NONE) {
+        if (order == RangeRequest.SortOrder.NONE || order == RangeRequest.SortOrder.UNKNOWN) {
             return;
         }
         Comparator<KeyValue> c = switch (r.sortTarget()) {

@@ -199,6 +199,11 @@ class KvApplyTest {
         RangeResult r = range(byValueDescLimit);
         assertThat(keys(r)).containsExactly("b");
         assertThat(r.more()).isTrue();
+        RangeRequest byValueUnknownLimit = new RangeRequest(new byte[] {0}, new byte[] {0}, 2, 0,
+                RangeRequest.SortOrder.UNKNOWN, RangeRequest.SortTarget.VALUE, false, false, 0, 0, 0, 0);
+        RangeResult unsorted = range(byValueUnknownLimit);
+        assertThat(keys(unsorted)).as("an order etcd has no name for sorts nothing").containsExactly("a", "b");
+        assertThat(unsorted.more()).isTrue();
     }
 
     @Test
@@ -275,6 +280,20 @@ class KvApplyTest {
         Txn valueOnMissing = new Txn(List.of(Compare.value(utf8("missing"), Compare.Result.NOT_EQUAL, utf8("x"))),
                 List.of(), List.of());
         assertThat(((TxnResult) engine.apply(0, valueOnMissing)).succeeded()).isFalse();
+    }
+
+    @Test
+    void txnComparesWithUnknownResultsHoldAndUnknownTargetsCompareEqual() {
+        put("k", "v");
+        Compare unknownResult = new Compare(Compare.Result.UNKNOWN, Compare.Target.VERSION, utf8("k"), Bytes.EMPTY,
+                99, 0, 0, null, 0);
+        assertThat(((TxnResult) engine.apply(0, new Txn(List.of(unknownResult), List.of(), List.of()))).succeeded())
+                .isTrue();
+        for (Compare.Result result : List.of(Compare.Result.EQUAL, Compare.Result.GREATER, Compare.Result.NOT_EQUAL)) {
+            Compare unknownTarget = new Compare(result, Compare.Target.UNKNOWN, utf8("k"), Bytes.EMPTY, 99, 0, 0, null, 0);
+            assertThat(((TxnResult) engine.apply(0, new Txn(List.of(unknownTarget), List.of(), List.of()))).succeeded())
+                    .as(result.name()).isEqualTo(result == Compare.Result.EQUAL);
+        }
     }
 
     @Test

@@ -18,12 +18,15 @@ import dev.cachai.etcd.support.Headers;
 import dev.cachai.etcd.support.CallExecutors;
 import dev.cachai.etcd.support.LeaderRequirement;
 import dev.cachai.etcd.support.RequestSizeInterceptor;
+import dev.cachai.etcd.support.UnparsableRequests;
 import dev.cachai.etcd.watch.WatchHub;
 import dev.cachai.etcd.watch.WatchService;
 import dev.cachai.metrics.MetricRegistry;
 import dev.cachai.netty.ServerLoops;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
 
@@ -48,6 +51,7 @@ public final class EtcdServer implements AutoCloseable {
     private final EtcdTls tls;
     private final EtcdContext ctx;
     private final List<ServerServiceDefinition> services;
+    private final List<MethodDescriptor<?, ?>> methods;
     private final LeaderRequirement leaderRequirement;
     private final ScheduledExecutorService leaderChecks;
     private Server grpc;
@@ -88,20 +92,34 @@ public final class EtcdServer implements AutoCloseable {
         });
         leaderChecks.scheduleWithFixedDelay(leaderRequirement::check, LeaderRequirement.CHECK_INTERVAL_MS,
                 LeaderRequirement.CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        this.services = List.of(
-                        new KvService(ctx).bindService(), new WatchService(ctx).bindService(),
-                        new LeaseService(ctx).bindService(),
-                        new ClusterService(ctx, this::clientUrls).bindService(),
-                        new MaintenanceService(ctx).bindService(), new AuthService(ctx).bindService(),
-                        new LockService(ctx).bindService(), new ElectionService(ctx).bindService())
-                .stream().map(s -> ServerInterceptors.intercept(s, size, authInterceptor, leaderRequirement,
-                        grpcMetrics)).toList();
+        List<ServerServiceDefinition> bound = List.of(
+                new KvService(ctx).bindService(), new WatchService(ctx).bindService(),
+                new LeaseService(ctx).bindService(),
+                new ClusterService(ctx, this::clientUrls).bindService(),
+                new MaintenanceService(ctx).bindService(), new AuthService(ctx).bindService(),
+                new LockService(ctx).bindService(), new ElectionService(ctx).bindService());
+        this.methods = bound.stream().flatMap(s -> s.getMethods().stream())
+                .<MethodDescriptor<?, ?>>map(ServerMethodDefinition::getMethodDescriptor).toList();
+        // Requests are parsed inside the other interceptors and outside the metrics, which count
+        // an unparsable request's INTERNAL as etcd's do.
+        this.services = bound.stream()
+                .map(s -> ServerInterceptors.intercept(s, size, authInterceptor, leaderRequirement))
+                .map(s -> ServerInterceptors.intercept(UnparsableRequests.answeredAsEtcd(s), grpcMetrics))
+                .toList();
         grpcMetrics.initialize(services);
     }
 
-    /** The services with their interceptors, for in-process servers (tests, the HTTP gateway). */
+    /**
+     * The services as served, with their interceptors, for in-process servers (tests, the HTTP
+     * gateway); their methods take the request's bytes and parse them inside the call.
+     */
     public List<ServerServiceDefinition> services() {
         return services;
+    }
+
+    /** Every method with its request type, for callers of the services (the HTTP gateway). */
+    public List<MethodDescriptor<?, ?>> methods() {
+        return methods;
     }
 
     /** The port's event loops, for tests that look at their state. */

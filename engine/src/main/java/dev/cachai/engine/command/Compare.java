@@ -6,8 +6,11 @@ package dev.cachai.engine.command;
  */
 public record Compare(Result result, Target target, byte[] key, byte[] rangeEnd, long version,
                       long createRevision, long modRevision, byte[] value, long lease) {
-    public enum Result { EQUAL, GREATER, LESS, NOT_EQUAL }
-    public enum Target { VERSION, CREATE, MOD, VALUE, LEASE }
+    /** {@code UNKNOWN}: a number etcd has no name for; etcd lets such a compare hold. */
+    public enum Result { EQUAL, GREATER, LESS, NOT_EQUAL, UNKNOWN }
+
+    /** {@code UNKNOWN}: a number etcd has no name for; etcd compares nothing, so the operands are equal. */
+    public enum Target { VERSION, CREATE, MOD, VALUE, LEASE, UNKNOWN }
 
     public static Compare version(byte[] key, Result r, long v) {
         return new Compare(r, Target.VERSION, key, dev.cachai.engine.Bytes.EMPTY, v, 0, 0, null, 0);

@@ -7,7 +7,8 @@ public record RangeRequest(byte[] key, byte[] rangeEnd, long limit, long revisio
                            SortTarget sortTarget, boolean keysOnly, boolean countOnly,
                            long minModRevision, long maxModRevision, long minCreateRevision,
                            long maxCreateRevision) {
-    public enum SortOrder { NONE, ASCEND, DESCEND }
+    /** {@code UNKNOWN}: a number etcd has no name for; etcd then sorts by neither order. */
+    public enum SortOrder { NONE, ASCEND, DESCEND, UNKNOWN }
     public enum SortTarget { KEY, VERSION, CREATE, MOD, VALUE }
 
     public static RangeRequest key(byte[] key) {

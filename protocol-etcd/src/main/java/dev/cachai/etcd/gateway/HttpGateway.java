@@ -4,8 +4,6 @@ import dev.cachai.etcd.EtcdServer;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
-import io.grpc.ServerMethodDefinition;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.ServerCredentials;
@@ -60,10 +58,8 @@ public final class HttpGateway implements AutoCloseable {
         }
         channel = InProcessChannelBuilder.forName(name).build();
         Map<String, MethodDescriptor<?, ?>> methods = new HashMap<>();
-        for (ServerServiceDefinition s : server.services()) {
-            for (ServerMethodDefinition<?, ?> m : s.getMethods()) {
-                methods.put(m.getMethodDescriptor().getFullMethodName(), m.getMethodDescriptor());
-            }
+        for (MethodDescriptor<?, ?> m : server.methods()) {
+            methods.put(m.getFullMethodName(), m);
         }
         requests = new GatewayRequests(Routes.load(), methods, channel, server.context());
         bodyBytesMax = server.context().config().requestBytesMax() * 2;

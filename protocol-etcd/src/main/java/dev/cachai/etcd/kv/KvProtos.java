@@ -2,6 +2,7 @@ package dev.cachai.etcd.kv;
 
 import com.google.protobuf.ByteString;
 import dev.cachai.engine.Bytes;
+import dev.cachai.engine.EtcdError;
 import dev.cachai.engine.command.Compare;
 import dev.cachai.engine.command.DeleteRange;
 import dev.cachai.engine.command.Put;
@@ -24,6 +25,7 @@ import dev.cachai.etcd.proto.etcdserverpb.ResponseHeader;
 import dev.cachai.etcd.proto.etcdserverpb.ResponseOp;
 import dev.cachai.etcd.proto.etcdserverpb.TxnRequest;
 import dev.cachai.etcd.proto.etcdserverpb.TxnResponse;
+import dev.cachai.etcd.support.EtcdException;
 import dev.cachai.etcd.support.Headers;
 
 import java.util.ArrayList;
@@ -41,10 +43,31 @@ public final class KvProtos {
     }
 
     public static RangeRequest range(dev.cachai.etcd.proto.etcdserverpb.RangeRequest r) {
+        RangeRequest.SortOrder order = byNumber(RangeRequest.SortOrder.values(), r.getSortOrderValue(),
+                RangeRequest.SortOrder.UNKNOWN);
         return new RangeRequest(r.getKey().toByteArray(), r.getRangeEnd().toByteArray(), r.getLimit(),
-                r.getRevision(), RangeRequest.SortOrder.values()[r.getSortOrderValue()],
-                RangeRequest.SortTarget.values()[r.getSortTargetValue()], r.getKeysOnly(), r.getCountOnly(),
+                r.getRevision(), order, sortTarget(r.getSortTargetValue(), order), r.getKeysOnly(), r.getCountOnly(),
                 r.getMinModRevision(), r.getMaxModRevision(), r.getMinCreateRevision(), r.getMaxCreateRevision());
+    }
+
+    /**
+     * A sort target etcd has no name for sorts nothing when the order is unknown too; with any
+     * other order etcd's applier has no comparator for it and panics, so it is refused here.
+     */
+    private static RangeRequest.SortTarget sortTarget(int number, RangeRequest.SortOrder order) {
+        RangeRequest.SortTarget[] targets = RangeRequest.SortTarget.values();
+        if (number >= 0 && number < targets.length) {
+            return targets[number];
+        }
+        if (order == RangeRequest.SortOrder.UNKNOWN) {
+            return RangeRequest.SortTarget.KEY;
+        }
+        throw new EtcdException(EtcdError.INVALID_SORT_OPTION);
+    }
+
+    /** The engine's constant for a proto enum number; a number etcd has no name for maps to {@code unknown}. */
+    private static <E extends Enum<E>> E byNumber(E[] values, int number, E unknown) {
+        return number >= 0 && number < unknown.ordinal() ? values[number] : unknown;
     }
 
     public static Put put(PutRequest p) {
@@ -65,8 +88,8 @@ public final class KvProtos {
     }
 
     private static Compare compare(dev.cachai.etcd.proto.etcdserverpb.Compare c) {
-        Compare.Result result = Compare.Result.values()[c.getResultValue()];
-        Compare.Target target = Compare.Target.values()[c.getTargetValue()];
+        Compare.Result result = byNumber(Compare.Result.values(), c.getResultValue(), Compare.Result.UNKNOWN);
+        Compare.Target target = byNumber(Compare.Target.values(), c.getTargetValue(), Compare.Target.UNKNOWN);
         byte[] value = c.getTargetUnionCase() == dev.cachai.etcd.proto.etcdserverpb.Compare.TargetUnionCase.VALUE
                 ? c.getValue().toByteArray() : Bytes.EMPTY;
         return new Compare(result, target, c.getKey().toByteArray(), c.getRangeEnd().toByteArray(),

@@ -64,10 +64,6 @@ public final class KvService extends KVGrpc.KVImplBase {
         if (request.getKey().isEmpty()) {
             throw new EtcdException(EtcdError.EMPTY_KEY);
         }
-        if (request.getSortOrder() == RangeRequest.SortOrder.UNRECOGNIZED
-                || request.getSortTarget() == RangeRequest.SortTarget.UNRECOGNIZED) {
-            throw new EtcdException(EtcdError.INVALID_SORT_OPTION);
-        }
         return KvProtos.range(request);
     }
 
