@@ -17,7 +17,9 @@ import java.io.InputStream;
  * with "grpc: error unmarshalling request: ...". grpc-java parses before any interceptor runs
  * and turns a parse failure into UNKNOWN "Application error processing RPC" with a logged stack
  * trace per request; here each method takes the raw bytes and parses them inside the call
- * instead, where the failure can be answered and nothing is logged.
+ * instead, where the failure can be answered and nothing is logged. (grpc's own
+ * {@code ServerInterceptors.useInputStreamMessages} would also turn every answer into a stream
+ * and still throw the parse failure out of the call; only the request side changes here.)
  */
 public final class UnparsableRequests {
     /** The text etcd's (grpc-go's) server puts before the parser's reason. */
