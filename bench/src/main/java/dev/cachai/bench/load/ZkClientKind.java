@@ -3,7 +3,7 @@ package dev.cachai.bench.load;
 import java.util.Locale;
 
 /**
- * The client the ZooKeeper workloads (all but the watch workload) load a server through
+ * The client the ZooKeeper workloads load a server through
  * ({@code --zk-client}). {@link #WIRE} writes the protocol's frames itself on Netty, one
  * connection per session with its requests pipelined, as a lean load tool does. {@link #JAVA}
  * is ZooKeeper's own client, whose two threads per session and hand-offs between them cost

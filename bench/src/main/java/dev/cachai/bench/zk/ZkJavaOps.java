@@ -1,5 +1,7 @@
 package dev.cachai.bench.zk;
 
+import org.apache.zookeeper.Watcher;
+
 import java.util.concurrent.CompletableFuture;
 
 /** The workloads' calls through ZooKeeper's own Java client. */
@@ -28,6 +30,15 @@ final class ZkJavaOps implements ZkOps {
     @Override
     public CompletableFuture<Void> getData(int client, String path) {
         return ZkAsync.getData(pool.session(client), path, null);
+    }
+
+    @Override
+    public CompletableFuture<Void> watchData(int client, String path, Runnable onChanged) {
+        return ZkAsync.getData(pool.session(client), path, event -> {
+            if (event.getType() == Watcher.Event.EventType.NodeDataChanged) {
+                onChanged.run();
+            }
+        });
     }
 
     @Override

@@ -19,6 +19,12 @@ interface ZkOps extends AutoCloseable {
 
     CompletableFuture<Void> getData(int client, String path);
 
+    /**
+     * A read that leaves a one-shot data watch on {@code path}: {@code onChanged} runs once, on the
+     * session's own thread, when the server reports the node's data changed.
+     */
+    CompletableFuture<Void> watchData(int client, String path, Runnable onChanged);
+
     /** Fails unless the node has exactly {@code childrenExpected} children. */
     CompletableFuture<Void> getChildren(int client, String path, int childrenExpected);
 

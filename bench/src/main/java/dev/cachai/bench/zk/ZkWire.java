@@ -37,7 +37,7 @@ final class ZkWire implements ZkOps {
     static final int FRAME_BYTES_MAX = 1024 * 1024;
     /** Idle this long, a session pings, so it outlives pauses between runs' phases. */
     private static final int PING_IDLE_SECONDS = ZkPool.SESSION_TIMEOUT_MS / 3_000;
-    private static final int NO_CHILD_CHECK = -1;
+    private static final int NO_CHILD_CHECK = ZkWireSession.NO_CHILD_CHECK;
 
     private final EventLoopGroup group = ClientEventLoops.create();
     private final List<ZkWireSession> sessions = new ArrayList<>();
@@ -120,6 +120,11 @@ final class ZkWire implements ZkOps {
     public CompletableFuture<Void> getData(int client, String path) {
         return session(client).call(ZooDefs.OpCode.getData, path, new GetDataRequest(path, false), false,
                 NO_CHILD_CHECK);
+    }
+
+    @Override
+    public CompletableFuture<Void> watchData(int client, String path, Runnable onChanged) {
+        return session(client).watchData(path, onChanged);
     }
 
     @Override

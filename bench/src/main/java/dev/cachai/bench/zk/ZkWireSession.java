@@ -9,29 +9,44 @@ import io.netty.handler.timeout.IdleStateEvent;
 import org.apache.jute.BinaryInputArchive;
 import org.apache.jute.Record;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.proto.ConnectRequest;
 import org.apache.zookeeper.proto.ConnectResponse;
 import org.apache.zookeeper.proto.GetChildrenResponse;
+import org.apache.zookeeper.proto.GetDataRequest;
 import org.apache.zookeeper.proto.ReplyHeader;
 import org.apache.zookeeper.proto.RequestHeader;
+import org.apache.zookeeper.proto.WatcherEvent;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One ZooKeeper session on one connection. Everything but {@link #call}'s hand-over runs on the
+ * One ZooKeeper session on one connection. Everything but the calls' hand-over runs on the
  * connection's event loop; ZooKeeper answers a connection's requests in order, so the replies
  * meet their calls at the head of a queue.
  */
 final class ZkWireSession extends ChannelInboundHandlerAdapter {
     private static final int XID_PING = -2;
+    private static final int XID_WATCH_EVENT = -1;
     private static final int PASSWORD_BYTES = 16;
+    /** A call's childrenExpected when it is not a getChildren that checks the count. */
+    static final int NO_CHILD_CHECK = -1;
 
     private final int sessionTimeoutMs;
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private final ArrayDeque<Call> calls = new ArrayDeque<>();
+    /**
+     * One-shot data watches by path; the server keeps one per (session, path), and its event runs
+     * every callback that armed it since the last one. Event loop only.
+     */
+    private final Map<String, List<Runnable>> dataWatches = new HashMap<>();
     private Channel channel;
     private int nextXid = 1;
 
@@ -51,12 +66,35 @@ final class ZkWireSession extends ChannelInboundHandlerAdapter {
 
     CompletableFuture<Void> call(int type, String path, Record request, boolean existsIsOk, int childrenExpected) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (channel.eventLoop().inEventLoop()) {
-            send(type, path, request, existsIsOk, childrenExpected, done);
-        } else {
-            channel.eventLoop().execute(() -> send(type, path, request, existsIsOk, childrenExpected, done));
-        }
+        onEventLoop(() -> send(type, path, request, existsIsOk, childrenExpected, done));
         return done;
+    }
+
+    /**
+     * A getData that sets the server's data watch; {@code onChanged} runs on the event loop when
+     * the node's data changes. A read that fails leaves no watch, as on the server.
+     */
+    CompletableFuture<Void> watchData(String path, Runnable onChanged) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        onEventLoop(() -> {
+            List<Runnable> armed = dataWatches.computeIfAbsent(path, p -> new ArrayList<>());
+            armed.add(onChanged);
+            done.whenComplete((ok, error) -> {
+                if (error != null) {
+                    armed.remove(onChanged);
+                }
+            });
+            send(ZooDefs.OpCode.getData, path, new GetDataRequest(path, true), false, NO_CHILD_CHECK, done);
+        });
+        return done;
+    }
+
+    private void onEventLoop(Runnable task) {
+        if (channel.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            channel.eventLoop().execute(task);
+        }
     }
 
     /** Asks the server to end the session; completes when it answered or the connection closed. */
@@ -104,12 +142,26 @@ final class ZkWireSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             ReplyHeader header = Jute.read(in, new ReplyHeader());
-            if (header.getXid() < 0) {
-                return; // a watch event or a ping's answer: no call waits for it
-            }
-            answer(header, in);
+            if (header.getXid() == XID_WATCH_EVENT) {
+                fire(Jute.read(in, new WatcherEvent()));
+            } else if (header.getXid() >= 0) {
+                answer(header, in);
+            } // else a ping's answer: no call waits for it
         } finally {
             frame.release();
+        }
+    }
+
+    /** A data change runs the path's watch; a deletion ends it too, as the server drops it. */
+    private void fire(WatcherEvent event) {
+        int type = event.getType();
+        if (type == Watcher.Event.EventType.NodeDataChanged.getIntValue()) {
+            List<Runnable> armed = dataWatches.remove(event.getPath());
+            if (armed != null) {
+                armed.forEach(Runnable::run);
+            }
+        } else if (type == Watcher.Event.EventType.NodeDeleted.getIntValue()) {
+            dataWatches.remove(event.getPath());
         }
     }
 
@@ -154,6 +206,7 @@ final class ZkWireSession extends ChannelInboundHandlerAdapter {
             c.done().completeExceptionally(closed);
         }
         calls.clear();
+        dataWatches.clear();
     }
 
     @Override

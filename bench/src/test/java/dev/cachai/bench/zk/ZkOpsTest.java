@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,6 +36,27 @@ class ZkOpsTest extends OwnNode {
             assertFails(ops.getData(0, parent + "/missing"), KeeperException.NoNodeException.class);
             done(ops.getChildren(1, parent, 3));
             assertFails(ops.getChildren(0, parent, 4), IllegalStateException.class);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ZkClientKind.class)
+    void aDataWatchRunsOnceWhenTheDataChanges(ZkClientKind kind) throws Exception {
+        String path = "/watched-" + kind;
+        try (ZkOps ops = ZkOps.open(kind, target(), 2)) {
+            done(ops.create(0, path, DATA));
+            AtomicInteger firstRuns = new AtomicInteger();
+            CompletableFuture<Void> second = new CompletableFuture<>();
+            done(ops.watchData(1, path, firstRuns::incrementAndGet));
+            done(ops.setData(0, path, DATA));
+            done(ops.setData(0, path, DATA));
+            // One-shot: only a re-armed watch sees a later change; events on a session arrive in
+            // order, so a second run of the first watch would come before the re-armed one's.
+            done(ops.watchData(1, path, () -> second.complete(null)));
+            done(ops.setData(0, path, DATA));
+            done(second);
+            assertThat(firstRuns).hasValue(1);
+            assertFails(ops.watchData(1, path + "/missing", () -> { }), KeeperException.NoNodeException.class);
         }
     }
 
