@@ -69,6 +69,7 @@ final class CompareCommand {
         Path json = ResultJson.write(resultsDir(), "compare", environment, results);
         System.out.println("JSON: " + json.toAbsolutePath());
         if (!args.has("keep-data")) {
+            keepServerLogsIfErrors(results, workRoot, json);
             deleteTree(workRoot);
         }
         return 0;
@@ -304,6 +305,25 @@ final class CompareCommand {
     private Path resultsDir() {
         String fallback = Files.isDirectory(Path.of("bench")) ? "bench/results" : "results";
         return Path.of(args.string("results-dir", fallback));
+    }
+
+    /**
+     * A run with errors keeps the servers' logs beside its JSON ({@code NAME-logs/}), so an error
+     * seen once can be looked into after the data directories are gone.
+     */
+    private static void keepServerLogsIfErrors(List<RunResult> results, Path workRoot, Path json) throws IOException {
+        if (results.stream().noneMatch(r -> r.errors() > 0)) {
+            return;
+        }
+        Path kept = json.resolveSibling(json.getFileName().toString().replace(".json", "-logs"));
+        try (Stream<Path> paths = Files.walk(workRoot)) {
+            for (Path log : paths.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
+                Path target = kept.resolve(workRoot.relativize(log));
+                Files.createDirectories(target.getParent());
+                Files.copy(log, target);
+            }
+        }
+        System.out.println("Runs had errors; the servers' logs are kept in " + kept.toAbsolutePath());
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -59,6 +59,10 @@ public final class ClusterDriver implements Driver, ClusterView {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterDriver.class);
     /** How long a stopping leader waits for a follower to take over before it just stops. */
     private static final long HANDOVER_WAIT_MS_MAX = 2_000;
+    /** A log sync slower than this is logged, as etcd logs a "slow fdatasync" past one second. */
+    static final long SLOW_FSYNC_NANOS = 1_000_000_000L;
+    /** Ticks between two lines about timed-out proposals (one second at the default tick). */
+    private static final long TIMEOUT_LOG_TICKS = 20;
     /** How long stopping waits for a snapshot being written, then for the loop's last round. */
     private static final long SNAPSHOT_WRITE_WAIT_MS_MAX = 30_000;
     private static final long LOOP_STOP_WAIT_MS_MAX = 5_000;
@@ -112,6 +116,8 @@ public final class ClusterDriver implements Driver, ClusterView {
     /** Completed the first time this node knows a leader. */
     private final CompletableFuture<Void> firstLeaderKnown = new CompletableFuture<>();
     private long tickCount;
+    private int proposalsTimedOutUnlogged;
+    private long timeoutLoggedAtTick = -TIMEOUT_LOG_TICKS;
     private long appliedIndex;
     private final SnapshotSchedule snapshots;
     private volatile boolean snapshotInProgress;
@@ -136,6 +142,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         this.reads = new ReadBarriers(limits.readRetryTicks());
         this.syncs = new LogSyncs(wal::sync, () -> events.offer(() -> {}), (ready, nanos) -> {
             observer.logSynced(nanos);
+            warnIfSlow(nanos);
             afterPersist(ready);
         });
         this.timers = new LeaseTimers(() -> this.engine, System::currentTimeMillis);
@@ -309,6 +316,31 @@ public final class ClusterDriver implements Driver, ClusterView {
         return paxos.propose(EntryPayload.stamped(payload, System.currentTimeMillis()));
     }
 
+    /**
+     * Proposals that timed out are logged, at most one line per {@link #TIMEOUT_LOG_TICKS}: a
+     * stable cluster should have none, and the line says where they were stuck.
+     */
+    private void reportTimeouts(int timedOut) {
+        proposalsTimedOutUnlogged += timedOut;
+        if (proposalsTimedOutUnlogged == 0 || tickCount - timeoutLoggedAtTick < TIMEOUT_LOG_TICKS) {
+            return;
+        }
+        LOG.warn("{} proposal(s) of this member's clients timed out after {} ms; leader {}, this member {}, "
+                + "commit index {}, applied index {}, {} still waiting", proposalsTimedOutUnlogged,
+                limits.requestTimeoutMs(), paxos.leaderId(), paxos.role(), paxos.commitIndex(), appliedIndex,
+                proposals.size());
+        proposalsTimedOutUnlogged = 0;
+        timeoutLoggedAtTick = tickCount;
+    }
+
+    private static void warnIfSlow(long syncNanos) {
+        if (syncNanos > SLOW_FSYNC_NANOS) {
+            LOG.warn("slow fdatasync: the consensus log's sync took {} ms, expected under {} ms "
+                    + "(every write waits for it; check the data disk)",
+                    TimeUnit.NANOSECONDS.toMillis(syncNanos), TimeUnit.NANOSECONDS.toMillis(SLOW_FSYNC_NANOS));
+        }
+    }
+
     private void resendUnsent() {
         proposals.unpark().forEach(this::submit);
     }
@@ -356,7 +388,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         tickCount++;
         paxos.tick();
         long now = System.currentTimeMillis();
-        proposals.expire(now);
+        reportTimeouts(proposals.expire(now));
         reads.expire(now);
         reads.retryDue(paxos, tickCount);
         if (proposals.anyParked() && paxos.leaderId() != 0) {

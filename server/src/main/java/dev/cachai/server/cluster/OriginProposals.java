@@ -92,10 +92,12 @@ final class OriginProposals {
         handedOff.forEach(seq -> fail(seq, EtcdError.LEADER_CHANGED));
     }
 
-    void expire(long nowMs) {
-        waiters.expire(nowMs);
+    /** Fails the proposals past their deadline with "request timed out"; returns how many. */
+    int expire(long nowMs) {
+        int expired = waiters.expire(nowMs);
         pending.keySet().removeIf(seq -> !waiting(seq));
         unsent.removeIf(seq -> !waiting(seq));
+        return expired;
     }
 
     void failAll(EtcdError error) {

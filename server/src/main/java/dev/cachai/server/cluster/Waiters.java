@@ -51,15 +51,19 @@ final class Waiters<T> {
         }
     }
 
-    void expire(long nowMs) {
+    /** Fails the waiters whose deadline has passed with "request timed out"; returns how many. */
+    int expire(long nowMs) {
+        int expired = 0;
         for (Iterator<Waiter<T>> it = bySeq.values().iterator(); it.hasNext();) {
             Waiter<T> w = it.next();
             if (w.deadlineMs > nowMs) {
-                return;
+                break;
             }
             it.remove();
             w.future.completeExceptionally(new GatewayException(EtcdError.TIMEOUT));
+            expired++;
         }
+        return expired;
     }
 
     void failAll(EtcdError error) {
