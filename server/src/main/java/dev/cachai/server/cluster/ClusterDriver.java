@@ -116,7 +116,7 @@ public final class ClusterDriver implements Driver, ClusterView {
     /** Completed the first time this node knows a leader. */
     private final CompletableFuture<Void> firstLeaderKnown = new CompletableFuture<>();
     private long tickCount;
-    private int proposalsTimedOutUnlogged;
+    private int requestsTimedOutUnlogged;
     private long timeoutLoggedAtTick = -TIMEOUT_LOG_TICKS;
     private long appliedIndex;
     private final SnapshotSchedule snapshots;
@@ -317,19 +317,20 @@ public final class ClusterDriver implements Driver, ClusterView {
     }
 
     /**
-     * Proposals that timed out are logged, at most one line per {@link #TIMEOUT_LOG_TICKS}: a
-     * stable cluster should have none, and the line says where they were stuck.
+     * Proposals and linearizable reads that timed out are logged, at most one line per
+     * {@link #TIMEOUT_LOG_TICKS}: a stable cluster should have none, and the line says where they
+     * were stuck.
      */
     private void reportTimeouts(int timedOut) {
-        proposalsTimedOutUnlogged += timedOut;
-        if (proposalsTimedOutUnlogged == 0 || tickCount - timeoutLoggedAtTick < TIMEOUT_LOG_TICKS) {
+        requestsTimedOutUnlogged += timedOut;
+        if (requestsTimedOutUnlogged == 0 || tickCount - timeoutLoggedAtTick < TIMEOUT_LOG_TICKS) {
             return;
         }
-        LOG.warn("{} proposal(s) of this member's clients timed out after {} ms; leader {}, this member {}, "
-                + "commit index {}, applied index {}, {} still waiting", proposalsTimedOutUnlogged,
-                limits.requestTimeoutMs(), paxos.leaderId(), paxos.role(), paxos.commitIndex(), appliedIndex,
-                proposals.size());
-        proposalsTimedOutUnlogged = 0;
+        LOG.warn("{} request(s) of this member's clients timed out after {} ms; leader {}, this member {}, "
+                + "commit index {}, applied index {}, {} proposal(s) and {} read(s) still waiting",
+                requestsTimedOutUnlogged, limits.requestTimeoutMs(), paxos.leaderId(), paxos.role(),
+                paxos.commitIndex(), appliedIndex, proposals.size(), reads.size());
+        requestsTimedOutUnlogged = 0;
         timeoutLoggedAtTick = tickCount;
     }
 
@@ -388,8 +389,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         tickCount++;
         paxos.tick();
         long now = System.currentTimeMillis();
-        reportTimeouts(proposals.expire(now));
-        reads.expire(now);
+        reportTimeouts(proposals.expire(now) + reads.expire(now));
         reads.retryDue(paxos, tickCount);
         if (proposals.anyParked() && paxos.leaderId() != 0) {
             resendUnsent();

@@ -45,8 +45,9 @@ final class ReadBarriers {
         waiters.complete(ByteBuffer.wrap(read.context()).getLong(), revision);
     }
 
-    void expire(long nowMs) {
-        waiters.expire(nowMs);
+    /** Fails the reads past their deadline with "request timed out"; returns how many. */
+    int expire(long nowMs) {
+        return waiters.expire(nowMs);
     }
 
     void failAll(EtcdError error) {
