@@ -37,7 +37,6 @@ final class ZkWire implements ZkOps {
     static final int FRAME_BYTES_MAX = 1024 * 1024;
     /** Idle this long, a session pings, so it outlives pauses between runs' phases. */
     private static final int PING_IDLE_SECONDS = ZkPool.SESSION_TIMEOUT_MS / 3_000;
-    private static final int NO_CHILD_CHECK = ZkWireSession.NO_CHILD_CHECK;
 
     private final EventLoopGroup group = ClientEventLoops.create();
     private final List<ZkWireSession> sessions = new ArrayList<>();
@@ -98,12 +97,14 @@ final class ZkWire implements ZkOps {
 
     @Override
     public CompletableFuture<Void> create(int client, String path, byte[] data) {
-        return session(client).call(ZooDefs.OpCode.create, path, createRequest(path, data), false, NO_CHILD_CHECK);
+        return session(client).call(ZooDefs.OpCode.create, path, createRequest(path, data), false,
+                ZkWireSession.NO_CHILD_CHECK);
     }
 
     @Override
     public CompletableFuture<Void> ensure(int client, String path, byte[] data) {
-        return session(client).call(ZooDefs.OpCode.create, path, createRequest(path, data), true, NO_CHILD_CHECK);
+        return session(client).call(ZooDefs.OpCode.create, path, createRequest(path, data), true,
+                ZkWireSession.NO_CHILD_CHECK);
     }
 
     private static CreateRequest createRequest(String path, byte[] data) {
@@ -113,13 +114,13 @@ final class ZkWire implements ZkOps {
     @Override
     public CompletableFuture<Void> setData(int client, String path, byte[] data) {
         return session(client).call(ZooDefs.OpCode.setData, path, new SetDataRequest(path, data, -1), false,
-                NO_CHILD_CHECK);
+                ZkWireSession.NO_CHILD_CHECK);
     }
 
     @Override
     public CompletableFuture<Void> getData(int client, String path) {
         return session(client).call(ZooDefs.OpCode.getData, path, new GetDataRequest(path, false), false,
-                NO_CHILD_CHECK);
+                ZkWireSession.NO_CHILD_CHECK);
     }
 
     @Override

@@ -61,7 +61,7 @@ public final class ClusterDriver implements Driver, ClusterView {
     private static final long HANDOVER_WAIT_MS_MAX = 2_000;
     /** A log sync slower than this is logged, as etcd logs a "slow fdatasync" past one second. */
     static final long SLOW_FSYNC_NANOS = 1_000_000_000L;
-    /** Ticks between two lines about timed-out proposals (one second at the default tick). */
+    /** Ticks between two lines about timed-out requests (one second at the default tick). */
     private static final long TIMEOUT_LOG_TICKS = 20;
     /** How long stopping waits for a snapshot being written, then for the loop's last round. */
     private static final long SNAPSHOT_WRITE_WAIT_MS_MAX = 30_000;
