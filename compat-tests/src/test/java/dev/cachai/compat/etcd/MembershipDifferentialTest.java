@@ -47,23 +47,33 @@ class MembershipDifferentialTest {
             out.add("list: " + alone.size() + " learner=" + self.isLearner() + " named=" + !self.getName().isEmpty()
                     + " clientUrls=" + self.getClientURIs().size() + " header revision=" + listed.getHeader().getRevision());
             long selfId = self.getId();
+            settle(client);
             out.add("promote self: " + error(() -> cluster.promoteMember(selfId).get(10, TimeUnit.SECONDS)));
+            settle(client);
             out.add("promote unknown: " + error(() -> cluster.promoteMember(12345).get(10, TimeUnit.SECONDS)));
+            settle(client);
             out.add("remove unknown: " + error(() -> cluster.removeMember(12345).get(10, TimeUnit.SECONDS)));
+            settle(client);
             out.add("remove self: " + error(() -> cluster.removeMember(selfId).get(10, TimeUnit.SECONDS)));
+            settle(client);
             out.add("update unknown: " + error(() -> cluster.updateMember(12345,
                     List.of(URI.create("http://127.0.0.1:" + FreePorts.next()))).get(10, TimeUnit.SECONDS)));
+            settle(client);
             out.add("add without port: " + error(() -> cluster.addMember(List.of(URI.create("http://127.0.0.1")), true)
                     .get(10, TimeUnit.SECONDS)));
+            settle(client);
             out.add("add own peer url: " + error(() -> cluster.addMember(self.getPeerURIs(), true)
                     .get(10, TimeUnit.SECONDS)));
             URI learnerUrl = URI.create("http://127.0.0.1:" + FreePorts.next());
+            settle(client);
             MemberAddResponse added = cluster.addMember(List.of(learnerUrl), true).get(10, TimeUnit.SECONDS);
             Member learner = added.getMember();
             out.add("add learner: learner=" + learner.isLearner() + " urls=" + learner.getPeerURIs().equals(List.of(learnerUrl))
                     + " members=" + added.getMembers().size() + " named=" + !learner.getName().isEmpty());
+            settle(client);
             out.add("second learner: " + error(() -> cluster.addMember(
                     List.of(URI.create("http://127.0.0.1:" + FreePorts.next())), true).get(10, TimeUnit.SECONDS)));
+            settle(client);
             out.add("promote unready learner: " + error(() -> cluster.promoteMember(learner.getId())
                     .get(10, TimeUnit.SECONDS)));
             out.add("move leader to unknown: " + error(() -> client.getMaintenanceClient().moveLeader(12345)
@@ -75,21 +85,35 @@ class MembershipDifferentialTest {
             List<Member> two = cluster.listMember().get(10, TimeUnit.SECONDS).getMembers();
             out.add("list: " + two.size() + " learners=" + two.stream().filter(Member::isLearner).count());
             URI moved = URI.create("http://127.0.0.1:" + FreePorts.next());
+            settle(client);
             List<Member> afterUpdate = cluster.updateMember(learner.getId(), List.of(moved)).get(10, TimeUnit.SECONDS)
                     .getMembers();
             out.add("update learner: " + afterUpdate.stream().anyMatch(m -> m.getPeerURIs().equals(List.of(moved))));
+            settle(client);
             out.add("update to a taken url: " + error(() -> cluster.updateMember(learner.getId(), self.getPeerURIs())
                     .get(10, TimeUnit.SECONDS)));
+            settle(client);
             List<Member> afterRemove = cluster.removeMember(learner.getId()).get(10, TimeUnit.SECONDS).getMembers();
             out.add("remove learner: " + afterRemove.size());
             // A voter that never starts: etcd then refuses removals for want of a started quorum, even
             // of an id that is no member, and sends that refusal as code Unknown. (etcd itself has
             // lost its write quorum here; nothing else runs after this.)
+            settle(client);
             cluster.addMember(List.of(URI.create("http://127.0.0.1:" + FreePorts.next())), false).get(10, TimeUnit.SECONDS);
             out.add("remove unknown beside an unstarted voter: " + errorWithCode(
                     () -> cluster.removeMember(12345).get(10, TimeUnit.SECONDS)));
         }
         return out;
+    }
+
+    /**
+     * A real etcd silently drops a conf change proposed before its raft has marked the previous
+     * one applied (it answers the previous one a moment earlier), and the dropped request then
+     * waits forever. A put is applied only after that mark, so each change here waits for one.
+     */
+    private static void settle(Client client) throws Exception {
+        client.getKVClient().put(ByteSequence.from("settle", StandardCharsets.UTF_8),
+                ByteSequence.from("v", StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
     }
 
     private static String errorWithCode(JetcdDifferentialTest.Call call) {
