@@ -61,6 +61,12 @@ final class NodeCore {
     /** The promise changed since the last Ready: nothing of ours may leave before it is durable. */
     private boolean promiseChanged;
     private final List<Entry> entriesToPersist = new ArrayList<>();
+    /**
+     * Slots with a write not yet persisted (handed out in a Ready not yet {@link #persisted}, or
+     * still to be), and how many such writes each has: a driver may apply chosen slots before
+     * they are durable here, but a snapshot of its state must not reach past what is.
+     */
+    private final TreeMap<Long, Integer> unsyncedWrites = new TreeMap<>();
     private SnapshotMarker snapshotMarkerToPersist;
     /** A slot a snapshot must reach before a member behind the released slots can catch up (0: none). */
     long snapshotWanted;
@@ -223,6 +229,9 @@ final class NodeCore {
 
     /** The driver made durable what {@code ready} asked to persist. */
     void persisted(Ready ready) {
+        for (Entry entry : ready.entriesToPersist()) {
+            unsyncedWrites.computeIfPresent(entry.index(), (index, writes) -> writes == 1 ? null : writes - 1);
+        }
         if (leadership != null) {
             leadership.onPersisted(ready.entriesToPersist());
         }
@@ -294,8 +303,7 @@ final class NodeCore {
                     + entry.ballot());
             return;
         }
-        log.put(entry);
-        entriesToPersist.add(entry);
+        persist(entry);
     }
 
     private void onHeartbeat(Heartbeat heartbeat) {
@@ -441,6 +449,7 @@ final class NodeCore {
 
     private void installSnapshot(SnapshotMarker marker, byte[] data) {
         log.compactThrough(marker.index());
+        unsyncedWrites.headMap(marker.index(), true).clear(); // the snapshot stands for those slots
         commitIndex = marker.index();
         appliedIndex = marker.index();
         hardStateDirty = true;
@@ -466,6 +475,7 @@ final class NodeCore {
     void persist(Entry entry) {
         log.put(entry);
         entriesToPersist.add(entry);
+        unsyncedWrites.merge(entry.index(), 1, Integer::sum);
     }
 
     /**
@@ -496,6 +506,36 @@ final class NodeCore {
     void resetElectionTimer() {
         electionElapsedTicks = 0;
         electionTimeoutTicks = config.electionTicks() + random.nextInt(config.electionTicks());
+    }
+
+    /**
+     * The highest slot through which every slot is chosen and held durably here (in the log or
+     * under its snapshot marker): how far a snapshot of the applied state may reach, so that a
+     * restart finds every slot up to it.
+     */
+    long durableChosenThrough() {
+        return unsyncedWrites.isEmpty() ? commitIndex : Math.min(commitIndex, unsyncedWrites.firstKey() - 1);
+    }
+
+    /**
+     * Chosen commands not yet handed out, in slot order, up to the first chosen slot of another
+     * kind, or none while a received snapshot waits to be handed out (it comes first).
+     */
+    List<Entry> takeChosenCommands() {
+        List<Entry> chosen = new ArrayList<>();
+        if (snapshotToInstall != null) {
+            return chosen;
+        }
+        for (long index = appliedIndex + 1; index <= commitIndex; index++) {
+            Entry entry = log.get(index);
+            Invariants.check(entry != null, "committed slot %d missing from the log", index);
+            if (entry.kind() != EntryKind.COMMAND) {
+                break;
+            }
+            chosen.add(entry);
+            appliedIndex = index;
+        }
+        return chosen;
     }
 
     private List<Entry> takeCommitted() {

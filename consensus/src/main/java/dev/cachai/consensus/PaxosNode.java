@@ -1,6 +1,7 @@
 package dev.cachai.consensus;
 
 import dev.cachai.consensus.message.Message;
+import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
@@ -109,6 +110,28 @@ public final class PaxosNode {
      */
     public void persisted(Ready ready) {
         core.persisted(ready);
+    }
+
+    /**
+     * Chosen commands that no Ready has handed out yet, in slot order, stopping before the first
+     * chosen slot of another kind (a membership change or a new leader's no-op, which wait for
+     * their Ready). For a driver whose Ready is still syncing: a chosen value is durable at a
+     * quorum, so it may be applied before this node's own copy of it is, and before the Ready's
+     * {@link #persisted}; that Ready's own committed entries must have been applied first. The
+     * next {@link #ready()} hands out only the slots after these.
+     */
+    public List<Entry> takeChosenCommands() {
+        return core.takeChosenCommands();
+    }
+
+    /**
+     * The highest slot through which every slot is chosen and durable here. A driver that applies
+     * chosen slots before their Ready is synced ({@link Ready#mayApplyBeforeSync},
+     * {@link #takeChosenCommands}) may be ahead of it; a snapshot of its state must wait until
+     * this reaches the applied slot, or a crash could leave a snapshot beyond a log with holes.
+     */
+    public long durableChosenThrough() {
+        return core.durableChosenThrough();
     }
 
     public int id() {

@@ -18,7 +18,9 @@ import java.util.Optional;
  *   <li>send {@code messagesAfterPersist} (never before the sync: Promise, Accepted,
  *       HeartbeatAck, Reject and InstallSnapshotAck report promises and accepted slots just
  *       written);</li>
- *   <li>restore {@code snapshotToInstall} if present, then apply {@code committedEntries};</li>
+ *   <li>restore {@code snapshotToInstall} if present, then apply {@code committedEntries} (or
+ *       apply them before step 2 when {@link #mayApplyBeforeSync()}; then, until step 3, the
+ *       driver may also apply what {@link PaxosNode#takeChosenCommands()} hands out);</li>
  *   <li>serve {@code readStates}: their index is already covered by the entries applied above.</li>
  * </ol>
  * Readies are carried out one at a time, in the order {@link PaxosNode#ready()} returned them.
@@ -59,6 +61,17 @@ public record Ready(
     /** Something must be durable before the messages after persist leave: one fsync. */
     public boolean needsSync() {
         return hardStateMustSync || !entriesToPersist.isEmpty() || snapshotMarker.isPresent();
+    }
+
+    /**
+     * Whether {@code committedEntries} may be applied before this Ready is written and synced:
+     * they are chosen, so durable at a quorum whether or not this node holds them yet, and a
+     * follower's clients need not wait for its own sync to be answered. Not with a snapshot to
+     * install, which comes first, nor with a hard state that must sync (a new promise, or a
+     * commit index that chose a membership change, which a restart must find durable).
+     */
+    public boolean mayApplyBeforeSync() {
+        return !hardStateMustSync && snapshotToInstall.isEmpty();
     }
 
     /**

@@ -50,6 +50,61 @@ class ReadyContractTest {
         assertThat(commit.needsSync()).as("a commit index alone is written without a sync").isFalse();
     }
 
+    /** The leader's {@code write} is durable at the leader and at {@code followerId}: a quorum of three. */
+    private static void chooseWith(TestCluster cluster, PaxosNode leader, Ready write, int followerId) {
+        leader.persisted(write);
+        leader.step(deliver(cluster, to(followerId, write.messagesBeforePersist())).messagesAfterPersist().get(0));
+    }
+
+    @Test
+    void aFollowerAppliesChosenCommandsWhileItsOwnCopyIsStillSyncing() {
+        TestCluster cluster = new TestCluster(3);
+        PaxosNode leader = cluster.elect(1);
+        long before = leader.commitIndex();
+        leader.propose(bytes("a"));
+        leader.propose(bytes("b"));
+        Ready write = leader.ready();
+        PaxosNode follower = cluster.node(2);
+        follower.step(to(2, write.messagesBeforePersist()));
+        Ready syncing = follower.ready();
+        assertThat(syncing.needsSync()).isTrue();
+        assertThat(syncing.mayApplyBeforeSync()).isTrue();
+        assertThat(follower.takeChosenCommands()).as("accepted is not chosen").isEmpty();
+
+        // The leader and the third member make the quorum while this follower's sync runs.
+        chooseWith(cluster, leader, write, 3);
+        assertThat(leader.commitIndex()).isEqualTo(before + 2);
+        Ready announce = leader.ready();
+        follower.step(to(2, announce.messagesBeforePersist()));
+
+        assertThat(follower.takeChosenCommands()).extracting(Entry::index).containsExactly(before + 1, before + 2);
+        assertThat(follower.takeChosenCommands()).as("each handed out once").isEmpty();
+        assertThat(follower.durableChosenThrough()).as("chosen, not yet durable here").isEqualTo(before);
+        follower.persisted(syncing);
+        assertThat(follower.durableChosenThrough()).isEqualTo(before + 2);
+        Ready next = follower.ready();
+        assertThat(next.committedEntries()).as("already handed out").isEmpty();
+        assertThat(next.hardState()).map(HardState::commitIndex).contains(before + 2);
+    }
+
+    @Test
+    void chosenCommandsStopBeforeAMembershipChangeWhichWaitsForItsReady() {
+        TestCluster cluster = new TestCluster(3);
+        PaxosNode leader = cluster.elect(1);
+        long before = leader.commitIndex();
+        leader.propose(bytes("a"));
+        assertThat(leader.changeMembership(new MembershipChange.AddLearner(4, ""))).isInstanceOf(SubmitResult.Accepted.class);
+        leader.propose(bytes("b"));
+        chooseWith(cluster, leader, leader.ready(), 2);
+        assertThat(leader.commitIndex()).isEqualTo(before + 3);
+
+        assertThat(leader.takeChosenCommands()).extracting(Entry::index).containsExactly(before + 1);
+        Ready chosen = leader.ready();
+        assertThat(chosen.mayApplyBeforeSync()).as("its commit index chose a membership change").isFalse();
+        assertThat(chosen.committedEntries()).extracting(Entry::index).containsExactly(before + 2, before + 3);
+        assertThat(chosen.committedEntries().get(0).kind()).isEqualTo(EntryKind.MEMBERSHIP);
+    }
+
     @Test
     void leaderAcceptsLeaveBeforeItsSyncButItsOwnVoteCountsOnlyAfter() {
         TestCluster cluster = new TestCluster(3);

@@ -55,6 +55,7 @@ public final class ClusterSimulation {
     /** Per tick, the chance that a deferred sync finishes (it lasts 1-2 ticks on average). */
     private static final double DEFERRED_SYNC_DONE_RATE_PER_TICK = 0.6;
     private int deferredSyncs;
+    private long appliedBeforeSync;
     private int snapshotsInstalled;
     private int readsServed;
 
@@ -154,6 +155,13 @@ public final class ClusterSimulation {
     /** What the real driver does: carry out Readies until the node has nothing more to do. */
     void process(SimNode node) {
         node.drainReadies(ready -> carryOut(node, ready));
+        if (node.alive && node.syncing != null && node.syncingAppliedEarly) {
+            // As the server's driver: chosen commands are applied while the sync is in flight.
+            for (Entry entry : node.paxos.takeChosenCommands()) {
+                appliedBeforeSync++;
+                apply(node, entry);
+            }
+        }
     }
 
     /**
@@ -166,6 +174,15 @@ public final class ClusterSimulation {
         for (Message message : ready.messagesBeforePersist()) {
             network.send(message, nowTick, faultsEnabled);
         }
+        // Half the Readies that may have their chosen entries applied before the sync get them
+        // so (a crash may then strike before the sync); the others the usual way, after it.
+        boolean appliedEarly = ready.mayApplyBeforeSync() && random.nextBoolean();
+        if (appliedEarly) {
+            appliedBeforeSync += ready.committedEntries().size();
+            for (Entry entry : ready.committedEntries()) {
+                apply(node, entry);
+            }
+        }
         node.disk.write(ready);
         if (faultsEnabled && crashesBeforeSync(node, ready)) {
             return;
@@ -173,9 +190,10 @@ public final class ClusterSimulation {
         if (ready.needsSync() && random.nextDouble() < DEFERRED_SYNC_RATE) {
             deferredSyncs++;
             node.syncing = ready;
+            node.syncingAppliedEarly = appliedEarly;
             return;
         }
-        afterWrite(node, ready);
+        afterWrite(node, ready, appliedEarly);
     }
 
     private void finishDeferredSyncs() {
@@ -183,13 +201,13 @@ public final class ClusterSimulation {
             if (node.alive && node.syncing != null && random.nextDouble() < DEFERRED_SYNC_DONE_RATE_PER_TICK) {
                 Ready ready = node.syncing;
                 node.syncing = null;
-                afterWrite(node, ready);
+                afterWrite(node, ready, node.syncingAppliedEarly);
                 process(node);
             }
         }
     }
 
-    private void afterWrite(SimNode node, Ready ready) {
+    private void afterWrite(SimNode node, Ready ready, boolean appliedEarly) {
         if (ready.needsSync()) {
             oracle.onDurablyAccepted(node.id, node.disk.sync());
         }
@@ -203,8 +221,10 @@ public final class ClusterSimulation {
             node.appliedIndex = snapshot.index();
             oracle.onRestartedFrom(node.id, snapshot.index());
         });
-        for (Entry entry : ready.committedEntries()) {
-            apply(node, entry);
+        if (!appliedEarly) {
+            for (Entry entry : ready.committedEntries()) {
+                apply(node, entry);
+            }
         }
         for (ReadState read : ready.readStates()) {
             completeRead(node, read);
@@ -281,7 +301,8 @@ public final class ClusterSimulation {
             return;
         }
         boolean memberWaits = node.paxos.snapshotWanted() > node.disk.snapshotIndex();
-        if (memberWaits || node.appliedSinceSnapshot >= options.snapshotEveryEntries()) {
+        boolean durable = node.appliedIndex <= node.paxos.durableChosenThrough();
+        if (durable && (memberWaits || node.appliedSinceSnapshot >= options.snapshotEveryEntries())) {
             node.disk.saveSnapshot(node.appliedIndex, node.kv.snapshot());
             node.appliedSinceSnapshot = 0;
             // Keep a few slots so followers slightly behind still get entries, not a snapshot.
@@ -431,7 +452,7 @@ public final class ClusterSimulation {
         int readsInOneTick = clients.stream().mapToInt(SimClient::readsAnsweredInTheirTick).sum();
         return new SimReport(seed, chosen, completed, network.messagesSent, network.messagesDropped, ballotsLed.size(),
                 crashes, crashesAfterEarlySend, snapshotsInstalled, readsServed, readsInOneTick, membershipChanges,
-                transfers, deferredSyncs);
+                transfers, deferredSyncs, appliedBeforeSync);
     }
 
     private String describeNodes() {

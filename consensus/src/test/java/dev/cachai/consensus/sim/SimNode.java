@@ -29,6 +29,8 @@ final class SimNode {
      * the node keeps stepping meanwhile, and its next Ready waits until this one is carried out.
      */
     Ready syncing;
+    /** {@link #syncing}'s chosen entries were applied before its sync: later chosen commands may follow it. */
+    boolean syncingAppliedEarly;
 
     SimNode(int id, PaxosConfig config) {
         this(id, config, 1);

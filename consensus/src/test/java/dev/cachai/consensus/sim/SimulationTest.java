@@ -27,6 +27,7 @@ class SimulationTest {
         long completed = 0;
         long crashesAfterEarlySend = 0;
         long deferredSyncs = 0;
+        long appliedBeforeSync = 0;
         long leaseReadsInOneTick = 0;
         long otherReadsInOneTick = 0;
         for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
@@ -35,6 +36,7 @@ class SimulationTest {
             completed += report.opsCompleted();
             crashesAfterEarlySend += report.crashesAfterEarlySend();
             deferredSyncs += report.deferredSyncs();
+            appliedBeforeSync += report.appliedBeforeSync();
             if (optionsFor(seed).leaseReads()) {
                 leaseReadsInOneTick += report.readsInOneTick();
             } else {
@@ -46,6 +48,7 @@ class SimulationTest {
                 completed, crashesAfterEarlySend, leaseReadsInOneTick);
         assertThat(completed).as("runs must do real work").isGreaterThan(seeds * 5L);
         assertThat(deferredSyncs).as("syncs finished after the node stepped on").isPositive();
+        assertThat(appliedBeforeSync).as("chosen entries applied before their Ready's sync").isPositive();
         assertThat(otherReadsInOneTick).as("without a lease a read takes a heartbeat round").isZero();
         if (seeds >= SEEDS_WITH_EVERY_FAULT) {
             assertThat(crashesAfterEarlySend).as("crashes between a leader's Accepts and its sync").isPositive();
