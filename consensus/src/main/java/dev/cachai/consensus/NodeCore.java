@@ -522,14 +522,19 @@ final class NodeCore {
      * kind, or none while a received snapshot waits to be handed out (it comes first).
      */
     List<Entry> takeChosenCommands() {
-        List<Entry> chosen = new ArrayList<>();
-        if (snapshotToInstall != null) {
-            return chosen;
+        return snapshotToInstall != null ? List.of() : handOutChosen(true);
+    }
+
+    /** Chosen slots not yet handed out, in order; with {@code commandsOnly}, up to the first that is not a command. */
+    private List<Entry> handOutChosen(boolean commandsOnly) {
+        if (appliedIndex >= commitIndex) {
+            return List.of();
         }
+        List<Entry> chosen = new ArrayList<>();
         for (long index = appliedIndex + 1; index <= commitIndex; index++) {
             Entry entry = log.get(index);
             Invariants.check(entry != null, "committed slot %d missing from the log", index);
-            if (entry.kind() != EntryKind.COMMAND) {
+            if (commandsOnly && entry.kind() != EntryKind.COMMAND) {
                 break;
             }
             chosen.add(entry);
@@ -539,13 +544,7 @@ final class NodeCore {
     }
 
     private List<Entry> takeCommitted() {
-        List<Entry> committed = new ArrayList<>();
-        for (long index = appliedIndex + 1; index <= commitIndex; index++) {
-            Entry entry = log.get(index);
-            Invariants.check(entry != null, "committed slot %d missing from the log", index);
-            committed.add(entry);
-        }
-        appliedIndex = Math.max(appliedIndex, commitIndex);
+        List<Entry> committed = handOutChosen(false);
         // Slots applied here and held by every member are asked for by no one again (a restart
         // reads the durable log): kept until the next snapshot, which comes after as many writes
         // as there are keys, they were one slot per key written, most of the heap under a create

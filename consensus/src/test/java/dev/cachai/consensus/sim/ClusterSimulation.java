@@ -157,10 +157,9 @@ public final class ClusterSimulation {
         node.drainReadies(ready -> carryOut(node, ready));
         if (node.alive && node.syncing != null && node.syncingAppliedEarly) {
             // As the server's driver: chosen commands are applied while the sync is in flight.
-            for (Entry entry : node.paxos.takeChosenCommands()) {
-                appliedBeforeSync++;
-                apply(node, entry);
-            }
+            List<Entry> chosen = node.paxos.takeChosenCommands();
+            appliedBeforeSync += chosen.size();
+            applyAll(node, chosen);
         }
     }
 
@@ -179,9 +178,7 @@ public final class ClusterSimulation {
         boolean appliedEarly = ready.mayApplyBeforeSync() && random.nextBoolean();
         if (appliedEarly) {
             appliedBeforeSync += ready.committedEntries().size();
-            for (Entry entry : ready.committedEntries()) {
-                apply(node, entry);
-            }
+            applyAll(node, ready.committedEntries());
         }
         node.disk.write(ready);
         if (faultsEnabled && crashesBeforeSync(node, ready)) {
@@ -222,9 +219,7 @@ public final class ClusterSimulation {
             oracle.onRestartedFrom(node.id, snapshot.index());
         });
         if (!appliedEarly) {
-            for (Entry entry : ready.committedEntries()) {
-                apply(node, entry);
-            }
+            applyAll(node, ready.committedEntries());
         }
         for (ReadState read : ready.readStates()) {
             completeRead(node, read);
@@ -269,6 +264,12 @@ public final class ClusterSimulation {
 
     private static boolean promisedSomething(Ready ready) {
         return ready.messages().stream().anyMatch(m -> m instanceof Message.Promise);
+    }
+
+    private void applyAll(SimNode node, List<Entry> entries) {
+        for (Entry entry : entries) {
+            apply(node, entry);
+        }
     }
 
     private void apply(SimNode node, Entry entry) {

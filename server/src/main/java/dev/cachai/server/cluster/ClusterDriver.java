@@ -119,8 +119,6 @@ public final class ClusterDriver implements Driver, ClusterView {
     private int requestsTimedOutUnlogged;
     private long timeoutLoggedAtTick = -TIMEOUT_LOG_TICKS;
     private long appliedIndex;
-    /** The Ready being carried out had its committed entries applied before its sync (loop thread only). */
-    private boolean committedApplied;
     private final SnapshotSchedule snapshots;
     private volatile boolean snapshotInProgress;
 
@@ -472,8 +470,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         // Chosen entries are durable at a quorum already: their clients need not wait for this
         // node's own write. A follower's did: the leader and the other member had chosen a write
         // while this one still synced its copy (200-400 µs of a one-client write through it).
-        committedApplied = ready.mayApplyBeforeSync();
-        if (committedApplied) {
+        if (ready.mayApplyBeforeSync()) {
             applyAll(ready.committedEntries());
         }
         ready.snapshotToInstall().ifPresent(s -> dataDir.writeSnapshotBytes(s.index(), s.data()));
@@ -504,7 +501,7 @@ public final class ClusterDriver implements Driver, ClusterView {
 
     /** While a Ready's sync is in flight: applies the commands chosen since, if that Ready's came first. */
     private void applyChosenWhileSyncing() {
-        if (!syncs.inFlight() || !committedApplied) {
+        if (!syncs.inFlightMayApplyBeforeSync()) {
             return;
         }
         List<Entry> chosen = paxos.takeChosenCommands();
@@ -525,8 +522,8 @@ public final class ClusterDriver implements Driver, ClusterView {
         ready.snapshotMarker().ifPresent(marker -> wal.truncateBefore(marker.index() + 1));
         sendAll(ready.messagesAfterPersist());
         ready.snapshotToInstall().ifPresent(this::installSnapshot);
-        if (!committedApplied) {
-            applyAll(ready.committedEntries());
+        if (!ready.mayApplyBeforeSync()) {
+            applyAll(ready.committedEntries()); // not applied in carryOut
         }
         for (ReadState read : ready.readStates()) {
             reads.release(read, engine.revision());

@@ -49,6 +49,11 @@ final class LogSyncs {
         return inFlight != null;
     }
 
+    /** A sync is in flight for a Ready whose committed entries were applied before it (so later chosen ones may follow). */
+    boolean inFlightMayApplyBeforeSync() {
+        return inFlight != null && inFlight.mayApplyBeforeSync();
+    }
+
     /** Syncs what {@code ready} wrote; the loop must not touch the log until {@link #finishIfDone} ran it. */
     void start(Ready ready) {
         if (inFlight != null) {
