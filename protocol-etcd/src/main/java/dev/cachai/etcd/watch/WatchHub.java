@@ -70,7 +70,12 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
     public int onVisible(long revision) {
         int threadsGivenWork = 0;
         for (WatchStream s : streams) {
-            if (s.signalVisible(revision)) {
+            if (s.queueVisible()) {
+                threadsGivenWork++;
+            }
+        }
+        for (LoopSignals<WatchStream> loop : loopSignals.values()) {
+            if (loop.scheduleQueued()) {
                 threadsGivenWork++;
             }
         }

@@ -141,13 +141,14 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     }
 
     /**
-     * The hub's signal of a newly visible revision (apply thread only): true when it gave a
-     * thread work that no other stream gave it for this revision (the first stream of its event
-     * loop, or a stream of its own off a loop).
+     * The hub's news of a newly visible revision (apply thread only). A stream on an event loop is
+     * queued with its loop's other streams, which the hub then wakes once for all of them; one
+     * off a loop is signalled at once. True when that gave a thread work by itself (off a loop).
      */
-    boolean signalVisible(long revision) {
+    boolean queueVisible() {
         if (loopSignals != null) {
-            return loopSignals.signalVisible(this, revision);
+            loopSignals.queue(this);
+            return false;
         }
         signal();
         return true;

@@ -66,11 +66,37 @@ class LoopSignalsTest {
     }
 
     @Test
-    void aVisibleRevisionCountsTheLoopOnceHoweverManyOfItsStreamsItReaches() {
+    void aRevisionQueuesItsStreamsAndWakesTheLoopOnceAfterAll() {
         LoopSignals<String> signals = signals(drained::add);
-        assertThat(signals.signalVisible("a", 7)).isTrue();
-        assertThat(signals.signalVisible("b", 7)).isFalse();
-        assertThat(signals.signalVisible("a", 8)).as("the next revision").isTrue();
+        signals.queue("a");
+        signals.queue("b");
+        assertThat(loopTasks).as("nothing scheduled while the revision queues").isEmpty();
+        assertThat(signals.scheduleQueued()).isTrue();
+        assertThat(signals.scheduleQueued()).as("queued still, one task already on its way").isTrue();
+        assertThat(loopTasks).hasSize(1);
+        runLoop();
+        assertThat(drained).containsExactlyInAnyOrder("a", "b");
+    }
+
+    @Test
+    void aLoopWithNothingQueuedIsNotWoken() {
+        LoopSignals<String> signals = signals(drained::add);
+        assertThat(signals.scheduleQueued()).isFalse();
+        signals.queue("a");
+        signals.scheduleQueued();
+        runLoop();
+        assertThat(signals.scheduleQueued()).as("drained").isFalse();
+        assertThat(loopTasks).isEmpty();
+        assertThat(drained).containsExactly("a");
+    }
+
+    @Test
+    void aStreamQueuedWhileATaskIsPendingIsDrainedByThatTask() {
+        LoopSignals<String> signals = signals(drained::add);
+        signals.signal("a");
+        signals.queue("b");
+        signals.scheduleQueued();
+        assertThat(loopTasks).hasSize(1);
         runLoop();
         assertThat(drained).containsExactlyInAnyOrder("a", "b");
     }
