@@ -42,6 +42,13 @@ public final class Wal implements Closeable {
     private final WalBatch batch = new WalBatch();
     private SegmentPreparer preparer;
     private HardState hardState = HardState.INITIAL;
+    /**
+     * A hard state that only moved the commit index, not written yet: it goes out with the next
+     * write or before the next sync. A commit index needs no sync (a restart learns it again),
+     * and writing it at once cost each write one more write call on the consensus loop, on every
+     * member (a follower moves its commit index once per leader's notice).
+     */
+    private HardState deferredHardState;
     private SnapshotMarker snapshotMarker;
     private WalState recovered;
     private boolean failed;
@@ -105,9 +112,14 @@ public final class Wal implements Closeable {
     /**
      * Writes what a {@link Ready} asks to persist in one write call, without syncing: a driver
      * that syncs on another thread calls {@link #sync()} there, and touches the log from no
-     * other thread until that sync returns.
+     * other thread until that sync returns. A Ready that needs no sync moved only the commit
+     * index, which waits for the next write or sync (see {@link #deferredHardState}).
      */
     public void write(Ready ready) {
+        if (!ready.needsSync()) {
+            ready.hardState().ifPresent(this::deferHardState);
+            return;
+        }
         ready.snapshotMarker().ifPresent(this::stageSnapshotMarker);
         ready.hardState().ifPresent(this::stageHardState);
         stageEntries(ready.entriesToPersist());
@@ -117,6 +129,7 @@ public final class Wal implements Closeable {
     /** Makes every append so far durable: one fdatasync per segment written since the last sync. */
     public void sync() {
         checkUsable();
+        writeDeferred();
         try {
             for (WalSegment segment : segments) {
                 if (segment.force()) {
@@ -180,6 +193,9 @@ public final class Wal implements Closeable {
 
     @Override
     public void close() throws IOException {
+        if (!failed) {
+            writeDeferred(); // a restart then finds the commit index where this run left it
+        }
         for (WalSegment segment : segments) {
             segment.close();
         }
@@ -255,7 +271,23 @@ public final class Wal implements Closeable {
 
     private void stageHardState(HardState state) {
         hardState = state;
+        deferredHardState = null; // this one supersedes it
         stage(new WalRecord.HardStateRecord(state));
+    }
+
+    private void deferHardState(HardState state) {
+        checkUsable();
+        hardState = state; // a segment started meanwhile opens with it
+        deferredHardState = state;
+    }
+
+    private void writeDeferred() {
+        if (deferredHardState != null) {
+            HardState deferred = deferredHardState;
+            deferredHardState = null;
+            stage(new WalRecord.HardStateRecord(deferred));
+            flush();
+        }
     }
 
     private void stageSnapshotMarker(SnapshotMarker marker) {
@@ -268,6 +300,11 @@ public final class Wal implements Closeable {
     /** Adds a record to the pending batch, first writing the batch and rolling if the segment is full. */
     private void stage(WalRecord record) {
         checkUsable();
+        if (deferredHardState != null) {
+            HardState deferred = deferredHardState;
+            deferredHardState = null;
+            stage(new WalRecord.HardStateRecord(deferred)); // before what follows, as if written at once
+        }
         int framedBytes = WalRecord.framedBytes(record);
         if (framedBytes - WalRecord.HEADER_BYTES > options.recordBytesMax()) {
             throw new IllegalArgumentException("WAL record above recordBytesMax: " + framedBytes);

@@ -247,20 +247,59 @@ class WalTest {
     }
 
     @Test
-    void aCommitOnlyReadyIsWrittenWithoutAnFsync() throws IOException {
-        Ready commitOnly = new Ready(Optional.of(new HardState(BALLOT, 3)), false, List.of(), Optional.empty(),
-                List.of(), List.of(), Optional.empty(), List.of(), List.of());
+    void aCommitOnlyReadyIsWrittenWithTheNextWriteWithoutAnFsync() throws IOException {
         try (Wal wal = Wal.open(dir)) {
             wal.append(entries(1, 3, BALLOT));
             wal.sync();
             long fsyncs = wal.fsyncCount();
-            wal.save(commitOnly);
+            long writes = wal.writeCallCount();
+            wal.save(commitOnly(3));
             assertThat(wal.fsyncCount()).isEqualTo(fsyncs);
+            assertThat(wal.writeCallCount()).as("deferred to the next write").isEqualTo(writes);
+            wal.append(entries(4, 4, BALLOT));
+            assertThat(wal.writeCallCount()).as("one call for both").isEqualTo(writes + 1);
         }
         try (Wal wal = Wal.open(dir)) {
-            // Written to the file all the same: only a crash of the machine can lose it.
             assertThat(wal.recovered().hardState()).isEqualTo(new HardState(BALLOT, 3));
+            assertThat(wal.recovered().entries()).extracting(Entry::index).containsExactly(1L, 2L, 3L, 4L);
         }
+    }
+
+    @Test
+    void aDeferredCommitIndexIsWrittenBySyncAndByClose() throws IOException {
+        try (Wal wal = Wal.open(dir)) {
+            wal.append(entries(1, 5, BALLOT));
+            wal.save(commitOnly(2));
+            long writes = wal.writeCallCount();
+            wal.sync();
+            assertThat(wal.writeCallCount()).isEqualTo(writes + 1);
+            wal.save(commitOnly(4));
+        }
+        try (Wal wal = Wal.open(dir)) {
+            assertThat(wal.recovered().hardState()).isEqualTo(new HardState(BALLOT, 4));
+        }
+    }
+
+    @Test
+    void aLaterHardStateSupersedesADeferredOne() throws IOException {
+        Ready promise = new Ready(Optional.of(new HardState(BALLOT, 5)), true, entries(4, 5, BALLOT), Optional.empty(),
+                List.of(), List.of(), Optional.empty(), List.of(), List.of());
+        try (Wal wal = Wal.open(dir)) {
+            wal.append(entries(1, 3, BALLOT));
+            wal.save(commitOnly(3));
+            long writes = wal.writeCallCount();
+            wal.save(promise);
+            assertThat(wal.writeCallCount()).isEqualTo(writes + 1);
+        }
+        try (Wal wal = Wal.open(dir)) {
+            assertThat(wal.recovered().hardState()).isEqualTo(new HardState(BALLOT, 5));
+            assertThat(wal.recovered().entries()).extracting(Entry::index).containsExactly(1L, 2L, 3L, 4L, 5L);
+        }
+    }
+
+    private static Ready commitOnly(long commitIndex) {
+        return new Ready(Optional.of(new HardState(BALLOT, commitIndex)), false, List.of(), Optional.empty(),
+                List.of(), List.of(), Optional.empty(), List.of(), List.of());
     }
 
     @Test
