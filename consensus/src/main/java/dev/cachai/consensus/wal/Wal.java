@@ -193,14 +193,17 @@ public final class Wal implements Closeable {
 
     @Override
     public void close() throws IOException {
-        if (!failed) {
-            writeDeferred(); // a restart then finds the commit index where this run left it
-        }
-        for (WalSegment segment : segments) {
-            segment.close();
-        }
-        if (preparer != null) {
-            preparer.close();
+        try {
+            if (!failed) {
+                writeDeferred(); // a restart then finds the commit index where this run left it
+            }
+        } finally {
+            for (WalSegment segment : segments) {
+                segment.close();
+            }
+            if (preparer != null) {
+                preparer.close();
+            }
         }
     }
 
@@ -283,10 +286,17 @@ public final class Wal implements Closeable {
 
     private void writeDeferred() {
         if (deferredHardState != null) {
+            stageDeferred();
+            flush();
+        }
+    }
+
+    /** Stages the deferred hard state, if any, ahead of whatever is staged next. */
+    private void stageDeferred() {
+        if (deferredHardState != null) {
             HardState deferred = deferredHardState;
             deferredHardState = null;
             stage(new WalRecord.HardStateRecord(deferred));
-            flush();
         }
     }
 
@@ -300,11 +310,7 @@ public final class Wal implements Closeable {
     /** Adds a record to the pending batch, first writing the batch and rolling if the segment is full. */
     private void stage(WalRecord record) {
         checkUsable();
-        if (deferredHardState != null) {
-            HardState deferred = deferredHardState;
-            deferredHardState = null;
-            stage(new WalRecord.HardStateRecord(deferred)); // before what follows, as if written at once
-        }
+        stageDeferred(); // before what follows, as if written at once
         int framedBytes = WalRecord.framedBytes(record);
         if (framedBytes - WalRecord.HEADER_BYTES > options.recordBytesMax()) {
             throw new IllegalArgumentException("WAL record above recordBytesMax: " + framedBytes);

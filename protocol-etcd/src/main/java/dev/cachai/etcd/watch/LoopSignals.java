@@ -33,10 +33,8 @@ final class LoopSignals<S> {
 
     /** {@code stream} (one of this loop's) has something to send: drain it soon on the loop. */
     void signal(S stream) {
-        queued.add(stream);
-        if (scheduled.compareAndSet(false, true)) {
-            loop.execute(this::drainQueued);
-        }
+        queue(stream);
+        scheduleQueued();
     }
 
     /**
