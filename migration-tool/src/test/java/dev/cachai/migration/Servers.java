@@ -14,6 +14,8 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.awaitility.Awaitility.await;
 
@@ -26,14 +28,21 @@ final class Servers {
 
     /** {@code etcdctl snapshot save}: what an operator runs to take a snapshot of a live etcd. */
     static void etcdSnapshot(String hostPort, Path file) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(ETCDCTL_BINARY.toString(), "--endpoints=" + hostPort, "snapshot", "save",
-                file.toString()).redirectErrorStream(true);
+        etcdctl("--endpoints=" + hostPort, "snapshot", "save", file.toString());
+    }
+
+    /** Runs etcdctl (API v3) and returns what it printed; fails the test when it fails. */
+    static String etcdctl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ETCDCTL_BINARY.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("ETCDCTL_API", "3");
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
-            throw new IllegalStateException("etcdctl snapshot save failed: " + output);
+            throw new IllegalStateException("etcdctl " + String.join(" ", args) + " failed: " + output);
         }
+        return output;
     }
 
     static int freePort() {
@@ -69,8 +78,14 @@ final class Servers {
     }
 
     static Running etcd(Path dir) throws IOException {
-        int client = freePort();
-        int peer = freePort();
+        return etcd(dir, freePort(), freePort());
+    }
+
+    /**
+     * etcd member "a" on {@code dir}/etcd, which may hold a restored snapshot (restored with the
+     * same name and peer URL).
+     */
+    static Running etcd(Path dir, int client, int peer) throws IOException {
         Process p = new ProcessBuilder(ETCD_BINARY.toString(), "--name", "a", "--data-dir", dir.resolve("etcd").toString(),
                 "--listen-client-urls", "http://127.0.0.1:" + client, "--advertise-client-urls", "http://127.0.0.1:" + client,
                 "--listen-peer-urls", "http://127.0.0.1:" + peer, "--initial-advertise-peer-urls", "http://127.0.0.1:" + peer,

@@ -5,9 +5,9 @@ import dev.cachai.engine.EngineException;
 import dev.cachai.engine.EtcdError;
 import dev.cachai.engine.kv.KeyValue;
 import dev.cachai.engine.kv.RangeRequest;
+import dev.cachai.engine.lease.Lease;
 import dev.cachai.engine.result.RangeResult;
 import dev.cachai.etcd.EtcdContext;
-import dev.cachai.etcd.kv.KvProtos;
 import dev.cachai.etcd.proto.etcdserverpb.AlarmMember;
 import dev.cachai.etcd.proto.etcdserverpb.AlarmRequest;
 import dev.cachai.etcd.proto.etcdserverpb.AlarmResponse;
@@ -31,13 +31,12 @@ import dev.cachai.etcd.support.Calls;
 import dev.cachai.etcd.support.EtcdException;
 import dev.cachai.etcd.support.Headers;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -152,42 +151,62 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
     }
 
     /**
-     * A dump of every key at the current revision: length-delimited mvccpb.KeyValue records
-     * followed by their SHA-256, the integrity trailer etcd snapshots also end with.
+     * Every key at the current revision and the leases, as a bbolt file in etcd's layout followed
+     * by its SHA-256, as etcd sends its backend ({@link SnapshotDb}).
      */
     @Override
     public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> out) {
-        byte[] blob;
+        SnapshotChunks chunks;
         long rev;
         try {
             ctx.auth().checkAdmin();
             rev = ctx.engine().revision();
-            blob = dump(allAt(rev));
+            chunks = new SnapshotChunks(SnapshotDb.of(rev, allAt(rev).kvs(), leases()), SNAPSHOT_CHUNK_BYTES);
         } catch (RuntimeException e) {
             out.onError(dev.cachai.etcd.support.Errors.from(e));
             return;
         }
-        for (int off = 0; off < blob.length; off += SNAPSHOT_CHUNK_BYTES) {
-            int len = Math.min(SNAPSHOT_CHUNK_BYTES, blob.length - off);
-            out.onNext(SnapshotResponse.newBuilder().setHeader(ctx.headers().at(rev))
-                    .setRemainingBytes(blob.length - off - len).setBlob(ByteString.copyFrom(blob, off, len))
-                    .setVersion(ctx.config().clusterVersion()).build());
+        if (out instanceof ServerCallStreamObserver<SnapshotResponse> call) {
+            // Sent as fast as the client takes it: the snapshot is held once, not again in the
+            // transport's buffers.
+            call.setOnCancelHandler(chunks::drop);
+            call.setOnReadyHandler(() -> sendWhileReady(call, chunks, rev));
+            return;
+        }
+        while (chunks.hasNext()) {
+            out.onNext(chunk(chunks, rev));
         }
         out.onCompleted();
     }
 
-    private static byte[] dump(RangeResult all) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            for (KeyValue kv : all.kvs()) {
-                KvProtos.kv(kv).writeDelimitedTo(bytes);
-            }
-            byte[] body = bytes.toByteArray();
-            bytes.write(MessageDigest.getInstance("SHA-256").digest(body));
-            return bytes.toByteArray();
-        } catch (IOException | NoSuchAlgorithmException e) {
-            throw Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException();
+    /** On the call's serialized callbacks; completes the call once the last chunk went out. */
+    private void sendWhileReady(ServerCallStreamObserver<SnapshotResponse> call, SnapshotChunks chunks, long rev) {
+        if (!chunks.hasNext()) {
+            return; // completed (or cancelled) already
         }
+        while (call.isReady() && chunks.hasNext()) {
+            call.onNext(chunk(chunks, rev));
+        }
+        if (!chunks.hasNext()) {
+            call.onCompleted();
+        }
+    }
+
+    private SnapshotResponse chunk(SnapshotChunks chunks, long rev) {
+        ByteString blob = chunks.next();
+        return SnapshotResponse.newBuilder().setHeader(ctx.headers().at(rev)).setRemainingBytes(chunks.remainingBytes())
+                .setBlob(blob).setVersion(ctx.config().clusterVersion()).build();
+    }
+
+    private List<Lease> leases() {
+        List<Lease> out = new ArrayList<>();
+        for (long id : ctx.engine().leaseIds()) {
+            Lease lease = ctx.engine().lease(id);
+            if (lease != null) { // revoked since the ids were listed
+                out.add(lease);
+            }
+        }
+        return out;
     }
 
     @Override

@@ -10,27 +10,25 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
+import static dev.cachai.etcd.bolt.BoltLayout.BUCKET_HEADER_BYTES;
+import static dev.cachai.etcd.bolt.BoltLayout.ELEMENT_BYTES;
+import static dev.cachai.etcd.bolt.BoltLayout.FLAG_BRANCH;
+import static dev.cachai.etcd.bolt.BoltLayout.FLAG_LEAF;
+import static dev.cachai.etcd.bolt.BoltLayout.FLAG_META;
+import static dev.cachai.etcd.bolt.BoltLayout.LEAF_FLAG_BUCKET;
+import static dev.cachai.etcd.bolt.BoltLayout.MAGIC;
+import static dev.cachai.etcd.bolt.BoltLayout.META_CHECKSUMMED_BYTES;
+import static dev.cachai.etcd.bolt.BoltLayout.PAGE_HEADER_BYTES;
+import static dev.cachai.etcd.bolt.BoltLayout.VERSION;
+import static dev.cachai.etcd.bolt.BoltLayout.fnv64a;
+
 /**
  * Reads a bbolt database file (etcd's backend, and what {@code etcdctl snapshot save} writes) without bbolt: pages
  * are read by id from the file, the newest valid meta page names the root bucket, and a bucket's B+tree is walked in
- * key order. Layout (little-endian, as bbolt writes it on every platform etcd runs on): every page starts with a
- * 16-byte header (id u64, flags u16, count u16, overflow u32); a branch page holds {@code count} elements
- * (pos u32, ksize u32, child page id u64), a leaf page {@code count} elements (flags u32, pos u32, ksize u32,
- * vsize u32), where pos counts from the element itself. A leaf element flagged as a bucket holds a 16-byte bucket
- * header (root page id u64, sequence u64), followed, when the root id is 0, by the bucket's own page inline.
+ * key order. The layout is {@link dev.cachai.etcd.bolt.BoltLayout}'s (shared with the snapshots Cachai writes); a
+ * bucket whose root page id is 0 has its page inline, after its bucket header.
  */
 public final class BoltFile implements AutoCloseable {
-    static final int PAGE_HEADER_BYTES = 16;
-    static final int ELEMENT_BYTES = 16;
-    static final int BUCKET_HEADER_BYTES = 16;
-    static final int FLAG_BRANCH = 0x01;
-    static final int FLAG_LEAF = 0x02;
-    static final int FLAG_META = 0x04;
-    static final int LEAF_FLAG_BUCKET = 0x01;
-    static final int MAGIC = 0xED0CDAED;
-    static final int VERSION = 2;
-    /** The meta fields covered by its checksum: magic .. txid. */
-    static final int META_CHECKSUMMED_BYTES = 56;
     /** B+tree depth we follow before calling the file corrupt. */
     static final int DEPTH_MAX = 64;
     /** bbolt's largest page size; anything else in a meta page means it is not a bbolt file. */
@@ -85,16 +83,6 @@ public final class BoltFile implements AutoCloseable {
 
     private static long txid(ByteBuffer meta) {
         return meta.getLong(PAGE_HEADER_BYTES + 48);
-    }
-
-    /** FNV-1a, 64 bits: bbolt's meta checksum. */
-    static long fnv64a(ByteBuffer b, int from, int length) {
-        long hash = 0xcbf29ce484222325L;
-        for (int i = from; i < from + length; i++) {
-            hash ^= b.get(i) & 0xFF;
-            hash *= 0x100000001b3L;
-        }
-        return hash;
     }
 
     /** Every entry of the top-level bucket {@code name} in key order; false when there is no such bucket. */

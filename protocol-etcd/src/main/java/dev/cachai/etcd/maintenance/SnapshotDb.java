@@ -1,0 +1,127 @@
+package dev.cachai.etcd.maintenance;
+
+import com.google.protobuf.CodedOutputStream;
+import dev.cachai.engine.kv.KeyValue;
+import dev.cachai.engine.lease.Lease;
+import dev.cachai.etcd.kv.KvProtos;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The bytes Maintenance.Snapshot streams: a bbolt database laid out as etcd's backend, followed by
+ * its SHA-256 as etcd's snapshots end, so {@code etcdctl snapshot status} reads it and {@code
+ * etcdctl snapshot restore} makes an etcd data directory of it (as Cachai's migration tool reads
+ * it back). It holds the keyspace at one revision without history: each key's current version in
+ * bucket {@code key} (under its revision, 8 bytes big-endian, '_', 8 bytes of sub-revision, as
+ * mvccpb.KeyValue), the leases in bucket {@code lease} (id as 8 bytes big-endian, leasepb.Lease),
+ * and in bucket {@code meta} the revision as both the consistent index and the finished
+ * compaction, so the store restored from it starts at this revision even when its last write was
+ * a delete, and answers reads of older revisions as compacted. Users and roles are not in it:
+ * Cachai hashes passwords with PBKDF2, which etcd cannot check. The other buckets etcd creates are
+ * there, empty.
+ */
+final class SnapshotDb {
+    private static final String[] EMPTY_BUCKETS = {"alarm", "auth", "authRoles", "authUsers", "cluster", "members",
+        "members_removed"};
+    private static final int REVISION_KEY_BYTES = 17;
+
+    private SnapshotDb() {}
+
+    /**
+     * The file for {@code kvs} (every key at {@code revision}) and {@code leases}, in parts in
+     * file order, the last one the SHA-256 of the others.
+     */
+    static List<byte[]> of(long revision, List<KeyValue> kvs, List<Lease> leases) {
+        BoltWriter db = new BoltWriter();
+        for (String name : EMPTY_BUCKETS) {
+            db.bucket(bytes(name), List.of());
+        }
+        db.bucket(bytes("key"), keyBucket(kvs));
+        db.bucket(bytes("lease"), leaseBucket(leases));
+        db.bucket(bytes("meta"), metaBucket(revision));
+        List<byte[]> parts = new ArrayList<>(db.toPages());
+        parts.add(sha256(parts));
+        return parts;
+    }
+
+    /**
+     * Keys under their mod revision; keys one txn wrote share it and get sub-revisions 0, 1, ...
+     * in key order (etcd numbers them in the txn's order, which a snapshot without history no
+     * longer knows; nothing after a restore depends on it).
+     */
+    private static List<BoltWriter.Pair> keyBucket(List<KeyValue> kvs) {
+        List<KeyValue> byRevision = new ArrayList<>(kvs);
+        byRevision.sort(Comparator.comparingLong(KeyValue::modRevision)
+                .thenComparing(KeyValue::key, java.util.Arrays::compareUnsigned));
+        List<BoltWriter.Pair> out = new ArrayList<>(byRevision.size());
+        long sub = 0;
+        long previous = -1;
+        for (KeyValue kv : byRevision) {
+            sub = kv.modRevision() == previous ? sub + 1 : 0;
+            previous = kv.modRevision();
+            out.add(new BoltWriter.Pair(revisionKey(kv.modRevision(), sub), KvProtos.kv(kv).toByteArray()));
+        }
+        return out;
+    }
+
+    private static List<BoltWriter.Pair> leaseBucket(List<Lease> leases) {
+        List<Lease> byId = new ArrayList<>(leases);
+        // Stored big-endian, so in unsigned order (a ZooKeeper session's id may have its top bit set).
+        byId.sort((a, b) -> Long.compareUnsigned(a.id(), b.id()));
+        List<BoltWriter.Pair> out = new ArrayList<>(byId.size());
+        for (Lease lease : byId) {
+            out.add(new BoltWriter.Pair(ByteBuffer.allocate(8).putLong(lease.id()).array(), leaseProto(lease)));
+        }
+        return out;
+    }
+
+    /** leasepb.Lease: ID = 1, TTL = 2 (whole seconds, at least 1, as etcd grants). */
+    private static byte[] leaseProto(Lease lease) {
+        long ttlSeconds = Math.max(1, (lease.ttlMs() + 999) / 1000);
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+            out.writeInt64(1, lease.id());
+            out.writeInt64(2, ttlSeconds);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<BoltWriter.Pair> metaBucket(long revision) {
+        // Sorted by key: "consistent_index" < "finishedCompactRev".
+        return List.of(
+                new BoltWriter.Pair(bytes("consistent_index"), ByteBuffer.allocate(8).putLong(revision).array()),
+                new BoltWriter.Pair(bytes("finishedCompactRev"), revisionKey(revision, 0)));
+    }
+
+    /** etcd's revision bytes: main revision, '_', sub-revision, both 8 bytes big-endian. */
+    static byte[] revisionKey(long main, long sub) {
+        return ByteBuffer.allocate(REVISION_KEY_BYTES).putLong(main).put((byte) '_').putLong(sub).array();
+    }
+
+    private static byte[] sha256(List<byte[]> parts) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            parts.forEach(sha::update);
+            return sha.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this JVM", e);
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
