@@ -74,9 +74,11 @@ class CachaiSnapshotTest {
         }
         assertThat(before).hasSize(KEYS + 3);
 
-        // bbolt's consistency check runs first; every entry of every bucket counts as a key.
+        // bbolt's consistency check runs first; every entry of every bucket counts as a key: the
+        // keys, the lease, the meta entries and the tombstone that carries the revision.
         String status = Servers.etcdctl("snapshot", "status", snapshot.toString(), "-w", "json");
-        assertThat(status).contains("\"totalKey\":" + (before.size() + 1 + META_ENTRIES));
+        assertThat(status).contains("\"revision\":" + revision + ",")
+                .contains("\"totalKey\":" + (before.size() + 1 + META_ENTRIES + 1));
 
         int client = Servers.freePort();
         int peer = Servers.freePort();

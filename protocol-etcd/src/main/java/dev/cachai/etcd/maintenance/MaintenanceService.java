@@ -3,6 +3,8 @@ package dev.cachai.etcd.maintenance;
 import com.google.protobuf.ByteString;
 import dev.cachai.engine.EngineException;
 import dev.cachai.engine.EtcdError;
+import dev.cachai.engine.kv.Change;
+import dev.cachai.engine.kv.Event;
 import dev.cachai.engine.kv.KeyValue;
 import dev.cachai.engine.kv.RangeRequest;
 import dev.cachai.engine.lease.Lease;
@@ -161,7 +163,8 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
         try {
             ctx.auth().checkAdmin();
             rev = ctx.engine().revision();
-            chunks = new SnapshotChunks(SnapshotDb.of(rev, allAt(rev).kvs(), leases()), SNAPSHOT_CHUNK_BYTES);
+            List<KeyValue> kvs = allAt(rev).kvs();
+            chunks = new SnapshotChunks(SnapshotDb.of(rev, kvs, leases(), deletedAt(rev, kvs)), SNAPSHOT_CHUNK_BYTES);
         } catch (RuntimeException e) {
             out.onError(dev.cachai.etcd.support.Errors.from(e));
             return;
@@ -196,6 +199,30 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
         ByteString blob = chunks.next();
         return SnapshotResponse.newBuilder().setHeader(ctx.headers().at(rev)).setRemainingBytes(chunks.remainingBytes())
                 .setBlob(blob).setVersion(ctx.config().clusterVersion()).build();
+    }
+
+    /**
+     * A key revision {@code rev} deleted, when no key of {@code kvs} was written at it (its writes
+     * were deletes); null otherwise, or when its history is gone.
+     */
+    private byte[] deletedAt(long rev, List<KeyValue> kvs) {
+        for (KeyValue kv : kvs) {
+            if (kv.modRevision() == rev) {
+                return null;
+            }
+        }
+        try {
+            for (Change change : ctx.engine().changesSince(rev, 1)) {
+                for (Event e : change.events()) {
+                    if (change.revision() == rev && e.type() == Event.Type.DELETE) {
+                        return e.kv().key();
+                    }
+                }
+            }
+        } catch (EngineException compacted) {
+            // the snapshot is still whole: only etcdctl's status shows an older revision
+        }
+        return null;
     }
 
     private List<Lease> leases() {

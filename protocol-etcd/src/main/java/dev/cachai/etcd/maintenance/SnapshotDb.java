@@ -38,14 +38,21 @@ final class SnapshotDb {
 
     /**
      * The file for {@code kvs} (every key at {@code revision}) and {@code leases}, in parts in
-     * file order, the last one the SHA-256 of the others.
+     * file order, the last one the SHA-256 of the others. {@code deletedAtRevision}, when not null,
+     * is a key the revision deleted (none of {@code kvs} was written at it): its tombstone, the
+     * file's newest entry, shows the revision to {@code etcdctl snapshot status}; etcd's restore
+     * passes over a tombstone of a key it has not seen.
      */
-    static List<byte[]> of(long revision, List<KeyValue> kvs, List<Lease> leases) {
+    static List<byte[]> of(long revision, List<KeyValue> kvs, List<Lease> leases, byte[] deletedAtRevision) {
         BoltWriter db = new BoltWriter();
         for (String name : EMPTY_BUCKETS) {
             db.bucket(bytes(name), List.of());
         }
-        db.bucket(bytes("key"), keyBucket(kvs));
+        List<BoltWriter.Pair> keys = keyBucket(kvs);
+        if (deletedAtRevision != null) {
+            keys.add(tombstone(revision, deletedAtRevision));
+        }
+        db.bucket(bytes("key"), keys);
         db.bucket(bytes("lease"), leaseBucket(leases));
         db.bucket(bytes("meta"), metaBucket(revision));
         List<byte[]> parts = new ArrayList<>(db.toPages());
@@ -71,6 +78,14 @@ final class SnapshotDb {
             out.add(new BoltWriter.Pair(revisionKey(kv.modRevision(), sub), KvProtos.kv(kv).toByteArray()));
         }
         return out;
+    }
+
+    /** etcd's tombstone: the revision's bytes with a 't' after them, a KeyValue with the key alone. */
+    private static BoltWriter.Pair tombstone(long revision, byte[] key) {
+        byte[] at = java.util.Arrays.copyOf(revisionKey(revision, 0), REVISION_KEY_BYTES + 1);
+        at[REVISION_KEY_BYTES] = 't';
+        return new BoltWriter.Pair(at, dev.cachai.etcd.proto.mvccpb.KeyValue.newBuilder()
+                .setKey(com.google.protobuf.ByteString.copyFrom(key)).build().toByteArray());
     }
 
     private static List<BoltWriter.Pair> leaseBucket(List<Lease> leases) {
