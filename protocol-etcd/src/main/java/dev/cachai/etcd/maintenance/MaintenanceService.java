@@ -164,7 +164,8 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
             ctx.auth().checkAdmin();
             rev = ctx.engine().revision();
             List<KeyValue> kvs = allAt(rev).kvs();
-            chunks = new SnapshotChunks(SnapshotDb.of(rev, kvs, leases(), deletedAt(rev, kvs)), SNAPSHOT_CHUNK_BYTES);
+            chunks = new SnapshotChunks(SnapshotDb.of(rev, kvs, leases(), deletedAt(rev, kvs),
+                    ctx.engine().auth()), SNAPSHOT_CHUNK_BYTES);
         } catch (RuntimeException e) {
             out.onError(dev.cachai.etcd.support.Errors.from(e));
             return;

@@ -1,8 +1,14 @@
 package dev.cachai.etcd.maintenance;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
+import dev.cachai.engine.auth.AuthStore;
+import dev.cachai.engine.auth.Permission;
 import dev.cachai.engine.kv.KeyValue;
 import dev.cachai.engine.lease.Lease;
+import dev.cachai.etcd.proto.authpb.Role;
+import dev.cachai.etcd.proto.authpb.User;
+import dev.cachai.etcd.proto.authpb.UserAddOptions;
 import dev.cachai.etcd.kv.KvProtos;
 
 import java.io.ByteArrayOutputStream;
@@ -25,13 +31,13 @@ import java.util.List;
  * mvccpb.KeyValue), the leases in bucket {@code lease} (id as 8 bytes big-endian, leasepb.Lease),
  * and in bucket {@code meta} the revision as both the consistent index and the finished
  * compaction, so the store restored from it starts at this revision even when its last write was
- * a delete, and answers reads of older revisions as compacted. Users and roles are not in it:
- * Cachai hashes passwords with PBKDF2, which etcd cannot check. The other buckets etcd creates are
- * there, empty.
+ * a delete, and answers reads of older revisions as compacted. Users, roles and whether auth is on
+ * are in etcd's auth buckets. The other buckets etcd creates are there, empty.
  */
 final class SnapshotDb {
-    private static final String[] EMPTY_BUCKETS = {"alarm", "auth", "authRoles", "authUsers", "cluster", "members",
-        "members_removed"};
+    private static final String[] EMPTY_BUCKETS = {"alarm", "cluster", "members", "members_removed"};
+    private static final byte[] AUTH_ENABLED = {1};
+    private static final byte[] AUTH_DISABLED = {0};
     private static final int REVISION_KEY_BYTES = 17;
 
     private SnapshotDb() {}
@@ -43,11 +49,13 @@ final class SnapshotDb {
      * file's newest entry, shows the revision to {@code etcdctl snapshot status}; etcd's restore
      * passes over a tombstone of a key it has not seen.
      */
-    static List<byte[]> of(long revision, List<KeyValue> kvs, List<Lease> leases, byte[] deletedAtRevision) {
+    static List<byte[]> of(long revision, List<KeyValue> kvs, List<Lease> leases, byte[] deletedAtRevision,
+                           AuthStore auth) {
         BoltWriter db = new BoltWriter();
         for (String name : EMPTY_BUCKETS) {
             db.bucket(bytes(name), List.of());
         }
+        addAuth(db, auth);
         List<BoltWriter.Pair> keys = keyBucket(kvs);
         if (deletedAtRevision != null) {
             keys.add(tombstone(revision, deletedAtRevision));
@@ -80,12 +88,49 @@ final class SnapshotDb {
         return out;
     }
 
+    /**
+     * Bucket {@code auth}: whether auth is on and its revision (8 bytes big-endian); {@code
+     * authUsers} and {@code authRoles}: authpb.User and authpb.Role under their names. The
+     * password hashes are etcd's bcrypt, so the users log in to a restored etcd as they did here.
+     */
+    private static void addAuth(BoltWriter db, AuthStore auth) {
+        db.bucket(bytes("auth"), List.of(
+                new BoltWriter.Pair(bytes("authEnabled"), auth.enabled() ? AUTH_ENABLED : AUTH_DISABLED),
+                new BoltWriter.Pair(bytes("authRevision"), ByteBuffer.allocate(8).putLong(auth.authRevision()).array())));
+        List<BoltWriter.Pair> users = new ArrayList<>();
+        for (AuthStore.User u : auth.users()) { // in name order
+            User.Builder b = User.newBuilder().setName(ByteString.copyFromUtf8(u.name())).addAllRoles(u.roles());
+            if (u.passwordHash() == null) {
+                b.setOptions(UserAddOptions.newBuilder().setNoPassword(true));
+            } else {
+                b.setPassword(ByteString.copyFromUtf8(u.passwordHash()));
+            }
+            users.add(new BoltWriter.Pair(bytes(u.name()), b.build().toByteArray()));
+        }
+        db.bucket(bytes("authUsers"), users);
+        List<BoltWriter.Pair> roles = new ArrayList<>();
+        for (AuthStore.Role r : auth.roles()) {
+            Role.Builder b = Role.newBuilder().setName(ByteString.copyFromUtf8(r.name()));
+            for (Permission p : r.permissions()) {
+                b.addKeyPermission(dev.cachai.etcd.proto.authpb.Permission.newBuilder()
+                        .setPermTypeValue(p.type().ordinal()).setKey(bytesOf(p.key()))
+                        .setRangeEnd(bytesOf(p.rangeEnd())));
+            }
+            roles.add(new BoltWriter.Pair(bytes(r.name()), b.build().toByteArray()));
+        }
+        db.bucket(bytes("authRoles"), roles);
+    }
+
+    private static ByteString bytesOf(byte[] b) {
+        return b == null ? ByteString.EMPTY : ByteString.copyFrom(b);
+    }
+
     /** etcd's tombstone: the revision's bytes with a 't' after them, a KeyValue with the key alone. */
     private static BoltWriter.Pair tombstone(long revision, byte[] key) {
         byte[] at = java.util.Arrays.copyOf(revisionKey(revision, 0), REVISION_KEY_BYTES + 1);
         at[REVISION_KEY_BYTES] = 't';
         return new BoltWriter.Pair(at, dev.cachai.etcd.proto.mvccpb.KeyValue.newBuilder()
-                .setKey(com.google.protobuf.ByteString.copyFrom(key)).build().toByteArray());
+                .setKey(ByteString.copyFrom(key)).build().toByteArray());
     }
 
     private static List<BoltWriter.Pair> leaseBucket(List<Lease> leases) {
