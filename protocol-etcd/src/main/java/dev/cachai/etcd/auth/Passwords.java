@@ -18,7 +18,7 @@ import java.util.Base64;
  */
 public final class Passwords {
     /** etcd's default ({@code --bcrypt-cost}), and Go's bcrypt.DefaultCost. */
-    static final int BCRYPT_COST = 10;
+    private static final int BCRYPT_COST = 10;
     private static final String BCRYPT_VERSION = "2a";
     private static final int BCRYPT_SALT_BYTES = 16;
     private static final String PBKDF2_PREFIX = "pbkdf2-sha256";

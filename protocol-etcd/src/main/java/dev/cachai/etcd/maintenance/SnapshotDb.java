@@ -6,10 +6,10 @@ import dev.cachai.engine.auth.AuthStore;
 import dev.cachai.engine.auth.Permission;
 import dev.cachai.engine.kv.KeyValue;
 import dev.cachai.engine.lease.Lease;
+import dev.cachai.etcd.kv.KvProtos;
 import dev.cachai.etcd.proto.authpb.Role;
 import dev.cachai.etcd.proto.authpb.User;
 import dev.cachai.etcd.proto.authpb.UserAddOptions;
-import dev.cachai.etcd.kv.KvProtos;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -98,7 +98,7 @@ final class SnapshotDb {
                 new BoltWriter.Pair(bytes("authEnabled"), auth.enabled() ? AUTH_ENABLED : AUTH_DISABLED),
                 new BoltWriter.Pair(bytes("authRevision"), ByteBuffer.allocate(8).putLong(auth.authRevision()).array())));
         List<BoltWriter.Pair> users = new ArrayList<>();
-        for (AuthStore.User u : auth.users()) { // in name order
+        for (AuthStore.User u : auth.users()) {
             User.Builder b = User.newBuilder().setName(ByteString.copyFromUtf8(u.name())).addAllRoles(u.roles());
             if (u.passwordHash() == null) {
                 b.setOptions(UserAddOptions.newBuilder().setNoPassword(true));
@@ -107,7 +107,7 @@ final class SnapshotDb {
             }
             users.add(new BoltWriter.Pair(bytes(u.name()), b.build().toByteArray()));
         }
-        db.bucket(bytes("authUsers"), users);
+        db.bucket(bytes("authUsers"), byKey(users));
         List<BoltWriter.Pair> roles = new ArrayList<>();
         for (AuthStore.Role r : auth.roles()) {
             Role.Builder b = Role.newBuilder().setName(ByteString.copyFromUtf8(r.name()));
@@ -118,7 +118,13 @@ final class SnapshotDb {
             }
             roles.add(new BoltWriter.Pair(bytes(r.name()), b.build().toByteArray()));
         }
-        db.bucket(bytes("authRoles"), roles);
+        db.bucket(bytes("authRoles"), byKey(roles));
+    }
+
+    /** Names in their UTF-8 bytes' order, bbolt's (a String's own order differs past U+FFFF). */
+    private static List<BoltWriter.Pair> byKey(List<BoltWriter.Pair> pairs) {
+        pairs.sort((a, b) -> java.util.Arrays.compareUnsigned(a.key(), b.key()));
+        return pairs;
     }
 
     private static ByteString bytesOf(byte[] b) {
