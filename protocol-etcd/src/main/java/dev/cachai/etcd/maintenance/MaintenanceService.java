@@ -170,17 +170,11 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
             out.onError(dev.cachai.etcd.support.Errors.from(e));
             return;
         }
-        if (out instanceof ServerCallStreamObserver<SnapshotResponse> call) {
-            // Sent as fast as the client takes it: the snapshot is held once, not again in the
-            // transport's buffers.
-            call.setOnCancelHandler(chunks::drop);
-            call.setOnReadyHandler(() -> sendWhileReady(call, chunks, rev));
-            return;
-        }
-        while (chunks.hasNext()) {
-            out.onNext(chunk(chunks, rev));
-        }
-        out.onCompleted();
+        // Sent as fast as the client takes it: the snapshot is held once, not again in the
+        // transport's buffers. (gRPC hands every server call such an observer, the gateway's too.)
+        var call = (ServerCallStreamObserver<SnapshotResponse>) out;
+        call.setOnCancelHandler(chunks::drop);
+        call.setOnReadyHandler(() -> sendWhileReady(call, chunks, rev));
     }
 
     /** On the call's serialized callbacks; completes the call once the last chunk went out. */
@@ -213,9 +207,9 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
             }
         }
         try {
-            for (Change change : ctx.engine().changesSince(rev, 1)) {
+            for (Change change : ctx.engine().changesSince(rev, 1)) { // revision rev's alone
                 for (Event e : change.events()) {
-                    if (change.revision() == rev && e.type() == Event.Type.DELETE) {
+                    if (e.type() == Event.Type.DELETE) {
                         return e.kv().key();
                     }
                 }

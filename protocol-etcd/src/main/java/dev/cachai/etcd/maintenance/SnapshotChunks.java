@@ -1,6 +1,7 @@
 package dev.cachai.etcd.maintenance;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 
 import java.util.List;
 
@@ -48,7 +49,7 @@ final class SnapshotChunks {
             }
         }
         sentBytes += length;
-        return ByteString.copyFrom(chunk);
+        return UnsafeByteOperations.unsafeWrap(chunk); // a fresh array no one else holds: no second copy
     }
 
     long remainingBytes() {
