@@ -36,6 +36,8 @@ public enum EtcdError {
     REQUEST_TOO_LARGE("INVALID_ARGUMENT", "etcdserver: request is too large"),
     TOO_MANY_REQUESTS("UNKNOWN", "etcdserver: too many requests"),
 
+    // etcd's auth store error with no gRPC mapping, so Unknown with the store's own text.
+    NO_PASSWORD_USER("UNKNOWN", "auth: authentication failed, password was given for no password user"),
     ROOT_USER_NOT_EXIST("FAILED_PRECONDITION", "etcdserver: root user does not exist"),
     ROOT_ROLE_NOT_EXIST("FAILED_PRECONDITION", "etcdserver: root user does not have root role"),
     USER_ALREADY_EXIST("FAILED_PRECONDITION", "etcdserver: user name already exists"),

@@ -126,6 +126,12 @@ public final class AuthStore {
         if (user == null) {
             return EtcdError.USER_NOT_FOUND;
         }
+        if (user.passwordHash() == null) {
+            return null; // as etcd: a user created with no_password keeps having none
+        }
+        if (u.passwordHash() == null) {
+            return EtcdError.NO_PASSWORD_USER; // the client's hashed_password was not base64
+        }
         users.put(u.name(), new User(user.name(), u.passwordHash(), user.roles()));
         return null;
     }

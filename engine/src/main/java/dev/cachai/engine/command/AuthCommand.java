@@ -9,6 +9,7 @@ public sealed interface AuthCommand extends Command {
     record Disable() implements AuthCommand {}
     record UserAdd(String name, String passwordHash, boolean noPassword) implements AuthCommand {}
     record UserDelete(String name) implements AuthCommand {}
+    /** {@code passwordHash} null: the hash the client sent could not be read (etcd's ErrNoPasswordUser). */
     record UserChangePassword(String name, String passwordHash) implements AuthCommand {}
     record UserGrantRole(String user, String role) implements AuthCommand {}
     record UserRevokeRole(String name, String role) implements AuthCommand {}

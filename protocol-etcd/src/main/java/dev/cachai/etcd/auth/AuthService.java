@@ -120,12 +120,27 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
     @Override
     public void userChangePassword(AuthUserChangePasswordRequest request,
                                    StreamObserver<AuthUserChangePasswordResponse> out) {
-        change(out, () -> new AuthCommand.UserChangePassword(request.getName(), Passwords.hash(request.getPassword())),
+        change(out, () -> new AuthCommand.UserChangePassword(request.getName(), newHash(request)),
                 h -> {
                     // As etcd, a new password ends the user's simple tokens (JWTs run out on their own).
                     ctx.auth().tokens().invalidateUser(request.getName());
                     return AuthUserChangePasswordResponse.newBuilder().setHeader(h).build();
                 });
+    }
+
+    /**
+     * As etcd 3.5: a password is hashed here; without one, the client's own hash is taken (the way
+     * a user's hash moves from one cluster to another).
+     */
+    private static String newHash(AuthUserChangePasswordRequest request) {
+        if (!request.getPassword().isEmpty()) {
+            return Passwords.hash(request.getPassword());
+        }
+        try {
+            return Passwords.fromClient(request.getHashedPassword());
+        } catch (IllegalArgumentException tooLong) {
+            throw io.grpc.Status.INVALID_ARGUMENT.withDescription(tooLong.getMessage()).asRuntimeException();
+        }
     }
 
     @Override

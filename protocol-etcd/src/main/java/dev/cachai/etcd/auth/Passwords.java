@@ -4,6 +4,7 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -24,6 +25,11 @@ public final class Passwords {
     private static final String PBKDF2_PREFIX = "pbkdf2-sha256";
     private static final int PBKDF2_HASH_BITS = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Longest hash a client may hand in (a bcrypt hash has 60 bytes); it bounds what the log and
+     * the snapshot carry per user.
+     */
+    public static final int CLIENT_HASH_BYTES_MAX = 1024;
 
     private Passwords() {}
 
@@ -31,6 +37,32 @@ public final class Passwords {
         byte[] salt = new byte[BCRYPT_SALT_BYTES];
         RANDOM.nextBytes(salt);
         return OpenBSDBCrypt.generate(BCRYPT_VERSION, password.toCharArray(), salt, BCRYPT_COST);
+    }
+
+    /**
+     * The hash a client sent in {@code hashed_password} (etcd 3.5's UserChangePassword): base64 of
+     * the stored bytes, kept as they are, as etcd keeps them; null when it is not base64.
+     */
+    public static String fromClient(String base64) {
+        byte[] raw;
+        try {
+            raw = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException notBase64) {
+            return null;
+        }
+        if (raw.length > CLIENT_HASH_BYTES_MAX) {
+            throw new IllegalArgumentException("hashed password longer than " + CLIENT_HASH_BYTES_MAX + " bytes");
+        }
+        return fromStored(raw);
+    }
+
+    /** A hash as etcd's auth bucket stores it (authpb.User.password): one char per byte, both ways. */
+    public static String fromStored(byte[] stored) {
+        return new String(stored, StandardCharsets.ISO_8859_1);
+    }
+
+    public static byte[] toStored(String hash) {
+        return hash.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     public static boolean matches(String password, String stored) {
@@ -52,10 +84,14 @@ public final class Passwords {
         if (parts.length != 4 || !parts[0].equals(PBKDF2_PREFIX)) {
             return false;
         }
-        Base64.Decoder b64 = Base64.getDecoder();
-        byte[] expected = b64.decode(parts[3]);
-        byte[] actual = derive(password, b64.decode(parts[2]), Integer.parseInt(parts[1]));
-        return MessageDigest.isEqual(expected, actual);
+        try {
+            Base64.Decoder b64 = Base64.getDecoder();
+            byte[] expected = b64.decode(parts[3]);
+            byte[] actual = derive(password, b64.decode(parts[2]), Integer.parseInt(parts[1]));
+            return MessageDigest.isEqual(expected, actual);
+        } catch (IllegalArgumentException malformed) { // bad base64, iteration count or empty salt
+            return false;
+        }
     }
 
     private static byte[] derive(String password, byte[] salt, int iterations) {

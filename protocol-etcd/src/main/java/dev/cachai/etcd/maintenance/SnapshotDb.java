@@ -6,6 +6,7 @@ import dev.cachai.engine.auth.AuthStore;
 import dev.cachai.engine.auth.Permission;
 import dev.cachai.engine.kv.KeyValue;
 import dev.cachai.engine.lease.Lease;
+import dev.cachai.etcd.auth.Passwords;
 import dev.cachai.etcd.kv.KvProtos;
 import dev.cachai.etcd.proto.authpb.Role;
 import dev.cachai.etcd.proto.authpb.User;
@@ -103,7 +104,7 @@ final class SnapshotDb {
             if (u.passwordHash() == null) {
                 b.setOptions(UserAddOptions.newBuilder().setNoPassword(true));
             } else {
-                b.setPassword(ByteString.copyFromUtf8(u.passwordHash()));
+                b.setPassword(ByteString.copyFrom(Passwords.toStored(u.passwordHash())));
             }
             users.add(new BoltWriter.Pair(bytes(u.name()), b.build().toByteArray()));
         }

@@ -36,6 +36,23 @@ class PasswordsTest {
         assertThat(Passwords.matches("x", "md5$abc")).isFalse();
     }
 
+    @Test
+    void aClientsHashIsKeptByteForByte() {
+        byte[] raw = {'$', '2', 'a', (byte) 0xff, 0};
+        String kept = Passwords.fromClient(java.util.Base64.getEncoder().encodeToString(raw));
+        assertThat(Passwords.toStored(kept)).containsExactly(raw);
+        assertThat(Passwords.fromClient("")).as("empty, as etcd decodes it").isEmpty();
+        assertThat(Passwords.fromClient("%%")).as("not base64").isNull();
+    }
+
+    @Test
+    void aMalformedOldStyleHashChecksNothing() {
+        assertThat(Passwords.matches("x", "pbkdf2-sha256$many$AAAA$AAAA")).isFalse();
+        assertThat(Passwords.matches("x", "pbkdf2-sha256$10$%%$AAAA")).isFalse();
+        assertThat(Passwords.matches("x", "pbkdf2-sha256$10$$AAAA")).as("empty salt").isFalse();
+        assertThat(Passwords.matches("x", "")).isFalse();
+    }
+
     private static String pbkdf2OfPwWithZeroSalt() {
         try {
             var spec = new javax.crypto.spec.PBEKeySpec("pw".toCharArray(), new byte[16], 10_000, 256);
