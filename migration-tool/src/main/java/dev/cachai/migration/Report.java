@@ -16,7 +16,8 @@ public final class Report {
         READ("read from source"), CREATED("created"), UPDATED("updated"), IDENTICAL("already identical"),
         EPHEMERAL_SKIPPED("ephemeral, skipped"), EPHEMERAL_AS_PERSISTENT("ephemeral, copied as persistent"),
         HIDDEN("hidden by ACL (NOAUTH)"), TOO_LARGE("over the target's size limit"), VANISHED("deleted while reading"),
-        FAILED("failed"), LEASES("leases recreated"), DIFFERENCES("differences"), NOTES("notes");
+        FAILED("failed"), LEASES("leases recreated"), ROLES("roles copied"), USERS("users copied"),
+        DIFFERENCES("differences"), NOTES("notes");
 
         final String text;
 

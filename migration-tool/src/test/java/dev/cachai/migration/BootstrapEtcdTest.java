@@ -37,6 +37,8 @@ class BootstrapEtcdTest {
         source.getKVClient().put(bs("/svc/leased/b"), bs("held too"), PutOption.builder().withLeaseId(lease).build()).get();
         source.getKVClient().put(bs("/svc/d1/k1"), bs("overwritten")).get();
         source.getKVClient().put(bs("/other/x"), bs("outside the prefix")).get();
+        source.getKVClient().put(bs("/snap/a"), bs("read by alice")).get();
+        AuthAs.reader(source.getAuthClient());
     }
 
     @AfterAll
@@ -80,11 +82,17 @@ class BootstrapEtcdTest {
         Cli copy = Cli.run("migrate", "etcd-snapshot://" + snapshot, "--target", "datadir:" + data,
                 "--name", BootstrapZkTest.NODE_NAME, "--no-progress");
         assertThat(copy.exitCode()).isZero();
-        assertThat(copy.out()).contains((KEYS + 3) + " created").contains("1 leases recreated");
+        assertThat(copy.out()).contains((KEYS + 4) + " created").contains("1 leases recreated")
+                .contains("1 roles copied, 2 users copied");
         try (CachaiServer cachai = CachaiServer.start(ServerConfig.ephemeral(data))) {
             String target = "etcd://127.0.0.1:" + cachai.etcdPort();
             assertThat(Cli.run("verify", "etcd-snapshot://" + snapshot, "--target", target).exitCode()).isZero();
             assertThat(Cli.run("verify", "etcd://" + etcd.hostPort(), "--target", target).exitCode()).isZero();
+            // The users came with their etcd-made hashes and their roles.
+            try (Client admin = Client.builder().endpoints("http://127.0.0.1:" + cachai.etcdPort()).build()) {
+                admin.getAuthClient().authEnable().get();
+            }
+            AuthAs.checkReader("127.0.0.1:" + cachai.etcdPort());
         }
     }
 }

@@ -4,7 +4,6 @@ import dev.cachai.server.CachaiServer;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.auth.Permission;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
@@ -76,14 +75,8 @@ class CachaiSnapshotTest {
             revision = kv.delete(bs("/snap/d2/k2")).get().getHeader().getRevision();
             before = everyKey(kv);
             // Auth changes move no key revision; the snapshot carries them in etcd's auth buckets.
-            var auth = c.getAuthClient();
-            auth.roleAdd(bs("reader")).get();
-            auth.roleGrantPermission(bs("reader"), bs("/snap/"), bs("/snap0"), Permission.Type.READ).get();
-            auth.userAdd(bs("alice"), bs("alice-pw")).get();
-            auth.userGrantRole(bs("alice"), bs("reader")).get();
-            auth.userAdd(bs("root"), bs("root-pw")).get();
-            auth.userGrantRole(bs("root"), bs("root")).get();
-            auth.authEnable().get();
+            AuthAs.reader(c.getAuthClient());
+            c.getAuthClient().authEnable().get();
             String endpoint = "127.0.0.1:" + cachai.etcdPort();
             Servers.etcdctl("--endpoints=" + endpoint, "--user", "root:root-pw", "snapshot", "save", snapshot.toString());
             assertThat(Cli.run("verify", "etcd-snapshot://" + snapshot, "--target", "etcd://" + endpoint,

@@ -63,6 +63,42 @@ class EtcdSnapshotTest {
         }
     }
 
+    /**
+     * Users keep their passwords: etcd's bcrypt hashes (made by Go) go over as they are and Cachai checks them;
+     * roles keep their key permissions; a user without a password stays without one.
+     */
+    @Test
+    void snapshotCopiesUsersAndRolesWithTheirPasswords() throws Exception {
+        Path snapshot = dir.resolve("auth.db");
+        try (Servers.Running etcd = Servers.etcd(dir); Client source = Client.builder().endpoints("http://" + etcd.hostPort()).build();
+             CachaiServer cachai = Servers.cachai(dir.resolve("cachai"))) {
+            source.getKVClient().put(bs("/snap/a"), bs("1")).get();
+            AuthAs.reader(source.getAuthClient());
+            String endpoint = "--endpoints=" + etcd.hostPort();
+            Servers.etcdctl(endpoint, "user", "add", "svc", "--no-password");
+            source.getAuthClient().authEnable().get();
+            Servers.etcdctl(endpoint, "--user", "root:root-pw", "snapshot", "save", snapshot.toString());
+            String target = "127.0.0.1:" + cachai.etcdPort();
+
+            assertThat(Cli.run("migrate", "etcd-snapshot://" + snapshot, "--dry-run", "--no-progress").err())
+                    .contains("1 keys would be copied with 3 users and 1 roles; nothing was written");
+            Cli copy = Cli.run("migrate", "etcd-snapshot://" + snapshot, "--target", "etcd://" + target, "--no-progress");
+            assertThat(copy.exitCode()).isZero();
+            assertThat(copy.out()).contains("1 roles copied, 3 users copied").contains("auth is enabled in the source");
+            try (Client admin = Client.builder().endpoints("http://" + target).build()) {
+                admin.getAuthClient().authEnable().get();
+            }
+            AuthAs.checkReader(target);
+            assertThat(AuthAs.logsIn(target, "svc", "")).as("no password, none to log in with").isFalse();
+
+            Cli rerun = Cli.run("migrate", "etcd-snapshot://" + snapshot, "--target", "etcd://" + target,
+                    "--target-etcd-user", "root:root-pw", "--no-progress");
+            assertThat(rerun.exitCode()).as(rerun.err()).isZero();
+            assertThat(rerun.out()).contains("1 already identical").contains("1 roles copied, 3 users copied");
+            AuthAs.checkReader(target);
+        }
+    }
+
     @Test
     void aFileThatIsNotASnapshotIsAClearError() throws Exception {
         Path junk = Files.writeString(dir.resolve("junk.db"), "not a bbolt file ".repeat(400));

@@ -18,6 +18,8 @@ final class EtcdLimits {
     static final int PAGES_INFLIGHT_MAX = 4;
     /** A page of up to 1,000 values of up to 1.5 MiB each. */
     static final int RESPONSE_BYTES_MAX = 2_000 << 20;
+    /** Users, and roles, read from one snapshot (etcd sets no limit; this bounds the tool's memory). */
+    static final int AUTH_ENTRIES_MAX = 1_000_000;
     /** Keys held for one side of a verify. */
     static final int VERIFY_KEYS_MAX = 20_000_000;
 }

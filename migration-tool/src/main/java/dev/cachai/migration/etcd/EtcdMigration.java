@@ -48,7 +48,10 @@ public final class EtcdMigration {
                     progress.add(page.size());
                 });
                 progress.finish();
-                err.println("dry run: " + progress.done() + " keys would be copied; nothing was written");
+                EtcdAuthData auth = reader.auth();
+                String alongside = auth.isEmpty() ? ""
+                        : " with " + auth.users().size() + " users and " + auth.roles().size() + " roles";
+                err.println("dry run: " + progress.done() + " keys would be copied" + alongside + "; nothing was written");
                 return;
             }
             try (Client target = EtcdConnect.open("target", options.target().hostPort(), options.targetEtcdUser(),
@@ -63,6 +66,18 @@ public final class EtcdMigration {
                 err.printf("copied %d keys in %.1f s (%.0f keys/s)%n", progress.done(), progress.elapsedSeconds(),
                         progress.rate());
             }
+            copyAuth(reader.auth());
+        }
+    }
+
+    /** Users and roles go after the keys, on a channel of their own (jetcd cannot send a password hash). */
+    private void copyAuth(EtcdAuthData auth) {
+        if (auth.isEmpty() && !auth.enabled()) {
+            return;
+        }
+        try (GrpcAuthTarget target = new GrpcAuthTarget(options.target().hostPort(), options.targetEtcdUser(),
+                options.connectTimeout())) {
+            new AuthCopier(target, report, err).copy(auth);
         }
     }
 
@@ -77,6 +92,7 @@ public final class EtcdMigration {
             err.println("copying " + reader.total() + " keys at source revision " + revision);
             BootstrapEngine engine = new BootstrapEngine();
             reader.readAll(new EngineKeyWriter(engine, report, progress).withLeasesOf(reader));
+            new AuthCopier(new EngineAuthTarget(engine), report, err).copy(reader.auth());
             target.finish(engine, progress, "keys", err);
         }
     }

@@ -21,4 +21,9 @@ interface KeySource {
 
     /** The seconds a lease has left, or 0 or less when it is gone. */
     long leaseTtlSeconds(long leaseId) throws InterruptedException;
+
+    /** The users and roles the copy brings along, known after {@link #pin()}: a live etcd's hashes cannot be read. */
+    default EtcdAuthData auth() {
+        return EtcdAuthData.NONE;
+    }
 }
