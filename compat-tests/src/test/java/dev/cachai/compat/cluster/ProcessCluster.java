@@ -29,13 +29,13 @@ import static org.awaitility.Awaitility.await;
  * list gives for it (members dial the addresses the replicated membership records, as etcd
  * members dial advertised peer URLs), so a test can cut a member's peer traffic.
  */
-final class ProcessCluster implements AutoCloseable {
+public final class ProcessCluster implements AutoCloseable {
     static final Path JAR = Path.of("..", "server", "target", "cachai-server.jar");
     private static final Pattern FOLLOWS = Pattern.compile("node (\\d+) now follows leader (\\d+)");
     /** Small heaps and a quick JIT: three members share two cores with the test itself. */
     private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
-    record Member(String name, int zkPort, int etcdPort, int peerPort, Path dataDir, Path log) {}
+    public record Member(String name, int zkPort, int etcdPort, int peerPort, Path dataDir, Path log) {}
 
     private final List<Member> members = new ArrayList<>();
     private final Process[] processes;
@@ -45,7 +45,7 @@ final class ProcessCluster implements AutoCloseable {
     /** {@code proxies[j]}: what every member dials to reach member j; null without peer proxies. */
     private final TcpProxy[] proxies;
 
-    ProcessCluster(Path root, int size) {
+    public ProcessCluster(Path root, int size) {
         this(root, size, false);
     }
 
@@ -83,11 +83,11 @@ final class ProcessCluster implements AutoCloseable {
         return list.toString();
     }
 
-    int size() {
+    public int size() {
         return processes.length;
     }
 
-    ProcessCluster startAll() {
+    public ProcessCluster startAll() {
         for (int i = 0; i < processes.length; i++) {
             launch(i);
         }
@@ -97,7 +97,7 @@ final class ProcessCluster implements AutoCloseable {
         return this;
     }
 
-    Member member(int i) {
+    public Member member(int i) {
         return members.get(i);
     }
 
@@ -137,7 +137,7 @@ final class ProcessCluster implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook, no flush; only what was fsynced survives. */
-    void kill(int i) throws InterruptedException {
+    public void kill(int i) throws InterruptedException {
         processes[i].destroyForcibly();
         assertThat(processes[i].waitFor(10, TimeUnit.SECONDS)).isTrue();
         processes[i] = null;
@@ -188,7 +188,7 @@ final class ProcessCluster implements AutoCloseable {
     }
 
     /** The member every running member's log names as leader, once they agree. */
-    int awaitAgreedLeader() {
+    public int awaitAgreedLeader() {
         List<Integer> running = new ArrayList<>();
         for (int i = 0; i < processes.length; i++) {
             if (processes[i] != null) {

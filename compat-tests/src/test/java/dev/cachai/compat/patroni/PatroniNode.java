@@ -36,15 +36,21 @@ final class PatroniNode implements AutoCloseable {
     private static final int STOP_WAIT_S = 30;
     private static final int LOG_TAIL_CHARS = 4_000;
 
-    /** Which of Patroni's DCS modules speaks to Cachai, and on which of its ports. */
+    /** Which of Patroni's DCS modules speaks to Cachai. */
     enum Dcs {
-        ETCD3("etcd3:\n  hosts: 127.0.0.1:%d\n"),
-        ZOOKEEPER("zookeeper:\n  hosts: ['127.0.0.1:%d']\n");
+        ETCD3("etcd3"),
+        ZOOKEEPER("zookeeper");
 
-        private final String yaml;
+        private final String module;
 
-        Dcs(String yaml) {
-            this.yaml = yaml;
+        Dcs(String module) {
+            this.module = module;
+        }
+
+        /** The module's section, naming every Cachai member it may use. */
+        String yaml(List<Integer> ports) {
+            List<String> hosts = ports.stream().map(p -> "'127.0.0.1:" + p + "'").toList();
+            return module + ":\n  hosts: [" + String.join(", ", hosts) + "]\n";
         }
     }
 
@@ -57,18 +63,18 @@ final class PatroniNode implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
     private Process patroni;
 
-    PatroniNode(Path root, String scope, String name, Dcs dcs, int dcsPort) throws IOException {
+    PatroniNode(Path root, String scope, String name, Dcs dcs, List<Integer> dcsPorts) throws IOException {
         this.name = name;
         this.home = Files.createDirectories(root.resolve(name));
         this.config = home.resolve("patroni.yml");
         this.log = root.resolve(name + ".log");
-        Files.writeString(config, yaml(scope, dcs, dcsPort));
+        Files.writeString(config, yaml(scope, dcs, dcsPorts));
     }
 
-    private String yaml(String scope, Dcs dcs, int dcsPort) {
+    private String yaml(String scope, Dcs dcs, List<Integer> dcsPorts) {
         return "scope: " + scope + "\nname: " + name + "\n"
                 + "restapi:\n  listen: 127.0.0.1:" + restPort + "\n  connect_address: 127.0.0.1:" + restPort + "\n"
-                + String.format(dcs.yaml, dcsPort)
+                + dcs.yaml(dcsPorts)
                 + "bootstrap:\n  dcs:\n    ttl: " + TTL_S + "\n    loop_wait: " + LOOP_WAIT_S
                 + "\n    retry_timeout: " + RETRY_TIMEOUT_S + "\n  initdb:\n  - encoding: UTF8\n"
                 + "postgresql:\n  listen: 127.0.0.1:" + pgPort + "\n  connect_address: 127.0.0.1:" + pgPort + "\n"
@@ -108,6 +114,11 @@ final class PatroniNode implements AutoCloseable {
         }
         command.addAll(List.of(PATRONI.toString(), config.toString()));
         patroni = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Patroni's process id (setpriv execs it, so this is Patroni itself and its threads). */
+    long pid() {
+        return patroni.pid();
     }
 
     /** GET /patroni: the member's state and role as Patroni reports them; empty while it does not answer. */
