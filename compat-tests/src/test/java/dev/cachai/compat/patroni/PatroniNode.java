@@ -47,10 +47,22 @@ final class PatroniNode implements AutoCloseable {
             this.module = module;
         }
 
-        /** The module's section, naming every Cachai member it may use. */
-        String yaml(List<Integer> ports) {
+        /** The module's section, naming every Cachai member it may use, and the DCS user if any. */
+        String yaml(List<Integer> ports, String user, String password) {
             List<String> hosts = ports.stream().map(p -> "'127.0.0.1:" + p + "'").toList();
-            return module + ":\n  hosts: [" + String.join(", ", hosts) + "]\n";
+            String credentials = user == null ? "" : "  username: " + user + "\n  password: " + password + "\n";
+            return module + ":\n  hosts: [" + String.join(", ", hosts) + "]\n" + credentials;
+        }
+    }
+
+    /** Where Patroni keeps its keys: a DCS module, the Cachai ports, and the etcd user it logs in as (or null). */
+    record DcsAccess(Dcs dcs, List<Integer> ports, String user, String password) {
+        DcsAccess(Dcs dcs, List<Integer> ports) {
+            this(dcs, ports, null, null);
+        }
+
+        String yaml() {
+            return dcs.yaml(ports, user, password);
         }
     }
 
@@ -63,18 +75,18 @@ final class PatroniNode implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
     private Process patroni;
 
-    PatroniNode(Path root, String scope, String name, Dcs dcs, List<Integer> dcsPorts) throws IOException {
+    PatroniNode(Path root, String scope, String name, DcsAccess dcs) throws IOException {
         this.name = name;
         this.home = Files.createDirectories(root.resolve(name));
         this.config = home.resolve("patroni.yml");
         this.log = root.resolve(name + ".log");
-        Files.writeString(config, yaml(scope, dcs, dcsPorts));
+        Files.writeString(config, yaml(scope, dcs));
     }
 
-    private String yaml(String scope, Dcs dcs, List<Integer> dcsPorts) {
+    private String yaml(String scope, DcsAccess dcs) {
         return "scope: " + scope + "\nname: " + name + "\n"
                 + "restapi:\n  listen: 127.0.0.1:" + restPort + "\n  connect_address: 127.0.0.1:" + restPort + "\n"
-                + dcs.yaml(dcsPorts)
+                + dcs.yaml()
                 + "bootstrap:\n  dcs:\n    ttl: " + TTL_S + "\n    loop_wait: " + LOOP_WAIT_S
                 + "\n    retry_timeout: " + RETRY_TIMEOUT_S + "\n  initdb:\n  - encoding: UTF8\n"
                 + "postgresql:\n  listen: 127.0.0.1:" + pgPort + "\n  connect_address: 127.0.0.1:" + pgPort + "\n"
@@ -175,14 +187,19 @@ final class PatroniNode implements AutoCloseable {
         }
     }
 
-    /** The end of the member's log, for a failure message. */
-    String logTail() {
+    /** What Patroni and its PostgreSQL printed. */
+    String log() {
         try {
-            String all = Files.readString(log);
-            return all.substring(Math.max(0, all.length() - LOG_TAIL_CHARS));
+            return Files.readString(log);
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
+    }
+
+    /** The end of the member's log, for a failure message. */
+    String logTail() {
+        String all = log();
+        return all.substring(Math.max(0, all.length() - LOG_TAIL_CHARS));
     }
 
     /** Stops Patroni as an operator would (it stops its PostgreSQL), and anything left by force. */

@@ -63,6 +63,8 @@ class PatroniTest {
     /** The Cachai ports the DCS keys are read through. */
     private int etcdPort;
     private int zkPort;
+    /** Root's token for those reads once a test turns etcd auth on. */
+    private String etcdToken;
 
     @BeforeEach
     void prepare() throws Exception {
@@ -82,14 +84,26 @@ class PatroniTest {
         dirs.forEach(TempDirs::deleteTree);
     }
 
+    /** With etcd auth on: Patroni logs in as a user whose role may read and write its keys only. */
     @Test
-    void throughTheEtcd3Module() throws Exception {
-        onOneNode("batman", PatroniNode.Dcs.ETCD3);
+    void throughTheEtcd3ModuleWithAuth() throws Exception {
+        try (CachaiServer cachai = CachaiServer.start(ServerConfig.ephemeral(tempDir("cachai-patroni-dcs")))) {
+            readThrough(cachai.etcdPort(), cachai.zkPort());
+            allowOnly("patroni", "patroni-pw", "/service/");
+            onOneNode("batman", new PatroniNode.DcsAccess(PatroniNode.Dcs.ETCD3, List.of(etcdPort), "patroni", "patroni-pw"));
+            assertThat(nodes.get(0).logTail()).as("it logged in (the log's end is its last loops)")
+                    .doesNotContain("authentication failed");
+            assertThat(nodes.get(0).log()).contains("Trying to authenticate on Etcd...")
+                    .doesNotContain("Etcd authentication is not enabled");
+        }
     }
 
     @Test
     void throughTheZooKeeperModule() throws Exception {
-        onOneNode("robin", PatroniNode.Dcs.ZOOKEEPER);
+        try (CachaiServer cachai = CachaiServer.start(ServerConfig.ephemeral(tempDir("cachai-patroni-dcs")))) {
+            readThrough(cachai.etcdPort(), cachai.zkPort());
+            onOneNode("robin", new PatroniNode.DcsAccess(PatroniNode.Dcs.ZOOKEEPER, List.of(zkPort)));
+        }
     }
 
     @Test
@@ -102,23 +116,37 @@ class PatroniTest {
         onThreeMembers("bane", PatroniNode.Dcs.ZOOKEEPER);
     }
 
-    private void onOneNode(String scope, PatroniNode.Dcs dcs) throws Exception {
-        try (CachaiServer cachai = CachaiServer.start(ServerConfig.ephemeral(tempDir("cachai-patroni-dcs")))) {
-            etcdPort = cachai.etcdPort();
-            zkPort = cachai.zkPort();
-            PatroniNode pg1 = node(scope, "pg1", dcs, List.of(dcs == PatroniNode.Dcs.ETCD3 ? etcdPort : zkPort));
-            PatroniNode pg2 = node(scope, "pg2", dcs, List.of(dcs == PatroniNode.Dcs.ETCD3 ? etcdPort : zkPort));
-            bootstrap(scope, pg1, pg2);
+    private void onOneNode(String scope, PatroniNode.DcsAccess dcs) throws Exception {
+        PatroniNode pg1 = node(scope, "pg1", dcs);
+        PatroniNode pg2 = node(scope, "pg2", dcs);
+        bootstrap(scope, pg1, pg2);
 
-            switchover(scope, pg1, pg2);
+        switchover(scope, pg1, pg2);
 
-            pg2.crash();
-            within(CHANGE_MAX, "pg1 promotes once pg2's leader key has expired",
-                    () -> pg1.is("master") && leads(scope, "pg1"));
-            within(CHANGE_MAX, "pg2's member key goes with its lease or session",
-                    () -> members(scope).equals(List.of("pg1")));
-            assertThat(pg1.status().orElseThrow().get("timeline").getAsInt()).as("promoted twice").isEqualTo(3);
-        }
+        pg2.crash();
+        within(CHANGE_MAX, "pg1 promotes once pg2's leader key has expired",
+                () -> pg1.is("master") && leads(scope, "pg1"));
+        within(CHANGE_MAX, "pg2's member key goes with its lease or session",
+                () -> members(scope).equals(List.of("pg1")));
+        assertThat(pg1.status().orElseThrow().get("timeline").getAsInt()).as("promoted twice").isEqualTo(3);
+    }
+
+    /**
+     * etcd auth on, as an operator sets it up for Patroni: root, and {@code user} with a role
+     * that may read and write under {@code prefix} only; the test then reads as root.
+     */
+    private void allowOnly(String user, String password, String prefix) throws Exception {
+        String end = prefix.substring(0, prefix.length() - 1) + (char) (prefix.charAt(prefix.length() - 1) + 1);
+        gateway("/v3/auth/role/add", "{\"name\":\"" + user + "\"}");
+        gateway("/v3/auth/role/grant", "{\"name\":\"" + user + "\",\"perm\":{\"permType\":\"READWRITE\",\"key\":\""
+                + b64(prefix) + "\",\"range_end\":\"" + b64(end) + "\"}}");
+        gateway("/v3/auth/user/add", "{\"name\":\"" + user + "\",\"password\":\"" + password + "\"}");
+        gateway("/v3/auth/user/grant", "{\"user\":\"" + user + "\",\"role\":\"" + user + "\"}");
+        gateway("/v3/auth/user/add", "{\"name\":\"root\",\"password\":\"root-pw\"}");
+        gateway("/v3/auth/user/grant", "{\"user\":\"root\",\"role\":\"root\"}");
+        gateway("/v3/auth/enable", "{}");
+        etcdToken = JsonParser.parseString(gateway("/v3/auth/authenticate", "{\"name\":\"root\",\"password\":\"root-pw\"}"))
+                .getAsJsonObject().get("token").getAsString();
     }
 
     private void onThreeMembers(String scope, PatroniNode.Dcs dcs) throws Exception {
@@ -127,8 +155,8 @@ class PatroniTest {
             List<Integer> ports = IntStream.range(0, CACHAI_MEMBERS).mapToObj(i -> dcs == PatroniNode.Dcs.ETCD3
                     ? cachai.member(i).etcdPort() : cachai.member(i).zkPort()).toList();
             readThrough(cachai.member(0));
-            PatroniNode pg1 = node(scope, "pg1", dcs, ports);
-            PatroniNode pg2 = node(scope, "pg2", dcs, ports);
+            PatroniNode pg1 = node(scope, "pg1", new PatroniNode.DcsAccess(dcs, ports));
+            PatroniNode pg2 = node(scope, "pg2", new PatroniNode.DcsAccess(dcs, ports));
             bootstrap(scope, pg1, pg2);
 
             int used = memberUsedBy(pg1, ports);
@@ -176,8 +204,8 @@ class PatroniTest {
                 () -> to.is("master") && from.is("replica") && leads(scope, to.name));
     }
 
-    private PatroniNode node(String scope, String name, PatroniNode.Dcs dcs, List<Integer> ports) throws Exception {
-        PatroniNode node = new PatroniNode(patroniDir, scope, name, dcs, ports);
+    private PatroniNode node(String scope, String name, PatroniNode.DcsAccess dcs) throws Exception {
+        PatroniNode node = new PatroniNode(patroniDir, scope, name, dcs);
         nodes.add(node);
         if (PatroniNode.asRoot()) {
             try (var files = Files.walk(patroniDir.resolve(name))) {
@@ -201,8 +229,12 @@ class PatroniTest {
     }
 
     private void readThrough(ProcessCluster.Member m) {
-        etcdPort = m.etcdPort();
-        zkPort = m.zkPort();
+        readThrough(m.etcdPort(), m.zkPort());
+    }
+
+    private void readThrough(int etcd, int zk) {
+        etcdPort = etcd;
+        zkPort = zk;
     }
 
     /**
@@ -286,15 +318,27 @@ class PatroniTest {
     }
 
     private String etcdValue(String key) throws Exception {
-        String body = "{\"key\":\"" + b64(key) + "\"}";
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + etcdPort + "/v3/kv/range"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        JsonArray kvs = JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonArray("kvs");
+        String body = gateway("/v3/kv/range", "{\"key\":\"" + b64(key) + "\"}");
+        JsonArray kvs = JsonParser.parseString(body).getAsJsonObject().getAsJsonArray("kvs");
         if (kvs == null) {
-            throw new IllegalStateException("no " + key + " in " + r.body());
+            throw new IllegalStateException("no " + key + " in " + body);
         }
         JsonObject kv = kvs.get(0).getAsJsonObject();
         return new String(Base64.getDecoder().decode(kv.get("value").getAsString()), StandardCharsets.UTF_8);
+    }
+
+    /** A POST to Cachai's HTTP gateway (as root once auth is on); the body of a 200 answer. */
+    private String gateway(String path, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + etcdPort + path))
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (etcdToken != null) {
+            b.header("authorization", etcdToken);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
     }
 
     private String zkValue(String path) throws Exception {
