@@ -78,6 +78,11 @@ final class Etcdctl {
         return new ArrayList<>(out.subList(0, Math.min(lines, out.size())));
     }
 
+    /** Starts a command that runs until stopped (make-mirror), its output discarded. */
+    Process start(String... args) throws IOException {
+        return builder(args).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
     private ProcessBuilder builder(String... args) {
         List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--endpoints=" + endpoint,
                 "--command-timeout=" + COMMAND_TIMEOUT.toSeconds() + "s"));

@@ -17,6 +17,8 @@ class EtcdctlTest {
     /** Lease ids (leader keys of elect, lock keys) differ between servers. */
     private static final Path CURL = Path.of("/usr/bin/curl");
     private static final Pattern LEASE_ID = Pattern.compile("\\b[0-9a-f]{12,16}\\b");
+    /** Keys make-mirror copies in its first sync. */
+    private static final int MIRRORED_KEYS = 20;
 
     @Test
     void putGetTxnLeaseDelStatusAndTheGatewayOnTheSamePort() throws Exception {
@@ -53,6 +55,69 @@ class EtcdctlTest {
                 assertThat(actual).containsExactlyElementsOf(expected);
             }
         }
+    }
+
+    /**
+     * {@code etcdctl make-mirror}, an operator's way to move keys between clusters (a Sync at one
+     * revision, then a watch from the next): from a real etcd into Cachai and back out under
+     * another prefix, later puts and deletes included.
+     */
+    @Test
+    void makeMirrorCopiesFromEtcdIntoCachaiAndBack() throws Exception {
+        try (Targets.Target etcd = Targets.realEtcd(); Targets.Target cachai = Targets.cachai()) {
+            assertThat(etcd).as("real etcd installed (Debian etcd-server)").isNotNull();
+            Etcdctl fromEtcd = new Etcdctl(etcd.endpoint());
+            Etcdctl fromCachai = new Etcdctl(cachai.endpoint());
+            for (int i = 0; i < MIRRORED_KEYS; i++) {
+                fromEtcd.run("put", "/mm/k" + i, "v" + i);
+            }
+            mirror(fromEtcd, cachai.endpoint(), "/mm", "/mm", () -> {
+                fromEtcd.run("put", "/mm/later", "after the sync");
+                fromEtcd.run("del", "/mm/k0");
+            });
+            List<String> copied = listing(fromCachai, "/mm");
+            assertThat(copied).isEqualTo(listing(fromEtcd, "/mm")).hasSize(2 * MIRRORED_KEYS);
+
+            mirror(fromCachai, etcd.endpoint(), "/mm", "/back", () -> fromCachai.run("del", "/mm/k1"));
+            assertThat(listing(fromEtcd, "/back")).isEqualTo(listing(fromCachai, "/mm").stream()
+                    .map(line -> line.startsWith("/mm/") ? "/back/" + line.substring(4) : line).toList());
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs make-mirror from {@code source} to {@code destination} until the destination lists
+     * what the source has under {@code prefix} (renamed to {@code destPrefix}), runs {@code
+     * meanwhile} and waits for that to arrive too, then stops it.
+     */
+    private static void mirror(Etcdctl source, String destination, String prefix, String destPrefix, Step meanwhile)
+            throws Exception {
+        Etcdctl dest = new Etcdctl(destination);
+        Process p = source.start("make-mirror", "--prefix", prefix, "--dest-prefix", destPrefix,
+                destination.replace("http://", ""));
+        try {
+            awaitSame(source, prefix, dest, destPrefix);
+            meanwhile.run();
+            awaitSame(source, prefix, dest, destPrefix);
+        } finally {
+            p.destroy();
+            p.waitFor(Etcdctl.PROCESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    private static void awaitSame(Etcdctl source, String prefix, Etcdctl dest, String destPrefix) {
+        org.awaitility.Awaitility.await().atMost(Etcdctl.PROCESS_TIMEOUT).pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> listing(dest, destPrefix).equals(listing(source, prefix).stream()
+                        .map(l -> l.startsWith(prefix + "/") ? destPrefix + l.substring(prefix.length()) : l).toList()));
+    }
+
+    /** Keys and values under {@code prefix}, one line each, in key order. */
+    private static List<String> listing(Etcdctl ctl, String prefix) throws Exception {
+        String out = ctl.run("get", prefix + "/", "--prefix");
+        return out.isEmpty() ? List.of() : out.lines().toList();
     }
 
     private static String curl(String url, String body) throws Exception {

@@ -2,13 +2,17 @@ package dev.cachai.compat.zk;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Non-Java clients: kazoo (Python) and the ZooKeeper C client's cli_mt, which Mesos-style users rely on. */
+/**
+ * Non-Java clients: kazoo (Python), the ZooKeeper C client's cli_mt, and a program of our own
+ * using the C client the way Mesos does.
+ */
 class NativeClientsTest extends BothTargets {
 
     @Test
@@ -19,6 +23,28 @@ class NativeClientsTest extends BothTargets {
                 cachai.connectString()), "", null, null);
         assertThat(o.exitCode()).as("kazoo script\nstdout:\n" + o.stdout() + "\nstderr:\n" + o.stderr()).isZero();
         assertThat(o.stdout()).contains("kazoo checks passed");
+    }
+
+    /**
+     * Mesos's use of the C client, compiled here against Debian's libzookeeper-mt: digest logins,
+     * Mesos's ACL, ephemeral sequential members, a detector with a child watch electing the
+     * lowest, the leader's session ending. Its report must be ZooKeeper's, line for line.
+     */
+    @Test
+    void mesosStyleGroupMatchesZooKeeper() throws Exception {
+        NativeTool.requireInstalled(NativeTool.GCC, "gcc");
+        assertThat(Files.exists(NativeTool.ZOOKEEPER_H)).as(NativeTool.ZOOKEEPER_H + " missing: apt-get install -y "
+                + "libzookeeper-mt-dev").isTrue();
+        Path program = Files.createDirectories(Path.of("target", "native")).resolve("mesos_group");
+        NativeTool.Outcome compiled = NativeTool.run(List.of(NativeTool.GCC.toString(), "-Wall", "-Werror", "-O1",
+                "-o", program.toString(), "src/test/c/mesos_group.c", "-lzookeeper_mt", "-lpthread"), "", null, null);
+        assertThat(compiled.exitCode()).as("gcc: " + compiled.stderr()).isZero();
+
+        NativeTool.Outcome expected = NativeTool.run(List.of(program.toString(), real.connectString()), "", null, null);
+        assertThat(expected.exitCode()).as("against ZooKeeper:\n" + expected.stdout() + expected.stderr()).isZero();
+        NativeTool.Outcome actual = NativeTool.run(List.of(program.toString(), cachai.connectString()), "", null, null);
+        assertThat(actual.stdout().lines().toList()).isEqualTo(expected.stdout().lines().toList());
+        assertThat(actual.stdout()).contains("leader: master-2 (0)").contains("detector set: -102").endsWith("done\n");
     }
 
     private static final String CLI_COMMANDS = String.join("\n",

@@ -22,6 +22,9 @@ import static org.awaitility.Awaitility.await;
 final class NativeTool {
     static final Path PYTHON = Path.of("/usr/bin/python3");
     static final Path CLI_MT = Path.of("/usr/lib/zookeeper/bin/cli_mt");
+    static final Path GCC = Path.of("/usr/bin/gcc");
+    /** The C client's header, from Debian's libzookeeper-mt-dev (the library comes with it). */
+    static final Path ZOOKEEPER_H = Path.of("/usr/include/zookeeper/zookeeper.h");
     private static final int RUN_TIMEOUT_S = 30;
     private static final int POLL_MS = 20;
 
