@@ -13,6 +13,8 @@ import org.apache.zookeeper.data.ClientInfo;
 import org.apache.zookeeper.proto.ReconfigRequest;
 import org.apache.zookeeper.proto.AddWatchRequest;
 import org.apache.zookeeper.proto.AuthPacket;
+import org.apache.zookeeper.proto.GetSASLRequest;
+import org.apache.zookeeper.proto.SetSASLResponse;
 import org.apache.zookeeper.proto.CheckWatchesRequest;
 import org.apache.zookeeper.proto.CreateRequest;
 import org.apache.zookeeper.proto.CreateTTLRequest;
@@ -33,6 +35,8 @@ import org.apache.zookeeper.proto.SyncRequest;
 import org.apache.zookeeper.proto.SyncResponse;
 import org.apache.zookeeper.proto.WhoAmIResponse;
 
+import javax.security.sasl.SaslException;
+import javax.security.sasl.SaslServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,6 +45,7 @@ import java.util.concurrent.CompletableFuture;
 
 /** Decodes a request body by opcode and hands it to the op family that answers it. */
 final class RequestRouter {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RequestRouter.class);
     private final ZkServer server;
     private final CommandGateway gateway;
     private final Engine engine;
@@ -174,7 +179,7 @@ final class RequestRouter {
             case OpCode.WHO_AM_I:
                 return Reply.ok(engine.revision(), new WhoAmIResponse(clientInfos(c)));
             case OpCode.SASL:
-                return Reply.error(engine.revision(), ZkCode.AUTHFAILED).closing();
+                return sasl(c, Jute.read(in, new GetSASLRequest()));
             default:
                 // Unknown opcodes, and check outside a multi: ZooKeeper takes neither alone.
                 return Reply.error(engine.revision(), ZkCode.UNIMPLEMENTED).closing();
@@ -190,6 +195,33 @@ final class RequestRouter {
         String id = DigestAuth.idFor(new String(p.getAuth(), StandardCharsets.UTF_8));
         c.addAuth(new ZkId("digest", id), id.equals(server.config().superDigest()) ? "" : null);
         return Reply.ok(zxid, null);
+    }
+
+    /**
+     * One step of a SASL DIGEST-MD5 exchange; when it completes the connection holds {@code
+     * sasl:USER}. A failed exchange, or SASL on a server without users, is AUTHFAILED and the
+     * connection closes, as in ZooKeeper. Like an auth packet's, the reply carries zxid 0.
+     */
+    private Reply sasl(ZkConnection c, GetSASLRequest request) {
+        long zxid = 0;
+        SaslDigestUsers users = server.saslUsers();
+        if (!users.enabled()) {
+            return new Reply(zxid, ZkCode.AUTHFAILED, new SetSASLResponse(null), List.of(), true);
+        }
+        try {
+            SaslServer exchange = c.saslServer(users);
+            byte[] token = request.getToken() == null ? new byte[0] : request.getToken();
+            byte[] response = exchange.evaluateResponse(token);
+            if (exchange.isComplete()) {
+                String user = exchange.getAuthorizationID();
+                c.addAuth(new ZkId("sasl", user), users.isSuperUser(user) ? "" : null);
+            }
+            return Reply.ok(zxid, new SetSASLResponse(response));
+        } catch (SaslException | IllegalStateException failed) {
+            LOG.warn("client failed to SASL authenticate: {}", failed.getMessage());
+            // ZooKeeper's client reads a token even from this answer: an empty one goes with it.
+            return new Reply(zxid, ZkCode.AUTHFAILED, new SetSASLResponse(null), List.of(), true);
+        }
     }
 
     private static List<ClientInfo> clientInfos(ZkConnection c) {

@@ -31,6 +31,8 @@ import java.util.ArrayList;
 import java.util.LinkedList;
 import java.util.ListIterator;
 import java.util.List;
+import javax.security.sasl.SaslException;
+import javax.security.sasl.SaslServer;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -90,6 +92,8 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
     /** Written on the event loop, read by the watch dispatcher too ({@link #mayRead}): copy on write. */
     private final List<ZkId> authIds = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean superUser;
+    /** Null until the client sends a SASL token; used on the connection's loop only. */
+    private SaslServer sasl;
     /** How many ids came before super was granted; -1: not super. */
     private int superPosition = -1;
     /** The id of ZooKeeper's super entry: "" for the super digest, the DN for the x509 super user. */
@@ -125,9 +129,18 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
         ctx.fireChannelActive();
     }
 
+    /** This connection's SASL exchange, made when the client starts one. */
+    SaslServer saslServer(SaslDigestUsers users) throws SaslException {
+        if (sasl == null) {
+            sasl = users.newServer();
+        }
+        return sasl;
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
+        disposeSasl();
         server.release(this, ((InetSocketAddress) channel.remoteAddress()).getAddress());
         ctx.fireChannelInactive();
     }
@@ -343,6 +356,16 @@ public final class ZkConnection extends ChannelInboundHandlerAdapter implements 
 
     Channel channel() {
         return channel;
+    }
+
+    private void disposeSasl() {
+        if (sasl != null) {
+            try {
+                sasl.dispose();
+            } catch (SaslException ignored) {
+                // the exchange holds nothing that outlives the connection
+            }
+        }
     }
 
     /** Closes because the session expired or moved; no reply is sent, like ZooKeeper. */

@@ -50,6 +50,8 @@ public final class ZkServer implements AutoCloseable {
     private final RequestRouter router;
     private final FourLetterWords fourLetterWords;
     private final ServerStats stats = new ServerStats();
+    /** SASL DIGEST-MD5 users from the JVM's JAAS file, read once as ZooKeeper's server reads them. */
+    private final SaslDigestUsers saslUsers = SaslDigestUsers.fromSystemProperties();
     private final Set<ZkConnection> connections = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, AtomicInteger> connectionsPerAddress = new ConcurrentHashMap<>();
     private final Map<Long, ZkConnection> bySession = new ConcurrentHashMap<>();
@@ -226,6 +228,10 @@ public final class ZkServer implements AutoCloseable {
 
     ZkServerConfig config() {
         return config;
+    }
+
+    SaslDigestUsers saslUsers() {
+        return saslUsers;
     }
 
     CommandGateway gateway() {

@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * members dial advertised peer URLs), so a test can cut a member's peer traffic.
  */
 public final class ProcessCluster implements AutoCloseable {
-    static final Path JAR = Path.of("..", "server", "target", "cachai-server.jar");
+    public static final Path JAR = Path.of("..", "server", "target", "cachai-server.jar");
     private static final Pattern FOLLOWS = Pattern.compile("node (\\d+) now follows leader (\\d+)");
     /** Small heaps and a quick JIT: three members share two cores with the test itself. */
     private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");

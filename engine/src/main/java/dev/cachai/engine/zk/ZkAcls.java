@@ -6,9 +6,14 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** ZooKeeper's ACL checks (ZooKeeperServer.checkACL) and ACL fix-up on create/setACL (fixupACL). */
 public final class ZkAcls {
+    /** KerberosName's form: service, then an optional /host, then @REALM. */
+    private static final Pattern KERBEROS_NAME = Pattern.compile("([^/@]*)(/([^/@]*))?@([^/@]*)");
+    private static final String SASL_SUPER_USER = "super";
+
     private ZkAcls() {}
 
     /** Whether {@code identity} holds {@code perm} on a node with {@code acl}. */
@@ -35,6 +40,8 @@ public final class ZkAcls {
     private static boolean matches(String scheme, String authId, String aclId) {
         return switch (scheme) {
             case "ip" -> ipMatches(authId, aclId);
+            // ZooKeeper's SASL provider: the SASL user named super matches every sasl entry.
+            case "sasl" -> authId.equals(SASL_SUPER_USER) || authId.equals(aclId);
             default -> authId.equals(aclId);
         };
     }
@@ -75,7 +82,7 @@ public final class ZkAcls {
 
     /** Schemes whose ids are real authentications ("ip" is not: ZooKeeper's IP provider says so). */
     private static boolean isAuthenticatedScheme(String scheme) {
-        return scheme.equals("digest") || scheme.equals("x509");
+        return scheme.equals("digest") || scheme.equals("x509") || scheme.equals("sasl");
     }
 
     private static boolean isValidId(String scheme, String id) {
@@ -83,8 +90,17 @@ public final class ZkAcls {
             case "digest" -> id.split(":").length == 2;
             case "ip" -> parseIp(id) != null;
             case "x509" -> isX500Name(id);
+            case "sasl" -> isKerberosName(id);
             default -> false;
         };
+    }
+
+    /**
+     * ZooKeeper's SASL provider takes what its KerberosName parses: service/host@REALM, or any
+     * name without an '@'.
+     */
+    private static boolean isKerberosName(String id) {
+        return !id.contains("@") || KERBEROS_NAME.matcher(id).matches();
     }
 
     /** ZooKeeper's X509AuthenticationProvider accepts any id that parses as an X.500 name. */
