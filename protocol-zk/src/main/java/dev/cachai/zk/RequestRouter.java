@@ -199,14 +199,15 @@ final class RequestRouter {
 
     /**
      * One step of a SASL DIGEST-MD5 exchange; when it completes the connection holds {@code
-     * sasl:USER}. A failed exchange, or SASL on a server without users, is AUTHFAILED and the
-     * connection closes, as in ZooKeeper. Like an auth packet's, the reply carries zxid 0.
+     * sasl:USER}. A failed exchange is AUTHFAILED and the connection closes, as in ZooKeeper. Like
+     * an auth packet's, the reply carries zxid 0.
      */
     private Reply sasl(ZkConnection c, GetSASLRequest request) {
         long zxid = 0;
         SaslDigestUsers users = server.saslUsers();
         if (!users.enabled()) {
-            return new Reply(zxid, ZkCode.AUTHFAILED, new SetSASLResponse(null), List.of(), true);
+            // ZooKeeper without a JAAS file answers OK with no token, and its client gives up (AuthFailed).
+            return Reply.ok(zxid, new SetSASLResponse(null));
         }
         try {
             SaslServer exchange = c.saslServer(users);

@@ -28,8 +28,16 @@ public final class SaslScenario {
 
     private SaslScenario() {}
 
+    /** Usage: SaslScenario CONNECT [SECTION]: the whole scenario, or one login and a read. */
     public static void main(String[] args) throws Exception {
         String connect = args[0];
+        if (args.length > 1) {
+            try (ZooKeeper zk = login(connect, args[1])) {
+                step(args[1] + " reads /", () -> zk.exists("/", false) != null);
+            }
+            System.out.println(MARK + "done");
+            return;
+        }
         byte[] data = "x".getBytes(StandardCharsets.UTF_8);
         try (ZooKeeper bob = login(connect, "Bob"); ZooKeeper alice = login(connect, "Alice");
              ZooKeeper admin = login(connect, "Super"); ZooKeeper anonymous = anonymous(connect)) {

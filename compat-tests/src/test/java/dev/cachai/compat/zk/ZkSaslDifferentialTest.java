@@ -65,6 +65,20 @@ class ZkSaslDifferentialTest {
                 "mallory reads: error AUTHFAILED", "done");
     }
 
+    /** A client set up for SASL meets a server without it: both answer its token with none. */
+    @Test
+    void aSaslClientOfAServerWithoutSaslFailsToLogInAsWithZooKeeper() throws Exception {
+        Path jaas = Files.writeString(dir.resolve("jaas.conf"), JAAS);
+        List<String> expected;
+        try (ZkTargets.Target real = ZkTargets.realZooKeeperProcess(Map.of())) {
+            expected = scenario(real.connectString(), jaas, "Bob");
+        }
+        try (ZkTargets.Target cachai = ZkTargets.cachai()) {
+            assertThat(scenario(cachai.connectString(), jaas, "Bob")).containsExactlyElementsOf(expected);
+        }
+        assertThat(expected).startsWith("login Bob: AuthFailed");
+    }
+
     private Process startCachai(Path jaas, int zkPort) throws Exception {
         Path log = dir.resolve("cachai.log");
         Process p = new ProcessBuilder(java(), "-Djava.security.auth.login.config=" + jaas, "-jar",
@@ -84,13 +98,14 @@ class ZkSaslDifferentialTest {
     }
 
     /** SaslScenario's lines against {@code connect}, without log lines. */
-    private List<String> scenario(String connect, Path jaas) throws Exception {
+    private List<String> scenario(String connect, Path jaas, String... loginOnly) throws Exception {
         Path out = dir.resolve("scenario-" + connect.replace(':', '-') + ".txt");
-        Process p = new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"),
+        List<String> command = new java.util.ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
                 "-Djava.security.auth.login.config=" + jaas,
                 // ZooKeeper 3.9 clients use DIGEST-MD5 only with FIPS mode off, against either server.
-                "-Dzookeeper.fips-mode=false", SaslScenario.class.getName(), connect)
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+                "-Dzookeeper.fips-mode=false", SaslScenario.class.getName(), connect));
+        command.addAll(List.of(loginOnly));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         assertThat(p.waitFor(RUN_S_MAX, TimeUnit.SECONDS)).as("scenario finished").isTrue();
         List<String> all = Files.readAllLines(out, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(String.join("\n", all)).isZero();
