@@ -51,6 +51,8 @@ final class KafkaBroker implements AutoCloseable {
     private final String zkConnect;
     private final Path dir;
     private final Path log;
+    /** The JAAS file of a broker that logs in to ZooKeeper with SASL; null for none. */
+    private Path zkJaas;
     private Process process;
     private int port;
     /** Where the log stood at the last launch: earlier lines belong to an earlier run. */
@@ -65,9 +67,18 @@ final class KafkaBroker implements AutoCloseable {
 
     /** Starts the JVM and returns at once, so that several brokers boot side by side; see {@link #awaitStarted}. */
     static KafkaBroker launch(int id, String zkConnect, Path dir) throws IOException {
+        return launch(id, zkConnect, dir, null);
+    }
+
+    /**
+     * With {@code zkJaas}, the broker logs in to ZooKeeper with SASL under that JAAS file's Client
+     * section and makes its znodes with ACLs (zookeeper.set.acl), as a secured Kafka does.
+     */
+    static KafkaBroker launch(int id, String zkConnect, Path dir, Path zkJaas) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("logback.xml"), LOGBACK_XML);
         KafkaBroker broker = new KafkaBroker(id, zkConnect, dir);
+        broker.zkJaas = zkJaas;
         broker.launch();
         return broker;
     }
@@ -110,10 +121,15 @@ final class KafkaBroker implements AutoCloseable {
                 "num.recovery.threads.per.data.dir=1",
                 // The cleaner's dedupe buffer (128 MiB by default) is allocated on the heap.
                 "log.cleaner.dedupe.buffer.size=16777216",
+                "zookeeper.set.acl=" + (zkJaas != null),
                 ""));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
+        if (zkJaas != null) {
+            // ZooKeeper 3.9's client uses DIGEST-MD5 only with FIPS mode off.
+            command.addAll(List.of("-Djava.security.auth.login.config=" + zkJaas, "-Dzookeeper.fips-mode=false"));
+        }
         command.addAll(List.of("-Dlogback.configurationFile=" + dir.resolve("logback.xml"),
                 "-cp", System.getProperty("java.class.path"), "kafka.Kafka", properties.toString()));
         logLengthAtLaunch = Files.exists(log) ? Files.size(log) : 0;

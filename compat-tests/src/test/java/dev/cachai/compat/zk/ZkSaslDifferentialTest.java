@@ -80,6 +80,11 @@ class ZkSaslDifferentialTest {
     }
 
     private Process startCachai(Path jaas, int zkPort) throws Exception {
+        return startCachai(dir, jaas, zkPort);
+    }
+
+    /** The Cachai jar as a process of its own, started with {@code jaas}; returns once its ZooKeeper port answers. */
+    static Process startCachai(Path dir, Path jaas, int zkPort) throws Exception {
         Path log = dir.resolve("cachai.log");
         Process p = new ProcessBuilder(java(), "-Djava.security.auth.login.config=" + jaas, "-jar",
                 ProcessCluster.JAR.toString(), "--data-dir", dir.resolve("cachai").toString(),
