@@ -1,6 +1,5 @@
 package dev.cachai.compat.zk;
 
-import dev.cachai.compat.FreePorts;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -44,21 +43,9 @@ class KafkaZkSaslTest {
     @Test
     void aBrokerLoggingInWithSaslProtectsItsZnodesOnCachaiAsOnZooKeeper() throws Exception {
         Path jaas = Files.writeString(dir.resolve("jaas.conf"), JAAS);
-        List<String> expected;
-        try (ZkTargets.Target real = ZkTargets.realZooKeeperProcess(Map.of(
-                "java.security.auth.login.config", jaas.toString(),
-                "zookeeper.authProvider.1", "org.apache.zookeeper.server.auth.SASLAuthenticationProvider"))) {
-            expected = scenario(real.connectString(), jaas, dir.resolve("on-zookeeper"));
-        }
-        int zkPort = FreePorts.next();
-        Path cachaiDir = Files.createDirectories(dir.resolve("on-cachai"));
-        Process cachai = ZkSaslDifferentialTest.startCachai(cachaiDir, jaas, zkPort);
-        try {
-            assertThat(scenario("127.0.0.1:" + zkPort, jaas, cachaiDir)).containsExactlyElementsOf(expected);
-        } finally {
-            cachai.destroy();
-            cachai.waitFor(WAIT_S, TimeUnit.SECONDS);
-        }
+        int[] run = {0};
+        List<String> expected = ZkSaslDifferentialTest.sameOnBoth(dir, jaas,
+                connect -> scenario(connect, jaas, dir.resolve("run-" + ++run[0])));
         assertThat(expected).contains(CHROOT + "/brokers/ids/1: [31 sasl:kafka, 1 world:anyone]",
                 "anonymous setData " + CHROOT + "/brokers/topics/" + TOPIC + ": NOAUTH");
     }

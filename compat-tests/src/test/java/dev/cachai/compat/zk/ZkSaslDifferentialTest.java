@@ -45,20 +45,7 @@ class ZkSaslDifferentialTest {
     @Test
     void digestMd5LoginsAndSaslAclsAnswerAsZooKeeper() throws Exception {
         Path jaas = Files.writeString(dir.resolve("jaas.conf"), JAAS);
-        List<String> expected;
-        try (ZkTargets.Target real = ZkTargets.realZooKeeperProcess(Map.of(
-                "java.security.auth.login.config", jaas.toString(),
-                "zookeeper.authProvider.1", "org.apache.zookeeper.server.auth.SASLAuthenticationProvider"))) {
-            expected = scenario(real.connectString(), jaas);
-        }
-        int zkPort = FreePorts.next();
-        Process cachai = startCachai(jaas, zkPort);
-        try {
-            assertThat(scenario("127.0.0.1:" + zkPort, jaas)).containsExactlyElementsOf(expected);
-        } finally {
-            cachai.destroy();
-            cachai.waitFor(RUN_S_MAX, TimeUnit.SECONDS);
-        }
+        List<String> expected = sameOnBoth(dir, jaas, connect -> scenario(connect, jaas));
         assertThat(expected).contains("login Bob: SaslAuthenticated", "login Mallory: AuthFailed",
                 "acl of /sasl/mine: [31 sasl:bob]", "bob whoAmI: [sasl:bob, ip:127.0.0.1]", "alice reads: error NOAUTH",
                 "anonymous reads: error NOAUTH", "super reads: x", "bob sets a malformed sasl id: error INVALIDACL",
@@ -79,12 +66,36 @@ class ZkSaslDifferentialTest {
         assertThat(expected).startsWith("login Bob: AuthFailed");
     }
 
-    private Process startCachai(Path jaas, int zkPort) throws Exception {
-        return startCachai(dir, jaas, zkPort);
+    /** What a scenario reports against one server. */
+    interface Scenario {
+        List<String> run(String connect) throws Exception;
+    }
+
+    /**
+     * Runs {@code scenario} against ZooKeeper 3.9.5 with its SASL provider and against the Cachai
+     * jar, each a process started with {@code jaas}; Cachai must report ZooKeeper's lines, which
+     * are returned.
+     */
+    static List<String> sameOnBoth(Path dir, Path jaas, Scenario scenario) throws Exception {
+        List<String> expected;
+        try (ZkTargets.Target real = ZkTargets.realZooKeeperProcess(Map.of(
+                "java.security.auth.login.config", jaas.toString(),
+                "zookeeper.authProvider.1", "org.apache.zookeeper.server.auth.SASLAuthenticationProvider"))) {
+            expected = scenario.run(real.connectString());
+        }
+        int zkPort = FreePorts.next();
+        Process cachai = startCachai(Files.createDirectories(dir.resolve("cachai-process")), jaas, zkPort);
+        try {
+            assertThat(scenario.run("127.0.0.1:" + zkPort)).containsExactlyElementsOf(expected);
+        } finally {
+            cachai.destroy();
+            cachai.waitFor(RUN_S_MAX, TimeUnit.SECONDS);
+        }
+        return expected;
     }
 
     /** The Cachai jar as a process of its own, started with {@code jaas}; returns once its ZooKeeper port answers. */
-    static Process startCachai(Path dir, Path jaas, int zkPort) throws Exception {
+    private static Process startCachai(Path dir, Path jaas, int zkPort) throws Exception {
         Path log = dir.resolve("cachai.log");
         Process p = new ProcessBuilder(java(), "-Djava.security.auth.login.config=" + jaas, "-jar",
                 ProcessCluster.JAR.toString(), "--data-dir", dir.resolve("cachai").toString(),
