@@ -6,10 +6,6 @@ import dev.cachai.server.config.InitialCluster;
 import dev.cachai.server.config.ServerConfig;
 import dev.cachai.server.storage.DataDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -125,11 +121,7 @@ final class InProcessCluster implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.cachai.netty.FreeLoopbackPorts.next();
     }
 
     @Override

@@ -13,10 +13,6 @@ import dev.cachai.server.config.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,11 +36,7 @@ class MembershipChangeTest {
     private final List<CachaiServer> running = new ArrayList<>();
 
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.cachai.netty.FreeLoopbackPorts.next();
     }
 
     private static ServerConfig node(Path root, String name, int peerPort, InitialCluster cluster) {

@@ -3,10 +3,6 @@ package dev.cachai.server.transport;
 import dev.cachai.server.config.HostPort;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,11 +15,7 @@ class PeerTransportTest {
     private static final long CLUSTER = 42;
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.cachai.netty.FreeLoopbackPorts.next();
     }
 
     private static PeerTransport node(int self, int port, int peer, int peerPort,
