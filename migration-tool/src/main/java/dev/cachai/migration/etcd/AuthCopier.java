@@ -57,6 +57,10 @@ final class AuthCopier {
     private void copyUser(User user) {
         String name = user.getName().toStringUtf8();
         boolean noPassword = user.hasOptions() && user.getOptions().getNoPassword();
+        if (user.getPassword().size() > Passwords.CLIENT_HASH_BYTES_MAX) {
+            throw new MigrationException("user " + name + " has a password hash of " + user.getPassword().size()
+                    + " bytes; Cachai takes at most " + Passwords.CLIENT_HASH_BYTES_MAX + " (a bcrypt hash has 60)");
+        }
         String hash = noPassword ? null : Passwords.fromStored(user.getPassword().toByteArray());
         EtcdError added = target.apply(new AuthCommand.UserAdd(name, hash, noPassword));
         expect(added, EtcdError.USER_ALREADY_EXIST, "user " + name);
