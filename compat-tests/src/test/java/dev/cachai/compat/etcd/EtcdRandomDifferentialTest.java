@@ -115,6 +115,10 @@ class EtcdRandomDifferentialTest extends BothEtcdTargets {
                         .put(PutRequest.newBuilder().setKey(key("start")).build()).getHeader().getRevision();
                 lastRevision = baseline;
                 Watching all = watchSequenceKeys(channel);
+                // Taken before the first write, the watch starts at the current revision + 1 and
+                // etcd counts it as synced; taken later, it would be caught up by etcd's 100 ms
+                // loop, and a compaction in between would cancel it there (compactionCap).
+                await(target.name() + " answering the sequence's watch").atMost(EVENTS_WAIT).until(() -> !all.heard.isEmpty());
                 LeaseGrpc.LeaseBlockingStub lease = LeaseGrpc.newBlockingStub(channel);
                 for (int i = 0; i < OPS_PER_SEQUENCE; i++) {
                     if (random.nextInt(40) == 0) {
