@@ -1,5 +1,6 @@
 package dev.cachai.compat.zk;
 
+import dev.cachai.compat.NativeTool;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.cachai.compat.zk;
+package dev.cachai.compat;
 
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,22 +18,23 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Runs a non-Java client program with bounded time. A missing program fails the test (it must
- * be installed: Debian's python3-kazoo and zookeeper-bin), it is never skipped.
+ * be installed: Debian's python3-kazoo, zookeeper-bin, gcc, golang-go), it is never skipped.
  */
-final class NativeTool {
-    static final Path PYTHON = Path.of("/usr/bin/python3");
-    static final Path CLI_MT = Path.of("/usr/lib/zookeeper/bin/cli_mt");
-    static final Path GCC = Path.of("/usr/bin/gcc");
+public final class NativeTool {
+    public static final Path PYTHON = Path.of("/usr/bin/python3");
+    public static final Path CLI_MT = Path.of("/usr/lib/zookeeper/bin/cli_mt");
+    public static final Path GCC = Path.of("/usr/bin/gcc");
+    public static final Path GO = Path.of("/usr/bin/go");
     /** The C client's header, from Debian's libzookeeper-mt-dev (the library comes with it). */
-    static final Path ZOOKEEPER_H = Path.of("/usr/include/zookeeper/zookeeper.h");
+    public static final Path ZOOKEEPER_H = Path.of("/usr/include/zookeeper/zookeeper.h");
     private static final int RUN_TIMEOUT_S = 30;
     private static final int POLL_MS = 20;
 
     private NativeTool() {}
 
-    record Outcome(int exitCode, String stdout, String stderr) {}
+    public record Outcome(int exitCode, String stdout, String stderr) {}
 
-    static void requireInstalled(Path program, String debianPackage) {
+    public static void requireInstalled(Path program, String debianPackage) {
         assertThat(Files.isExecutable(program))
                 .as(program + " missing: apt-get install -y " + debianPackage).isTrue();
     }
@@ -41,8 +43,16 @@ final class NativeTool {
      * Starts {@code command}, writes {@code stdinText} and keeps stdin open until stdout or stderr contains
      * {@code doneMarker} (null: close at once), then sends {@code quitLine} and waits for the exit.
      */
-    static Outcome run(List<String> command, String stdinText, String doneMarker, String quitLine) throws Exception {
-        Process p = new ProcessBuilder(command).start();
+    public static Outcome run(List<String> command, String stdinText, String doneMarker, String quitLine) throws Exception {
+        return run(command, Map.of(), RUN_TIMEOUT_S, stdinText, doneMarker, quitLine);
+    }
+
+    /** As above, with {@code env} added to the inherited environment and the exit due within {@code timeoutS}. */
+    public static Outcome run(List<String> command, Map<String, String> env, int timeoutS, String stdinText,
+            String doneMarker, String quitLine) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         StringBuilder out = new StringBuilder();
         StringBuilder err = new StringBuilder();
         Thread outReader = drain(p.getInputStream(), out);
@@ -51,19 +61,19 @@ final class NativeTool {
             stdin.write(stdinText.getBytes(StandardCharsets.UTF_8));
             stdin.flush();
             if (doneMarker != null) {
-                awaitOutput(p, out, err, doneMarker);
+                awaitOutput(p, out, err, doneMarker, timeoutS);
                 stdin.write(quitLine.getBytes(StandardCharsets.UTF_8));
                 stdin.flush();
             }
         } catch (IOException e) {
             // the tool exited early; its output says why
         }
-        boolean exited = p.waitFor(RUN_TIMEOUT_S, TimeUnit.SECONDS);
+        boolean exited = p.waitFor(timeoutS, TimeUnit.SECONDS);
         if (!exited) {
             p.destroyForcibly();
         }
-        outReader.join(TimeUnit.SECONDS.toMillis(RUN_TIMEOUT_S));
-        errReader.join(TimeUnit.SECONDS.toMillis(RUN_TIMEOUT_S));
+        outReader.join(TimeUnit.SECONDS.toMillis(timeoutS));
+        errReader.join(TimeUnit.SECONDS.toMillis(timeoutS));
         assertThat(exited).as(command + " finished; stdout:\n" + out + "\nstderr:\n" + err).isTrue();
         return new Outcome(p.exitValue(), text(out), text(err));
     }
@@ -72,9 +82,9 @@ final class NativeTool {
      * Bounded polling of the child's output (a process gives nothing to wait on). A timeout
      * falls through: the quit line still goes out and the exit assertion reports the output.
      */
-    private static void awaitOutput(Process p, StringBuilder out, StringBuilder err, String marker) {
+    private static void awaitOutput(Process p, StringBuilder out, StringBuilder err, String marker, int timeoutS) {
         try {
-            await().atMost(Duration.ofSeconds(RUN_TIMEOUT_S)).pollInterval(Duration.ofMillis(POLL_MS))
+            await().atMost(Duration.ofSeconds(timeoutS)).pollInterval(Duration.ofMillis(POLL_MS))
                     .until(() -> contains(out, marker) || contains(err, marker) || !p.isAlive());
         } catch (ConditionTimeoutException e) {
             // reported by the caller's assertions on the output
