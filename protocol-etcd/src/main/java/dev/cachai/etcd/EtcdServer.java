@@ -7,6 +7,7 @@ import dev.cachai.etcd.auth.AuthService;
 import dev.cachai.etcd.concurrency.ElectionService;
 import dev.cachai.etcd.concurrency.LockService;
 import dev.cachai.etcd.gateway.HttpGateway;
+import dev.cachai.etcd.health.HealthService;
 import dev.cachai.etcd.kv.KvService;
 import dev.cachai.etcd.lease.LeaseService;
 import dev.cachai.etcd.maintenance.Alarms;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The etcd v3 adapter: gRPC services (KV, Watch, Lease, Cluster, Maintenance, Auth, Election,
@@ -102,8 +104,12 @@ public final class EtcdServer implements AutoCloseable {
                 .<MethodDescriptor<?, ?>>map(ServerMethodDefinition::getMethodDescriptor).toList();
         // Requests are parsed inside the other interceptors and outside the metrics, which count
         // an unparsable request's INTERNAL as etcd's do.
-        this.services = bound.stream()
-                .map(s -> ServerInterceptors.intercept(s, size, authInterceptor, leaderRequirement))
+        // gRPC's health service, as etcd registers it beside its own: not on the gateway, and
+        // without auth (etcd checks tokens inside its own services, which health is not).
+        ServerServiceDefinition health = ServerInterceptors.intercept(new HealthService().bindService(), size, leaderRequirement);
+        this.services = Stream.concat(
+                        bound.stream().map(s -> ServerInterceptors.intercept(s, size, authInterceptor, leaderRequirement)),
+                        Stream.of(health))
                 .map(s -> ServerInterceptors.intercept(UnparsableRequests.answeredAsEtcd(s), grpcMetrics))
                 .toList();
         grpcMetrics.initialize(services);
