@@ -14,19 +14,17 @@ import dev.cachai.etcd.proto.etcdserverpb.WatchGrpc;
 import dev.cachai.etcd.proto.etcdserverpb.WatchRequest;
 import dev.cachai.etcd.proto.etcdserverpb.WatchResponse;
 import dev.cachai.etcd.support.LeaderRequirement;
+import dev.cachai.etcd.testing.Heard;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.cachai.etcd.KvServiceTest.b;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,16 +33,6 @@ import static org.awaitility.Awaitility.await;
 
 /** etcd's "hasleader" metadata: calls fail and streams end with "no leader" on a member without one. */
 class RequireLeaderTest {
-    /** What a client stream heard: its responses and how it ended. */
-    private static final class Heard<T> implements StreamObserver<T> {
-        final List<T> responses = new CopyOnWriteArrayList<>();
-        final AtomicReference<Status> ended = new AtomicReference<>();
-
-        @Override public void onNext(T value) { responses.add(value); }
-        @Override public void onError(Throwable t) { ended.set(Status.fromThrowable(t)); }
-        @Override public void onCompleted() { ended.set(Status.OK); }
-    }
-
     private final SyncGateway gateway = new SyncGateway();
     private InProcessEtcd etcd;
 

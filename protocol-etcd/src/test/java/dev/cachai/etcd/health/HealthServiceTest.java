@@ -12,20 +12,17 @@ import dev.cachai.etcd.proto.health.HealthCheckRequest;
 import dev.cachai.etcd.proto.health.HealthCheckResponse;
 import dev.cachai.etcd.proto.health.HealthCheckResponse.ServingStatus;
 import dev.cachai.etcd.proto.health.HealthGrpc;
+import dev.cachai.etcd.testing.Heard;
 import com.google.protobuf.ByteString;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -63,8 +60,8 @@ class HealthServiceTest {
 
     @Test
     void aWatchTellsTheStatusAndStaysOpen() {
-        Heard whole = watch("");
-        Heard other = watch("nothing");
+        Heard<HealthCheckResponse> whole = watch("");
+        Heard<HealthCheckResponse> other = watch("nothing");
         await().atMost(Duration.ofSeconds(10)).until(() -> !whole.responses.isEmpty() && !other.responses.isEmpty());
         assertThat(health.check(of("")).getStatus()).isEqualTo(ServingStatus.SERVING);
         assertThat(whole.responses).extracting(HealthCheckResponse::getStatus).containsExactly(ServingStatus.SERVING);
@@ -91,18 +88,9 @@ class HealthServiceTest {
                 .hasMessageContaining("etcdserver: invalid auth token");
     }
 
-    private Heard watch(String service) {
-        Heard heard = new Heard();
+    private Heard<HealthCheckResponse> watch(String service) {
+        Heard<HealthCheckResponse> heard = new Heard<>();
         HealthGrpc.newStub(etcd.channel).watch(of(service), heard);
         return heard;
-    }
-
-    private static final class Heard implements StreamObserver<HealthCheckResponse> {
-        final List<HealthCheckResponse> responses = new CopyOnWriteArrayList<>();
-        final AtomicReference<Status> ended = new AtomicReference<>();
-
-        @Override public void onNext(HealthCheckResponse value) { responses.add(value); }
-        @Override public void onError(Throwable t) { ended.set(Status.fromThrowable(t)); }
-        @Override public void onCompleted() { ended.set(Status.OK); }
     }
 }
