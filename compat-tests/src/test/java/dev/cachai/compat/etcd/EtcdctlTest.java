@@ -45,6 +45,19 @@ class EtcdctlTest {
         }
     }
 
+    /**
+     * etcdctl's own check of a cluster: 10,000 puts of 1 KiB from 50 clients, then the memory the
+     * server reports on /metrics (process_resident_memory_bytes) compared with etcd's limit for
+     * that load. (`check perf` passes too, by hand: it takes a minute.)
+     */
+    @Test
+    void checkDatascalePasses() throws Exception {
+        try (Targets.Target cachai = Targets.cachai()) {
+            String report = new Etcdctl(cachai.endpoint()).run("check", "datascale", "--load=s");
+            assertThat(report).contains("PASS: Approximate system memory used").doesNotContain("FAIL");
+        }
+    }
+
     @Test
     void txnLockElectWatchAndAuthPrintWhatEtcdPrints() throws Exception {
         try (Targets.Target etcd = Targets.realEtcd()) {
