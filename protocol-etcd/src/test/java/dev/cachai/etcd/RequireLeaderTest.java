@@ -13,6 +13,9 @@ import dev.cachai.etcd.proto.etcdserverpb.WatchCreateRequest;
 import dev.cachai.etcd.proto.etcdserverpb.WatchGrpc;
 import dev.cachai.etcd.proto.etcdserverpb.WatchRequest;
 import dev.cachai.etcd.proto.etcdserverpb.WatchResponse;
+import dev.cachai.etcd.proto.health.HealthCheckRequest;
+import dev.cachai.etcd.proto.health.HealthCheckResponse;
+import dev.cachai.etcd.proto.health.HealthGrpc;
 import dev.cachai.etcd.support.LeaderRequirement;
 import dev.cachai.etcd.testing.Heard;
 import io.grpc.Metadata;
@@ -89,6 +92,19 @@ class RequireLeaderTest {
                     assertThat(e.getStatus().getDescription()).isEqualTo("etcdserver: no leader");
                 });
         assertThat(kv(false).put(put()).getHeader().getRevision()).as("without the metadata").isEqualTo(3);
+    }
+
+    /** As in etcd, whose interceptor checks the metadata before any service: gRPC's health service too. */
+    @Test
+    void healthChecksAskingForALeaderFailWhileThereIsNone() {
+        HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(etcd.channel);
+        gateway.health(FixedHealth.NO_LEADER);
+        assertThatThrownBy(() -> health.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(requireLeader()))
+                .check(HealthCheckRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getDescription()).isEqualTo("etcdserver: no leader"));
+        assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
+                .as("without the metadata").isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
     }
 
     @Test

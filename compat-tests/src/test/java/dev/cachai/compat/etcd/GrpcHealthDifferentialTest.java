@@ -3,6 +3,7 @@ package dev.cachai.compat.etcd;
 import dev.cachai.etcd.proto.health.HealthCheckRequest;
 import dev.cachai.etcd.proto.health.HealthCheckResponse;
 import dev.cachai.etcd.proto.health.HealthGrpc;
+import dev.cachai.etcd.support.LeaderRequirement;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -41,7 +42,7 @@ class GrpcHealthDifferentialTest {
         try {
             HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
             Metadata requireLeader = new Metadata();
-            requireLeader.put(Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER), "true");
+            requireLeader.put(LeaderRequirement.REQUIRE_LEADER, "true");
             List<String> out = new ArrayList<>();
             for (String service : List.of("", "etcdserverpb.KV", "grpc.health.v1.Health")) {
                 out.add("check '" + service + "': " + check(health, service));

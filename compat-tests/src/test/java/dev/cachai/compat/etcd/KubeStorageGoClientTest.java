@@ -30,27 +30,30 @@ class KubeStorageGoClientTest extends BothEtcdTargets {
 
     @Test
     void kubeApiserverStoragePatternMatchesEtcd() throws Exception {
-        Path program = build();
-        assertSameReport(program, cachai.endpoint());
+        assertSameReport(cachai.endpoint());
     }
 
     /** The same through a follower of a three-member cluster (separate JVMs): forwarded writes, read index, its watches. */
     @Test
     void throughAClusterFollowerToo() throws Exception {
-        Path program = build();
         Path root = Files.createTempDirectory("cachai-kube-storage");
         try (ProcessCluster cluster = new ProcessCluster(root, CLUSTER_MEMBERS).startAll()) {
             int follower = (cluster.awaitAgreedLeader() + 1) % CLUSTER_MEMBERS;
-            assertSameReport(program, "http://127.0.0.1:" + cluster.member(follower).etcdPort());
+            assertSameReport("http://127.0.0.1:" + cluster.member(follower).etcdPort());
         } finally {
             TempDirs.deleteTree(root);
         }
     }
 
+    /** The compiled program, built once for the class. */
+    private Path program;
     /** The program against the real etcd, run once: it writes fixed keys, so a second run would report otherwise. */
     private NativeTool.Outcome etcdReport;
 
-    private void assertSameReport(Path program, String cachaiEndpoint) throws Exception {
+    private void assertSameReport(String cachaiEndpoint) throws Exception {
+        if (program == null) {
+            program = build();
+        }
         if (etcdReport == null) {
             etcdReport = NativeTool.run(List.of(program.toString(), etcd.endpoint()), Map.of(), RUN_TIMEOUT_S, "", null, null);
         }
