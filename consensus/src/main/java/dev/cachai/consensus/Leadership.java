@@ -136,7 +136,7 @@ final class Leadership {
      */
     private long readPoint() {
         long point = node.commitIndex;
-        if (twoVotesChoose()) {
+        if (node.membership.twoVotesChoose()) {
             for (Map.Entry<Integer, Progress> peer : progress.entrySet()) {
                 if (node.membership.isVoter(peer.getKey())) {
                     point = Math.max(point, peer.getValue().acceptedAnnounced);
@@ -292,17 +292,9 @@ final class Leadership {
         // Not where every follower can tell it from our accepted index and its own copy.
         if (readHeartbeatDue || node.commitIndex > commitAnnounced && !followersTellCommitThemselves()) {
             broadcastHeartbeat();
-        } else if (twoVotesChoose()) {
+        } else if (node.membership.twoVotesChoose()) {
             announceOwnAcceptance();
         }
-    }
-
-    /**
-     * With two or three voters, our vote and one follower's choose a slot (see
-     * {@link Heartbeat#leaderAcceptedIndex}).
-     */
-    private boolean twoVotesChoose() {
-        return node.membership.quorumSize() == 2;
     }
 
     /**
@@ -313,7 +305,7 @@ final class Leadership {
      * membership change, which followers never count chosen themselves.
      */
     private boolean followersTellCommitThemselves() {
-        if (!twoVotesChoose() || selfAcceptedIndex < node.commitIndex || lease != null
+        if (!node.membership.twoVotesChoose() || selfAcceptedIndex < node.commitIndex || lease != null
                 || node.membershipIndex() > commitAnnounced) {
             return false;
         }

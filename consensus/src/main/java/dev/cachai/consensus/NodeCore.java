@@ -357,13 +357,11 @@ final class NodeCore {
      * may change what a quorum is; the leader announces those.
      */
     private void commitWhatTwoVotesChose() {
-        if (role != Role.FOLLOWER || !promised.equals(leaderAcceptedBallot) || membership.quorumSize() != 2
+        if (role != Role.FOLLOWER || !promised.equals(leaderAcceptedBallot) || !membership.twoVotesChoose()
                 || !membership.isVoter(id) || !membership.isVoter(promised.nodeId())) {
             return;
         }
-        long durableMatch = unsyncedWrites.isEmpty() ? matchIndex()
-                : Math.min(matchIndex(), unsyncedWrites.firstKey() - 1);
-        long through = Math.min(leaderAcceptedIndex, durableMatch);
+        long through = Math.min(leaderAcceptedIndex, durableThrough(matchIndex()));
         for (long index = commitIndex + 1; index <= through; index++) {
             if (log.get(index).kind() == EntryKind.MEMBERSHIP) {
                 through = index - 1;
@@ -554,7 +552,12 @@ final class NodeCore {
      * restart finds every slot up to it.
      */
     long durableChosenThrough() {
-        return unsyncedWrites.isEmpty() ? commitIndex : Math.min(commitIndex, unsyncedWrites.firstKey() - 1);
+        return durableThrough(commitIndex);
+    }
+
+    /** {@code index}, or the slot before the first one with a write not yet persisted, if lower. */
+    private long durableThrough(long index) {
+        return unsyncedWrites.isEmpty() ? index : Math.min(index, unsyncedWrites.firstKey() - 1);
     }
 
     /**

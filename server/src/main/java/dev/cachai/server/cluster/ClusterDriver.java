@@ -498,7 +498,7 @@ public final class ClusterDriver implements Driver, ClusterView {
      * when its own sync is done (its vote and the leader's).
      */
     private boolean awaitingOwnWritesAsFollower() {
-        return paxos.role() != Role.LEADER && proposals.size() > 0 && paxos.membership().quorumSize() > 2;
+        return paxos.role() != Role.LEADER && proposals.size() > 0 && !paxos.membership().twoVotesChoose();
     }
 
     /** While a Ready's sync is in flight: applies the commands chosen since, if that Ready's came first. */
