@@ -115,35 +115,16 @@ final class Leadership {
         return new SubmitResult.Pending();
     }
 
-    /** {@link #readPoint} is a read point once no other leader can exist: by lease, or by asking. */
+    /** Our commit index is a read point once no other leader can exist: by lease, or by asking. */
     private void serveOrConfirm(PendingRead read) {
         if (leaseHeld()) {
-            release(read.context(), read.origin(), readPoint());
+            release(read.context(), read.origin(), node.commitIndex);
             return;
         }
         // The answers must be to a heartbeat sent after the read arrived: the next round.
-        readsAwaitingQuorum.add(new PendingRead(read.context(), read.origin(), readPoint(), readSeq + 1));
+        readsAwaitingQuorum.add(new PendingRead(read.context(), read.origin(), node.commitIndex, readSeq + 1));
         readHeartbeatDue = true;
         confirmReads();
-    }
-
-    /**
-     * The slot a read must see applied: our commit index, or higher where a follower may have
-     * known slots chosen before us and answered their clients (see {@link Heartbeat#leaderAcceptedIndex}):
-     * never above the accepted index we told it. A read waits for those slots, one round trip.
-     * Where two votes do not choose, no follower counts slots chosen itself, or did so only
-     * before the membership change that made it so, below our commit index.
-     */
-    private long readPoint() {
-        long point = node.commitIndex;
-        if (node.membership.twoVotesChoose()) {
-            for (Map.Entry<Integer, Progress> peer : progress.entrySet()) {
-                if (node.membership.isVoter(peer.getKey())) {
-                    point = Math.max(point, peer.getValue().acceptedAnnounced);
-                }
-            }
-        }
-        return point;
     }
 
     private boolean leaseHeld() {
@@ -289,43 +270,8 @@ final class Leadership {
         }
         // A new commit index goes out at once rather than with the next Accept or heartbeat tick:
         // followers apply sooner, and a write forwarded through a follower is answered sooner.
-        // Not where every follower can tell it from our accepted index and its own copy.
-        if (readHeartbeatDue || node.commitIndex > commitAnnounced && !followersTellCommitThemselves()) {
+        if (readHeartbeatDue || node.commitIndex > commitAnnounced) {
             broadcastHeartbeat();
-        } else if (node.membership.twoVotesChoose()) {
-            announceOwnAcceptance();
-        }
-    }
-
-    /**
-     * Every follower is a voter and our own copy is durable through the commit index: once told
-     * so (by {@link #announceOwnAcceptance}, which follows), each knows those slots chosen as soon
-     * as it holds them durably, or learns them with the Accepts that bring them (which carry the
-     * commit index). Not with a lease, which the commit's heartbeat round renews, nor for a
-     * membership change, which followers never count chosen themselves.
-     */
-    private boolean followersTellCommitThemselves() {
-        if (!node.membership.twoVotesChoose() || selfAcceptedIndex < node.commitIndex || lease != null
-                || node.membershipIndex() > commitAnnounced) {
-            return false;
-        }
-        for (int member : progress.keySet()) {
-            if (!node.membership.isVoter(member)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Tells each voter not yet told (by an Accept or heartbeat) how far our own copy is durable;
-     * a learner's vote does not count, so it could not use it.
-     */
-    private void announceOwnAcceptance() {
-        for (Map.Entry<Integer, Progress> peer : progress.entrySet()) {
-            if (peer.getValue().acceptedAnnounced < selfAcceptedIndex && node.membership.isVoter(peer.getKey())) {
-                sendHeartbeat(peer.getKey(), releasableIndex());
-            }
         }
     }
 
@@ -345,8 +291,7 @@ final class Leadership {
                 // ballot proposes the chosen value again, which Paxos allows.
                 stamped.add(entry.ballot().equals(ballot) ? entry : entry.withBallot(ballot));
             }
-            node.send(new Accept(node.id, peerId, ballot, node.commitIndex, selfAcceptedIndex, stamped));
-            peer.acceptedAnnounced = selfAcceptedIndex;
+            node.send(new Accept(node.id, peerId, ballot, node.commitIndex, stamped));
             peer.nextIndex += stamped.size();
             peer.acceptsInflight++;
         }
@@ -537,13 +482,8 @@ final class Leadership {
         commitAnnounced = node.commitIndex;
         long releasable = releasableIndex();
         for (int member : progress.keySet()) {
-            sendHeartbeat(member, releasable);
+            node.send(new Heartbeat(node.id, member, ballot, node.commitIndex, readSeq, releasable));
         }
-    }
-
-    private void sendHeartbeat(int member, long releasable) {
-        node.send(new Heartbeat(node.id, member, ballot, node.commitIndex, readSeq, releasable, selfAcceptedIndex));
-        progress.get(member).acceptedAnnounced = selfAcceptedIndex;
     }
 
     private void maybeSendTimeoutNow() {

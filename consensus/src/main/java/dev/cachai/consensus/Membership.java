@@ -58,14 +58,6 @@ public record Membership(Set<Integer> voters, Set<Integer> learners, Map<Integer
         return voters.size() / 2 + 1;
     }
 
-    /**
-     * Two or three voters: the leader's vote and one follower's choose a slot, so a follower
-     * holding a slot durably knows it chosen from the leader's word on its own copy.
-     */
-    public boolean twoVotesChoose() {
-        return quorumSize() == 2;
-    }
-
     public Set<Integer> members() {
         Set<Integer> all = new TreeSet<>(voters);
         all.addAll(learners);

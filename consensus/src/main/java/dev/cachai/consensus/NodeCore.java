@@ -72,9 +72,6 @@ final class NodeCore {
     long snapshotWanted;
     /** The leader's last word on which slots every member holds (see {@link Heartbeat#releasableIndex}). */
     private long releasableFromLeader;
-    /** The ballot whose leader last told us how far its own copy is durable, and how far. */
-    private Ballot leaderAcceptedBallot;
-    private long leaderAcceptedIndex;
     private Snapshot snapshotToInstall;
     private final List<Message> outboxBeforePersist = new ArrayList<>();
     private final List<Message> outbox = new ArrayList<>();
@@ -237,8 +234,6 @@ final class NodeCore {
         }
         if (leadership != null) {
             leadership.onPersisted(ready.entriesToPersist());
-        } else {
-            commitWhatTwoVotesChose();
         }
     }
 
@@ -295,7 +290,6 @@ final class NodeCore {
             acceptEntry(entry);
         }
         followCommit(accept.commitIndex());
-        noteLeaderAccepted(accept.ballot(), accept.leaderAcceptedIndex());
         send(new Accepted(id, accept.from(), accept.ballot(), matchIndex(), lastIndex, commitIndex));
     }
 
@@ -317,7 +311,6 @@ final class NodeCore {
             return;
         }
         followCommit(heartbeat.commitIndex());
-        noteLeaderAccepted(heartbeat.ballot(), heartbeat.leaderAcceptedIndex());
         releasableFromLeader = heartbeat.releasableIndex(); // dropped by the next ready(), once applied
         send(new HeartbeatAck(id, heartbeat.from(), heartbeat.ballot(), matchIndex(), commitIndex,
                 heartbeat.readSeq()));
@@ -339,37 +332,6 @@ final class NodeCore {
                 return matchCacheIndex;
             }
             matchCacheIndex++;
-        }
-    }
-
-    private void noteLeaderAccepted(Ballot ballot, long index) {
-        if (!ballot.equals(leaderAcceptedBallot) || index > leaderAcceptedIndex) {
-            leaderAcceptedBallot = ballot;
-            leaderAcceptedIndex = index;
-        }
-        commitWhatTwoVotesChose();
-    }
-
-    /**
-     * Where two votes choose (two or three voters), our durable acceptance of the leader's
-     * ballot and the leader's own, through the index it last told us, choose those slots: one
-     * value per slot and ballot, accepted by a quorum. Stops before a membership change, which
-     * may change what a quorum is; the leader announces those.
-     */
-    private void commitWhatTwoVotesChose() {
-        if (role != Role.FOLLOWER || !promised.equals(leaderAcceptedBallot) || !membership.twoVotesChoose()
-                || !membership.isVoter(id) || !membership.isVoter(promised.nodeId())) {
-            return;
-        }
-        long through = Math.min(leaderAcceptedIndex, durableThrough(matchIndex()));
-        for (long index = commitIndex + 1; index <= through; index++) {
-            if (log.get(index).kind() == EntryKind.MEMBERSHIP) {
-                through = index - 1;
-                break;
-            }
-        }
-        if (through > commitIndex) {
-            advanceCommit(through);
         }
     }
 
@@ -552,12 +514,7 @@ final class NodeCore {
      * restart finds every slot up to it.
      */
     long durableChosenThrough() {
-        return durableThrough(commitIndex);
-    }
-
-    /** {@code index}, or the slot before the first one with a write not yet persisted, if lower. */
-    private long durableThrough(long index) {
-        return unsyncedWrites.isEmpty() ? index : Math.min(index, unsyncedWrites.firstKey() - 1);
+        return unsyncedWrites.isEmpty() ? commitIndex : Math.min(commitIndex, unsyncedWrites.firstKey() - 1);
     }
 
     /**

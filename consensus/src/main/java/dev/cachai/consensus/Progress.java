@@ -8,8 +8,6 @@ final class Progress {
     int acceptsInflight;
     long commitIndex;
     long readSeqAcked;
-    /** Our accepted index as last sent to this follower, in an Accept or a heartbeat. */
-    long acceptedAnnounced;
     boolean recentlyActive;
     /** Ticks since the follower last answered anything; starts as if just heard (a new leader's grace). */
     int ticksSinceHeard;

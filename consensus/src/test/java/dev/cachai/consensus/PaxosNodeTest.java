@@ -161,7 +161,7 @@ class PaxosNodeTest {
         PaxosNode restarted = new PaxosNode(config, new PersistentState(durable, List.of(), Optional.empty(), 0),
                 new SplittableRandom(3), SnapshotSource.NONE);
         Ballot low = new Ballot(4, 1);
-        restarted.step(new Message.Accept(1, 2, low, 0, 0, List.of(Entry.noop(1, low))));
+        restarted.step(new Message.Accept(1, 2, low, 0, List.of(Entry.noop(1, low))));
         Ready ready = restarted.ready();
         assertThat(ready.entriesToPersist()).isEmpty();
         assertThat(ready.messages()).singleElement().isInstanceOf(Message.Reject.class);
@@ -173,7 +173,7 @@ class PaxosNodeTest {
         PaxosNode acceptor = PaxosNode.fresh(config, new SplittableRandom(2), SnapshotSource.NONE);
         Ballot first = new Ballot(1, 1);
         Entry accepted = new Entry(1, first, EntryKind.COMMAND, bytes("v"));
-        acceptor.step(new Message.Accept(1, 2, first, 0, 0, List.of(accepted)));
+        acceptor.step(new Message.Accept(1, 2, first, 0, List.of(accepted)));
         acceptor.ready();
         acceptor.step(new Message.Prepare(3, 2, new Ballot(2, 3), 1, 0, false));
         Message promise = acceptor.ready().messages().get(0);

@@ -54,7 +54,7 @@ class PropertiesTest {
         for (int i = 0; i < commands.size(); i++) {
             entries.add(new Entry(firstIndex + i, ballot, EntryKind.COMMAND, commands.get(i)));
         }
-        Message.Accept accept = new Message.Accept(leader, 10, ballot, firstIndex - 1, 0, entries);
+        Message.Accept accept = new Message.Accept(leader, 10, ballot, firstIndex - 1, entries);
         Message decoded = codec.decode(codec.encode(accept));
         assertThat(decoded).isEqualTo(accept);
     }

@@ -146,7 +146,7 @@ class ReadyContractTest {
         assertThat(promise.messagesBeforePersist()).isEmpty();
         assertThat(promise.messagesAfterPersist()).singleElement().isInstanceOf(Message.Promise.class);
         acceptor.persisted(promise);
-        acceptor.step(new Message.Accept(1, 2, ballot, 0, 0, List.of(Entry.noop(1, ballot))));
+        acceptor.step(new Message.Accept(1, 2, ballot, 0, List.of(Entry.noop(1, ballot))));
         Ready accepted = acceptor.ready();
         assertThat(accepted.messagesBeforePersist()).isEmpty();
         assertThat(accepted.messagesAfterPersist()).singleElement().isInstanceOf(Message.Accepted.class);

@@ -40,13 +40,8 @@ public sealed interface Message {
     record Reject(int from, int to, Ballot rejected, Ballot promised, long commitIndex) implements Message {
     }
 
-    /**
-     * Phase 2a for a run of slots, plus the leader's commit index and {@code leaderAcceptedIndex}:
-     * the leader's own acceptance, durable on its disk through that slot (see
-     * {@link Heartbeat#leaderAcceptedIndex}).
-     */
-    record Accept(int from, int to, Ballot ballot, long commitIndex, long leaderAcceptedIndex, List<Entry> entries)
-            implements Message {
+    /** Phase 2a for a run of slots, plus the leader's commit index. */
+    record Accept(int from, int to, Ballot ballot, long commitIndex, List<Entry> entries) implements Message {
         public Accept {
             entries = List.copyOf(entries);
         }
@@ -63,14 +58,9 @@ public sealed interface Message {
     /**
      * {@code releasableIndex}: every member holds the leader's values through it, so a member that
      * has applied a slot at or below it may drop it from memory (see {@code AcceptorLog.release}).
-     * {@code leaderAcceptedIndex}: the leader's copy of its ballot's slots is durable through it,
-     * which is the leader's vote as an acceptor. Where two votes choose (two or three voters), a
-     * voter holding those slots durably in the same ballot knows them chosen without waiting for
-     * the leader to count its answer and announce the commit: one round trip less for a write
-     * forwarded through a follower.
      */
-    record Heartbeat(int from, int to, Ballot ballot, long commitIndex, long readSeq, long releasableIndex,
-            long leaderAcceptedIndex) implements Message {
+    record Heartbeat(int from, int to, Ballot ballot, long commitIndex, long readSeq, long releasableIndex)
+            implements Message {
     }
 
     record HeartbeatAck(int from, int to, Ballot ballot, long matchIndex, long commitIndex, long readSeq)

@@ -31,8 +31,7 @@ import java.util.List;
  */
 public final class MessageCodec {
 
-    /** 2: Accept and Heartbeat carry the leader's accepted index. */
-    public static final byte VERSION = 2;
+    public static final byte VERSION = 1;
     private static final int LENGTH_BYTES = 4;
 
     private final int frameBytesMax;
@@ -114,10 +113,9 @@ public final class MessageCodec {
             case PREPARE -> new Prepare(from, to, ballot(in), in.getLong(), in.getLong(), in.get() != 0);
             case PROMISE -> new Promise(from, to, ballot(in), in.getLong(), entries(in), in.get() != 0);
             case REJECT -> new Reject(from, to, ballot(in), ballot(in), in.getLong());
-            case ACCEPT -> new Accept(from, to, ballot(in), in.getLong(), in.getLong(), entries(in));
+            case ACCEPT -> new Accept(from, to, ballot(in), in.getLong(), entries(in));
             case ACCEPTED -> new Accepted(from, to, ballot(in), in.getLong(), in.getLong(), in.getLong());
-            case HEARTBEAT -> new Heartbeat(from, to, ballot(in), in.getLong(), in.getLong(), in.getLong(),
-                    in.getLong());
+            case HEARTBEAT -> new Heartbeat(from, to, ballot(in), in.getLong(), in.getLong(), in.getLong());
             case HEARTBEAT_ACK -> new HeartbeatAck(from, to, ballot(in), in.getLong(), in.getLong(), in.getLong());
             case READ_INDEX_REQUEST -> new ReadIndexRequest(from, to, bytes(in));
             case READ_INDEX_RESPONSE -> new ReadIndexResponse(from, to, bytes(in), in.getLong(), in.get() != 0);
@@ -142,13 +140,11 @@ public final class MessageCodec {
         } else if (message instanceof Reject m) {
             out.putBallot(m.rejected()).putBallot(m.promised()).putLong(m.commitIndex());
         } else if (message instanceof Accept m) {
-            out.putBallot(m.ballot()).putLong(m.commitIndex()).putLong(m.leaderAcceptedIndex())
-                    .putEntries(m.entries());
+            out.putBallot(m.ballot()).putLong(m.commitIndex()).putEntries(m.entries());
         } else if (message instanceof Accepted m) {
             out.putBallot(m.ballot()).putLong(m.matchIndex()).putLong(m.lastIndex()).putLong(m.commitIndex());
         } else if (message instanceof Heartbeat m) {
-            out.putBallot(m.ballot()).putLong(m.commitIndex()).putLong(m.readSeq()).putLong(m.releasableIndex())
-                    .putLong(m.leaderAcceptedIndex());
+            out.putBallot(m.ballot()).putLong(m.commitIndex()).putLong(m.readSeq()).putLong(m.releasableIndex());
         } else if (message instanceof HeartbeatAck m) {
             out.putBallot(m.ballot()).putLong(m.matchIndex()).putLong(m.commitIndex()).putLong(m.readSeq());
         } else if (message instanceof ReadIndexRequest m) {

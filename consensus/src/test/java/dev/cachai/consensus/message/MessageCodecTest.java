@@ -30,9 +30,9 @@ class MessageCodecTest {
                 new Message.Prepare(2, 3, B, 41, 40, true),
                 new Message.Promise(3, 2, B, 40, entries, false),
                 new Message.Reject(3, 2, B, new Ballot(9, 1), 44),
-                new Message.Accept(2, 3, B, 40, 41, entries),
+                new Message.Accept(2, 3, B, 40, entries),
                 new Message.Accepted(3, 2, B, 7, 7, 40),
-                new Message.Heartbeat(2, 3, B, 40, 12, 38, 41),
+                new Message.Heartbeat(2, 3, B, 40, 12, 38),
                 new Message.HeartbeatAck(3, 2, B, 7, 40, 12),
                 new Message.ReadIndexRequest(3, 2, ctx),
                 new Message.ReadIndexResponse(2, 3, ctx, 40, true),
@@ -82,18 +82,17 @@ class MessageCodecTest {
 
     @Test
     void fieldValuesNoValidMessageCanHaveAreRejectedNotFatal() {
-        byte[] frame = codec.encode(new Message.Accept(1, 2, B, 0, 0, List.of(Entry.noop(1, B))));
+        byte[] frame = codec.encode(new Message.Accept(1, 2, B, 0, List.of(Entry.noop(1, B))));
         byte[] zeroIndex = frame.clone();
-        // The entry's slot number sits right after the 4-byte entry count (after the commit and
-        // leader-accepted indexes).
-        int entryIndexOffset = 4 + 1 + 1 + 4 + 4 + 12 + 8 + 8 + 4;
+        // The entry's slot number sits right after the 4-byte entry count.
+        int entryIndexOffset = 4 + 1 + 1 + 4 + 4 + 12 + 8 + 4;
         ByteBuffer.wrap(zeroIndex).putLong(entryIndexOffset, 0);
         assertThatThrownBy(() -> codec.decode(zeroIndex)).isInstanceOf(MessageCodecException.class);
     }
 
     @Test
     void unknownVersionAndTruncatedFieldsAreRejected() {
-        byte[] frame = codec.encode(new Message.Heartbeat(1, 2, B, 3, 4, 2, 3));
+        byte[] frame = codec.encode(new Message.Heartbeat(1, 2, B, 3, 4, 2));
         byte[] badVersion = frame.clone();
         badVersion[4] = 9;
         assertThatThrownBy(() -> codec.decode(badVersion)).isInstanceOf(MessageCodecException.class);

@@ -56,7 +56,6 @@ public final class ClusterSimulation {
     private static final double DEFERRED_SYNC_DONE_RATE_PER_TICK = 0.6;
     private int deferredSyncs;
     private long appliedBeforeSync;
-    private long chosenAtFollowerSync;
     private int snapshotsInstalled;
     private int readsServed;
 
@@ -209,11 +208,7 @@ public final class ClusterSimulation {
         if (ready.needsSync()) {
             oracle.onDurablyAccepted(node.id, node.disk.sync());
         }
-        long commitBefore = node.paxos.commitIndex();
         node.paxos.persisted(ready);
-        if (node.paxos.role() == Role.FOLLOWER && node.paxos.commitIndex() > commitBefore) {
-            chosenAtFollowerSync++;
-        }
         for (Message message : ready.messagesAfterPersist()) {
             network.send(message, nowTick, faultsEnabled);
         }
@@ -458,7 +453,7 @@ public final class ClusterSimulation {
         int readsInOneTick = clients.stream().mapToInt(SimClient::readsAnsweredInTheirTick).sum();
         return new SimReport(seed, chosen, completed, network.messagesSent, network.messagesDropped, ballotsLed.size(),
                 crashes, crashesAfterEarlySend, snapshotsInstalled, readsServed, readsInOneTick, membershipChanges,
-                transfers, deferredSyncs, appliedBeforeSync, chosenAtFollowerSync);
+                transfers, deferredSyncs, appliedBeforeSync);
     }
 
     private String describeNodes() {

@@ -35,15 +35,13 @@ final class TraceFormat {
             return route + "Reject b=" + r.rejected() + " promised=" + r.promised() + " commit=" + r.commitIndex();
         }
         if (m instanceof Message.Accept r) {
-            return route + "Accept b=" + r.ballot() + " commit=" + r.commitIndex() + " own=" + r.leaderAcceptedIndex()
-                    + " " + entries(r.entries());
+            return route + "Accept b=" + r.ballot() + " commit=" + r.commitIndex() + " " + entries(r.entries());
         }
         if (m instanceof Message.Accepted r) {
             return route + "Accepted b=" + r.ballot() + " match=" + r.matchIndex() + " last=" + r.lastIndex();
         }
         if (m instanceof Message.Heartbeat r) {
-            return route + "Heartbeat b=" + r.ballot() + " commit=" + r.commitIndex() + " own="
-                    + r.leaderAcceptedIndex() + " readSeq=" + r.readSeq();
+            return route + "Heartbeat b=" + r.ballot() + " commit=" + r.commitIndex() + " readSeq=" + r.readSeq();
         }
         if (m instanceof Message.HeartbeatAck r) {
             return route + "HeartbeatAck b=" + r.ballot() + " match=" + r.matchIndex() + " readSeq=" + r.readSeq();

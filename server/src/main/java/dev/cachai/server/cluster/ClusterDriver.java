@@ -493,12 +493,10 @@ public final class ClusterDriver implements Driver, ClusterView {
     /**
      * A follower whose clients' writes are in flight: the leader's word that they are chosen
      * may come while this node syncs its copy, and the loop, not blocked in the sync, then
-     * answers them at once ({@link #applyChosenWhileSyncing}). Not where two votes choose: there
-     * the leader announces no commit its followers can tell themselves, and this node tells it
-     * when its own sync is done (its vote and the leader's).
+     * answers them at once ({@link #applyChosenWhileSyncing}).
      */
     private boolean awaitingOwnWritesAsFollower() {
-        return paxos.role() != Role.LEADER && proposals.size() > 0 && !paxos.membership().twoVotesChoose();
+        return paxos.role() != Role.LEADER && proposals.size() > 0;
     }
 
     /** While a Ready's sync is in flight: applies the commands chosen since, if that Ready's came first. */

@@ -47,7 +47,7 @@ class PeerFrameCodecTest {
 
     @Test
     void framesSurviveBytesArrivingOneAtATime() {
-        Message heartbeat = new Message.Heartbeat(7, 1, new Ballot(3, 7), 42, 5, 40, 42);
+        Message heartbeat = new Message.Heartbeat(7, 1, new Ballot(3, 7), 42, 5, 40);
         List<Object[]> got = roundTrip(new PeerFrame.Hello(7, CLUSTER), new PeerFrame.Paxos(heartbeat),
                 new PeerFrame.Forward(9, new byte[] {1, 2, 3}), new PeerFrame.ForwardRefused(9, true),
                 new PeerFrame.KeepAlives(new long[] {11, 12}));
@@ -61,7 +61,7 @@ class PeerFrameCodecTest {
 
     @Test
     void aConnectionWithoutHelloFromAMemberDeliversNothing() {
-        Message heartbeat = new Message.Heartbeat(8, 1, new Ballot(3, 8), 42, 5, 40, 42);
+        Message heartbeat = new Message.Heartbeat(8, 1, new Ballot(3, 8), 42, 5, 40);
         assertThat(roundTrip(new PeerFrame.Hello(8, CLUSTER), new PeerFrame.Paxos(heartbeat))).isEmpty();
         assertThat(roundTrip(new PeerFrame.Hello(7, CLUSTER + 1), new PeerFrame.Paxos(heartbeat))).as("another cluster")
                 .isEmpty();
