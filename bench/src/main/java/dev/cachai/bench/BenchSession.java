@@ -21,10 +21,17 @@ import java.util.function.Supplier;
 final class BenchSession {
     private final LoadSettings settings;
     private final Map<String, Supplier<Workload>> workloads;
+    /** An unmeasured run of each row on every target before its measured runs; zero: none. */
+    private final java.time.Duration rowWarmup;
 
     BenchSession(LoadSettings settings, Map<String, Supplier<Workload>> workloads) {
+        this(settings, workloads, java.time.Duration.ZERO);
+    }
+
+    BenchSession(LoadSettings settings, Map<String, Supplier<Workload>> workloads, java.time.Duration rowWarmup) {
         this.settings = settings;
         this.workloads = workloads;
+        this.rowWarmup = rowWarmup;
     }
 
     /**
@@ -57,6 +64,7 @@ final class BenchSession {
         targets.forEach(t -> failures.add(new EnumMap<>(Protocol.class)));
         for (String workload : workloads.keySet()) {
             for (int clients : settings.clientsLevels()) {
+                warmRow(targets, workload, clients);
                 List<List<RunResult>> runs = new ArrayList<>();
                 targets.forEach(t -> runs.add(new ArrayList<>()));
                 for (int repeat = 0; repeat < repeats; repeat++) {
@@ -73,6 +81,26 @@ final class BenchSession {
             }
         }
         return results;
+    }
+
+    /**
+     * {@code --row-warmup}: the row once on every target, unmeasured. The server warm-up pass runs
+     * each workload once, long before its rows, with every other workload in between; a JVM (a
+     * JVM server's or the load generator's) then met some rows still compiling: eight runs of one
+     * etcd watch row rose from 13k to 38k events/s, while after 30 s of that row they held at
+     * 31-45k (bench/HISTORY.md).
+     */
+    private void warmRow(List<Endpoints> targets, String workload, int clients) {
+        if (rowWarmup.isZero() || !workloads.containsKey(workload)) {
+            return;
+        }
+        Driver driver = new Driver(settings.unmeasuredPass(rowWarmup));
+        for (Endpoints target : targets) {
+            if (target.serves(WorkloadCatalog.protocolOf(workload))) {
+                RunResult r = driver.run(target, workloads.get(workload), clients);
+                System.err.println("[bench] row warm-up " + progressLine(r).substring("[bench] ".length()));
+            }
+        }
     }
 
     /** Target indexes starting at {@code repeat mod count}: 0,1,2 then 1,2,0 then 2,0,1. */
@@ -113,12 +141,8 @@ final class BenchSession {
         if (each.isZero()) {
             return;
         }
-        LoadSettings s = settings;
-        LoadSettings pass = new LoadSettings(java.time.Duration.ZERO, each, 0, s.clientsLevels(), s.connectionsMax(),
-                s.valueBytes(), s.keyspaceKeys(), s.opTimeout(), s.etcdClient(),
-                s.zkClient());
-        Driver driver = new Driver(pass);
-        int clients = s.clientsLevels().stream().mapToInt(Integer::intValue).max().orElse(1);
+        Driver driver = new Driver(settings.unmeasuredPass(each));
+        int clients = settings.clientsLevels().stream().mapToInt(Integer::intValue).max().orElse(1);
         for (Map.Entry<String, Supplier<Workload>> w : workloads.entrySet()) {
             if (target.serves(WorkloadCatalog.protocolOf(w.getKey()))) {
                 RunResult r = driver.run(target, w.getValue(), clients);

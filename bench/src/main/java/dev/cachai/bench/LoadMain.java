@@ -23,6 +23,8 @@ public final class LoadMain {
             "           --cachai-jar server/target/cachai-server.jar --etcd-bin /usr/bin/etcd --server-heap 2g)",
             "           --server-warmup 4s: first an unmeasured pass of every workload at the top client level, so",
             "           JVM servers answer the table warm (every target gets it);",
+            "           --row-warmup 4s: also one unmeasured run of each row on every target before its",
+            "           measured runs, so the JVMs meet each row warm (off by default);",
             "           --cluster 3: three members per target on loopback (heap 1g each), clients spread over them;",
             "           every target's leader moved before each row to where ZooKeeper's leads (else the last",
             "           member; --leader-at N picks it, --place-leaders false leaves elections' choice);",

@@ -32,6 +32,12 @@ public record LoadSettings(
                 ZkClientKind.WIRE);
     }
 
+    /** The same load for an unmeasured pass: {@code length} of running, none of it measured apart. */
+    public LoadSettings unmeasuredPass(Duration length) {
+        return new LoadSettings(Duration.ZERO, length, 0, clientsLevels, connectionsMax, valueBytes, keyspaceKeys,
+                opTimeout, etcdClient, zkClient);
+    }
+
     /** Connections for a run: each logical client shares one of at most connectionsMax connections. */
     public int connectionsFor(int clients) {
         return Math.min(clients, connectionsMax);
