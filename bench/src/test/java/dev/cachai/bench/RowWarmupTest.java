@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachai.bench.load.EtcdClientKind;
 import dev.cachai.bench.load.Endpoints;
+import dev.cachai.bench.load.FakeWorkload;
 import dev.cachai.bench.load.LoadSettings;
-import dev.cachai.bench.load.Protocol;
-import dev.cachai.bench.load.RunContext;
 import dev.cachai.bench.load.RunResult;
 import dev.cachai.bench.load.Workload;
 import dev.cachai.bench.load.ZkClientKind;
@@ -24,41 +23,12 @@ class RowWarmupTest {
     private static final List<Endpoints> TWO_TARGETS = List.of(
             new Endpoints("a", List.of(), List.of("127.0.0.1:1")), new Endpoints("b", List.of(), List.of("127.0.0.1:2")));
 
-    /** Counts the runs set up on each target; every operation is answered at once. */
-    private static final class Counted implements Workload {
-        private final Map<String, AtomicInteger> setUps;
-
-        Counted(Map<String, AtomicInteger> setUps) {
-            this.setUps = setUps;
-        }
-
-        @Override
-        public String name() {
-            return "zk-getdata";
-        }
-
-        @Override
-        public Protocol protocol() {
-            return Protocol.ZOOKEEPER;
-        }
-
-        @Override
-        public void setUp(Endpoints target, int clients, RunContext context) {
-            setUps.computeIfAbsent(target.name(), n -> new AtomicInteger()).incrementAndGet();
-        }
-
-        @Override
-        public CompletableFuture<?> issue(int issuer) {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public void close() {}
-    }
-
     private static Map<String, Integer> runsPerTarget(Duration rowWarmup) {
         Map<String, AtomicInteger> setUps = new ConcurrentHashMap<>();
-        BenchSession session = new BenchSession(SHORT_RUNS, Map.of("zk-getdata", () -> new Counted(setUps)), rowWarmup);
+        // Counts the runs set up on each target; every operation is answered at once.
+        Workload counted = new FakeWorkload(target -> setUps.computeIfAbsent(target.name(), n -> new AtomicInteger())
+                .incrementAndGet(), () -> CompletableFuture.completedFuture(null));
+        BenchSession session = new BenchSession(SHORT_RUNS, Map.of("zk-getdata", () -> counted), rowWarmup);
         List<RunResult> medians = session.runInterleaved(TWO_TARGETS, () -> {}, 3);
         assertThat(medians).as("one median per target and level").hasSize(4);
         return Map.of("a", setUps.get("a").get(), "b", setUps.get("b").get());

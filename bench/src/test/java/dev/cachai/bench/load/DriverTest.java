@@ -11,44 +11,22 @@ import org.junit.jupiter.api.Test;
 class DriverTest {
     private static final Endpoints ZK_ONLY = new Endpoints("test", List.of(), List.of("127.0.0.1:1"));
 
-    /** Every operation is left unanswered: only the driver's op timeout ends each one. */
-    private static final class Unanswered implements Workload {
-        final AtomicInteger issued = new AtomicInteger();
-
-        @Override
-        public String name() {
-            return "unanswered";
-        }
-
-        @Override
-        public Protocol protocol() {
-            return Protocol.ZOOKEEPER;
-        }
-
-        @Override
-        public void setUp(Endpoints target, int clients, RunContext context) {}
-
-        @Override
-        public CompletableFuture<?> issue(int issuer) {
-            issued.incrementAndGet();
-            return new CompletableFuture<>();
-        }
-
-        @Override
-        public void close() {}
-    }
-
     @Test
     void anOperationLeftUnansweredFailsAfterTheOpTimeoutAndTheLoopGoesOn() {
         LoadSettings settings = new LoadSettings(Duration.ZERO, Duration.ofMillis(1000), 0, List.of(2), 8, 256, 10,
                 Duration.ofMillis(200), EtcdClientKind.GRPC, ZkClientKind.WIRE);
-        Unanswered workload = new Unanswered();
+        AtomicInteger issued = new AtomicInteger();
+        // Every operation is left unanswered: only the driver's op timeout ends each one.
+        FakeWorkload workload = new FakeWorkload(target -> { }, () -> {
+            issued.incrementAndGet();
+            return new CompletableFuture<>();
+        });
 
         RunResult result = new Driver(settings).run(ZK_ONLY, () -> workload, 2);
 
         assertThat(result.note()).startsWith("first error: TimeoutException").doesNotContain("never finished");
         assertThat(result.errors()).as("each loop timed out several times in a second").isGreaterThanOrEqualTo(4);
-        assertThat(workload.issued.get()).isGreaterThan(2);
+        assertThat(issued.get()).isGreaterThan(2);
         assertThat(result.ops()).isZero();
     }
 }
