@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 class RowWarmupTest {
     private static final LoadSettings SHORT_RUNS = new LoadSettings(Duration.ZERO, Duration.ofMillis(50), 0,
             List.of(1, 2), 8, 256, 10, Duration.ofSeconds(1), EtcdClientKind.GRPC, ZkClientKind.WIRE);
-    private static final List<Endpoints> TWO_TARGETS = List.of(
-            new Endpoints("a", List.of(), List.of("127.0.0.1:1")), new Endpoints("b", List.of(), List.of("127.0.0.1:2")));
+    private static final List<Endpoints> TWO_TARGETS = List.of(new Endpoints("a", List.of(), List.of("127.0.0.1:1")),
+            new Endpoints("b", List.of(), List.of("127.0.0.1:2")));
 
     private static Map<String, Integer> runsPerTarget(Duration rowWarmup) {
         Map<String, AtomicInteger> setUps = new ConcurrentHashMap<>();

@@ -48,7 +48,8 @@ public final class Driver {
         int issuers = workload.issuers(clients);
         CountDownLatch finished = new CountDownLatch(issuers);
         ExecutorService trampoline = Executors.newSingleThreadExecutor(daemonThreads("bench-trampoline"));
-        ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(daemonThreads("bench-deadlines"));
+        ScheduledExecutorService deadlines =
+                Executors.newSingleThreadScheduledExecutor(daemonThreads("bench-deadlines"));
         long start = System.nanoTime();
         long measureStart = start + settings.warmup().toNanos();
         context.openWindow(measureStart, measureStart + settings.measure().toNanos());
@@ -163,7 +164,8 @@ public final class Driver {
         void failIfLate(long nowNanos) {
             InFlight current = inFlight;
             if (current != null && nowNanos - current.startNanos() > opTimeoutNanos) {
-                current.op().completeExceptionally(new TimeoutException("no answer in " + opTimeoutNanos / 1_000_000 + " ms"));
+                String why = "no answer in " + opTimeoutNanos / 1_000_000 + " ms";
+                current.op().completeExceptionally(new TimeoutException(why));
             }
         }
 
