@@ -91,14 +91,13 @@ final class BenchSession {
      * 31-45k (bench/HISTORY.md).
      */
     private void warmRow(List<Endpoints> targets, String workload, int clients) {
-        if (rowWarmup.isZero() || !workloads.containsKey(workload)) {
+        if (rowWarmup.isZero()) {
             return;
         }
         Driver driver = new Driver(settings.unmeasuredPass(rowWarmup));
         for (Endpoints target : targets) {
             if (target.serves(WorkloadCatalog.protocolOf(workload))) {
-                RunResult r = driver.run(target, workloads.get(workload), clients);
-                System.err.println("[bench] row warm-up " + progressLine(r).substring("[bench] ".length()));
+                logUnmeasured("row warm-up", driver.run(target, workloads.get(workload), clients));
             }
         }
     }
@@ -145,8 +144,7 @@ final class BenchSession {
         int clients = settings.clientsLevels().stream().mapToInt(Integer::intValue).max().orElse(1);
         for (Map.Entry<String, Supplier<Workload>> w : workloads.entrySet()) {
             if (target.serves(WorkloadCatalog.protocolOf(w.getKey()))) {
-                RunResult r = driver.run(target, w.getValue(), clients);
-                System.err.println("[bench] warm-up " + progressLine(r).substring("[bench] ".length()));
+                logUnmeasured("warm-up", driver.run(target, w.getValue(), clients));
             }
         }
     }
@@ -156,6 +154,10 @@ final class BenchSession {
         return (int) workloads.keySet().stream()
                 .filter(name -> target.serves(WorkloadCatalog.protocolOf(name))).count()
                 * settings.clientsLevels().size();
+    }
+
+    private static void logUnmeasured(String pass, RunResult r) {
+        System.err.println("[bench] " + pass + " " + progressLine(r).substring("[bench] ".length()));
     }
 
     private static String progressLine(RunResult r) {
