@@ -9,6 +9,7 @@ import dev.cachai.bench.load.RunResult;
 import dev.cachai.bench.load.Workload;
 import dev.cachai.bench.load.WorkloadCatalog;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -22,13 +23,13 @@ final class BenchSession {
     private final LoadSettings settings;
     private final Map<String, Supplier<Workload>> workloads;
     /** An unmeasured run of each row on every target before its measured runs; zero: none. */
-    private final java.time.Duration rowWarmup;
+    private final Duration rowWarmup;
 
     BenchSession(LoadSettings settings, Map<String, Supplier<Workload>> workloads) {
-        this(settings, workloads, java.time.Duration.ZERO);
+        this(settings, workloads, Duration.ZERO);
     }
 
-    BenchSession(LoadSettings settings, Map<String, Supplier<Workload>> workloads, java.time.Duration rowWarmup) {
+    BenchSession(LoadSettings settings, Map<String, Supplier<Workload>> workloads, Duration rowWarmup) {
         this.settings = settings;
         this.workloads = workloads;
         this.rowWarmup = rowWarmup;
@@ -136,7 +137,7 @@ final class BenchSession {
      * with its hot paths compiled, as it would after minutes in production, rather than meeting the
      * first workload of the table cold. Every target gets the same pass.
      */
-    void warmUp(Endpoints target, java.time.Duration each) {
+    void warmUp(Endpoints target, Duration each) {
         if (each.isZero()) {
             return;
         }

@@ -58,11 +58,13 @@ final class CompareCommand {
         if (repeats > 1 && !interleave) {
             throw new IllegalArgumentException("--repeat needs --interleave true: repeated rows take turns across targets");
         }
+        java.time.Duration rowWarmup = args.duration("row-warmup", java.time.Duration.ZERO);
         BenchSession session = new BenchSession(settings, WorkloadCatalog.select(args.list("workloads", List.of())),
-                args.duration("row-warmup", java.time.Duration.ZERO));
+                rowWarmup);
         Path workRoot = Files.createTempDirectory("cachai-bench-");
         describeEnvironment();
         environment.put("repeat", Integer.toString(repeats));
+        environment.put("rowWarmup", rowWarmup.toString());
         List<RunResult> results = interleave
                 ? runInterleaved(launchers(), session, workRoot, repeats)
                 : runEachInTurn(launchers(), session, workRoot);
@@ -89,7 +91,6 @@ final class CompareCommand {
         int clusterSize = args.integer("cluster", 1);
         environment.put("clusterSize", Integer.toString(clusterSize));
         environment.put("serverWarmup", args.duration("server-warmup", java.time.Duration.ZERO).toString());
-        environment.put("rowWarmup", args.duration("row-warmup", java.time.Duration.ZERO).toString());
         return clusterSize > 1 ? clusterLaunchers(clusterSize) : singleLaunchers();
     }
 

@@ -10,11 +10,11 @@ import dev.cachai.bench.load.RunResult;
 import dev.cachai.bench.load.Workload;
 import dev.cachai.bench.load.ZkClientKind;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RowWarmupTest {
@@ -23,24 +23,36 @@ class RowWarmupTest {
     private static final List<Endpoints> TWO_TARGETS = List.of(new Endpoints("a", List.of(), List.of("127.0.0.1:1")),
             new Endpoints("b", List.of(), List.of("127.0.0.1:2")));
 
-    private static Map<String, Integer> runsPerTarget(Duration rowWarmup) {
-        Map<String, AtomicInteger> setUps = new ConcurrentHashMap<>();
-        // Counts the runs set up on each target; every operation is answered at once.
-        Workload counted = new FakeWorkload(target -> setUps.computeIfAbsent(target.name(), n -> new AtomicInteger())
-                .incrementAndGet(), () -> CompletableFuture.completedFuture(null));
-        BenchSession session = new BenchSession(SHORT_RUNS, Map.of("zk-getdata", () -> counted), rowWarmup);
+    /** The targets' names in the order their runs were set up, both client levels in turn. */
+    private static List<String> runOrder(Duration rowWarmup) {
+        List<String> setUps = Collections.synchronizedList(new ArrayList<>());
+        // Records each run's target as it is set up; every operation is answered at once.
+        Workload recorded = new FakeWorkload(target -> setUps.add(target.name()),
+                () -> CompletableFuture.completedFuture(null));
+        BenchSession session = new BenchSession(SHORT_RUNS, Map.of("zk-getdata", () -> recorded), rowWarmup);
         List<RunResult> medians = session.runInterleaved(TWO_TARGETS, () -> {}, 3);
         assertThat(medians).as("one median per target and level").hasSize(4);
-        return Map.of("a", setUps.get("a").get(), "b", setUps.get("b").get());
+        assertThat(medians).allSatisfy(m -> assertThat(m.note()).as("the warm-up stays out of the median")
+                .startsWith("median of 3 runs"));
+        return List.copyOf(setUps);
     }
 
     @Test
     void eachRowRunsOnceUnmeasuredOnEveryTargetBeforeItsRepeats() {
-        assertThat(runsPerTarget(Duration.ofMillis(50))).isEqualTo(Map.of("a", 8, "b", 8));
+        // Per level: the warm-up on a and b, then the three repeats in rotating order (ab, ba, ab).
+        List<String> oneRow = List.of("a", "b", "a", "b", "b", "a", "a", "b");
+        assertThat(runOrder(Duration.ofMillis(50))).isEqualTo(concat(oneRow, oneRow));
     }
 
     @Test
     void withoutARowWarmupOnlyTheMeasuredRunsRun() {
-        assertThat(runsPerTarget(Duration.ZERO)).isEqualTo(Map.of("a", 6, "b", 6));
+        List<String> oneRow = List.of("a", "b", "b", "a", "a", "b");
+        assertThat(runOrder(Duration.ZERO)).isEqualTo(concat(oneRow, oneRow));
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> both = new ArrayList<>(first);
+        both.addAll(second);
+        return both;
     }
 }
