@@ -68,13 +68,14 @@ public final class ClusterBoot {
         refuseSingleNodeData(dataDir);
         EngineSnapshot.Restored restored = dataDir.loadNewestSnapshot(EngineLimits.DEFAULTS);
         Wal wal = openWal(dataDir);
+        ConsensusLoop loop = new ConsensusLoop();
         try {
             WalState walState = wal.recovered();
             Optional<NodeIdentity> identity = NodeIdentity.read(dataDir);
             boolean blank = walState.entries().isEmpty() && walState.snapshot().isEmpty() && restored.appliedIndex() == 0;
             if (identity.isEmpty() && blank && cluster.existing()) {
                 return join(config, cluster, dataDir, wal, restored, limits, transportLimits, engineReplaced,
-                        observer, traffic);
+                        observer, traffic, loop);
             }
             NodeIdentity id = identity.orElseGet(() -> new NodeIdentity(self.id(), cluster.clusterId()));
             PaxosConfig paxosConfig = paxosConfig(id.nodeId(), cluster.members(), limits);
@@ -87,16 +88,17 @@ public final class ClusterBoot {
             }
             ClusterDriver driver = new ClusterDriver(id.nodeId(), cluster.members(), paxos, wal, dataDir,
                     restored.engine(), restored.appliedIndex(), limits, config.autoCompaction(), engineReplaced,
-                    observer);
+                    observer, loop);
             PeerTransport transport = new PeerTransport(id.nodeId(), id.clusterId(), config.peerListen(),
                     advertisedPeer(self, config), Map.of(), transportLimits, driver::deliver, hello -> { }, traffic,
-                    ClientTlsSetup.peer(config.peerTls()));
+                    ClientTlsSetup.peer(config.peerTls()), loop.peerLoops());
             startDriver(driver, transport);
             LOG.info("node '{}' (id {}) of cluster {} started at log index {} (commit {}), members {}, peer port {}",
                     self.name(), id.nodeId(), id.clusterId(), restored.appliedIndex(),
                     persistent.hardState().commitIndex(), paxos.membership().members(), transport.port());
             return driver;
         } catch (RuntimeException e) {
+            loop.close();
             closeQuietly(wal);
             throw e;
         }
@@ -150,7 +152,7 @@ public final class ClusterBoot {
     private static ClusterDriver join(ServerConfig config, InitialCluster cluster, DataDir dataDir, Wal wal,
                                       EngineSnapshot.Restored restored, ClusterLimits limits,
                                       TransportLimits transportLimits, Consumer<Engine> engineReplaced,
-                                      DriverObserver observer, PeerTraffic traffic) {
+                                      DriverObserver observer, PeerTraffic traffic, ConsensusLoop loop) {
         ClusterMember self = cluster.self(config.name());
         CompletableFuture<PeerFrame.Hello> dialedBy = new CompletableFuture<>();
         AtomicReference<ClusterDriver> driverRef = new AtomicReference<>();
@@ -160,7 +162,7 @@ public final class ClusterBoot {
                     if (d != null) {
                         d.deliver(from, frame);
                     }
-                }, dialedBy::complete, traffic, ClientTlsSetup.peer(config.peerTls()));
+                }, dialedBy::complete, traffic, ClientTlsSetup.peer(config.peerTls()), loop.peerLoops());
         transport.start();
         ClusterDriver driver = null;
         try {
@@ -179,7 +181,7 @@ public final class ClusterBoot {
             PaxosNode paxos = new PaxosNode(paxosConfig, PersistentState.EMPTY,
                     new SplittableRandom(System.nanoTime() ^ id.nodeId()), new SnapshotFiles(dataDir));
             driver = new ClusterDriver(id.nodeId(), known, paxos, wal, dataDir, restored.engine(), 0, limits,
-                    config.autoCompaction(), engineReplaced, observer);
+                    config.autoCompaction(), engineReplaced, observer, loop);
             driverRef.set(driver);
             driver.start(transport);
             ClusterDriver joined = driver;

@@ -31,6 +31,7 @@ import dev.cachai.server.transport.PeerTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,17 +42,21 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The clustered path from proposal to apply. One loop thread owns the Paxos node: it takes
- * client requests and peer frames from a bounded queue, ticks the node, and carries out each
- * {@link Ready} in the order its contract demands (a leader's Accepts out, persist and fsync
- * when needed, the rest out, install, apply, serve reads). Followers forward proposals to the leader; whichever node took the client's
+ * The clustered path from proposal to apply. One loop thread ({@link ConsensusLoop}, which also
+ * reads the peer connections) owns the Paxos node: it takes client requests and peer frames from a
+ * bounded queue, ticks the node, and carries out each {@link Ready} in the order its contract
+ * demands (a leader's Accepts out, persist and fsync when needed, the rest out, install, apply,
+ * serve reads). Followers forward proposals to the leader; whichever node took the client's
  * request completes its future when it applies the entry that carries its origin id.
  */
 public final class ClusterDriver implements Driver, ClusterView {
@@ -95,7 +100,15 @@ public final class ClusterDriver implements Driver, ClusterView {
     private final LogSyncs syncs;
     /** Starts from the clock so an entry of an earlier incarnation never completes a new request. */
     private final AtomicLong nextSeq = new AtomicLong(System.currentTimeMillis() << 20);
-    private final Thread loop;
+    private final ConsensusLoop loop;
+    /** A round is queued on the loop and has not begun: offering more events need not queue another. */
+    private final AtomicBoolean roundQueued = new AtomicBoolean();
+    /** Set once the loop has stopped and failed what waited (loop thread only). */
+    private boolean finished;
+    private final CompletableFuture<Void> loopStopped = new CompletableFuture<>();
+    private ScheduledFuture<?> ticks;
+    /** The events of the round in progress not yet run (loop thread only). */
+    private final ArrayDeque<LoopEvent> batch = new ArrayDeque<>();
     private final ScheduledExecutorService housekeeping;
     private PeerTransport transport;
     private volatile Engine engine;
@@ -124,7 +137,8 @@ public final class ClusterDriver implements Driver, ClusterView {
 
     ClusterDriver(int selfId, List<ClusterMember> members, PaxosNode paxos, Wal wal, DataDir dataDir, Engine engine,
                   long appliedIndex, ClusterLimits limits, AutoCompaction autoCompaction, Consumer<Engine> engineReplaced,
-                  DriverObserver observer) {
+                  DriverObserver observer, ConsensusLoop loop) {
+        this.loop = loop;
         this.observer = observer;
         this.selfId = selfId;
         this.paxos = paxos;
@@ -140,7 +154,8 @@ public final class ClusterDriver implements Driver, ClusterView {
         this.memberChanges = new MembershipChanges(selfId, members, paxos, limits, nextSeq, this::stopRemoved);
         this.events = new ArrayBlockingQueue<>(limits.eventsQueuedMax());
         this.reads = new ReadBarriers(limits.readRetryTicks());
-        this.syncs = new LogSyncs(wal::sync, () -> events.offer(() -> {}), (ready, nanos) -> {
+        // The sync's end is an event, so a serial client's rounds stay rounds of one event.
+        this.syncs = new LogSyncs(wal::sync, () -> offer(() -> { }), (ready, nanos) -> {
             observer.logSynced(nanos);
             warnIfSlow(nanos);
             afterPersist(ready);
@@ -148,8 +163,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         this.timers = new LeaseTimers(() -> this.engine, System::currentTimeMillis);
         this.timers.restartAll();
         this.leases = new ClusterLeases(timers, this::isLeader, limits.keepAlivesPerFrameMax() * RENEWAL_FRAMES_QUEUED_MAX);
-        this.loop = new Thread(this::runLoop, "cachai-paxos-loop");
-        this.loop.setDaemon(true);
+        loop.waits().follow(() -> this.engine.wideFanOuts());
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cachai-cluster-housekeeping");
             t.setDaemon(true);
@@ -163,9 +177,11 @@ public final class ClusterDriver implements Driver, ClusterView {
         memberChanges.start(peerTransport);
         if (alone()) {
             // Alone, there is no one to wait for: lead at once rather than after an election timeout.
-            events.offer(paxos::campaign);
+            offer(paxos::campaign);
         }
-        loop.start();
+        long tickMs = limits.tickMs();
+        ticks = loop.loop().scheduleAtFixedRate(this::tickRound, tickMs, tickMs, TimeUnit.MILLISECONDS);
+        wake();
         new LeaderDuties(timers, this::engine, this::isLeader, this::propose, System::currentTimeMillis,
                 limits.reapBatchMax(), limits.historyRetainedRevisions(), autoCompaction,
                 limits.revisionCompactionCheckMs())
@@ -229,7 +245,7 @@ public final class ClusterDriver implements Driver, ClusterView {
     private void enqueue(CompletableFuture<?> f, LoopEvent event) {
         if (!running) {
             f.completeExceptionally(new GatewayException(stoppedError()));
-        } else if (!events.offer(event)) {
+        } else if (!offer(event)) {
             f.completeExceptionally(new GatewayException(EtcdError.TOO_MANY_REQUESTS));
         } else if (!running && events.remove(event)) {
             event.abandon();
@@ -250,9 +266,9 @@ public final class ClusterDriver implements Driver, ClusterView {
 
     // ---------------------------------------------------------------- peer frames
 
-    /** Called on transport threads: hands the frame to the loop, or drops it when the loop is full. */
+    /** Called where peer frames are read (on the loop): queues the frame, or drops it when the queue is full. */
     void deliver(int from, PeerFrame frame) {
-        events.offer(() -> onPeerFrame(from, frame));
+        offer(() -> onPeerFrame(from, frame));
     }
 
     private void onPeerFrame(int from, PeerFrame frame) {
@@ -348,42 +364,95 @@ public final class ClusterDriver implements Driver, ClusterView {
 
     // ---------------------------------------------------------------- the loop
 
-    private void runLoop() {
-        long nextTickMs = System.currentTimeMillis() + limits.tickMs();
-        List<LoopEvent> batch = new ArrayList<>(limits.eventsPerBatchMax());
-        EventWaits waits = new EventWaits(engine::wideFanOuts);
-        try {
-            while (running) {
-                long waitMs = Math.max(0, nextTickMs - System.currentTimeMillis());
-                LoopEvent first = waits.next(events, waitMs);
-                if (first != null) {
-                    batch.add(first);
-                    events.drainTo(batch, limits.eventsPerBatchMax() - 1);
-                    for (LoopEvent e : batch) {
-                        e.run();
-                    }
-                }
-                waits.roundTook(batch.size());
-                batch.clear();
-                applyChosenWhileSyncing();
-                syncs.finishIfDone();
-                memberChanges.pump();
-                if (System.currentTimeMillis() >= nextTickMs) {
-                    onTick();
-                    nextTickMs = System.currentTimeMillis() + limits.tickMs();
-                }
-                processReady();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            failure = e;
-            LOG.error("consensus loop stopped: the node can no longer serve", e);
+    /** Queues an event for the loop and makes sure a round will take it; false when the queue is full. */
+    private boolean offer(LoopEvent event) {
+        if (!events.offer(event)) {
+            return false;
         }
+        wake();
+        return true;
+    }
+
+    private void wake() {
+        if (roundQueued.compareAndSet(false, true)) {
+            try {
+                loop.loop().execute(this::round);
+            } catch (RejectedExecutionException stopped) {
+                roundQueued.set(false); // the loop is gone; close() fails what is left
+            }
+        }
+    }
+
+    /**
+     * One round on the loop: the events queued (up to a batch), then whatever they made ready.
+     * Cleared first: an event offered from here on queues another round, which takes it unless
+     * this one does (a round that finds nothing is cheap).
+     */
+    private void round() {
+        roundQueued.set(false);
+        if (finished) {
+            return;
+        }
+        try {
+            events.drainTo(batch, limits.eventsPerBatchMax());
+            int taken = batch.size();
+            while (!batch.isEmpty()) {
+                batch.poll().run();
+            }
+            carryOutWhatIsDue();
+            loop.waits().roundTook(taken, System.nanoTime());
+            if (!events.isEmpty()) {
+                wake();
+            }
+        } catch (RuntimeException | Error e) {
+            fail(e);
+        }
+        finishIfStopped();
+    }
+
+    private void tickRound() {
+        if (finished) {
+            return;
+        }
+        try {
+            onTick();
+            carryOutWhatIsDue();
+        } catch (RuntimeException | Error e) {
+            fail(e);
+        }
+        finishIfStopped();
+    }
+
+    /** After a round's events or a tick: a finished sync, queued membership work, then every Ready. */
+    private void carryOutWhatIsDue() {
+        applyChosenWhileSyncing();
+        syncs.finishIfDone();
+        memberChanges.pump();
+        processReady();
+    }
+
+    private void fail(Throwable e) {
+        failure = e;
         running = false;
-        syncs.stop();
-        observer.stopped();
-        stopEverything();
+        LOG.error("consensus loop stopped: the node can no longer serve", e);
+    }
+
+    /** Once stopped (closed, removed or failed): fails what waits, stops the sync thread and the ticks. */
+    private void finishIfStopped() {
+        if (running || finished) {
+            return;
+        }
+        finished = true;
+        if (ticks != null) {
+            ticks.cancel(false);
+        }
+        try {
+            syncs.stop();
+            observer.stopped();
+            stopEverything();
+        } finally {
+            loopStopped.complete(null);
+        }
     }
 
     private void onTick() {
@@ -638,7 +707,7 @@ public final class ClusterDriver implements Driver, ClusterView {
             snapshot.writeTo(dataDir.snapshotFile(snapshot.appliedIndex()));
             observer.snapshotWritten(System.nanoTime() - started);
             long index = snapshot.appliedIndex();
-            events.offer(() -> compactLog(index));
+            offer(() -> compactLog(index));
             LOG.info("snapshot at revision {} (log index {}) written", snapshot.revision(), index);
         } catch (RuntimeException | Error e) {
             // Caught here: the executor would keep a throwable in a future nobody reads.
@@ -792,7 +861,7 @@ public final class ClusterDriver implements Driver, ClusterView {
         }
         CompletableFuture<Void> lost = new CompletableFuture<>();
         leadershipLost = lost;
-        events.offer(() -> {
+        offer(() -> {
             for (int voter : voters) {
                 if (voter != selfId && transport.connectedTo(voter)) {
                     SubmitResult result = paxos.transferLeadership(voter);
@@ -811,12 +880,25 @@ public final class ClusterDriver implements Driver, ClusterView {
         }
     }
 
+    /** Has the loop fail what waits and stop its sync thread, and waits for it (once: a second close finds it done). */
+    private void awaitLoopStopped() throws InterruptedException {
+        try {
+            loop.loop().execute(this::finishIfStopped);
+            loopStopped.get(LOOP_STOP_WAIT_MS_MAX, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException alreadyClosed) {
+            // closed before: the loop finished then
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("the consensus loop did not stop in {} ms", LOOP_STOP_WAIT_MS_MAX);
+        }
+    }
+
     private void stopEverything() {
         EtcdError error = stoppedError();
         proposals.failAll(error);
         reads.failAll(error);
         memberChanges.failAll(error);
-        List<LoopEvent> rest = new ArrayList<>();
+        List<LoopEvent> rest = new ArrayList<>(batch); // a failed round's events after the one that failed
+        batch.clear();
         events.drainTo(rest);
         rest.forEach(LoopEvent::abandon);
     }
@@ -829,13 +911,14 @@ public final class ClusterDriver implements Driver, ClusterView {
         housekeeping.shutdown();
         try {
             housekeeping.awaitTermination(SNAPSHOT_WRITE_WAIT_MS_MAX, TimeUnit.MILLISECONDS);
-            loop.join(LOOP_STOP_WAIT_MS_MAX);
+            awaitLoopStopped();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (transport != null) {
             transport.close();
         }
+        loop.close();
         try {
             wal.close();
         } catch (java.io.IOException e) {

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,9 +145,12 @@ final class PeerLink {
         return true;
     }
 
+    /** Writes what the socket takes now (a direct buffer: {@link #write} allocates one). */
     private static void writeToSocket(Channel ch, ByteBuf bytes) throws IOException {
         ByteBuffer buffer = bytes.nioBuffer();
-        int written = ((DirectWriteChannel) ch).socket().write(buffer);
+        int written = ch instanceof EpollSocketChannel epoll
+                ? epoll.fd().write(buffer, buffer.position(), buffer.limit())
+                : ((DirectWriteChannel) ch).socket().write(buffer);
         bytes.skipBytes(written);
     }
 

@@ -9,6 +9,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -37,7 +39,7 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
     static final AttributeKey<Integer> PEER_ID = AttributeKey.valueOf("cachai.peerId");
     static final int LENGTH_PREFIX_BYTES = 4;
     private static final Logger LOG = LoggerFactory.getLogger(PeerTransport.class);
-    /** Peer traffic is light next to client traffic: a couple of threads carry it. */
+    /** Without loops given (tests), peer traffic is light next to client traffic: a couple of threads carry it. */
     private static final int EVENT_LOOP_THREADS = 2;
 
     private final HostPort listen;
@@ -50,7 +52,13 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
     /** Null: peers talk in plain text. */
     private final PeerTls tls;
     private final EventLoopGroup group;
+    /** False: the group is the consensus loop's, which outlives this transport and is stopped by its owner. */
+    private final boolean ownsGroup;
+    /** The group runs on epoll: its channels are epoll's. */
+    private final boolean epoll;
     private final Map<Integer, PeerLink> links = new ConcurrentHashMap<>();
+    /** Connections peers dialed to us: closed with the transport even when the loops live on. */
+    private final Set<Channel> accepted = ConcurrentHashMap.newKeySet();
     private final Map<Integer, HostPort> initialPeers;
     private final Consumer<PeerFrame.Hello> joined;
     private volatile int selfId;
@@ -75,16 +83,19 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
      */
     public PeerTransport(int selfId, long clusterId, HostPort listen, Map<Integer, HostPort> peers,
                          TransportLimits limits, PeerInbox inbox) {
-        this(selfId, clusterId, listen, null, peers, limits, inbox, hello -> { }, PeerTraffic.NONE, null);
+        this(selfId, clusterId, listen, null, peers, limits, inbox, hello -> { }, PeerTraffic.NONE, null, null);
     }
 
     /**
      * @param traffic counts the bytes exchanged with each peer (metrics)
      * @param tls     TLS between members; null: plain text
+     * @param loops   the event loops that serve the peer connections (the consensus loop, which then
+     *                steps each frame into the node on the thread that read it); null: NIO threads of
+     *                the transport's own
      */
     public PeerTransport(int selfId, long clusterId, HostPort listen, HostPort advertised, Map<Integer, HostPort> peers,
                          TransportLimits limits, PeerInbox inbox, Consumer<PeerFrame.Hello> joined, PeerTraffic traffic,
-                         PeerTls tls) {
+                         PeerTls tls, PeerLoops loops) {
         this.tls = tls;
         this.traffic = traffic;
         this.selfId = selfId;
@@ -96,7 +107,10 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
         this.joined = joined;
         this.members = Set.copyOf(peers.keySet());
         this.codec = new PeerFrameCodec(limits.peerFrameBytesMax());
-        this.group = new MultiThreadIoEventLoopGroup(EVENT_LOOP_THREADS, NioIoHandler.newFactory());
+        this.ownsGroup = loops == null;
+        this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(EVENT_LOOP_THREADS, NioIoHandler.newFactory())
+                : loops.group();
+        this.epoll = !ownsGroup && loops.epoll();
         this.initialPeers = Map.copyOf(peers);
     }
 
@@ -105,17 +119,21 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
      * dials it; {@code joined} hears that first Hello (then call {@link #updatePeers}).
      */
     public static PeerTransport joining(HostPort listen, HostPort advertised, TransportLimits limits, PeerInbox inbox,
-                                        Consumer<PeerFrame.Hello> joined, PeerTraffic traffic, PeerTls tls) {
-        return new PeerTransport(0, 0, listen, advertised, Map.of(), limits, inbox, joined, traffic, tls);
+                                        Consumer<PeerFrame.Hello> joined, PeerTraffic traffic, PeerTls tls,
+                                        PeerLoops loops) {
+        return new PeerTransport(0, 0, listen, advertised, Map.of(), limits, inbox, joined, traffic, tls, loops);
     }
 
     public void start() {
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap().group(group)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        accepted.add(ch);
+                        ch.closeFuture().addListener(closed -> accepted.remove(ch));
                         if (tls != null) {
                             ch.pipeline().addLast(tls.server().newHandler(ch.alloc()));
                         }
@@ -126,7 +144,8 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
                     }
                 })
                 .bind(new InetSocketAddress(listen.host(), listen.port())).syncUninterruptibly().channel();
-        dialer = new Bootstrap().group(group).channelFactory(DirectWriteChannel::new)
+        dialer = new Bootstrap().group(group)
+                .channelFactory(epoll ? EpollSocketChannel::new : DirectWriteChannel::new)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, limits.connectTimeoutMs())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
@@ -307,6 +326,9 @@ public final class PeerTransport implements AutoCloseable, PeerGate {
         if (server != null) {
             server.close().syncUninterruptibly();
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        accepted.forEach(Channel::close);
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 }

@@ -43,7 +43,7 @@ class PeerTlsTest {
                                       ConcurrentLinkedQueue<PeerFrame> inbox) {
         PeerTransport t = new PeerTransport(self, CLUSTER, new HostPort("127.0.0.1", port), null,
                 Map.of(peer, new HostPort("127.0.0.1", peerPort)), TransportLimits.DEFAULTS,
-                (from, frame) -> inbox.add(frame), hello -> { }, PeerTraffic.NONE, tls);
+                (from, frame) -> inbox.add(frame), hello -> { }, PeerTraffic.NONE, tls, null);
         t.start();
         return t;
     }
