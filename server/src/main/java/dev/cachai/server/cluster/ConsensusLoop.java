@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * thread. With a transport of its own, each frame woke a transport thread, which then handed it
  * over to the consensus thread; on this kind of VM the first wake-up alone costs 25-60 µs, and a
  * one-client write through a follower crosses four peer hops (forward, accept, accepted, commit).
- * An A/B of three members against that design gave one-client etcd puts 1.14x, creates 1.08x and
- * setData 1.04x, with 64 clients 0.96-1.13x (bench/HISTORY.md).
+ * An A/B of three members against that design gave one-client etcd puts 1.14x, creates 1.07x and
+ * setData 1.08x, with 64 clients 0.96-1.08x in medians of five (bench/HISTORY.md).
  *
  * <p>The loop waits as {@link EventWaits} says, on epoll where Netty's native transport loads.
  * NIO's loop would rather not poll: a task handed to it while it polls leaves it flagged as woken

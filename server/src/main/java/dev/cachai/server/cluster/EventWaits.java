@@ -12,8 +12,8 @@ import java.util.function.LongSupplier;
  * each request, about a tenth of a single-client write. After {@link #SERIAL_ROUNDS_MIN} such
  * rounds the loop first polls its peer sockets and task queue for up to {@link #SPIN_NANOS_MAX}
  * after each round, yielding its core to any other runnable thread between polls, and sleeps only
- * after that. Rounds that take several events (concurrent clients) or none (only a finished sync,
- * say) stop the polling: there the CPU is better left to the threads that have work, and so do
+ * after that. Rounds that take several events (concurrent clients) or none (their events taken by
+ * the round before) stop the polling: there the CPU is better left to the threads that have work, and so do
  * rounds that told watchers on several threads (see {@link #follow}). A follower takes its
  * leader's frames one per round even under load and polls too: in a three-member A/B at 64
  * clients on two cores that cost creates about 10% and gained setData 12%.

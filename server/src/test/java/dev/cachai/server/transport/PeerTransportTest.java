@@ -1,11 +1,17 @@
 package dev.cachai.server.transport;
 
 import dev.cachai.server.config.HostPort;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,6 +57,36 @@ class PeerTransportTest {
                 awaitDelivery(a, 2, atB);
                 awaitDelivery(again, 1, atA);
             }
+        }
+    }
+
+    /**
+     * A transport on loops it was given (as the consensus loop gives its own, on epoll where it
+     * loads) sends and receives, the sender writing frames to the socket itself. Closed, it hangs
+     * up the connections peers dialed to it although the loops live on, so the peer sees its link
+     * to it go down.
+     */
+    @Test
+    void onGivenLoopsFramesFlowAndClosingHangsUpOnDialers() {
+        boolean epoll = Epoll.isAvailable();
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1,
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        int portA = freePort();
+        int portB = freePort();
+        ConcurrentLinkedQueue<PeerFrame> atA = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<PeerFrame> atB = new ConcurrentLinkedQueue<>();
+        try (PeerTransport b = node(2, portB, 1, portA, atB)) {
+            PeerTransport a = new PeerTransport(1, CLUSTER, new HostPort("127.0.0.1", portA), null,
+                    Map.of(2, new HostPort("127.0.0.1", portB)), LIMITS, (from, frame) -> atA.add(frame),
+                    hello -> { }, PeerTraffic.NONE, null, new PeerLoops(loops, epoll));
+            a.start();
+            awaitDelivery(a, 2, atB);
+            awaitDelivery(b, 1, atA);
+            a.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !b.connectedTo(1));
+            assertThat(loops.isShuttingDown()).isFalse();
+        } finally {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
